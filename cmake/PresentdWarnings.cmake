@@ -1,0 +1,11 @@
+# Compiler flags shared by every presentd target, applied through one interface target.
+add_library(presentd_flags INTERFACE)
+target_compile_options(presentd_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+if(PRESENTD_WERROR)
+  target_compile_options(presentd_flags INTERFACE -Werror)
+endif()
+if(PRESENTD_SANITIZE)
+  target_compile_options(presentd_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                  -fno-sanitize-recover=undefined)
+  target_link_options(presentd_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,83 @@
+#include "common/log.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+
+namespace presentd::log {
+namespace {
+
+std::atomic<Level> g_level{Level::info};
+std::atomic<bool> g_timestamps{true};
+
+constexpr std::array<std::pair<std::string_view, Level>, 5> kLevelNames{{
+    {"error", Level::error},
+    {"warning", Level::warning},
+    {"notice", Level::notice},
+    {"info", Level::info},
+    {"debug", Level::debug},
+}};
+
+void append_timestamp(std::string& line) {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const std::time_t seconds = system_clock::to_time_t(now);
+  const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::array<char, 32> buffer{};
+  const auto length = std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%S", &utc);
+  line.append(buffer.data(), length);
+  std::array<char, 8> fraction{};
+  std::snprintf(fraction.data(), fraction.size(), ".%03dZ ", static_cast<int>(millis));
+  line.append(fraction.data());
+}
+
+}  // namespace
+
+std::optional<Level> parse_level(std::string_view name) {
+  for (const auto& [text, level] : kLevelNames) {
+    if (text == name) return level;
+  }
+  return std::nullopt;
+}
+
+std::string_view level_name(Level level) {
+  for (const auto& [text, candidate] : kLevelNames) {
+    if (candidate == level) return text;
+  }
+  return "info";
+}
+
+void set_level(Level level) { g_level.store(level, std::memory_order_relaxed); }
+Level level() { return g_level.load(std::memory_order_relaxed); }
+void set_timestamps(bool on) { g_timestamps.store(on, std::memory_order_relaxed); }
+
+void configure_for_environment() {
+  // systemd sets JOURNAL_STREAM when stderr is connected to journald, which adds its own
+  // timestamps; doubling them only makes lines longer.
+  set_timestamps(std::getenv("JOURNAL_STREAM") == nullptr);
+}
+
+void write(Level level, std::string_view tag, std::string_view message) {
+  std::string line;
+  line.reserve(message.size() + tag.size() + 40);
+  line += '<';
+  line += static_cast<char>('0' + static_cast<int>(level));
+  line += '>';
+  if (g_timestamps.load(std::memory_order_relaxed)) append_timestamp(line);
+  line += '[';
+  line += tag;
+  line += "] ";
+  // A message must stay one journal entry: newlines inside it would split it and lose the prefix.
+  for (char c : message) line += (c == '\n' || c == '\r') ? ' ' : c;
+  line += '\n';
+  // One fwrite per line keeps lines from different threads from interleaving.
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace presentd::log

@@ -1,0 +1,26 @@
+#pragma once
+// A fresh directory under /tmp, removed with everything in it when the test ends.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace presentd::test {
+
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `contents` to `name` inside the directory and returns the full path.
+  std::filesystem::path write(std::string_view name, std::string_view contents) const;
+
+private:
+  std::filesystem::path path_;
+};
+
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace presentd::test
