@@ -1,0 +1,76 @@
+#pragma once
+// The daemon's configuration as plain structs. Every member has its built-in default here, so
+// the daemon runs with no file at all. config_schema.hpp describes the JSON form of each field.
+// Thread: event loop (loaded at start and on SIGHUP; copies are handed to whoever needs them).
+#include <string>
+
+#include "common/log.hpp"
+
+namespace presentd::config {
+
+enum class PinPolicy { rotate, fixed, off };
+enum class AdmissionMode { automatic, approve };
+enum class WhenFull { replace, refuse };
+
+struct RoomConfig {
+  std::string name = "Meeting room";
+  bool operator==(const RoomConfig&) const = default;
+};
+
+struct NetworkConfig {
+  std::string bind_address = "0.0.0.0";
+  int https_port = 443;
+  // Host UDP candidates for media are taken from this range (inclusive).
+  int media_port_min = 50000;
+  int media_port_max = 50999;
+  bool operator==(const NetworkConfig&) const = default;
+};
+
+struct TlsConfig {
+  // Empty: presentd generates a self-signed certificate once and keeps it in the state directory.
+  std::string certificate;
+  std::string private_key;
+  bool operator==(const TlsConfig&) const = default;
+};
+
+struct PinConfig {
+  PinPolicy policy = PinPolicy::rotate;
+  int length = 4;
+  std::string fixed;  // secret: only with policy "fixed"; never logged or printed
+  bool operator==(const PinConfig&) const = default;
+};
+
+struct AdmissionConfig {
+  AdmissionMode mode = AdmissionMode::automatic;
+  int max_presenters = 4;
+  WhenFull when_full = WhenFull::replace;
+  bool operator==(const AdmissionConfig&) const = default;
+};
+
+struct DisplayConfig {
+  bool fullscreen = true;
+  std::string driver;  // empty: SDL chooses (x11, wayland, kmsdrm, offscreen...)
+  int screen = 0;
+  bool vsync = true;
+  bool operator==(const DisplayConfig&) const = default;
+};
+
+struct DaemonConfig {
+  std::string state_directory = "/var/lib/presentd";
+  std::string web_root;  // empty: the installed page (see build_info.hpp)
+  log::Level log_level = log::Level::info;
+  bool operator==(const DaemonConfig&) const = default;
+};
+
+struct Config {
+  RoomConfig room;
+  NetworkConfig network;
+  TlsConfig tls;
+  PinConfig pin;
+  AdmissionConfig admission;
+  DisplayConfig display;
+  DaemonConfig daemon;
+  bool operator==(const Config&) const = default;
+};
+
+}  // namespace presentd::config

@@ -1,0 +1,92 @@
+#include "config/config_loader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config/config_reader.hpp"
+#include "config/json_line_map.hpp"
+
+namespace presentd::config {
+namespace {
+
+// Rules that relate two keys; the problem is reported at the key an admin would change.
+void check_relations(const Config& c, std::vector<Problem>& problems) {
+  const auto add = [&](std::string pointer, std::string message) {
+    problems.push_back(Problem{0, std::move(pointer), std::move(message)});
+  };
+  if (c.network.media_port_min > c.network.media_port_max) {
+    add("/network/media_port_max",
+        "must not be below /network/media_port_min (" + std::to_string(c.network.media_port_min) + ")");
+  }
+  if (c.pin.policy == PinPolicy::fixed && static_cast<int>(c.pin.fixed.size()) != c.pin.length) {
+    add("/pin/fixed", "must be exactly " + std::to_string(c.pin.length) +
+                          " digits (/pin/length) when /pin/policy is \"fixed\"");
+  }
+  if (c.tls.certificate.empty() != c.tls.private_key.empty()) {
+    add(c.tls.certificate.empty() ? "/tls/certificate" : "/tls/private_key",
+        "/tls/certificate and /tls/private_key must be set together (or both left empty)");
+  }
+  if (c.daemon.state_directory.empty()) add("/daemon/state_directory", "must not be empty");
+}
+
+}  // namespace
+
+LoadResult parse_config(std::string_view text) {
+  LoadResult result;
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const nlohmann::json::parse_error& error) {
+    // nlohmann says "[json.exception.parse_error.101] parse error at line 4, column 3: <what>";
+    // the line goes in front like every other problem, the column stays in the message.
+    std::string message = error.what();
+    std::string column;
+    if (const auto at = message.find(", column "); at != std::string::npos) {
+      const auto colon = message.find(": ", at);
+      column = " at column " + message.substr(at + 9, colon - at - 9);
+      message.erase(0, colon == std::string::npos ? message.size() : colon + 2);
+    }
+    result.problems.push_back(Problem{line_at_offset(text, error.byte == 0 ? 0 : error.byte - 1), "",
+                                      "invalid JSON" + column + ": " + message});
+    return result;
+  }
+  if (!document.is_object()) {
+    result.problems.push_back(Problem{1, "", "must be a JSON object"});
+    return result;
+  }
+  ConfigReader reader(document, "", result.problems);
+  describe(reader, result.config);
+  reader.report_unknown_keys();
+  if (result.problems.empty()) check_relations(result.config, result.problems);
+
+  const JsonLineMap lines(text);
+  for (auto& problem : result.problems) problem.line = lines.line_of(problem.pointer);
+  return result;
+}
+
+LoadResult load_config_file(const std::filesystem::path& path, bool missing_means_defaults) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    const int error = errno;
+    if (error == ENOENT && missing_means_defaults) return result;
+    result.problems.push_back(Problem{0, "", std::string("cannot read the file: ") + std::strerror(error)});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str());
+}
+
+std::string format_problem(std::string_view file_label, const Problem& problem) {
+  std::string out(file_label);
+  if (problem.line > 0) out += ":" + std::to_string(problem.line);
+  out += ": ";
+  if (!problem.pointer.empty()) out += problem.pointer + ": ";
+  out += problem.message;
+  return out;
+}
+
+}  // namespace presentd::config

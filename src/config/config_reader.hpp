@@ -1,0 +1,67 @@
+#pragma once
+// The schema visitor that reads one JSON object into a config struct and records problems with
+// their JSON pointers. Used by config_loader.cpp only.
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config_loader.hpp"
+#include "config/config_schema.hpp"
+
+namespace presentd::config {
+
+class ConfigReader {
+public:
+  ConfigReader(const nlohmann::json& object, std::string pointer, std::vector<Problem>& problems)
+      : object_(object), pointer_(std::move(pointer)), problems_(problems) {}
+
+  template <class Section>
+  void section(std::string_view key, Section& out) {
+    const nlohmann::json* value = find(key);
+    if (value == nullptr) return;
+    if (!value->is_object()) return report(key, "must be an object");
+    ConfigReader child(*value, member_pointer(key), problems_);
+    describe(child, out);
+    child.report_unknown_keys();
+  }
+
+  void text(std::string_view key, std::string& out, TextRule rule);
+  void secret(std::string_view key, std::string& out, TextRule rule) { text(key, out, rule); }
+  void readable_file(std::string_view key, std::string& out);
+  void integer(std::string_view key, int& out, IntRange range);
+  void flag(std::string_view key, bool& out);
+
+  template <class Enum, std::size_t N>
+  void choice(std::string_view key, Enum& out, const EnumNames<Enum, N>& names) {
+    const nlohmann::json* value = find(key);
+    if (value == nullptr) return;
+    if (value->is_string()) {
+      for (const auto& [name, candidate] : names) {
+        if (name == value->get_ref<const std::string&>()) {
+          out = candidate;
+          return;
+        }
+      }
+    }
+    std::string message = "must be one of";
+    for (std::size_t i = 0; i < N; ++i) message += (i == 0 ? " \"" : ", \"") + std::string(names[i].first) + "\"";
+    report(key, message);
+  }
+
+  void report_unknown_keys();
+
+private:
+  const nlohmann::json* find(std::string_view key);
+  const std::string* find_string(std::string_view key);  // reports a non-string value
+  std::string member_pointer(std::string_view key) const;
+  void report(std::string_view key, std::string message);
+
+  const nlohmann::json& object_;
+  std::string pointer_;
+  std::vector<Problem>& problems_;
+  std::set<std::string, std::less<>> known_keys_;
+};
+
+}  // namespace presentd::config

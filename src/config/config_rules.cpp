@@ -1,0 +1,48 @@
+// Value rules referenced from config_schema.hpp.
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "config/config_schema.hpp"
+
+namespace presentd::config {
+
+std::optional<std::string> require_room_name(const std::string& value) {
+  if (value.empty()) return "must not be empty";
+  if (value.size() > 64) return "must be at most 64 bytes (it is shown on the screen and published by DNS-SD)";
+  if (std::any_of(value.begin(), value.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    return "must not contain control characters";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> require_ip_address(const std::string& value) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(value, ec);
+  if (ec) return "must be an IPv4 or IPv6 address such as 0.0.0.0 or ::";
+  return std::nullopt;
+}
+
+std::optional<std::string> require_absolute_path(const std::string& value) {
+  // Empty is allowed where the default is computed (web_root); state_directory is checked again
+  // in validate() because it must not be empty.
+  if (!value.empty() && value.front() != '/') return "must be an absolute path";
+  return std::nullopt;
+}
+
+std::optional<std::string> require_video_driver(const std::string& value) {
+  static constexpr std::array<std::string_view, 6> kDrivers{"", "x11", "wayland", "kmsdrm", "offscreen", "dummy"};
+  if (std::find(kDrivers.begin(), kDrivers.end(), value) != kDrivers.end()) return std::nullopt;
+  return "must be one of \"\" (SDL chooses), x11, wayland, kmsdrm, offscreen, dummy";
+}
+
+std::optional<std::string> require_digits(const std::string& value) {
+  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
+    return std::nullopt;
+  }
+  return "must contain digits only";
+}
+
+}  // namespace presentd::config

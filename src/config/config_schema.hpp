@@ -1,0 +1,106 @@
+#pragma once
+// The JSON form of every configuration field, described once.
+//
+// describe(visitor, section) names each key, its C++ field and its rule. The same description
+// drives the reader (validation with JSON-pointer paths), the printer (--print-config, secrets
+// masked) and the key lister the tests use to prove config/presentd.json documents every key.
+// A new key is added here and in config.hpp, nowhere else.
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "config/config.hpp"
+
+namespace presentd::config {
+
+struct IntRange {
+  long min;
+  long max;
+};
+inline constexpr IntRange kPortRange{1, 65535};
+
+// Returns an error message for a bad value, nullopt when the value is fine.
+using TextRule = std::optional<std::string> (*)(const std::string& value);
+
+std::optional<std::string> require_room_name(const std::string& value);
+std::optional<std::string> require_ip_address(const std::string& value);
+std::optional<std::string> require_absolute_path(const std::string& value);
+std::optional<std::string> require_video_driver(const std::string& value);
+std::optional<std::string> require_digits(const std::string& value);
+
+template <class Enum, std::size_t N>
+using EnumNames = std::array<std::pair<std::string_view, Enum>, N>;
+
+inline constexpr EnumNames<PinPolicy, 3> kPinPolicyNames{
+    {{"rotate", PinPolicy::rotate}, {"fixed", PinPolicy::fixed}, {"off", PinPolicy::off}}};
+inline constexpr EnumNames<AdmissionMode, 2> kAdmissionModeNames{
+    {{"auto", AdmissionMode::automatic}, {"approve", AdmissionMode::approve}}};
+inline constexpr EnumNames<WhenFull, 2> kWhenFullNames{{{"replace", WhenFull::replace}, {"refuse", WhenFull::refuse}}};
+inline constexpr EnumNames<log::Level, 5> kLogLevelNames{{{"error", log::Level::error},
+                                                          {"warning", log::Level::warning},
+                                                          {"notice", log::Level::notice},
+                                                          {"info", log::Level::info},
+                                                          {"debug", log::Level::debug}}};
+
+template <class V>
+void describe(V& v, RoomConfig& c) {
+  v.text("name", c.name, require_room_name);
+}
+
+template <class V>
+void describe(V& v, NetworkConfig& c) {
+  v.text("bind_address", c.bind_address, require_ip_address);
+  v.integer("https_port", c.https_port, kPortRange);
+  v.integer("media_port_min", c.media_port_min, kPortRange);
+  v.integer("media_port_max", c.media_port_max, kPortRange);
+}
+
+template <class V>
+void describe(V& v, TlsConfig& c) {
+  v.readable_file("certificate", c.certificate);
+  v.readable_file("private_key", c.private_key);
+}
+
+template <class V>
+void describe(V& v, PinConfig& c) {
+  v.choice("policy", c.policy, kPinPolicyNames);
+  v.integer("length", c.length, IntRange{4, 8});
+  v.secret("fixed", c.fixed, require_digits);
+}
+
+template <class V>
+void describe(V& v, AdmissionConfig& c) {
+  v.choice("mode", c.mode, kAdmissionModeNames);
+  v.integer("max_presenters", c.max_presenters, IntRange{1, 4});
+  v.choice("when_full", c.when_full, kWhenFullNames);
+}
+
+template <class V>
+void describe(V& v, DisplayConfig& c) {
+  v.flag("fullscreen", c.fullscreen);
+  v.text("driver", c.driver, require_video_driver);
+  v.integer("screen", c.screen, IntRange{0, 15});
+  v.flag("vsync", c.vsync);
+}
+
+template <class V>
+void describe(V& v, DaemonConfig& c) {
+  v.text("state_directory", c.state_directory, require_absolute_path);
+  v.text("web_root", c.web_root, require_absolute_path);
+  v.choice("log_level", c.log_level, kLogLevelNames);
+}
+
+template <class V>
+void describe(V& v, Config& c) {
+  v.section("room", c.room);
+  v.section("network", c.network);
+  v.section("tls", c.tls);
+  v.section("pin", c.pin);
+  v.section("admission", c.admission);
+  v.section("display", c.display);
+  v.section("daemon", c.daemon);
+}
+
+}  // namespace presentd::config
