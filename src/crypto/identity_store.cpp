@@ -1,0 +1,86 @@
+#include "crypto/identity_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.hpp"
+#include "crypto/openssl_error.hpp"
+
+namespace presentd::crypto {
+namespace {
+
+constexpr std::chrono::hours kSelfSignedValidity{24 * 825};  // the longest lifetime browsers accept
+constexpr std::chrono::seconds kRenewBefore{std::chrono::hours(24 * 30)};
+
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') return "presentd";
+  return name.data();
+}
+
+[[noreturn]] void throw_errno(const std::string& what) { throw CryptoError(what + ": " + std::strerror(errno)); }
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view contents, unsigned mode) {
+  const auto temporary = path.string() + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) throw_errno("cannot create " + temporary);
+  std::size_t written = 0;
+  while (written < contents.size()) {
+    const auto n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      throw_errno("cannot write " + temporary);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw_errno("cannot flush " + temporary);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) throw_errno("cannot rename " + temporary);
+}
+
+StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls, const std::filesystem::path& state_directory) {
+  if (!tls.certificate.empty()) {
+    StoredIdentity stored{load_pem_identity(tls.certificate, tls.private_key), tls.certificate, false};
+    if (expires_within(stored.identity.certificate.get(), std::chrono::seconds(0))) {
+      PD_LOG(warning, "tls") << tls.certificate << " has expired: browsers will refuse it";
+    }
+    return stored;
+  }
+
+  const auto directory = state_directory / "tls";
+  const auto certificate_file = directory / "https-certificate.pem";
+  const auto key_file = directory / "https-key.pem";
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) throw CryptoError("cannot create " + directory.string() + ": " + ec.message());
+  ::chmod(directory.c_str(), 0700);
+
+  if (std::filesystem::exists(certificate_file) && std::filesystem::exists(key_file)) {
+    try {
+      StoredIdentity stored{load_pem_identity(certificate_file, key_file), certificate_file, false};
+      if (!expires_within(stored.identity.certificate.get(), kRenewBefore)) return stored;
+      PD_LOG(notice, "tls") << "the self-signed certificate expires within 30 days; generating a new one";
+    } catch (const CryptoError& error) {
+      PD_LOG(warning, "tls") << "replacing the unusable self-signed certificate: " << error.what();
+    }
+  }
+
+  const auto name = host_name();
+  StoredIdentity created{generate_self_signed(KeyType::ecdsa_p256, {name, name + ".local"}, kSelfSignedValidity),
+                         certificate_file, true};
+  // Key first: a certificate on disk without its key would be loaded and then fail.
+  write_file_atomically(key_file, private_key_to_pem(created.identity.private_key.get()), 0600);
+  write_file_atomically(certificate_file, certificate_to_pem(created.identity.certificate.get()), 0644);
+  PD_LOG(notice, "tls") << "generated a self-signed certificate in " << certificate_file.string() << " (SHA-256 "
+                        << fingerprint(created.identity.certificate.get()) << ")";
+  return created;
+}
+
+}  // namespace presentd::crypto

@@ -1,0 +1,25 @@
+#pragma once
+// Finds the HTTPS identity: the admin's files when configured, otherwise a self-signed one kept
+// in the state directory (created at first start, renewed 30 days before it expires), so
+// browsers that accepted it once keep accepting it across restarts.
+// Thread: event loop, at start-up and on reload.
+#include <filesystem>
+
+#include "config/config.hpp"
+#include "crypto/certificate.hpp"
+
+namespace presentd::crypto {
+
+struct StoredIdentity {
+  Identity identity;
+  std::filesystem::path certificate_file;
+  bool generated = false;  // created by this call
+};
+
+StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls, const std::filesystem::path& state_directory);
+
+// Writes `contents` to `path` through a temporary file and rename(), so a crash never leaves a
+// half-written key; `mode` applies before any byte is written.
+void write_file_atomically(const std::filesystem::path& path, std::string_view contents, unsigned mode);
+
+}  // namespace presentd::crypto
