@@ -50,8 +50,9 @@ private:
 }  // namespace presentd::log
 
 // Usage: PD_LOG(info, "config") << "loaded " << path;
-// The stream expression is not evaluated when the level is disabled.
-#define PD_LOG(lvl, tag)                                             \
-  if (!::presentd::log::enabled(::presentd::log::Level::lvl)) {     \
-  } else                                                             \
-    ::presentd::log::LineBuilder(::presentd::log::Level::lvl, (tag))
+// The stream expression is not evaluated when the level is disabled. A one-pass for loop (not
+// an if/else) so the macro is safe inside an unbraced if.
+#define PD_LOG(lvl, tag)                                                                      \
+  for (bool pd_log_once_ = ::presentd::log::enabled(::presentd::log::Level::lvl); pd_log_once_; \
+       pd_log_once_ = false)                                                                  \
+  ::presentd::log::LineBuilder(::presentd::log::Level::lvl, (tag))

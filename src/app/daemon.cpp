@@ -1,0 +1,187 @@
+#include "app/daemon.hpp"
+
+#include <csignal>
+
+#include <boost/asio/ip/address.hpp>
+#include <nlohmann/json.hpp>
+
+#include "app/config_check.hpp"
+#include "common/build_info.hpp"
+#include "common/log.hpp"
+#include "crypto/certificate.hpp"
+#include "crypto/identity_store.hpp"
+#include "signaling/local/https_server.hpp"
+#include "signaling/local/static_files.hpp"
+#include "signaling/local/tls_server_context.hpp"
+
+namespace presentd::app {
+namespace {
+
+constexpr std::string_view kTag = "daemon";
+// SIGTERM must end the process well within 2 s even if a peer does not close its connection.
+constexpr std::chrono::milliseconds kShutdownGrace{1500};
+
+std::filesystem::path web_root_of(const config::Config& config) {
+  return config.daemon.web_root.empty() ? std::filesystem::path(build::kDefaultWebRoot)
+                                        : std::filesystem::path(config.daemon.web_root);
+}
+
+boost::asio::ip::tcp::endpoint endpoint_of(const config::NetworkConfig& network) {
+  return {boost::asio::ip::make_address(network.bind_address), static_cast<unsigned short>(network.https_port)};
+}
+
+std::shared_ptr<boost::asio::ssl::context> load_tls(const config::Config& config) {
+  const auto stored = crypto::load_or_create_https_identity(config.tls, config.daemon.state_directory);
+  PD_LOG(info, "tls") << "HTTPS certificate " << stored.certificate_file.string() << " (SHA-256 "
+                      << crypto::fingerprint(stored.identity.certificate.get()) << ")";
+  return signaling::make_tls_server_context(stored.identity);
+}
+
+}  // namespace
+
+Daemon::Daemon(ConfigSource source)
+    : source_(std::move(source)),
+      signals_(io_, SIGINT, SIGTERM, SIGHUP),
+      notifier_(io_),
+      started_at_(std::chrono::steady_clock::now()) {}
+
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+  auto checked = load_and_check(source_);
+  if (!checked.ok()) {
+    for (const auto& problem : checked.problems) PD_LOG(error, "config") << problem;
+    PD_LOG(error, kTag) << "not starting: the configuration has problems (check with presentd --check-config)";
+    return 1;
+  }
+  if (!checked.file_found) PD_LOG(notice, "config") << source_.path << " not found: using the built-in defaults";
+  try {
+    start(checked.config);
+  } catch (const std::exception& error) {
+    PD_LOG(error, kTag) << "cannot start: " << error.what();
+    return 1;
+  }
+  wait_for_signal();
+  notifier_.ready(status_line());
+  notifier_.start_watchdog();
+  PD_LOG(notice, kTag) << "presentd " << build::kVersion << " ready: " << status_line();
+  run_loop();
+  PD_LOG(notice, kTag) << "stopped";
+  return 0;
+}
+
+void Daemon::start(const config::Config& config) {
+  apply_runtime_settings(config);
+  std::filesystem::create_directories(config.daemon.state_directory);
+  register_routes();
+  https_ = std::make_unique<signaling::HttpsServer>(io_, load_tls(config), router_);
+  https_->listen(endpoint_of(config.network));
+  config_ = config;
+}
+
+void Daemon::apply_runtime_settings(const config::Config& config) {
+  log::set_level(config.daemon.log_level);
+  static_files_ = std::make_unique<signaling::StaticFiles>(web_root_of(config));
+}
+
+void Daemon::register_routes() {
+  router_.add(signaling::http::verb::get, "/api/v1/status",
+              [this](const signaling::Request& request, const signaling::RequestContext&, signaling::Responder respond) {
+                const nlohmann::json status{
+                    {"version", build::kVersion},
+                    {"room", {{"name", config_.room.name}}},
+                    {"state", "idle"},
+                    {"presenters", nlohmann::json::array()},
+                    {"pin_required", config_.pin.policy != config::PinPolicy::off},
+                    {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(
+                                           std::chrono::steady_clock::now() - started_at_)
+                                           .count()},
+                };
+                respond(signaling::make_response(request, signaling::http::status::ok, status.dump(),
+                                                 "application/json"));
+              });
+  router_.add_prefix(signaling::http::verb::get, "/",
+                     [this](const signaling::Request& request, const signaling::RequestContext& context,
+                            signaling::Responder respond) { static_files_->handle(request, context, respond); });
+}
+
+void Daemon::wait_for_signal() {
+  signals_.async_wait([this](boost::system::error_code ec, int signal_number) {
+    if (ec) return;
+    if (signal_number == SIGHUP) {
+      reload();
+      wait_for_signal();
+    } else {
+      PD_LOG(notice, kTag) << "received " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping";
+      shutdown();
+    }
+  });
+}
+
+void Daemon::reload() {
+  notifier_.reloading();
+  PD_LOG(notice, "config") << "reloading " << source_.path;
+  auto checked = load_and_check(source_);
+  if (!checked.ok()) {
+    for (const auto& problem : checked.problems) PD_LOG(error, "config") << problem;
+    PD_LOG(error, "config") << "keeping the previous configuration: the new one has " << checked.problems.size()
+                            << " problem(s)";
+    notifier_.ready(status_line());
+    return;
+  }
+  try {
+    // The certificate files are re-read even when their paths did not change: an admin renews a
+    // certificate in place and reloads, as with nginx.
+    auto tls = load_tls(checked.config);
+    if (checked.config.network != config_.network) {
+      replace_listener(checked.config);
+    }
+    https_->set_tls_context(std::move(tls));
+    apply_runtime_settings(checked.config);
+    config_ = checked.config;
+    PD_LOG(notice, "config") << "configuration reloaded";
+  } catch (const std::exception& error) {
+    PD_LOG(error, "config") << "keeping the previous configuration: " << error.what();
+  }
+  notifier_.ready(status_line());
+}
+
+void Daemon::replace_listener(const config::Config& config) {
+  // Open the new listener before closing the old one, so a bad address or a taken port leaves
+  // the box reachable where it was.
+  auto replacement = std::make_unique<signaling::HttpsServer>(io_, load_tls(config), router_);
+  replacement->listen(endpoint_of(config.network));
+  https_ = std::move(replacement);
+  PD_LOG(notice, "https") << "now listening on " << config.network.bind_address << " port " << config.network.https_port;
+}
+
+void Daemon::shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  notifier_.stopping();
+  // Order (docs/architecture.md): stop accepting and close connections, stop timers, then let
+  // the loop run dry; run_loop() stops it at the deadline if anything still lingers.
+  if (https_) https_->close();
+  notifier_.stop_watchdog();
+  signals_.cancel();
+  shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;
+}
+
+void Daemon::run_loop() {
+  // Once shutdown has begun the loop normally runs dry on its own; the deadline is checked
+  // between short slices (a timer would itself keep the loop alive for its whole duration).
+  while (!io_.stopped()) {
+    io_.run_for(std::chrono::milliseconds(100));
+    if (stopping_ && std::chrono::steady_clock::now() > shutdown_deadline_ && !io_.stopped()) {
+      PD_LOG(warning, kTag) << "work still pending " << kShutdownGrace.count() << " ms after SIGTERM; stopping anyway";
+      io_.stop();
+    }
+  }
+}
+
+std::string Daemon::status_line() const {
+  return "room \"" + config_.room.name + "\", https on " + config_.network.bind_address + " port " +
+         std::to_string(config_.network.https_port);
+}
+
+}  // namespace presentd::app

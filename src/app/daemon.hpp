@@ -1,0 +1,58 @@
+#pragma once
+// The daemon's lifetime: start-up, signals, reload, shutdown. Owns the one io_context that all
+// I/O and session state live on.
+//
+// Thread: event loop (the thread that calls run()). docs/architecture.md lists every thread.
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "app/command_line.hpp"
+#include "app/systemd_notifier.hpp"
+#include "config/config.hpp"
+#include "signaling/local/http_router.hpp"
+
+namespace presentd::signaling {
+class HttpsServer;
+class StaticFiles;
+}  // namespace presentd::signaling
+
+namespace presentd::app {
+
+class Daemon {
+public:
+  explicit Daemon(ConfigSource source);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Runs until SIGTERM/SIGINT; returns the process exit code.
+  int run();
+
+private:
+  void start(const config::Config& config);
+  void run_loop();
+  void wait_for_signal();
+  void reload();
+  void shutdown();
+  void register_routes();
+  void apply_runtime_settings(const config::Config& config);
+  void replace_listener(const config::Config& config);
+  std::string status_line() const;
+
+  ConfigSource source_;
+  boost::asio::io_context io_{1};
+  boost::asio::signal_set signals_;
+  std::chrono::steady_clock::time_point shutdown_deadline_;
+  SystemdNotifier notifier_;
+  config::Config config_;
+  signaling::HttpRouter router_;
+  std::unique_ptr<signaling::StaticFiles> static_files_;
+  std::unique_ptr<signaling::HttpsServer> https_;
+  std::chrono::steady_clock::time_point started_at_;
+  bool stopping_ = false;
+};
+
+}  // namespace presentd::app
