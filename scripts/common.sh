@@ -1,0 +1,37 @@
+# Shared by scripts/run.sh and scripts/test.sh: install only what is missing, then build.
+set -euo pipefail
+
+PRESENTD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# install_packages LIST_FILE... : apt-get installs the packages not yet installed. When nothing
+# is missing it touches neither the network nor apt, so a re-run costs well under a second.
+install_packages() {
+  local wanted missing=()
+  wanted=$(cat "$@" | sed -e 's/#.*//' -e '/^[[:space:]]*$/d')
+  for package in $wanted; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$package")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "presentd: missing packages: ${missing[*]}; run this script as root (or install them first)" >&2
+    exit 1
+  fi
+  echo "presentd: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}"
+}
+
+# build BUILD_DIR CMAKE_OPTIONS... : configures once, then builds incrementally.
+build() {
+  local dir=$1
+  shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    cmake -S "$PRESENTD_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+  fi
+  cmake --build "$dir" -j "$(nproc)"
+}
