@@ -76,9 +76,12 @@ std::optional<std::size_t> rtcp_header_length(std::span<const std::uint8_t> pack
 SrtpResult map_status(srtp_err_status_t status) {
   switch (status) {
     case srtp_err_status_ok: return SrtpResult::ok;
-    // libsrtp reports a failed GCM tag check as cipher_fail with some crypto back ends.
+    // libsrtp reports a failed GCM tag check as cipher_fail with some crypto back ends, and an
+    // SRTCP packet whose E flag says "not encrypted" under a confidentiality policy (e.g. plain
+    // RTCP) as cant_check. Either way nothing vouches for the packet.
     case srtp_err_status_auth_fail:
-    case srtp_err_status_cipher_fail: return SrtpResult::auth_failed;
+    case srtp_err_status_cipher_fail:
+    case srtp_err_status_cant_check: return SrtpResult::auth_failed;
     case srtp_err_status_replay_fail:
     case srtp_err_status_replay_old: return SrtpResult::replay;
     case srtp_err_status_bad_param:

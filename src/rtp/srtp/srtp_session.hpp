@@ -10,6 +10,11 @@
 // rtp_trailer_length / rtcp_trailer_length: 16 or 20 octets for GCM, 10 or 14 for
 // AES_CM_..._80, 4 or 14 for _32); unprotect_*() shrinks it by the same amount.
 //
+// Rollover counter: libsrtp estimates it per SSRC (RFC 3711 §3.3.1) starting from 0 at the first
+// packet that authenticates. Senders start at a random sequence number with ROC 0, so this only
+// fails if every packet before the first wrap is lost; then the stream cannot authenticate and
+// the caller sees a run of auth_failed (the session must be renegotiated).
+//
 // Thread: the event loop. Not thread-safe; one object per direction per presenter.
 #include "rtp/srtp/srtp_keys.hpp"
 #include "rtp/srtp/srtp_profile.hpp"
