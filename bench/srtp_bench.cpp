@@ -7,12 +7,12 @@
 // a reused buffer (unprotect works in place), ~30 ns of the figure.
 //
 // Run: build/bench/srtp_bench --benchmark_min_time=1
-#include "rtp/srtp/srtp_session.hpp"
-
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <vector>
+
+#include "rtp/srtp/srtp_session.hpp"
 
 namespace presentd::rtp {
 namespace {

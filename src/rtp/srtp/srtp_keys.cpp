@@ -23,9 +23,8 @@ SrtpMasterKey::~SrtpMasterKey() {
   if (!key_and_salt_.empty()) OPENSSL_cleanse(key_and_salt_.data(), key_and_salt_.size());
 }
 
-std::optional<SrtpKeyPair> split_dtls_srtp_keying_material(SrtpProfile profile,
-                                                            std::span<const std::uint8_t> exported,
-                                                            DtlsRole our_role) {
+std::optional<SrtpKeyPair> split_dtls_srtp_keying_material(SrtpProfile profile, std::span<const std::uint8_t> exported,
+                                                           DtlsRole our_role) {
   const auto& info = srtp_profile_info(profile);
   if (exported.size() != keying_material_length(profile)) return std::nullopt;
 

@@ -2,14 +2,14 @@
 // SRTP master keys and the RFC 5764 §4.2 split of the DTLS exporter output into our (outbound) and
 // the peer's (inbound) key and salt.
 // Thread: none of its own; value types.
-#include "rtp/srtp/srtp_profile.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "rtp/srtp/srtp_profile.hpp"
 
 namespace presentd::rtp {
 
@@ -50,8 +50,7 @@ struct SrtpKeyPair {
 // so keys and salts are NOT interleaved per side. The DTLS client writes with the client key:
 // as client our local key is the client's, as server it is the server's.
 // Returns nullopt unless `exported` is exactly keying_material_length(profile) bytes.
-std::optional<SrtpKeyPair> split_dtls_srtp_keying_material(SrtpProfile profile,
-                                                            std::span<const std::uint8_t> exported,
-                                                            DtlsRole our_role);
+std::optional<SrtpKeyPair> split_dtls_srtp_keying_material(SrtpProfile profile, std::span<const std::uint8_t> exported,
+                                                           DtlsRole our_role);
 
 }  // namespace presentd::rtp

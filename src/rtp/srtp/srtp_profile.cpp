@@ -10,14 +10,14 @@ namespace {
 constexpr std::array<SrtpProfileInfo, 4> kProfiles{{
     {SrtpProfile::aead_aes_128_gcm, "AEAD_AES_128_GCM", "SRTP_AEAD_AES_128_GCM", 0x0007, 16, 12, 16, 4 + 16},
     {SrtpProfile::aead_aes_256_gcm, "AEAD_AES_256_GCM", "SRTP_AEAD_AES_256_GCM", 0x0008, 32, 12, 16, 4 + 16},
-    {SrtpProfile::aes_cm_128_hmac_sha1_80, "AES_CM_128_HMAC_SHA1_80", "SRTP_AES128_CM_SHA1_80", 0x0001, 16, 14,
-     10, 4 + 10},
-    {SrtpProfile::aes_cm_128_hmac_sha1_32, "AES_CM_128_HMAC_SHA1_32", "SRTP_AES128_CM_SHA1_32", 0x0002, 16, 14,
-     4, 4 + 10},
+    {SrtpProfile::aes_cm_128_hmac_sha1_80, "AES_CM_128_HMAC_SHA1_80", "SRTP_AES128_CM_SHA1_80", 0x0001, 16, 14, 10,
+     4 + 10},
+    {SrtpProfile::aes_cm_128_hmac_sha1_32, "AES_CM_128_HMAC_SHA1_32", "SRTP_AES128_CM_SHA1_32", 0x0002, 16, 14, 4,
+     4 + 10},
 }};
 
-constexpr std::array<SrtpProfile, 3> kDefaultProfiles{
-    SrtpProfile::aead_aes_128_gcm, SrtpProfile::aead_aes_256_gcm, SrtpProfile::aes_cm_128_hmac_sha1_80};
+constexpr std::array<SrtpProfile, 3> kDefaultProfiles{SrtpProfile::aead_aes_128_gcm, SrtpProfile::aead_aes_256_gcm,
+                                                      SrtpProfile::aes_cm_128_hmac_sha1_80};
 
 static_assert([] {
   for (const auto& p : kProfiles) {

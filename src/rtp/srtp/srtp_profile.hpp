@@ -21,11 +21,11 @@ enum class SrtpProfile : std::uint8_t {
 
 struct SrtpProfileInfo {
   SrtpProfile profile;
-  std::string_view name;          // RFC / SDES crypto-suite name, e.g. "AEAD_AES_128_GCM"
-  std::string_view openssl_name;  // SSL_CTX_set_tlsext_use_srtp() name, e.g. "SRTP_AEAD_AES_128_GCM"
-  std::uint16_t dtls_id;          // RFC 5764 §4.1.2 / RFC 7714 §14.2 protection profile value
-  std::size_t master_key_length;  // octets
-  std::size_t master_salt_length; // octets
+  std::string_view name;           // RFC / SDES crypto-suite name, e.g. "AEAD_AES_128_GCM"
+  std::string_view openssl_name;   // SSL_CTX_set_tlsext_use_srtp() name, e.g. "SRTP_AEAD_AES_128_GCM"
+  std::uint16_t dtls_id;           // RFC 5764 §4.1.2 / RFC 7714 §14.2 protection profile value
+  std::size_t master_key_length;   // octets
+  std::size_t master_salt_length;  // octets
   // Octets srtp_protect()/srtp_protect_rtcp() append. RTP: the auth tag. SRTCP: the 4-octet
   // E-flag+index word (RFC 3711 §3.4) plus the tag. For AES_CM_128_HMAC_SHA1_32 the SRTCP tag is
   // still 80 bits (RFC 5764 §4.1.2).

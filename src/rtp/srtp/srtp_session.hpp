@@ -16,9 +16,6 @@
 // the caller sees a run of auth_failed (the session must be renegotiated).
 //
 // Thread: the event loop. Not thread-safe; one object per direction per presenter.
-#include "rtp/srtp/srtp_keys.hpp"
-#include "rtp/srtp/srtp_profile.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -26,16 +23,19 @@
 #include <string>
 #include <vector>
 
+#include "rtp/srtp/srtp_keys.hpp"
+#include "rtp/srtp/srtp_profile.hpp"
+
 struct srtp_ctx_t_;
 
 namespace presentd::rtp {
 
-enum class [[nodiscard]] SrtpResult : std::uint8_t {
-  ok,
-  auth_failed,  // tag mismatch: forged, corrupted, wrong key, or plaintext RTP
-  replay,       // index already seen or older than the replay window
-  malformed,    // too short or not an RTP/RTCP header; libsrtp was not asked
-  other,        // anything else libsrtp reports, or the wrong direction for this session
+enum class [[nodiscard]] SrtpResult : std::uint8_t{
+    ok,
+    auth_failed,  // tag mismatch: forged, corrupted, wrong key, or plaintext RTP
+    replay,       // index already seen or older than the replay window
+    malformed,    // too short or not an RTP/RTCP header; libsrtp was not asked
+    other,        // anything else libsrtp reports, or the wrong direction for this session
 };
 
 std::string_view to_string(SrtpResult result);

@@ -1,10 +1,10 @@
 #pragma once
 // Shared gtest parameters: every SrtpProfile, with readable test names.
-#include "rtp/srtp/srtp_profile.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "rtp/srtp/srtp_profile.hpp"
 
 namespace presentd::rtp::test {
 

@@ -65,8 +65,7 @@ TEST(SrtpProfile, DefaultsAreTheThreeRequiredProfilesGcmFirst) {
   EXPECT_EQ(std::set<SrtpProfile>(defaults.begin(), defaults.end()),
             (std::set<SrtpProfile>{SrtpProfile::aead_aes_128_gcm, SrtpProfile::aead_aes_256_gcm,
                                    SrtpProfile::aes_cm_128_hmac_sha1_80}));
-  EXPECT_EQ(srtp_openssl_profile_list(defaults),
-            "SRTP_AEAD_AES_128_GCM:SRTP_AEAD_AES_256_GCM:SRTP_AES128_CM_SHA1_80");
+  EXPECT_EQ(srtp_openssl_profile_list(defaults), "SRTP_AEAD_AES_128_GCM:SRTP_AEAD_AES_256_GCM:SRTP_AES128_CM_SHA1_80");
   EXPECT_EQ(srtp_openssl_profile_list({}), "");
 }
 

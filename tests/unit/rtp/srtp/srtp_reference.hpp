@@ -6,7 +6,6 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -178,8 +177,8 @@ inline std::uint32_t read_u32(ByteSpan data, std::size_t offset) {
 
 // SRTP per RFC 3711 §3.1/§4.2 for AES_CM_128_HMAC_SHA1_*: header || AES-CM(payload) ||
 // HMAC-SHA1(k_a, header || ciphertext || ROC) truncated to tag_length.
-inline Bytes build_srtp_aes_cm(const SessionKeys& keys, ByteSpan rtp, std::size_t header_length,
-                               std::uint32_t roc, std::size_t tag_length) {
+inline Bytes build_srtp_aes_cm(const SessionKeys& keys, ByteSpan rtp, std::size_t header_length, std::uint32_t roc,
+                               std::size_t tag_length) {
   const std::uint16_t seq = static_cast<std::uint16_t>(rtp[2] << 8 | rtp[3]);
   const std::uint64_t index = (std::uint64_t{roc} << 16) | seq;
   const auto iv = aes_cm_iv(keys.cipher_salt, read_u32(rtp, 8), index);
@@ -192,8 +191,7 @@ inline Bytes build_srtp_aes_cm(const SessionKeys& keys, ByteSpan rtp, std::size_
 // SRTCP per RFC 3711 §3.4: header(8) || AES-CM(rest) || E=1|index || HMAC-SHA1-80 over all before it.
 inline Bytes build_srtcp_aes_cm(const SessionKeys& keys, ByteSpan rtcp, std::uint32_t index) {
   const auto iv = aes_cm_iv(keys.cipher_salt, read_u32(rtcp, 4), index);
-  Bytes out = concat({rtcp.first(8), aes_ctr(keys.cipher_key, iv, rtcp.subspan(8)),
-                      be_bytes(0x80000000u | index, 4)});
+  Bytes out = concat({rtcp.first(8), aes_ctr(keys.cipher_key, iv, rtcp.subspan(8)), be_bytes(0x80000000u | index, 4)});
   const auto tag = hmac_sha1(keys.auth_key, out);
   out.insert(out.end(), tag.begin(), tag.begin() + 10);
   return out;
@@ -211,8 +209,8 @@ inline Bytes build_srtp_gcm(const SessionKeys& keys, ByteSpan rtp, std::size_t h
 inline Bytes build_srtcp_gcm(const SessionKeys& keys, ByteSpan rtcp, std::uint32_t index) {
   const Bytes e_index = be_bytes(0x80000000u | index, 4);
   const auto iv = gcm_iv(keys.cipher_salt, read_u32(rtcp, 4), index);
-  return concat({rtcp.first(8), aes_gcm_seal(keys.cipher_key, iv, concat({rtcp.first(8), e_index}), rtcp.subspan(8)),
-                 e_index});
+  return concat(
+      {rtcp.first(8), aes_gcm_seal(keys.cipher_key, iv, concat({rtcp.first(8), e_index}), rtcp.subspan(8)), e_index});
 }
 
 // A plain RTP packet with a 12-octet header (V=2, no CSRC, no extension).

@@ -1,11 +1,11 @@
 // RFC 3711 Appendix B vectors, then libsrtp (through SrtpSession) against packets built from them
 // by the independent OpenSSL builder in srtp_reference.hpp.
-#include "rtp/srtp/srtp_session.hpp"
-#include "srtp_reference.hpp"
-
 #include <gtest/gtest.h>
 
 #include <random>
+
+#include "rtp/srtp/srtp_session.hpp"
+#include "srtp_reference.hpp"
 
 namespace presentd::rtp {
 namespace {
@@ -94,8 +94,7 @@ TEST_F(Rfc3711, ThirtyTwoBitTagProfile) {
 
 // SRTCP (RFC 3711 §3.4) with the RTCP labels 0x03..0x05.
 TEST_F(Rfc3711, SessionDecryptsHandBuiltSrtcpAndProtectsIdentically) {
-  const auto keys =
-      test::derive_session_keys(v.at("b3_master_key"), v.at("b3_master_salt"), test::Stream::rtcp, false);
+  const auto keys = test::derive_session_keys(v.at("b3_master_key"), v.at("b3_master_salt"), test::Stream::rtcp, false);
   SrtpSession inbound(SrtpProfile::aes_cm_128_hmac_sha1_80, master(), SrtpSession::Direction::inbound);
   SrtpSession outbound(SrtpProfile::aes_cm_128_hmac_sha1_80, master(), SrtpSession::Direction::outbound);
   for (std::uint32_t index = 0; index < 5; ++index) {

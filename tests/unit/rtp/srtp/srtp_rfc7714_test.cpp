@@ -1,12 +1,12 @@
 // RFC 7714 (AES-GCM for SRTP): the independent OpenSSL builder reproduces the RFC's RTP and SRTCP
 // vectors, then libsrtp (through SrtpSession) must accept packets that builder makes with keys
 // derived from a master key, and must itself produce byte-identical packets.
-#include "rtp/srtp/srtp_session.hpp"
-#include "srtp_reference.hpp"
-
 #include <gtest/gtest.h>
 
 #include <random>
+
+#include "rtp/srtp/srtp_session.hpp"
+#include "srtp_reference.hpp"
 
 namespace presentd::rtp {
 namespace {
@@ -90,12 +90,11 @@ TEST_P(Rfc7714, SessionAgreesWithBuilderAcrossTheWrap) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Profiles, Rfc7714,
-                         ::testing::Values(GcmCase{SrtpProfile::aead_aes_128_gcm, "key_128", "rtp_protected_128",
-                                                   "rtcp_protected_128"},
-                                           GcmCase{SrtpProfile::aead_aes_256_gcm, "key_256", "rtp_protected_256",
-                                                   "rtcp_protected_256"}),
-                         [](const auto& param_info) { return std::string(srtp_profile_info(param_info.param.profile).name); });
+INSTANTIATE_TEST_SUITE_P(
+    Profiles, Rfc7714,
+    ::testing::Values(GcmCase{SrtpProfile::aead_aes_128_gcm, "key_128", "rtp_protected_128", "rtcp_protected_128"},
+                      GcmCase{SrtpProfile::aead_aes_256_gcm, "key_256", "rtp_protected_256", "rtcp_protected_256"}),
+    [](const auto& param_info) { return std::string(srtp_profile_info(param_info.param.profile).name); });
 
 }  // namespace
 }  // namespace presentd::rtp

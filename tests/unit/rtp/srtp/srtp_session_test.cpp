@@ -1,12 +1,13 @@
 // SrtpSession behaviour for every profile: round trips across the sequence wrap, SRTCP, and every
 // way a packet must be refused (tampered, replayed, truncated, plaintext, wrong direction).
 #include "rtp/srtp/srtp_session.hpp"
-#include "srtp_profile_params.hpp"
-#include "srtp_reference.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
+
+#include "srtp_profile_params.hpp"
+#include "srtp_reference.hpp"
 
 namespace presentd::rtp {
 namespace {
@@ -48,7 +49,8 @@ TEST_P(SrtpSessionTest, RoundTripAcrossTheWrapAddsExactlyTheTrailer) {
 
 TEST_P(SrtpSessionTest, HeaderWithCsrcAndExtensionStaysInTheClear) {
   // CC=2, X=1 with a one-word RFC 8285 one-byte extension block.
-  const Bytes header = test::from_hex("92 60 ff f0 00 00 10 00 01 02 03 04  0a 0a 0a 0a 0b 0b 0b 0b  be de 00 01 10 ab 00 00");
+  const Bytes header =
+      test::from_hex("92 60 ff f0 00 00 10 00 01 02 03 04  0a 0a 0a 0a 0b 0b 0b 0b  be de 00 01 10 ab 00 00");
   const Bytes plain = test::concat({header, test::pattern(64, 1)});
   auto packet = plain;
   ASSERT_EQ(sender.protect_rtp(packet), SrtpResult::ok);
@@ -213,9 +215,11 @@ TEST_P(SrtpSessionTest, NonRtpInputToProtectIsMalformed) {
 }
 
 TEST_P(SrtpSessionTest, MasterKeyOfTheWrongLengthThrows) {
-  const SrtpMasterKey short_key{test::pattern(info.master_key_length - 1, 0), test::pattern(info.master_salt_length, 0)};
+  const SrtpMasterKey short_key{test::pattern(info.master_key_length - 1, 0),
+                                test::pattern(info.master_salt_length, 0)};
   EXPECT_THROW(SrtpSession(GetParam(), short_key, SrtpSession::Direction::inbound), SrtpError);
-  const SrtpMasterKey long_salt{test::pattern(info.master_key_length, 0), test::pattern(info.master_salt_length + 2, 0)};
+  const SrtpMasterKey long_salt{test::pattern(info.master_key_length, 0),
+                                test::pattern(info.master_salt_length + 2, 0)};
   EXPECT_THROW(SrtpSession(GetParam(), long_salt, SrtpSession::Direction::outbound), SrtpError);
 }
 
