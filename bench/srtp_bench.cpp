@@ -56,7 +56,7 @@ void BM_SrtpUnprotect(benchmark::State& state, SrtpProfile profile) {
 
   auto inbound = SrtpSession(profile, key, SrtpSession::Direction::inbound);
   std::vector<std::uint8_t> work;
-  work.reserve(kPacketLength + kMaxSrtpTrailerLength);
+  work.reserve(kPacketLength + kSrtpProtectScratch);
   std::size_t next = 0;
   for (auto _ : state) {
     if (next == kBatch) {
@@ -82,7 +82,7 @@ void BM_SrtpProtect(benchmark::State& state, SrtpProfile profile) {
   SrtpSession outbound(profile, bench_key(profile), SrtpSession::Direction::outbound);
   const auto plain = plain_packet(0);
   std::vector<std::uint8_t> work;
-  work.reserve(kPacketLength + kMaxSrtpTrailerLength);
+  work.reserve(kPacketLength + kSrtpProtectScratch);
   std::uint16_t seq = 0;
   for (auto _ : state) {
     work.assign(plain.begin(), plain.end());

@@ -2,7 +2,6 @@
 
 #include <srtp2/srtp.h>
 
-#include <algorithm>
 #include <climits>
 #include <mutex>
 #include <optional>
@@ -13,6 +12,9 @@
 
 namespace presentd::rtp {
 namespace {
+
+static_assert(kSrtpProtectScratch == SRTP_MAX_TRAILER_LEN);
+static_assert(kMaxSrtpTrailerLength <= SRTP_MAX_TRAILER_LEN);
 
 // Larger than any UDP payload; keeps every length comfortably inside libsrtp's `int`.
 constexpr std::size_t kMaxPacketLength = 65536;
@@ -193,11 +195,11 @@ SrtpResult SrtpSession::protect(std::vector<std::uint8_t>& packet, Kind kind) {
   const auto header = kind == Kind::rtp ? rtp_header_length(packet) : rtcp_header_length(packet);
   if (!header || packet.size() > kMaxPacketLength) return count(SrtpResult::malformed, packet);
 
-  const auto& info = srtp_profile_info(profile_);
-  const std::size_t trailer = kind == Kind::rtp ? info.rtp_trailer_length : info.rtcp_trailer_length;
-  // libsrtp writes the trailer behind the payload and may touch up to SRTP_MAX_TRAILER_LEN octets.
+  // libsrtp writes the trailer behind the payload and documents that it may touch up to
+  // SRTP_MAX_TRAILER_LEN octets there; finish() cuts the vector to the length it reports
+  // (plain length + the profile's trailer).
   const std::size_t plain_length = packet.size();
-  packet.resize(plain_length + std::max<std::size_t>(trailer, SRTP_MAX_TRAILER_LEN));
+  packet.resize(plain_length + kSrtpProtectScratch);
   int length = static_cast<int>(plain_length);
   const auto status = kind == Kind::rtp ? srtp_protect(ctx_.get(), packet.data(), &length)
                                         : srtp_protect_rtcp(ctx_.get(), packet.data(), &length);

@@ -8,7 +8,9 @@
 //
 // Buffer room: protect_*() grows the vector by the profile's trailer (SrtpProfileInfo::
 // rtp_trailer_length / rtcp_trailer_length: 16 or 20 octets for GCM, 10 or 14 for
-// AES_CM_..._80, 4 or 14 for _32); unprotect_*() shrinks it by the same amount.
+// AES_CM_..._80, 4 or 14 for _32); unprotect_*() shrinks it by the same amount. While libsrtp
+// runs, the vector is temporarily kSrtpProtectScratch octets longer (libsrtp's documented worst
+// case, MKI included), so reserve size() + kSrtpProtectScratch to protect without reallocating.
 //
 // Rollover counter: libsrtp estimates it per SSRC (RFC 3711 §3.3.1) starting from 0 at the first
 // packet that authenticates. Senders start at a random sequence number with ROC 0, so this only
@@ -29,6 +31,9 @@
 struct srtp_ctx_t_;
 
 namespace presentd::rtp {
+
+// libsrtp's SRTP_MAX_TRAILER_LEN (checked in the .cpp), kept out of this header's includes.
+inline constexpr std::size_t kSrtpProtectScratch = 144;
 
 enum class [[nodiscard]] SrtpResult : std::uint8_t{
     ok,
