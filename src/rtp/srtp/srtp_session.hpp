@@ -23,6 +23,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rtp/srtp/srtp_keys.hpp"
@@ -35,13 +36,16 @@ namespace presentd::rtp {
 // libsrtp's SRTP_MAX_TRAILER_LEN (checked in the .cpp), kept out of this header's includes.
 inline constexpr std::size_t kSrtpProtectScratch = 144;
 
-enum class [[nodiscard]] SrtpResult : std::uint8_t{
-    ok,
-    auth_failed,  // tag mismatch: forged, corrupted, wrong key, or plaintext RTP
-    replay,       // index already seen or older than the replay window
-    malformed,    // too short or not an RTP/RTCP header; libsrtp was not asked
-    other,        // anything else libsrtp reports, or the wrong direction for this session
+// clang-format 14 misreads an attribute on an enum.
+// clang-format off
+enum class [[nodiscard]] SrtpResult : std::uint8_t {
+  ok,
+  auth_failed,  // tag mismatch: forged, corrupted, wrong key, or plaintext RTP
+  replay,       // index already seen or older than the replay window
+  malformed,    // too short or not an RTP/RTCP header; libsrtp was not asked
+  other,        // anything else libsrtp reports, or the wrong direction for this session
 };
+// clang-format on
 
 std::string_view to_string(SrtpResult result);
 
