@@ -15,7 +15,7 @@ namespace {
 using test::Bytes;
 
 class SrtpSessionTest : public ::testing::TestWithParam<SrtpProfile> {
-protected:
+public:
   const SrtpProfileInfo& info = srtp_profile_info(GetParam());
   const SrtpMasterKey master{test::pattern(info.master_key_length, 0x10), test::pattern(info.master_salt_length, 0x90)};
   SrtpSession sender{GetParam(), master, SrtpSession::Direction::outbound};
@@ -23,7 +23,8 @@ protected:
   std::mt19937 rng{static_cast<unsigned>(0x5eed + static_cast<int>(GetParam()))};
   const std::uint32_t ssrc = static_cast<std::uint32_t>(rng());
   // Near the top so every test crosses the 16-bit wrap.
-  std::uint16_t next_seq = static_cast<std::uint16_t>(65535 - rng() % 32);
+  const std::uint16_t start_seq = static_cast<std::uint16_t>(65535 - rng() % 32);
+  std::uint16_t next_seq = start_seq;
 
   // Returns {plaintext, protected} for the next sequence number.
   std::pair<Bytes, Bytes> next_packet(std::size_t payload_size = 1200) {
@@ -117,21 +118,45 @@ TEST_P(SrtpSessionTest, ReplayedPacketIsRefusedAndCounted) {
   EXPECT_EQ(receiver.stats().replayed, 2u);
 }
 
+// Sends `count` packets; `rx` sees the first one and then the newest, `behind` packets later. What
+// `rx` says about the packet `behind` before the newest is the answer. The receiver starts with
+// ROC 0 (RFC 3711 §3.3.1), so its first packet is from before the wrap, as in a real stream; the
+// jump to the newest crosses the wrap.
+SrtpResult late_packet_verdict(SrtpSessionTest& t, SrtpSession& rx, int count, std::size_t behind) {
+  // A fresh sender per call, so every call starts at the same sequence number with ROC 0.
+  SrtpSession tx(t.GetParam(), t.master, SrtpSession::Direction::outbound);
+  std::vector<Bytes> sent;
+  for (int n = 0; n < count; ++n) {
+    auto packet = test::make_rtp(static_cast<std::uint16_t>(t.start_seq + n), 0, t.ssrc, test::pattern(20, 0));
+    if (tx.protect_rtp(packet) != SrtpResult::ok) return SrtpResult::other;
+    sent.push_back(std::move(packet));
+  }
+  auto first = sent.front();
+  auto newest = sent.back();
+  auto late = sent[sent.size() - 1 - behind];
+  if (rx.unprotect_rtp(first) != SrtpResult::ok || rx.unprotect_rtp(newest) != SrtpResult::ok) return SrtpResult::other;
+  return rx.unprotect_rtp(late);
+}
+
 // Out of order within the 1024-packet window is accepted (late NACK retransmissions); older than
 // the window is refused.
 TEST_P(SrtpSessionTest, ReorderingInsideTheWindowOnlyOutsideIsReplay) {
-  std::vector<Bytes> sent;
-  for (int n = 0; n < 1100; ++n) sent.push_back(next_packet(20).second);
-  // The receiver starts with ROC 0 (RFC 3711 §3.3.1), so its first packet must be from before the
-  // wrap, as it is in a real stream; then it jumps ~1100 packets ahead, across the wrap.
-  auto first = sent.front();
-  ASSERT_EQ(receiver.unprotect_rtp(first), SrtpResult::ok);
-  auto newest = sent.back();
-  ASSERT_EQ(receiver.unprotect_rtp(newest), SrtpResult::ok);
-  auto inside = sent[sent.size() - 1000];
-  EXPECT_EQ(receiver.unprotect_rtp(inside), SrtpResult::ok);
-  auto outside = sent[sent.size() - 1060];
-  EXPECT_EQ(receiver.unprotect_rtp(outside), SrtpResult::replay);
+  SrtpSession other_receiver(GetParam(), master, SrtpSession::Direction::inbound);
+  EXPECT_EQ(late_packet_verdict(*this, receiver, 1100, 1000), SrtpResult::ok);
+  EXPECT_EQ(late_packet_verdict(*this, other_receiver, 1100, 1060), SrtpResult::replay);
+}
+
+TEST_P(SrtpSessionTest, ReplayWindowOptionIsHonoured) {
+  const SrtpSession::Options narrow{.replay_window = 128};
+  SrtpSession a(GetParam(), master, SrtpSession::Direction::inbound, narrow);
+  SrtpSession b(GetParam(), master, SrtpSession::Direction::inbound, narrow);
+  EXPECT_EQ(late_packet_verdict(*this, a, 300, 100), SrtpResult::ok);
+  EXPECT_EQ(late_packet_verdict(*this, b, 300, 200), SrtpResult::replay);  // inside the default 1024
+
+  // libsrtp accepts 64..32767.
+  EXPECT_THROW(
+      SrtpSession(GetParam(), master, SrtpSession::Direction::inbound, SrtpSession::Options{.replay_window = 10}),
+      SrtpError);
 }
 
 // The flip side of §3.3.1: if every packet before the wrap is lost, the receiver's ROC guess is
