@@ -37,12 +37,9 @@ InsertResult FrameAssembler::insert(MediaPacket packet) {
     ++stats_.duplicate_packets;
     return result;
   }
-  if (buffered_bytes_ + size > config_.max_buffered_bytes) {
-    ++stats_.overflows;
-    result.keyframe_needed = true;
-    clear();
-    floor_ = seq;
-    scan_ = seq;
+  if (!make_room(seq, size, result)) {
+    ++stats_.packets_discarded;
+    return result;
   }
   slot.used = true;
   slot.seq = seq;
@@ -101,6 +98,24 @@ void FrameAssembler::overflow(std::int64_t seq, InsertResult& result) {
   PD_LOG(warning, "jitter") << "packet buffer overflow, requesting a keyframe";
   discard_below(seq - static_cast<std::int64_t>(slots_.size()) / 2, false);
   have_reference_ = false;
+}
+
+bool FrameAssembler::make_room(std::int64_t seq, std::size_t size, InsertResult& result) {
+  if (buffered_bytes_ + size <= config_.max_buffered_bytes) return true;
+  // Too many bytes held: like a packet overflow, give up the oldest frames (the ones stuck behind
+  // a gap) but keep the newest packets, which may be the start of the keyframe we need.
+  ++stats_.overflows;
+  result.keyframe_needed = true;
+  have_reference_ = false;
+  std::int64_t end = *floor_;
+  std::size_t freed = 0;
+  while (end < seq && buffered_bytes_ - freed + size > config_.max_buffered_bytes) {
+    if (const Slot* slot = find(end)) freed += slot->packet.payload.size();
+    ++end;
+  }
+  discard_below(end, false);
+  // Still no room: newer packets fill the budget, and this older one is the one to lose.
+  return buffered_bytes_ + size <= config_.max_buffered_bytes;
 }
 
 void FrameAssembler::release(InsertResult& result) {

@@ -122,6 +122,8 @@ private:
   // Makes room for `seq` in the window; false when it is too old to keep.
   bool admit(std::int64_t seq, InsertResult& result);
   void overflow(std::int64_t seq, InsertResult& result);
+  // Frees the oldest packets until `size` more bytes fit; false when even that is not enough.
+  bool make_room(std::int64_t seq, std::size_t size, InsertResult& result);
   // Emits every frame that became complete, jumping to a keyframe where one supersedes a gap.
   void release(InsertResult& result);
   void release_in_order(InsertResult& result);
