@@ -95,7 +95,10 @@ void FrameAssembler::overflow(std::int64_t seq, InsertResult& result) {
   // of the keyframe that fixes things, and ask for one.
   ++stats_.overflows;
   result.keyframe_needed = true;
-  PD_LOG(warning, "jitter") << "packet buffer overflow, requesting a keyframe";
+  // Rate-limited: a sender that keeps jumping its numbering must not flood the journal.
+  if (stats_.overflows == 1 || stats_.overflows % 100 == 0) {
+    PD_LOG(warning, "jitter") << "packet buffer overflow #" << stats_.overflows << ", requesting a keyframe";
+  }
   discard_below(seq - static_cast<std::int64_t>(slots_.size()) / 2, false);
   have_reference_ = false;
 }

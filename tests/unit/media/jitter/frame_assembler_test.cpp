@@ -287,6 +287,28 @@ TEST(FrameAssembler, OversizedFrameIsDroppedAndBytesStayBounded) {
   EXPECT_EQ(small.stats().overflows, 1u);
 }
 
+TEST(FrameAssembler, ByteOverflowKeepsTheNewestPacketsForTheKeyframe) {
+  // 3-byte payloads, 15 bytes allowed. Packet 2 is lost, so deltas pile up behind it; the keyframe
+  // (7..9) arrives while the budget is full and must still be decoded, at the cost of the oldest.
+  std::mt19937 rng(11);
+  const Origin origin = origin_crossing_wrap(rng, 12, 5);
+  const Stream stream = make_stream({K2, D2, D3, K3}, origin.seq, origin.ts);
+  ConcatDepacketizer depacketizer;
+  FrameAssembler assembler(depacketizer, {.max_packets = 64, .max_buffered_bytes = 15, .max_frame_bytes = 15});
+  std::vector<std::uint16_t> firsts;
+  std::vector<int> requests;
+  for (int i = 0; i < 10; ++i) {
+    if (i == 2) continue;
+    InsertResult result = assembler.insert(stream.packets[i]);
+    EXPECT_LE(assembler.buffered_bytes(), 15u);
+    if (result.keyframe_needed) requests.push_back(i);
+    for (const Frame& frame : result.frames) firsts.push_back(frame.first_sequence_number);
+  }
+  EXPECT_EQ(firsts, (std::vector<std::uint16_t>{stream.packets[0].sequence_number, stream.packets[7].sequence_number}));
+  EXPECT_EQ(requests, (std::vector<int>{8, 9}));
+  EXPECT_EQ(assembler.stats().overflows, 2u);
+}
+
 TEST(FrameAssembler, FrameCarriesSizeDelayArrivalAndWrappedTimestamp) {
   ManualClock clock;
   const std::vector<FrameSpec> specs = {K3};
