@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../tests/unit/media/jitter/concat_depacketizer.hpp"
+#include "../tests/unit/media/jitter/synthetic_stream.hpp"
 #include "media/jitter/frame_assembler.hpp"
 
 namespace {
@@ -35,34 +36,25 @@ std::vector<int> arrival_order(int reorder_percent) {
   return order;
 }
 
-MediaPacket make_packet(int index, std::uint16_t seq_base, std::uint32_t ts_base) {
-  const int frame = index / kPacketsPerFrame;
-  const int position = index % kPacketsPerFrame;
-  MediaPacket packet;
-  packet.sequence_number = static_cast<std::uint16_t>(seq_base + index);
-  packet.rtp_timestamp = ts_base + static_cast<std::uint32_t>(frame) * 3000u;
-  packet.marker = position == kPacketsPerFrame - 1;
-  packet.info.frame_start = position == 0;
-  packet.info.keyframe = position == 0 && frame % kKeyframeInterval == 0;
-  packet.payload.assign(kPayloadBytes, static_cast<std::uint8_t>(index));
-  return packet;
-}
-
 void insert_stream(benchmark::State& state, int reorder_percent) {
   const std::vector<int> order = arrival_order(reorder_percent);
   presentd::media::testing::ConcatDepacketizer depacketizer;
   FrameAssembler assembler(depacketizer);
-  std::uint16_t seq_base = 65000;  // batches run on through the 16-bit wrap
-  std::uint32_t ts_base = 0xFFFF0000u;
+  // Batches run on through the 16-bit sequence and 32-bit timestamp wraps.
+  presentd::media::testing::SyntheticStream stream{.packets_per_frame = kPacketsPerFrame,
+                                                   .keyframe_interval = kKeyframeInterval,
+                                                   .first_seq = 65000,
+                                                   .first_ts = 0xFFFF0000u,
+                                                   .payload_bytes = kPayloadBytes};
   std::vector<MediaPacket> batch;
   std::int64_t inserted = 0;
   std::int64_t frames = 0;
   for (auto _ : state) {
     state.PauseTiming();
     batch.clear();
-    for (int index : order) batch.push_back(make_packet(index, seq_base, ts_base));
-    seq_base = static_cast<std::uint16_t>(seq_base + order.size());
-    ts_base += kFrames * 3000u;
+    for (int index : order) batch.push_back(presentd::media::testing::synthetic_packet(stream, index));
+    stream.first_seq = static_cast<std::uint16_t>(stream.first_seq + order.size());
+    stream.first_ts += kFrames * 3000u;
     state.ResumeTiming();
     for (MediaPacket& packet : batch) {
       auto result = assembler.insert(std::move(packet));

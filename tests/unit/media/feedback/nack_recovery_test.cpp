@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../jitter/concat_depacketizer.hpp"
+#include "../jitter/synthetic_stream.hpp"
 #include "media/feedback/keyframe_requester.hpp"
 #include "media/feedback/nack_requester.hpp"
 #include "media/jitter/frame_assembler.hpp"
@@ -27,23 +28,14 @@ constexpr int kPacketSpacingMs = 4;  // 8 packets per 32 ms frame
 constexpr int kRttMs = 40;
 constexpr int kTickMs = 20;
 
-MediaPacket make_packet(int index, std::uint16_t first_seq, std::uint32_t first_ts) {
-  const int frame = index / kPacketsPerFrame;
-  const int position = index % kPacketsPerFrame;
-  MediaPacket packet;
-  packet.sequence_number = static_cast<std::uint16_t>(first_seq + index);
-  packet.rtp_timestamp = first_ts + static_cast<std::uint32_t>(frame) * 2880u;
-  packet.marker = position == kPacketsPerFrame - 1;
-  packet.info.frame_start = position == 0;
-  packet.info.keyframe = position == 0 && frame == 0;
-  packet.payload = {static_cast<std::uint8_t>(index), static_cast<std::uint8_t>(index >> 8)};
-  return packet;
-}
-
 TEST(NackRecovery, LossIsRepairedByRetransmissionWithoutKeyframes) {
   std::mt19937 rng(99);
   const auto first_seq = static_cast<std::uint16_t>(0x10000 - 1 - rng() % 2000);  // wraps mid-stream
-  const auto first_ts = static_cast<std::uint32_t>(rng());
+  // One keyframe, at the start: every later loss must be repaired by retransmission.
+  const testing::SyntheticStream stream{.packets_per_frame = kPacketsPerFrame,
+                                        .keyframe_interval = kFrames,
+                                        .first_seq = first_seq,
+                                        .first_ts = static_cast<std::uint32_t>(rng())};
   const int packet_count = kFrames * kPacketsPerFrame;
 
   // Joining with a damaged first keyframe is a separate case (see the assembler tests).
@@ -65,7 +57,7 @@ TEST(NackRecovery, LossIsRepairedByRetransmissionWithoutKeyframes) {
   int frames = 0;
   int keyframe_requests = 0;
   auto deliver = [&](int index, bool retransmission) {
-    MediaPacket packet = make_packet(index, first_seq, first_ts);
+    MediaPacket packet = testing::synthetic_packet(stream, index);
     packet.arrival = clock.now();
     nack.on_packet(packet.sequence_number, retransmission);
     InsertResult result = assembler.insert(std::move(packet));

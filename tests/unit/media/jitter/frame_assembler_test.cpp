@@ -90,6 +90,39 @@ Origin origin_crossing_wrap(std::mt19937& rng, int packets, int frames) {
           static_cast<std::uint32_t>(0u - before_ts_wrap * kTicksPerFrame + rng() % kTicksPerFrame)};
 }
 
+// Feeds packets by index in `order`, checking the bounds after every insert. Records each emitted
+// frame's first sequence number and the packet indices whose insert asked for a keyframe.
+struct Outcome {
+  std::vector<std::uint16_t> firsts;
+  std::vector<int> requests;
+};
+Outcome feed(FrameAssembler& assembler, const Stream& stream, const std::vector<int>& order) {
+  Outcome outcome;
+  for (int index : order) {
+    InsertResult result = assembler.insert(stream.packets[index]);
+    EXPECT_LE(assembler.buffered_packets(), assembler.config().max_packets);
+    EXPECT_LE(assembler.buffered_bytes(), assembler.config().max_buffered_bytes);
+    if (result.keyframe_needed) outcome.requests.push_back(index);
+    for (const Frame& frame : result.frames) outcome.firsts.push_back(frame.first_sequence_number);
+  }
+  return outcome;
+}
+
+// Every packet index of the stream in order, except `lost`.
+std::vector<int> all_but(const Stream& stream, int lost) {
+  std::vector<int> order;
+  for (int i = 0; i < static_cast<int>(stream.packets.size()); ++i) {
+    if (i != lost) order.push_back(i);
+  }
+  return order;
+}
+
+std::vector<std::uint16_t> first_seqs(const Stream& stream, std::initializer_list<int> packets) {
+  std::vector<std::uint16_t> seqs;
+  for (int i : packets) seqs.push_back(stream.packets[i].sequence_number);
+  return seqs;
+}
+
 struct Emission {
   int step;   // index into arrivals
   int frame;  // index into frames
@@ -205,22 +238,13 @@ TEST(FrameAssembler, OverflowClearsAndRequestsKeyframeWithinBounds) {
   const Stream stream = make_stream(specs, origin.seq, origin.ts);
   ConcatDepacketizer depacketizer;
   FrameAssembler assembler(depacketizer, {.max_packets = 16});
-
-  std::vector<int> frames_seen;
-  int first_request = -1;
-  for (int i = 0; i < static_cast<int>(stream.packets.size()); ++i) {
-    if (i == 2) continue;  // lost for good: frames 1..20 can never be decoded
-    InsertResult result = assembler.insert(stream.packets[i]);
-    ASSERT_LE(assembler.buffered_packets(), 16u);
-    if (result.keyframe_needed && first_request < 0) first_request = i;
-    for (const Frame& frame : result.frames) frames_seen.push_back(frame.first_sequence_number);
-  }
+  // Packet 2 is lost for good: frames 1..20 can never be decoded.
+  const Outcome outcome = feed(assembler, stream, all_but(stream, 2));
   // The window runs from the lost packet 2: packet 18 is the first that does not fit.
-  EXPECT_EQ(first_request, 18);
+  ASSERT_FALSE(outcome.requests.empty());
+  EXPECT_EQ(outcome.requests.front(), 18);
   EXPECT_GE(assembler.stats().overflows, 1u);
-  const std::vector<int> expected = {stream.packets[0].sequence_number, stream.packets[42].sequence_number,
-                                     stream.packets[44].sequence_number};
-  EXPECT_EQ(frames_seen, expected);
+  EXPECT_EQ(outcome.firsts, first_seqs(stream, {0, 42, 44}));
 }
 
 TEST(FrameAssembler, SequenceNumberJumpIsAnOverflow) {
@@ -246,16 +270,10 @@ TEST(FrameAssembler, FailedAssemblyDropsFrameAndWaitsForKeyframe) {
   stream.packets[3].payload.clear();  // the test format treats an empty payload as malformed
   ConcatDepacketizer depacketizer;
   FrameAssembler assembler(depacketizer);
-  std::vector<std::uint16_t> firsts;
-  std::vector<int> requests;
-  for (int i = 0; i < 8; ++i) {
-    InsertResult result = assembler.insert(stream.packets[i]);
-    if (result.keyframe_needed) requests.push_back(i);
-    for (const Frame& frame : result.frames) firsts.push_back(frame.first_sequence_number);
-  }
+  const Outcome outcome = feed(assembler, stream, all_but(stream, -1));
   // Frame 2 depends on the broken frame 1, so only the keyframes leave.
-  EXPECT_EQ(firsts, (std::vector<std::uint16_t>{stream.packets[0].sequence_number, stream.packets[6].sequence_number}));
-  EXPECT_EQ(requests, (std::vector<int>{3, 5}));
+  EXPECT_EQ(outcome.firsts, first_seqs(stream, {0, 6}));
+  EXPECT_EQ(outcome.requests, (std::vector<int>{3, 5}));
   EXPECT_EQ(assembler.stats().assembly_failures, 1u);
 }
 
@@ -278,12 +296,7 @@ TEST(FrameAssembler, OversizedFrameIsDroppedAndBytesStayBounded) {
   // Byte bound: after a gap nothing leaves, and the fifth held 3-byte packet exceeds 12 bytes.
   const Stream gappy = make_stream({K2, D2, D2, D2}, 65533, 0);
   FrameAssembler small(depacketizer, {.max_packets = 64, .max_buffered_bytes = 12, .max_frame_bytes = 12});
-  for (int i = 0; i < 8; ++i) {
-    if (i == 2) continue;
-    InsertResult result = small.insert(gappy.packets[i]);
-    EXPECT_LE(small.buffered_bytes(), 12u);
-    EXPECT_EQ(result.keyframe_needed, i == 7) << i;
-  }
+  EXPECT_EQ(feed(small, gappy, all_but(gappy, 2)).requests, (std::vector<int>{7}));
   EXPECT_EQ(small.stats().overflows, 1u);
 }
 
@@ -295,17 +308,9 @@ TEST(FrameAssembler, ByteOverflowKeepsTheNewestPacketsForTheKeyframe) {
   const Stream stream = make_stream({K2, D2, D3, K3}, origin.seq, origin.ts);
   ConcatDepacketizer depacketizer;
   FrameAssembler assembler(depacketizer, {.max_packets = 64, .max_buffered_bytes = 15, .max_frame_bytes = 15});
-  std::vector<std::uint16_t> firsts;
-  std::vector<int> requests;
-  for (int i = 0; i < 10; ++i) {
-    if (i == 2) continue;
-    InsertResult result = assembler.insert(stream.packets[i]);
-    EXPECT_LE(assembler.buffered_bytes(), 15u);
-    if (result.keyframe_needed) requests.push_back(i);
-    for (const Frame& frame : result.frames) firsts.push_back(frame.first_sequence_number);
-  }
-  EXPECT_EQ(firsts, (std::vector<std::uint16_t>{stream.packets[0].sequence_number, stream.packets[7].sequence_number}));
-  EXPECT_EQ(requests, (std::vector<int>{8, 9}));
+  const Outcome outcome = feed(assembler, stream, all_but(stream, 2));
+  EXPECT_EQ(outcome.firsts, first_seqs(stream, {0, 7}));
+  EXPECT_EQ(outcome.requests, (std::vector<int>{8, 9}));
   EXPECT_EQ(assembler.stats().overflows, 2u);
 }
 
