@@ -74,7 +74,8 @@ const std::vector<Case> kCases = {
     // 1, 3, 2: the tick between 3 and 2 must not NACK 2.
     make_case("reordered_by_one_not_nacked", {arrive({0, 1, 3}), {tick({}), {Op::arrive, 2}, advance(20), tick({})}},
               0, 1),
-    make_case("reorder_allowance_expires_by_time", {arrive({0, 1, 3}), {tick({}), advance(9), tick({}), advance(1), tick({2})}}),
+    make_case("reorder_allowance_expires_by_time",
+              {arrive({0, 1, 3}), {tick({}), advance(9), tick({}), advance(1), tick({2})}}),
     make_case("reorder_allowance_by_distance", {arrive({0, 1, 3, 4}), {tick({2})}}),
     make_case("recovered_by_rtx",
               {arrive({0, 1, 3, 4, 5, 7, 8, 9}), {tick({2, 6}), {Op::rtx, 2}, advance(100), tick({6})}}, 1),
@@ -94,7 +95,8 @@ TEST_P(NackCases, ExactRequestsAcrossTheWrap) {
   for (unsigned seed = 1; seed <= 16; ++seed) {
     SCOPED_TRACE(::testing::Message() << "seed " << seed);
     std::mt19937 rng(seed);
-    const auto start = static_cast<std::uint16_t>(0x10000 - 1 - static_cast<int>(rng() % static_cast<unsigned>(max_offset)));
+    const auto before_wrap = static_cast<int>(rng() % static_cast<unsigned>(max_offset));
+    const auto start = static_cast<std::uint16_t>(0x10000 - 1 - before_wrap);
     ManualClock clock;
     NackRequester nack(clock);
     for (std::size_t i = 0; i < c.steps.size(); ++i) {
