@@ -78,6 +78,20 @@ std::optional<std::span<const std::uint8_t>> RtpPacket::find_extension(std::uint
   return std::nullopt;
 }
 
+RtpPacketBuilder RtpPacketBuilder::from_packet(const RtpPacket& packet) {
+  RtpPacketBuilder builder;
+  builder.marker(packet.marker())
+      .payload_type(packet.payload_type())
+      .sequence_number(packet.sequence_number())
+      .timestamp(packet.timestamp())
+      .ssrc(packet.ssrc())
+      .csrcs(packet.csrcs())
+      .payload(packet.payload());
+  HeaderExtensionReader reader = packet.extensions();
+  while (const auto element = reader.next()) builder.add_extension(element->id, element->data);
+  return builder;
+}
+
 RtpPacketBuilder& RtpPacketBuilder::csrcs(std::span<const std::uint32_t> csrcs) {
   csrcs_.assign(csrcs.begin(), csrcs.begin() + static_cast<std::ptrdiff_t>(std::min(csrcs.size(), kMaxCsrcs)));
   return *this;

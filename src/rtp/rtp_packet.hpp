@@ -69,6 +69,11 @@ private:
 // fits it (ID 1..14, 1..16 bytes) and the two-byte form otherwise.
 class RtpPacketBuilder {
 public:
+  RtpPacketBuilder() = default;
+  // Starts from a parsed packet: every header field, RFC 8285 extension and the payload (padding
+  // is dropped). RTX recovery then overrides SSRC, sequence number, payload type and payload.
+  [[nodiscard]] static RtpPacketBuilder from_packet(const RtpPacket& packet);
+
   RtpPacketBuilder& marker(bool m) { marker_ = m; return *this; }
   RtpPacketBuilder& payload_type(std::uint8_t pt) { payload_type_ = static_cast<std::uint8_t>(pt & 0x7F); return *this; }
   RtpPacketBuilder& sequence_number(std::uint16_t seq) { sequence_number_ = seq; return *this; }

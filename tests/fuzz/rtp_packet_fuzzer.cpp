@@ -28,17 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (unsigned id = 1; id <= 255; ++id) static_cast<void>(packet->find_extension(static_cast<std::uint8_t>(id)));
 
   // What we parsed must survive a rebuild (RTX recovery rebuilds packets this way).
-  RtpPacketBuilder builder;
-  builder.marker(packet->marker())
-      .payload_type(packet->payload_type())
-      .sequence_number(packet->sequence_number())
-      .timestamp(packet->timestamp())
-      .ssrc(packet->ssrc())
-      .csrcs(packet->csrcs())
-      .payload(packet->payload());
-  HeaderExtensionReader again = packet->extensions();
-  while (const auto element = again.next()) builder.add_extension(element->id, element->data);
-  const auto rebuilt_bytes = builder.build();
+  const auto rebuilt_bytes = RtpPacketBuilder::from_packet(*packet).build();
   const auto rebuilt = RtpPacket::parse(rebuilt_bytes);
   if (!rebuilt || rebuilt->sequence_number() != packet->sequence_number() ||
       rebuilt->payload().size() != packet->payload().size()) {

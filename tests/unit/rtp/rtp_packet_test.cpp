@@ -207,5 +207,44 @@ TEST(RtpPacketBuilder, FallsBackToTwoByteFormForLargeIdsOrLongData) {
   EXPECT_TRUE(packet->payload().empty());
 }
 
+// The RTX recovery pattern (RFC 4588 §4): the retransmission carries the original sequence number
+// (OSN) in its first two payload bytes; rebuilding with the original SSRC/PT/seq yields the
+// original packet, extensions included.
+TEST(RtpPacketBuilder, FromPacketRebuildsForRtxRecovery) {
+  const std::uint16_t original_seq = test::start_near_wrap(2);
+  const std::vector<std::uint8_t> rtx_payload = {static_cast<std::uint8_t>(original_seq >> 8),
+                                                 static_cast<std::uint8_t>(original_seq), 0xAA, 0xBB};
+  const auto twcc = write_transport_sequence_number(77);
+  const auto rtx_bytes = RtpPacketBuilder()
+                             .payload_type(97)
+                             .sequence_number(5)
+                             .timestamp(9000)
+                             .ssrc(0x2222)
+                             .marker(true)
+                             .add_extension(3, twcc)
+                             .payload(rtx_payload)
+                             .padding(3)
+                             .build();
+  const auto rtx = RtpPacket::parse(rtx_bytes);
+  ASSERT_TRUE(rtx);
+  const auto recovered_bytes = RtpPacketBuilder::from_packet(*rtx)
+                                   .ssrc(0x1111)
+                                   .payload_type(96)
+                                   .sequence_number(static_cast<std::uint16_t>(rtx->payload()[0] << 8 | rtx->payload()[1]))
+                                   .payload(rtx->payload().subspan(2))
+                                   .build();
+  const auto recovered = RtpPacket::parse(recovered_bytes);
+  ASSERT_TRUE(recovered);
+  EXPECT_EQ(recovered->ssrc(), 0x1111u);
+  EXPECT_EQ(recovered->payload_type(), 96);
+  EXPECT_EQ(recovered->sequence_number(), original_seq);
+  EXPECT_EQ(recovered->timestamp(), 9000u);
+  EXPECT_TRUE(recovered->marker());
+  EXPECT_EQ(recovered->padding_size(), 0u);
+  EXPECT_EQ(parse_transport_sequence_number(*recovered->find_extension(3)), 77);
+  EXPECT_EQ(std::vector<std::uint8_t>(recovered->payload().begin(), recovered->payload().end()),
+            (std::vector<std::uint8_t>{0xAA, 0xBB}));
+}
+
 }  // namespace
 }  // namespace presentd::rtp
