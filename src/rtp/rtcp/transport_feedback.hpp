@@ -19,7 +19,9 @@
 //   run length:    |T=0| S (2) |        run length (13)        |
 //   status vector: |T=1|S=0| 14 one-bit symbols |  or  |T=1|S=1| 7 two-bit symbols |
 // Receive deltas count 250 µs; the first is relative to the reference time (24 bits, 64 ms units),
-// each next one to the previous received packet.
+// each next one to the previous received packet. The reference time's base is the receiver's
+// choice and only differences between feedback messages matter to the sender, so it is handled as
+// an unsigned value modulo 2^24 (wrapping every ~12.4 days), as libwebrtc does.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
