@@ -1,0 +1,125 @@
+#include "media/receive/video_receive_stream.hpp"
+
+#include "common/log.hpp"
+#include "rtp/rtcp/fir.hpp"
+#include "rtp/rtcp/nack.hpp"
+#include "rtp/rtcp/pli.hpp"
+#include "rtp/rtp_header_extension.hpp"
+#include "rtp/rtx/rtx.hpp"
+
+namespace presentd::media {
+
+VideoReceiveStream::VideoReceiveStream(const Clock& clock, VideoStreamConfig config, FrameSink sink)
+    : clock_(clock),
+      config_(std::move(config)),
+      sink_(std::move(sink)),
+      nack_(clock, config_.nack),
+      keyframes_(clock, config_.keyframe_requests) {}
+
+bool VideoReceiveStream::accepts(const rtp::RtpPacket& packet) const {
+  const auto ssrc = packet.ssrc();
+  if (ssrc == config_.media_ssrc || ssrc == config_.rtx_ssrc) return true;
+  const auto pt = packet.payload_type();
+  if (!config_.media_ssrc && config_.payload_types.contains(pt)) return true;
+  return !config_.rtx_ssrc && config_.rtx_payload_types.contains(pt);
+}
+
+void VideoReceiveStream::on_rtp(const rtp::RtpPacket& packet) {
+  const auto pt = packet.payload_type();
+  if (const auto apt = config_.rtx_payload_types.find(pt); apt != config_.rtx_payload_types.end()) {
+    // RFC 4588 §4: the RTX payload starts with the original sequence number (OSN).
+    if (!config_.rtx_ssrc) config_.rtx_ssrc = packet.ssrc();
+    if (packet.ssrc() != config_.rtx_ssrc) return;
+    const auto recovered = rtp::parse_rtx_payload(packet.payload());
+    ++stats_.packets;
+    stats_.bytes += packet.data().size();
+    if (!recovered) {
+      ++stats_.malformed_packets;
+      return;
+    }
+    if (recovered->is_padding_only()) {
+      ++stats_.rtx_padding_packets;
+      return;
+    }
+    ++stats_.rtx_packets;
+    return insert(packet, apt->second, recovered->original_sequence_number, recovered->original_payload, true);
+  }
+  if (!config_.payload_types.contains(pt)) {
+    ++stats_.unknown_payload_type;
+    return;
+  }
+  if (!config_.media_ssrc) config_.media_ssrc = packet.ssrc();
+  if (packet.ssrc() != config_.media_ssrc) return;
+  ++stats_.packets;
+  stats_.bytes += packet.data().size();
+  insert(packet, pt, packet.sequence_number(), packet.payload(), false);
+}
+
+bool VideoReceiveStream::select_format(rtp::PayloadFormat format) {
+  if (format_ == format) return true;
+  // A new codec (the sender switched payload types) starts a new frame sequence.
+  depacketizer_ = rtp::make_depacketizer(format);
+  if (!depacketizer_) return false;
+  assembler_ = std::make_unique<FrameAssembler>(*depacketizer_);
+  format_ = format;
+  keyframes_.request();
+  return true;
+}
+
+void VideoReceiveStream::insert(const rtp::RtpPacket& packet, std::uint8_t payload_type, std::uint16_t sequence_number,
+                                std::span<const std::uint8_t> payload, bool retransmission) {
+  const auto format = config_.payload_types.find(payload_type);
+  if (format == config_.payload_types.end()) {
+    ++stats_.unknown_payload_type;
+    return;
+  }
+  if (!select_format(format->second)) return;
+  nack_.on_packet(sequence_number, retransmission);
+  if (payload.empty()) return;  // padding-only media packet: counted for loss, nothing to assemble
+
+  const auto info = depacketizer_->inspect(payload);
+  if (!info) {
+    ++stats_.malformed_packets;
+    return;
+  }
+  MediaPacket media{sequence_number, packet.timestamp(), packet.marker(),
+                    std::vector<std::uint8_t>(payload.begin(), payload.end()), *info, clock_.now(), std::nullopt};
+  if (config_.playout_delay_extension_id) {
+    if (const auto data = packet.find_extension(*config_.playout_delay_extension_id)) {
+      if (const auto delay = rtp::parse_playout_delay(*data)) {
+        media.playout_delay = PlayoutDelay{static_cast<std::uint16_t>(delay->min_ms / 10),
+                                           static_cast<std::uint16_t>(delay->max_ms / 10)};
+      }
+    }
+  }
+  auto result = assembler_->insert(std::move(media));
+  if (result.keyframe_needed) keyframes_.request();
+  for (auto& frame : result.frames) {
+    ++stats_.frames_assembled;
+    if (frame.keyframe) {
+      ++stats_.keyframes_assembled;
+      keyframes_.on_keyframe();
+      // Losses before a keyframe no longer matter: the decoder restarts from it.
+      nack_.clear_before(frame.first_sequence_number);
+    }
+    sink_(std::move(frame), *format_);
+  }
+}
+
+void VideoReceiveStream::collect_feedback(std::uint32_t sender_ssrc, std::vector<rtp::rtcp::Message>& out) {
+  if (!config_.media_ssrc) return;
+  const auto media_ssrc = *config_.media_ssrc;
+  auto batch = nack_.on_tick();
+  if (batch.keyframe_needed) keyframes_.request();
+  if (config_.nack_negotiated && !batch.sequence_numbers.empty()) {
+    out.emplace_back(rtp::rtcp::Nack::for_packets(sender_ssrc, media_ssrc, batch.sequence_numbers));
+  }
+  const auto keyframe = keyframes_.poll();
+  if (keyframe.kind == KeyframeRequestKind::pli) {
+    out.emplace_back(rtp::rtcp::Pli{sender_ssrc, media_ssrc});
+  } else if (keyframe.kind == KeyframeRequestKind::fir) {
+    out.emplace_back(rtp::rtcp::Fir{sender_ssrc, {{media_ssrc, keyframe.fir_sequence_number}}});
+  }
+}
+
+}  // namespace presentd::media
