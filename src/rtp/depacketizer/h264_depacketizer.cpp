@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "common/byte_reader.hpp"
+#include "rtp/depacketizer/payload_bytes.hpp"
 
 namespace presentd::rtp {
 namespace {
@@ -152,6 +153,9 @@ std::optional<PayloadInfo> H264Depacketizer::inspect(std::span<const std::uint8_
 std::optional<AssembledFrame> H264Depacketizer::assemble(std::span<const std::span<const std::uint8_t>> payloads) {
   AssembledFrame frame;
   auto& out = frame.bitstream;
+  // Start codes add at most 3 bytes per NAL unit over the RTP payload bytes (a STAP-A's 2-byte
+  // size becomes a 4-byte start code); 64 more covers a typical packet count without a count pass.
+  out.reserve(total_payload_bytes(payloads) + 64);
   std::vector<NalSpan> nals;
   bool fu_open = false;
   bool consistent = true;

@@ -1,6 +1,7 @@
 #include "rtp/depacketizer/vp8_depacketizer.hpp"
 
 #include "common/byte_reader.hpp"
+#include "rtp/depacketizer/payload_bytes.hpp"
 #include "rtp/depacketizer/picture_id.hpp"
 
 namespace presentd::rtp {
@@ -105,6 +106,7 @@ std::optional<PayloadInfo> Vp8Depacketizer::inspect(std::span<const std::uint8_t
 
 std::optional<AssembledFrame> Vp8Depacketizer::assemble(std::span<const std::span<const std::uint8_t>> payloads) {
   AssembledFrame frame;
+  frame.bitstream.reserve(total_payload_bytes(payloads));
   for (std::size_t i = 0; i < payloads.size(); ++i) {
     const auto descriptor = parse_vp8_descriptor(payloads[i]);
     if (!descriptor) return std::nullopt;

@@ -1,6 +1,7 @@
 #include "rtp/depacketizer/vp9_depacketizer.hpp"
 
 #include "common/byte_reader.hpp"
+#include "rtp/depacketizer/payload_bytes.hpp"
 #include "rtp/depacketizer/picture_id.hpp"
 
 namespace presentd::rtp {
@@ -125,6 +126,7 @@ std::optional<PayloadInfo> Vp9Depacketizer::inspect(std::span<const std::uint8_t
 
 std::optional<AssembledFrame> Vp9Depacketizer::assemble(std::span<const std::span<const std::uint8_t>> payloads) {
   AssembledFrame frame;
+  frame.bitstream.reserve(total_payload_bytes(payloads));
   // Each layer frame inside the picture must run from a B packet to an E packet with nothing
   // missing in between; inside_layer_frame tracks whether we are between the two.
   bool inside_layer_frame = false;
