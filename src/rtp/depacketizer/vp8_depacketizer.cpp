@@ -96,11 +96,16 @@ std::optional<PayloadInfo> Vp8Depacketizer::inspect(std::span<const std::uint8_t
   info.frame_start = descriptor->starts_frame();
   // Only the first packet of partition 0 holds the frame header.
   if (!info.frame_start) return info;
-  const auto header = parse_vp8_frame_header(payload.subspan(descriptor->payload_offset));
-  if (!header) return std::nullopt;
-  info.keyframe = header->keyframe;
-  info.width = header->width;
-  info.height = header->height;
+  const auto data = payload.subspan(descriptor->payload_offset);
+  info.keyframe = (data[0] & 0x01) == 0;  // the descriptor parser checked data is not empty
+  // A payloader may split even the 10-byte keyframe header across packets (tiny MTUs): then the
+  // size is unknown here but the packet is fine. A complete header must be a valid one.
+  if (info.keyframe && data.size() >= kVp8KeyframeHeaderSize) {
+    const auto header = parse_vp8_frame_header(data);
+    if (!header) return std::nullopt;
+    info.width = header->width;
+    info.height = header->height;
+  }
   return info;
 }
 

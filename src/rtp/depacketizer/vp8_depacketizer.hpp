@@ -34,6 +34,8 @@ struct Vp8FrameHeader {
   std::uint16_t width = 0;
   std::uint16_t height = 0;
 };
+// Frame tag (3 bytes), start code (3) and the two sizes (2 + 2) of a keyframe.
+inline constexpr std::size_t kVp8KeyframeHeaderSize = 10;
 // nullopt when a keyframe header is truncated or lacks the 9d 01 2a start code.
 [[nodiscard]] std::optional<Vp8FrameHeader> parse_vp8_frame_header(std::span<const std::uint8_t> frame);
 

@@ -159,8 +159,13 @@ TEST(Vp8DepacketizerTest, InspectReportsStartKeyframeAndSize) {
 
   EXPECT_FALSE(depacketizer.inspect({}).has_value());
   EXPECT_FALSE(depacketizer.inspect(Bytes{0x10}).has_value());
-  // A frame start whose keyframe header is cut short.
-  EXPECT_FALSE(depacketizer.inspect(Bytes{0x10, 0x10, 0x02, 0x00, 0x9d}).has_value());
+  // A keyframe start whose header continues in the next packet: a keyframe of unknown size.
+  const auto split = depacketizer.inspect(Bytes{0x10, 0x10, 0x02, 0x00, 0x9d});
+  ASSERT_TRUE(split.has_value());
+  EXPECT_TRUE(split->keyframe);
+  EXPECT_EQ(split->width, 0);
+  // A complete keyframe header with a wrong start code is malformed.
+  EXPECT_FALSE(depacketizer.inspect(Bytes{0x10, 0x10, 0x02, 0x00, 0x9d, 0x01, 0x2b, 0x40, 0x01, 0xf0, 0x00}).has_value());
 }
 
 TEST(Vp8DepacketizerTest, AssembleStripsDescriptorsInOrder) {
