@@ -21,7 +21,8 @@ struct RtxRecovered {
 };
 
 // Splits an RTX payload (RTP padding already removed) into OSN and original payload.
-// nullopt when fewer than the two OSN bytes are present.
+// nullopt when fewer than the two OSN bytes are present. (libwebrtc's probes carry no OSN at all,
+// only RTP padding: the caller sees the P bit and an empty payload and never gets here.)
 [[nodiscard]] std::optional<RtxRecovered> parse_rtx_payload(std::span<const std::uint8_t> rtx_payload);
 
 // The associations negotiated in SDP: RTX payload type → media payload type (a=fmtp:<rtx> apt=<pt>)
