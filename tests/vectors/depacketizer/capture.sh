@@ -27,3 +27,6 @@ capture h264 "$video ! openh264enc gop-size=6 ! h264parse config-interval=-1 ! v
   "rtph264pay mtu=400 config-interval=0"
 capture opus "audiotestsrc num-buffers=10 ! audio/x-raw,rate=48000,channels=2 ! opusenc" \
   "rtpopuspay"
+# The same H.264 stream with SPS/PPS (and the AUD) aggregated into STAP-A packets, 8 frames.
+capture h264_stap "$(echo "$video" | sed 's/num-buffers=12/num-buffers=8/') ! openh264enc gop-size=6 ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au" \
+  "rtph264pay mtu=400 config-interval=0 aggregate-mode=zero-latency"

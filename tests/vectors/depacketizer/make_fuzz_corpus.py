@@ -73,6 +73,7 @@ for fmt in ("vp8", "vp9", "h264", "opus"):
     write(fmt, "empty", b"")
     write(fmt, "truncated_length", b"\x01")
 
+write("h264", "captured_stap_a_idr", encode(frames("h264_stap")[0:1]))
 write("vp8", "edge_descriptor_all_extensions", packet(bytes([0x90, 0xF0, 0x81, 0x02, 0x07, 0x45, 0x31, 0x01, 0x00])))
 write("vp8", "edge_truncated_keyframe_header", packet(bytes([0x10, 0x10, 0x02, 0x00, 0x9D, 0x01])))
 write("vp9", "edge_four_references", packet(bytes([0x58, 0x03, 0x05, 0x07, 0x09, 0x82])))

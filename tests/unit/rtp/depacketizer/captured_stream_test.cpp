@@ -91,6 +91,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(CapturedCase{"vp8", PayloadFormat::vp8, AV_CODEC_ID_VP8, 12, 2, true},
                       CapturedCase{"vp9", PayloadFormat::vp9, AV_CODEC_ID_VP9, 12, 2, true},
                       CapturedCase{"h264", PayloadFormat::h264, AV_CODEC_ID_H264, 12, 2, false},
+                      CapturedCase{"h264_stap", PayloadFormat::h264, AV_CODEC_ID_H264, 8, 2, false},
                       CapturedCase{"opus", PayloadFormat::opus, AV_CODEC_ID_OPUS, 11, 11, false}),
     [](const auto& test_info) { return test_info.param.name; });
 
