@@ -1,7 +1,7 @@
 #include "rtp/depacketizer/h264_depacketizer.hpp"
 
 #include <array>
-#include <iterator>
+#include <cstddef>
 
 #include "common/byte_reader.hpp"
 #include "rtp/depacketizer/payload_bytes.hpp"
