@@ -1,0 +1,15 @@
+#pragma once
+// Opus RTP depacketizer (RFC 7587). Thread: event loop, one instance per audio stream.
+#include "rtp/depacketizer/depacketizer.hpp"
+
+namespace presentd::rtp {
+
+// RFC 7587 §4.2: each RTP payload is exactly one Opus packet, with no payload header and no
+// fragmentation, so every packet is a whole, independently decodable "frame".
+class OpusDepacketizer final : public Depacketizer {
+public:
+  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override;
+  std::optional<AssembledFrame> assemble(std::span<const std::span<const std::uint8_t>> payloads) override;
+};
+
+}  // namespace presentd::rtp

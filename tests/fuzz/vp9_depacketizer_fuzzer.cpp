@@ -1,0 +1,6 @@
+// Fuzzes the VP9 depacketizer: inspect() on pseudo-packets, assemble() on the frames they form.
+#include "depacketizer_fuzz.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return presentd::rtp::fuzz::fuzz_depacketizer(presentd::rtp::PayloadFormat::vp9, data, size);
+}
