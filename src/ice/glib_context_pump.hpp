@@ -1,0 +1,67 @@
+#pragma once
+// Runs a GLib GMainContext (libnice's) inside the Asio event loop, on the same thread, so ICE
+// needs no loop thread of its own.
+//
+// One iteration is GLib's own poll cycle split into asynchronous steps:
+//   prepare → query (fds + timeout) → wait on each fd with posix::stream_descriptor::async_wait
+//   and on a steady_timer for the timeout → the first to fire ends the wait → a zero-timeout
+//   poll() fills in the real revents → check → dispatch → next iteration.
+// Asio's reactor is edge-triggered, so an fd that was already readable when a registration is
+// reused may never be reported: the zero-timeout poll() is what decides readiness, and a
+// registration that is new for the iteration is harmless. Cancelled waits of an old iteration
+// complete later with operation_aborted and are ignored by generation number.
+//
+// GLib does not wake its own loop for sources added from the owning thread, so callers that
+// call into libnice (add candidates, send, gather) call kick() afterwards.
+//
+// Thread: event loop. The pump acquires the context for this thread for its whole life.
+#include <glib.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace presentd::ice {
+
+class GlibContextPump {
+public:
+  // `context` stays owned by the caller (a reference is kept while the pump lives).
+  GlibContextPump(boost::asio::io_context& io, GMainContext* context);
+  ~GlibContextPump();
+  GlibContextPump(const GlibContextPump&) = delete;
+  GlibContextPump& operator=(const GlibContextPump&) = delete;
+
+  void start();
+  // Re-runs prepare/query soon: GLib's state changed from this thread (new source, new fd).
+  void kick();
+  // Stops waiting; GLib sources stay attached to the context.
+  void stop();
+
+  GMainContext* context() const { return context_; }
+  std::uint64_t iterations() const { return iterations_; }
+
+private:
+  void begin_iteration();
+  void finish_iteration(std::uint64_t generation);
+  boost::asio::posix::stream_descriptor& descriptor_for(int fd);
+  void forget_unused_descriptors();
+
+  boost::asio::io_context& io_;
+  GMainContext* context_;
+  bool acquired_ = false;
+  bool running_ = false;
+  bool kick_pending_ = false;
+  std::uint64_t generation_ = 0;
+  std::uint64_t iterations_ = 0;
+  gint max_priority_ = 0;
+  std::vector<GPollFD> poll_fds_;
+  std::map<int, std::unique_ptr<boost::asio::posix::stream_descriptor>> descriptors_;
+  boost::asio::steady_timer timer_;
+};
+
+}  // namespace presentd::ice

@@ -1,0 +1,204 @@
+#include "ice/ice_agent.hpp"
+
+#include <nice/agent.h>
+
+#include "common/log.hpp"
+
+namespace presentd::ice {
+namespace {
+constexpr std::string_view kTag = "ice";
+constexpr unsigned kComponent = 1;  // rtcp-mux: the one component carries everything
+
+std::string strip_attribute_prefix(std::string_view line) {
+  if (line.starts_with("a=")) line.remove_prefix(2);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  return std::string(line);
+}
+
+// The candidate's connection address: the fifth field of "candidate:f c t p addr port typ ...".
+std::string_view candidate_address(std::string_view line) {
+  for (int field = 0; field < 4; ++field) {
+    const auto space = line.find(' ');
+    if (space == std::string_view::npos) return {};
+    line.remove_prefix(space + 1);
+  }
+  return line.substr(0, line.find(' '));
+}
+}  // namespace
+
+std::string_view to_string(IceState state) {
+  switch (state) {
+    case IceState::new_: return "new";
+    case IceState::gathering: return "gathering";
+    case IceState::checking: return "checking";
+    case IceState::connected: return "connected";
+    case IceState::failed: return "failed";
+    case IceState::closed: return "closed";
+  }
+  return "unknown";
+}
+
+IceAgent::IceAgent(GlibContextPump& pump, IceAgentConfig config, Listener& listener)
+    : pump_(pump), config_(std::move(config)), listener_(listener) {
+  const auto flags = config_.consent_freshness ? NICE_AGENT_OPTION_CONSENT_FRESHNESS : NICE_AGENT_OPTION_NONE;
+  agent_ = nice_agent_new_full(pump_.context(), NICE_COMPATIBILITY_RFC5245,
+                               static_cast<NiceAgentOption>(flags | NICE_AGENT_OPTION_ICE_TRICKLE));
+  g_object_set(agent_, "controlling-mode", config_.controlling ? TRUE : FALSE, "ice-udp", config_.udp ? TRUE : FALSE,
+               "ice-tcp", config_.tcp ? TRUE : FALSE, "upnp", FALSE, nullptr);
+  if (config_.stun_server) {
+    g_object_set(agent_, "stun-server", config_.stun_server->first.c_str(), "stun-server-port",
+                 static_cast<guint>(config_.stun_server->second), nullptr);
+  }
+  for (const auto& address : config_.local_addresses) {
+    NiceAddress nice_address;
+    nice_address_init(&nice_address);
+    if (nice_address_set_from_string(&nice_address, address.c_str())) {
+      nice_agent_add_local_address(agent_, &nice_address);
+    } else {
+      PD_LOG(warning, kTag) << "ignoring local address \"" << address << "\"";
+    }
+  }
+  g_signal_connect(agent_, "candidate-gathering-done", G_CALLBACK(&IceAgent::on_candidate_gathering_done), this);
+  g_signal_connect(agent_, "new-candidate-full", G_CALLBACK(&IceAgent::on_new_candidate), this);
+  g_signal_connect(agent_, "component-state-changed", G_CALLBACK(&IceAgent::on_component_state_changed), this);
+
+  stream_id_ = nice_agent_add_stream(agent_, 1);
+  if (config_.port_min != 0) nice_agent_set_port_range(agent_, stream_id_, kComponent, config_.port_min, config_.port_max);
+  for (const auto& turn : config_.turn_servers) {
+    nice_agent_set_relay_info(agent_, stream_id_, kComponent, turn.address.c_str(), turn.port, turn.username.c_str(),
+                              turn.password.c_str(),
+                              turn.transport == TurnServer::Transport::udp ? NICE_RELAY_TYPE_TURN_UDP
+                                                                            : NICE_RELAY_TYPE_TURN_TCP);
+  }
+  nice_agent_attach_recv(agent_, stream_id_, kComponent, pump_.context(),
+                         reinterpret_cast<NiceAgentRecvFunc>(&IceAgent::on_receive), this);
+}
+
+IceAgent::~IceAgent() {
+  // Teardown barrier: no callback may reach this object once it is gone. Detach the receive
+  // callback and the signals first; then let libnice close its sockets asynchronously (it may
+  // still hold TURN allocations or a buffer in flight) and drop our reference.
+  nice_agent_attach_recv(agent_, stream_id_, kComponent, pump_.context(), nullptr, nullptr);
+  g_signal_handlers_disconnect_by_data(agent_, this);
+  nice_agent_remove_stream(agent_, stream_id_);
+  nice_agent_close_async(agent_, nullptr, nullptr);
+  g_object_unref(agent_);
+  pump_.kick();
+}
+
+IceCredentials IceAgent::local_credentials() const {
+  gchar* ufrag = nullptr;
+  gchar* password = nullptr;
+  IceCredentials credentials;
+  if (nice_agent_get_local_credentials(agent_, stream_id_, &ufrag, &password)) {
+    credentials = {ufrag, password};
+  }
+  g_free(ufrag);
+  g_free(password);
+  return credentials;
+}
+
+bool IceAgent::gather() {
+  set_state(IceState::gathering);
+  const bool started = nice_agent_gather_candidates(agent_, stream_id_) != FALSE;
+  pump_.kick();
+  if (!started) set_state(IceState::failed);
+  return started;
+}
+
+std::vector<std::string> IceAgent::local_candidates() const {
+  std::vector<std::string> lines;
+  GSList* candidates = nice_agent_get_local_candidates(agent_, stream_id_, kComponent);
+  for (GSList* item = candidates; item != nullptr; item = item->next) {
+    auto* candidate = static_cast<NiceCandidate*>(item->data);
+    gchar* sdp = nice_agent_generate_local_candidate_sdp(agent_, candidate);
+    lines.push_back(strip_attribute_prefix(sdp));
+    g_free(sdp);
+  }
+  g_slist_free_full(candidates, reinterpret_cast<GDestroyNotify>(nice_candidate_free));
+  return lines;
+}
+
+void IceAgent::set_remote_credentials(const std::string& ufrag, const std::string& password) {
+  nice_agent_set_remote_credentials(agent_, stream_id_, ufrag.c_str(), password.c_str());
+  pump_.kick();
+}
+
+bool IceAgent::add_remote_candidate(std::string_view candidate_line) {
+  const auto line = strip_attribute_prefix(candidate_line);
+  if (candidate_address(line).ends_with(".local")) {
+    PD_LOG(debug, kTag) << "skipping an mDNS candidate; the peer-reflexive path will find the sender";
+    return false;
+  }
+  NiceCandidate* candidate = nice_agent_parse_remote_candidate_sdp(agent_, stream_id_, ("a=" + line).c_str());
+  if (candidate == nullptr) candidate = nice_agent_parse_remote_candidate_sdp(agent_, stream_id_, line.c_str());
+  if (candidate == nullptr) {
+    PD_LOG(debug, kTag) << "libnice cannot use the candidate \"" << line << "\"";
+    return false;
+  }
+  GSList* list = g_slist_append(nullptr, candidate);
+  const int added = nice_agent_set_remote_candidates(agent_, stream_id_, kComponent, list);
+  g_slist_free_full(list, reinterpret_cast<GDestroyNotify>(nice_candidate_free));
+  pump_.kick();
+  return added > 0;
+}
+
+void IceAgent::remote_gathering_done() {
+  nice_agent_peer_candidate_gathering_done(agent_, stream_id_);
+  pump_.kick();
+}
+
+bool IceAgent::send(std::span<const std::uint8_t> datagram) {
+  const gint sent = nice_agent_send(agent_, stream_id_, kComponent, static_cast<guint>(datagram.size()),
+                                    reinterpret_cast<const gchar*>(datagram.data()));
+  return sent == static_cast<gint>(datagram.size());
+}
+
+std::optional<std::string> IceAgent::selected_pair_description() const {
+  NiceCandidate* local = nullptr;
+  NiceCandidate* remote = nullptr;
+  if (!nice_agent_get_selected_pair(agent_, stream_id_, kComponent, &local, &remote)) return std::nullopt;
+  const auto describe = [](NiceCandidate* c) {
+    gchar text[NICE_ADDRESS_STRING_LEN];
+    nice_address_to_string(&c->addr, text);
+    static constexpr const char* kTypes[] = {"host", "srflx", "prflx", "relay"};
+    const char* transport = c->transport == NICE_CANDIDATE_TRANSPORT_UDP ? "udp" : "tcp";
+    return std::string(text) + ":" + std::to_string(nice_address_get_port(&c->addr)) + "/" + transport + " " +
+           kTypes[c->type];
+  };
+  return describe(local) + " <-> " + describe(remote);
+}
+
+void IceAgent::set_state(IceState state) {
+  if (state == state_) return;
+  state_ = state;
+  listener_.on_ice_state(state);
+}
+
+void IceAgent::on_candidate_gathering_done(NiceAgent*, unsigned, void* self) {
+  static_cast<IceAgent*>(self)->listener_.on_ice_gathering_done();
+}
+
+void IceAgent::on_new_candidate(NiceAgent* agent, void* candidate, void* self) {
+  gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, static_cast<NiceCandidate*>(candidate));
+  static_cast<IceAgent*>(self)->listener_.on_ice_candidate(strip_attribute_prefix(sdp));
+  g_free(sdp);
+}
+
+void IceAgent::on_component_state_changed(NiceAgent*, unsigned, unsigned, unsigned state, void* self) {
+  auto* agent = static_cast<IceAgent*>(self);
+  switch (state) {
+    case NICE_COMPONENT_STATE_CONNECTING: return agent->set_state(IceState::checking);
+    case NICE_COMPONENT_STATE_CONNECTED:
+    case NICE_COMPONENT_STATE_READY: return agent->set_state(IceState::connected);
+    case NICE_COMPONENT_STATE_FAILED: return agent->set_state(IceState::failed);
+    default: return;
+  }
+}
+
+void IceAgent::on_receive(NiceAgent*, unsigned, unsigned, unsigned length, char* data, void* self) {
+  static_cast<IceAgent*>(self)->listener_.on_ice_data(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(data), length));
+}
+
+}  // namespace presentd::ice

@@ -1,0 +1,104 @@
+#pragma once
+// One session's ICE agent: libnice in full-ICE mode (RFC 8445), one stream with one component
+// (RTP and RTCP multiplexed and bundled), driven by the GlibContextPump on the event loop.
+//
+// Controlled when answering an offer. Host UDP candidates come from the configured port range,
+// passive ICE-TCP candidates beside them, server-reflexive from STUN and relayed from TURN when
+// configured. Consent freshness (RFC 7675) is on. A sender that gives no candidates (OBS) or
+// only mDNS ".local" names (Chrome sharing a screen) still connects: its connectivity checks
+// teach libnice peer-reflexive candidates.
+//
+// Thread: event loop. Listener callbacks run there, from inside the pump's dispatch.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ice/glib_context_pump.hpp"
+
+typedef struct _NiceAgent NiceAgent;
+
+namespace presentd::ice {
+
+enum class IceState { new_, gathering, checking, connected, failed, closed };
+std::string_view to_string(IceState state);
+
+struct TurnServer {
+  std::string address;  // numeric IP: name resolution happens before, off the event loop
+  std::uint16_t port = 3478;
+  enum class Transport { udp, tcp } transport = Transport::udp;
+  std::string username;
+  std::string password;
+};
+
+struct IceAgentConfig {
+  bool controlling = false;
+  std::uint16_t port_min = 0;  // 0/0: any port
+  std::uint16_t port_max = 0;
+  bool udp = true;
+  bool tcp = true;
+  // Addresses to gather host candidates on; empty means every interface libnice finds
+  // (loopback is skipped by libnice unless listed here, which tests do).
+  std::vector<std::string> local_addresses;
+  std::optional<std::pair<std::string, std::uint16_t>> stun_server;  // numeric IP and port
+  std::vector<TurnServer> turn_servers;
+  bool consent_freshness = true;
+};
+
+struct IceCredentials {
+  std::string ufrag;
+  std::string password;
+};
+
+class IceAgent {
+public:
+  class Listener {
+  public:
+    virtual ~Listener() = default;
+    virtual void on_ice_candidate(const std::string& candidate_line) = 0;  // "candidate:..."
+    virtual void on_ice_gathering_done() = 0;
+    virtual void on_ice_state(IceState state) = 0;
+    virtual void on_ice_data(std::span<const std::uint8_t> datagram) = 0;
+  };
+
+  IceAgent(GlibContextPump& pump, IceAgentConfig config, Listener& listener);
+  ~IceAgent();
+  IceAgent(const IceAgent&) = delete;
+  IceAgent& operator=(const IceAgent&) = delete;
+
+  IceCredentials local_credentials() const;
+  // Starts gathering; candidates arrive through the listener. False when libnice refuses
+  // (e.g. no usable port in the range).
+  [[nodiscard]] bool gather();
+  std::vector<std::string> local_candidates() const;
+
+  void set_remote_credentials(const std::string& ufrag, const std::string& password);
+  // Accepts "candidate:..." or "a=candidate:..."; false for lines libnice cannot use (mDNS
+  // ".local" hosts are skipped on purpose: the peer-reflexive path covers them).
+  bool add_remote_candidate(std::string_view candidate_line);
+  void remote_gathering_done();
+
+  // One datagram on the selected pair; false when ICE has no pair yet or the send failed.
+  bool send(std::span<const std::uint8_t> datagram);
+
+  IceState state() const { return state_; }
+  std::optional<std::string> selected_pair_description() const;
+
+private:
+  static void on_candidate_gathering_done(NiceAgent*, unsigned stream, void* self);
+  static void on_new_candidate(NiceAgent*, void* candidate, void* self);
+  static void on_component_state_changed(NiceAgent*, unsigned stream, unsigned component, unsigned state, void* self);
+  static void on_receive(NiceAgent*, unsigned stream, unsigned component, unsigned length, char* data, void* self);
+  void set_state(IceState state);
+
+  GlibContextPump& pump_;
+  IceAgentConfig config_;
+  Listener& listener_;
+  NiceAgent* agent_ = nullptr;
+  unsigned stream_id_ = 0;
+  IceState state_ = IceState::new_;
+};
+
+}  // namespace presentd::ice
