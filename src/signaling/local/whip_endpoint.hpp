@@ -1,0 +1,86 @@
+#pragma once
+// The WHIP endpoint (RFC 9725) on the HTTPS server: POST an SDP offer to create a session,
+// PATCH trickle candidates or an ICE restart (RFC 8840 sdpfrag), DELETE to end it, OPTIONS for
+// CORS. This class owns the HTTP rules (authentication, content types, ETags, rate limits,
+// status codes); the WhipSessionHost owns the sessions themselves.
+//
+// Thread: event loop.
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "signaling/local/http_router.hpp"
+#include "signaling/local/rate_limiter.hpp"
+
+namespace presentd::signaling {
+
+struct WhipAnswer {
+  std::string session_id;  // 128-bit random, hex: the Location is unguessable
+  std::string sdp;
+  std::string etag;
+};
+
+struct WhipFailure {
+  http::status status;
+  std::string reason;     // short plain text for the client
+  int retry_after_s = 0;  // sent as Retry-After when > 0 (429, 503)
+};
+
+struct WhipPatchOutcome {
+  bool ice_restart = false;  // false: trickle applied (204); true: 200 with sdpfrag and new ETag
+  std::string sdpfrag;
+  std::string etag;
+};
+
+using WhipCreateResult = std::variant<WhipAnswer, WhipFailure>;
+using WhipPatchResult = std::variant<WhipPatchOutcome, WhipFailure>;
+
+class WhipSessionHost {
+public:
+  virtual ~WhipSessionHost() = default;
+  // Calls `done` exactly once, soon (senders such as OBS give up after 8 s).
+  virtual void create_session(std::string offer, const RequestContext& context,
+                              std::function<void(WhipCreateResult)> done) = 0;
+  // nullopt: no such session.
+  virtual std::optional<std::string> session_etag(const std::string& session_id) const = 0;
+  virtual WhipPatchResult patch_session(const std::string& session_id, const std::string& sdpfrag) = 0;
+  virtual bool delete_session(const std::string& session_id) = 0;
+};
+
+struct WhipEndpointOptions {
+  std::string path = "/whip";
+  // Complete Link header values for STUN/TURN servers (RFC 9725 §4.6), e.g.
+  // <stun:stun.example.net>; rel="ice-server"
+  std::vector<std::string> ice_server_links;
+  // The token senders must present as "Authorization: Bearer <token>"; nullopt: none needed.
+  std::function<std::optional<std::string>()> expected_token;
+  double rate_limit_burst = 10;
+  double rate_limit_per_second = 1;
+};
+
+class WhipEndpoint {
+public:
+  WhipEndpoint(const Clock& clock, WhipSessionHost& host, WhipEndpointOptions options);
+  void register_routes(HttpRouter& router);
+
+private:
+  void on_post(const Request& request, const RequestContext& context, Responder respond);
+  void on_patch(const Request& request, const RequestContext& context, Responder respond);
+  void on_delete(const Request& request, const RequestContext& context, Responder respond);
+  void on_options(const Request& request, const RequestContext& context, Responder respond);
+
+  // nullopt when the request may go on; otherwise the response that ends it.
+  std::optional<Response> check_rate_and_token(const Request& request, const RequestContext& context);
+  std::optional<std::string> session_id_of(const Request& request) const;
+  Response failure(const Request& request, const WhipFailure& failure) const;
+  void add_cors(Response& response) const;
+
+  WhipSessionHost& host_;
+  WhipEndpointOptions options_;
+  RateLimiter limiter_;
+};
+
+}  // namespace presentd::signaling
