@@ -1,0 +1,370 @@
+#include "session/session.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "common/log.hpp"
+#include "common/random.hpp"
+#include "dtls/dtls_fingerprint.hpp"
+#include "dtls/dtls_transport.hpp"
+#include "media/decode/decode_worker.hpp"
+#include "media/decode/video_decoder.hpp"
+#include "media/receive/receive_pipeline.hpp"
+#include "rtp/packet_classifier.hpp"
+
+namespace presentd::session {
+namespace {
+constexpr std::string_view kTag = "session";
+
+std::string short_id(const std::string& id) { return id.substr(0, 8); }
+}  // namespace
+
+std::string_view to_string(SessionState state) {
+  switch (state) {
+    case SessionState::connecting: return "connecting";
+    case SessionState::live: return "live";
+    case SessionState::reconnecting: return "reconnecting";
+    case SessionState::ended: return "ended";
+  }
+  return "unknown";
+}
+
+// Forwards libnice's events to the session without exposing the listener interface publicly.
+class Session::IceEvents : public ice::IceAgent::Listener {
+public:
+  explicit IceEvents(Session& session) : session_(session) {}
+  void on_ice_candidate(const std::string& line) override { session_.local_candidates_.push_back(line); }
+  void on_ice_gathering_done() override {
+    if (session_.answer_callback_) session_.answer_now();
+  }
+  void on_ice_state(ice::IceState state) override { session_.on_ice_state(state); }
+  void on_ice_data(std::span<const std::uint8_t> datagram) override { session_.on_ice_data(datagram); }
+
+private:
+  Session& session_;
+};
+
+Session::Session(boost::asio::io_context& io, ice::GlibContextPump& pump,
+                 std::shared_ptr<const crypto::Identity> dtls_identity, SessionSettings settings, Listener& listener,
+                 std::string id, std::string presenter)
+    : io_(io),
+      pump_(pump),
+      dtls_identity_(std::move(dtls_identity)),
+      settings_(std::move(settings)),
+      listener_(listener),
+      id_(std::move(id)),
+      presenter_(std::move(presenter)),
+      created_at_(clock_.now()),
+      last_packet_at_(clock_.now()),
+      gathering_timer_(io),
+      dtls_timer_(io),
+      tick_timer_(io) {}
+
+Session::~Session() {
+  // Teardown order: timers, then the decode threads (joined), then the media path, DTLS and
+  // last ICE (whose destructor is libnice's teardown barrier).
+  *alive_ = false;
+  gathering_timer_.cancel();
+  dtls_timer_.cancel();
+  tick_timer_.cancel();
+  for (auto& decoder : decoders_) {
+    if (decoder) decoder->stop();
+  }
+  decoders_.clear();
+  pipeline_.reset();
+  dtls_.reset();
+  ice_.reset();
+}
+
+void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
+  offer_ = offer;
+  // A first answer without candidates validates the offer before any socket is opened.
+  auto config = settings_.answer;
+  config.ice_ufrag = "validate";
+  config.ice_pwd = "validate-validate-validate";
+  config.fingerprint = {"sha-256", dtls::certificate_fingerprint(dtls_identity_->certificate.get()).value};
+  auto trial = sdp::build_answer(offer_, config);
+  if (!trial) return done(std::nullopt, trial.error().message);
+  negotiated_ = trial->negotiated;
+
+  ice_events_ = std::make_unique<IceEvents>(*this);
+  ice_ = std::make_unique<ice::IceAgent>(pump_, settings_.ice, *ice_events_);
+  local_ufrag_ = ice_->local_credentials().ufrag;
+  ice_->set_remote_credentials(negotiated_->remote_ice_ufrag, negotiated_->remote_ice_pwd);
+  std::size_t usable = 0;
+  for (const auto& candidate : negotiated_->remote_candidates) {
+    usable += ice_->add_remote_candidate(sdp::format_candidate(candidate)) ? 1 : 0;
+  }
+  if (negotiated_->remote_end_of_candidates) ice_->remote_gathering_done();
+  PD_LOG(info, kTag) << short_id(id_) << ": offer from \"" << presenter_ << "\" with "
+                     << negotiated_->remote_candidates.size() << " candidates (" << usable << " usable)";
+
+  dtls::DtlsConfig dtls_config;
+  dtls_config.role = negotiated_->local_setup == sdp::Setup::passive ? rtp::DtlsRole::server : rtp::DtlsRole::client;
+  for (const auto& fingerprint : negotiated_->remote_fingerprints) {
+    if (auto parsed = dtls::make_dtls_fingerprint(fingerprint.algorithm, fingerprint.value)) {
+      dtls_config.remote_fingerprints.push_back(*parsed);
+    }
+  }
+  dtls::DtlsCallbacks callbacks;
+  callbacks.send = [this](std::vector<std::uint8_t> datagram) {
+    if (ice_) (void)ice_->send(datagram);
+  };
+  callbacks.on_connected = [this](rtp::SrtpProfile profile, const rtp::SrtpKeyPair& keys) {
+    media::ReceivePipelineConfig pipeline_config;
+    pipeline_config.local_ssrc = random_u32() | 1;
+    for (const auto& video : negotiated_->video) {
+      media::VideoStreamConfig stream;
+      stream.media_ssrc = video.media_ssrc;
+      stream.rtx_ssrc = video.rtx_ssrc;
+      stream.payload_types = video.payload_types;
+      stream.rtx_payload_types = video.rtx_payload_types;
+      stream.playout_delay_extension_id = video.playout_delay_extension_id;
+      stream.keyframe_requests.pli_negotiated = video.nack_pli;
+      stream.keyframe_requests.fir_negotiated = video.ccm_fir;
+      stream.nack_negotiated = video.nack;
+      pipeline_config.video.push_back(stream);
+    }
+    if (negotiated_->audio) {
+      pipeline_config.audio = media::AudioStreamConfig{negotiated_->audio->ssrc, negotiated_->audio->payload_type,
+                                                       negotiated_->audio->clock_rate};
+    }
+    pipeline_config.transport_cc_extension_id = negotiated_->transport_cc_extension_id;
+    decoders_.resize(pipeline_config.video.size());
+    decoder_formats_.assign(pipeline_config.video.size(), -1);
+    {
+      std::lock_guard lock(pictures_mutex_);
+      latest_pictures_.assign(pipeline_config.video.size(), nullptr);
+    }
+    pipeline_ = std::make_unique<media::ReceivePipeline>(
+        clock_, pipeline_config, std::make_unique<rtp::SrtpContext>(profile, keys),
+        [this](std::size_t stream, media::Frame&& frame, rtp::PayloadFormat format) {
+          if (decoder_formats_[stream] != static_cast<int>(format)) {
+            if (decoders_[stream]) decoders_[stream]->stop();
+            media::DecodeWorkerCallbacks decode_callbacks;
+            decode_callbacks.on_picture = [this, stream](media::PicturePtr picture) {
+              {
+                std::lock_guard lock(pictures_mutex_);
+                latest_pictures_[stream] = picture;
+              }
+              listener_.on_session_picture(id_, stream, std::move(picture));
+            };
+            decode_callbacks.post_to_loop = [this, alive = alive_](std::function<void()> work) {
+              boost::asio::post(io_, [alive, work = std::move(work)] {
+                if (*alive) work();
+              });
+            };
+            decode_callbacks.on_keyframe_needed = [this, stream] {
+              if (pipeline_) pipeline_->request_keyframe(stream);
+            };
+            decoders_[stream] = std::make_unique<media::DecodeWorker>(media::make_video_decoder(format), clock_,
+                                                                      std::move(decode_callbacks));
+            decoder_formats_[stream] = static_cast<int>(format);
+          }
+          decoders_[stream]->submit(std::move(frame));
+        },
+        nullptr,
+        [this](std::vector<std::uint8_t>&& srtcp) {
+          if (ice_) (void)ice_->send(srtcp);
+        });
+    PD_LOG(notice, kTag) << short_id(id_) << ": DTLS-SRTP established (" << rtp::srtp_profile_info(profile).name
+                         << "), media flowing";
+    set_state(SessionState::live, "media flowing");
+    arm_tick();
+  };
+  callbacks.on_failed = [this](const std::string& reason) {
+    PD_LOG(warning, kTag) << short_id(id_) << ": DTLS failed: " << reason;
+    boost::asio::post(io_, [this, alive = alive_, reason] {
+      if (*alive) end("DTLS failed: " + reason);
+    });
+  };
+  callbacks.on_closed = [this] {
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) end("the sender closed the connection");
+    });
+  };
+  dtls_ = std::make_unique<dtls::DtlsTransport>(*dtls_identity_, dtls_config, std::move(callbacks));
+
+  answer_callback_ = std::move(done);
+  if (!ice_->gather()) {
+    auto callback = std::move(answer_callback_);
+    answer_callback_ = nullptr;
+    return callback(std::nullopt, "no usable network address or port for media");
+  }
+  gathering_timer_.expires_after(settings_.gathering_timeout);
+  gathering_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && answer_callback_) answer_now();
+  });
+  arm_tick();
+}
+
+void Session::answer_now() {
+  gathering_timer_.cancel();
+  auto callback = std::move(answer_callback_);
+  answer_callback_ = nullptr;
+  auto config = settings_.answer;
+  const auto credentials = ice_->local_credentials();
+  config.ice_ufrag = credentials.ufrag;
+  config.ice_pwd = credentials.password;
+  config.fingerprint = {"sha-256", dtls::certificate_fingerprint(dtls_identity_->certificate.get()).value};
+  config.candidates = ice_->local_candidates();
+  config.session_id = std::to_string(random_u32());
+  auto answer = sdp::build_answer(offer_, config);
+  if (!answer) return callback(std::nullopt, answer.error().message);
+  callback(answer->sdp, {});
+}
+
+void Session::add_remote_candidates(const sdp::SdpFragment& fragment) {
+  if (!ice_) return;
+  for (const auto& trickled : fragment.candidates) ice_->add_remote_candidate(sdp::format_candidate(trickled.candidate));
+  if (fragment.end_of_candidates) ice_->remote_gathering_done();
+}
+
+void Session::on_ice_state(ice::IceState state) {
+  PD_LOG(info, kTag) << short_id(id_) << ": ICE " << ice::to_string(state);
+  if (state == ice::IceState::connected) {
+    if (auto pair = ice_->selected_pair_description()) PD_LOG(info, kTag) << short_id(id_) << ": selected " << *pair;
+    if (dtls_ && dtls_->state() == dtls::DtlsState::idle) {
+      dtls_->start();
+      arm_dtls_timer();
+    }
+  } else if (state == ice::IceState::failed) {
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) end("ICE failed: no network path to the sender");
+    });
+  }
+}
+
+void Session::on_ice_data(std::span<const std::uint8_t> datagram) {
+  last_packet_at_ = clock_.now();
+  if (state_ == SessionState::reconnecting) set_state(SessionState::live, "media back");
+  switch (rtp::classify_packet(datagram)) {
+    case rtp::PacketKind::dtls:
+      if (dtls_) {
+        if (dtls_->state() == dtls::DtlsState::idle) dtls_->start();
+        dtls_->on_datagram(datagram);
+        arm_dtls_timer();
+      }
+      return;
+    case rtp::PacketKind::rtp:
+    case rtp::PacketKind::rtcp:
+      // Before the keys exist nothing can be authenticated: such packets are dropped.
+      if (pipeline_) pipeline_->on_packet(std::vector<std::uint8_t>(datagram.begin(), datagram.end()));
+      return;
+    default:
+      return;  // STUN is consumed by libnice; anything else is noise
+  }
+}
+
+void Session::arm_dtls_timer() {
+  if (!dtls_) return;
+  const auto timeout = dtls_->next_timeout();
+  dtls_timer_.cancel();
+  if (!timeout) return;
+  dtls_timer_.expires_after(*timeout);
+  dtls_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !dtls_) return;
+    dtls_->on_timeout();
+    arm_dtls_timer();
+  });
+}
+
+void Session::arm_tick() {
+  tick_timer_.expires_after(settings_.feedback_tick);
+  tick_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) on_tick();
+  });
+}
+
+void Session::on_tick() {
+  if (state_ == SessionState::ended) return;
+  if (pipeline_) pipeline_->on_tick();
+  const auto silent = clock_.now() - last_packet_at_;
+  if (silent > settings_.end_after) return end("no media or ICE traffic for " + std::to_string(settings_.end_after.count()) + " s");
+  if (silent > settings_.reconnecting_after && state_ == SessionState::live) {
+    set_state(SessionState::reconnecting, "no media for " + std::to_string(settings_.reconnecting_after.count()) + " s");
+  }
+  arm_tick();
+}
+
+void Session::end(const std::string& reason) {
+  if (state_ == SessionState::ended) return;
+  gathering_timer_.cancel();
+  tick_timer_.cancel();
+  dtls_timer_.cancel();
+  if (answer_callback_) {
+    auto callback = std::move(answer_callback_);
+    answer_callback_ = nullptr;
+    callback(std::nullopt, reason);
+  }
+  set_state(SessionState::ended, reason);
+}
+
+void Session::set_state(SessionState state, const std::string& reason) {
+  if (state == state_) return;
+  state_ = state;
+  PD_LOG(notice, kTag) << short_id(id_) << ": " << to_string(state) << " (" << reason << ")";
+  listener_.on_session_state(*this, state, reason);
+}
+
+nlohmann::json Session::status() const {
+  nlohmann::json out{{"id", short_id(id_)},
+                     {"presenter", presenter_},
+                     {"state", to_string(state_)},
+                     {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - created_at_).count()}};
+  if (ice_) {
+    out["ice"] = {{"state", ice::to_string(ice_->state())}};
+    if (auto pair = ice_->selected_pair_description()) out["ice"]["selected_pair"] = *pair;
+  }
+  if (dtls_) out["dtls"] = {{"state", dtls::to_string(dtls_->state())}};
+  if (pipeline_) {
+    const auto& srtp = pipeline_->srtp_stats();
+    out["srtp"] = {{"ok", srtp.ok}, {"auth_failed", srtp.auth_failed}, {"replayed", srtp.replayed}};
+    auto streams = nlohmann::json::array();
+    std::lock_guard lock(pictures_mutex_);
+    for (std::size_t i = 0; i < pipeline_->video_stream_count(); ++i) {
+      const auto& stream = pipeline_->video_stream(i);
+      const auto& nack = stream.nack_stats();
+      nlohmann::json entry{{"packets", stream.stats().packets},
+                           {"bytes", stream.stats().bytes},
+                           {"rtx_packets", stream.stats().rtx_packets},
+                           {"frames_assembled", stream.stats().frames_assembled},
+                           {"nack_requests", nack.requests_sent},
+                           {"packets_recovered", nack.packets_recovered},
+                           {"packets_lost", nack.packets_given_up},
+                           {"keyframes_requested", stream.keyframe_stats().plis_sent + stream.keyframe_stats().firs_sent}};
+      if (i < decoders_.size() && decoders_[i]) {
+        const auto decode = decoders_[i]->stats();
+        entry["decoder"] = decoders_[i]->decoder_name();
+        entry["frames_decoded"] = decode.frames_decoded;
+        entry["frames_dropped"] = decode.frames_dropped_queue_full + decode.frames_dropped_waiting_for_keyframe;
+        entry["decode_errors"] = decode.decode_errors;
+        entry["decode_ms_p50"] = std::chrono::duration<double, std::milli>(decode.decode_time_p50).count();
+        entry["decode_ms_p99"] = std::chrono::duration<double, std::milli>(decode.decode_time_p99).count();
+      }
+      if (i < latest_pictures_.size() && latest_pictures_[i]) {
+        const auto& picture = *latest_pictures_[i];
+        // Mean Y/U/V of the last picture: tells an admin (and the tests) whether real video, not
+        // a black or frozen screen, is arriving, without exposing what is presented.
+        std::array<double, 3> mean{};
+        for (int plane = 0; plane < std::min(3, picture.plane_count()); ++plane) {
+          double sum = 0;
+          const int rows = picture.plane_rows(plane);
+          for (int y = 0; y < rows; ++y) {
+            for (auto value : picture.row(plane, y)) sum += value;
+          }
+          mean[static_cast<std::size_t>(plane)] = sum / (static_cast<double>(rows) * picture.plane_row_bytes(plane));
+        }
+        entry["picture"] = {{"width", picture.width()}, {"height", picture.height()}, {"mean_yuv", mean}};
+      }
+      streams.push_back(entry);
+    }
+    out["video"] = streams;
+    const auto& pipeline_stats = pipeline_->stats();
+    out["audio_packets"] = pipeline_stats.audio_packets;
+    out["rtcp_sent"] = pipeline_stats.rtcp_sent;
+    out["transport_feedback_messages"] = pipeline_->transport_feedback_stats().feedback_messages;
+  }
+  return out;
+}
+
+}  // namespace presentd::session

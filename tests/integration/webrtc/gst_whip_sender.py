@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""A WHIP sender built on GStreamer's webrtcbin, for presentd's integration tests.
+
+Debian 12's GStreamer has no WHIP element, so this script does the WHIP HTTP exchange
+(RFC 9725) itself: it POSTs webrtcbin's offer (after ICE gathering, all candidates inside) to the
+endpoint, applies the answer, streams a test pattern, and DELETEs the session at the end.
+
+Prints one line per event on stdout ("offer-sent", "answer 201 <location>", "ice <state>",
+"done") so the C++ test can follow it. Exit code 0 on a clean run, 2 when the endpoint refused
+the offer (the status is printed), 1 on any other failure.
+"""
+import argparse
+import re
+import ssl
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstWebRTC", "1.0")
+gi.require_version("GstSdp", "1.0")
+from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
+
+ENCODERS = {
+    "vp8": "vp8enc deadline=1 keyframe-max-dist=60 target-bitrate=1500000 ! rtpvp8pay pt=96 mtu=1200",
+    "h264": "openh264enc gop-size=60 bitrate=1500000 ! h264parse ! "
+            "rtph264pay pt=102 mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
+}
+
+
+def say(*words):
+    print(*words, flush=True)
+
+
+class Sender:
+    def __init__(self, args):
+        self.args = args
+        self.loop = GLib.MainLoop()
+        self.location = None
+        self.exit_code = 1
+        drop = f"identity drop-probability={args.drop} ! " if args.drop > 0 else ""
+        caps = "video/x-raw,width={w},height={h},framerate=30/1".format(w=args.width, h=args.height)
+        description = (
+            f"videotestsrc is-live=true pattern={args.pattern} ! {caps} ! videoconvert ! queue ! "
+            f"{ENCODERS[args.codec]} ! {drop}webrtcbin name=send bundle-policy=max-bundle"
+        )
+        self.pipeline = Gst.parse_launch(description)
+        self.webrtc = self.pipeline.get_by_name("send")
+        self.webrtc.connect("on-negotiation-needed", self.on_negotiation_needed)
+        self.webrtc.connect("notify::ice-gathering-state", self.on_gathering_state)
+        self.webrtc.connect("notify::ice-connection-state", self.on_ice_state)
+
+    # 1. offer, 2. wait for gathering to finish, 3. POST it.
+    def on_negotiation_needed(self, element):
+        for index in range(8):
+            transceiver = element.emit("get-transceiver", index)
+            if transceiver is None:
+                break
+            transceiver.set_property("direction", GstWebRTC.WebRTCRTPTransceiverDirection.SENDONLY)
+        promise = Gst.Promise.new_with_change_func(self.on_offer_created, element, None)
+        element.emit("create-offer", None, promise)
+
+    def on_offer_created(self, promise, element, _):
+        reply = promise.get_reply()  # keep it alive while the description is used
+        offer = reply.get_value("offer")
+        element.emit("set-local-description", offer, Gst.Promise.new())
+
+    def on_gathering_state(self, element, _pspec):
+        if element.get_property("ice-gathering-state") == GstWebRTC.WebRTCICEGatheringState.COMPLETE:
+            sdp = element.get_property("local-description").sdp.as_text()
+            threading.Thread(target=self.post_offer, args=(self.mangle(sdp),), daemon=True).start()
+
+    def mangle(self, sdp):
+        if self.args.strip_candidates:  # what OBS sends: no candidates at all
+            sdp = "".join(line for line in sdp.splitlines(True)
+                          if not line.startswith(("a=candidate", "a=end-of-candidates")))
+        if self.args.tamper_fingerprint:
+            sdp = re.sub(r"(a=fingerprint:sha-256 )([0-9A-F]{2})",
+                         lambda m: m.group(1) + ("00" if m.group(2) != "00" else "11"), sdp)
+        return sdp
+
+    def ssl_context(self):
+        context = ssl.create_default_context(cafile=self.args.ca)
+        context.check_hostname = False  # the box's self-signed certificate names its host, not this IP
+        return context
+
+    def request(self, method, url, body=None, content_type=None):
+        request = urllib.request.Request(url, data=body, method=method)
+        if content_type:
+            request.add_header("Content-Type", content_type)
+        if self.args.token:
+            request.add_header("Authorization", "Bearer " + self.args.token)
+        return urllib.request.urlopen(request, context=self.ssl_context(), timeout=10)
+
+    def post_offer(self, sdp):
+        say("offer-sent")
+        try:
+            with self.request("POST", self.args.url, sdp.encode(), "application/sdp") as response:
+                status = response.status
+                self.location = response.headers["Location"]
+                answer = response.read().decode()
+        except urllib.error.HTTPError as error:
+            say("answer", error.code, error.read().decode().strip())
+            self.exit_code = 2
+            GLib.idle_add(self.loop.quit)
+            return
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            say("error", repr(error))
+            GLib.idle_add(self.loop.quit)
+            return
+        say("answer", status, self.location)
+        GLib.idle_add(self.apply_answer, answer)
+
+    def apply_answer(self, text):
+        result, message = GstSdp.SDPMessage.new_from_text(text)
+        if result != GstSdp.SDPResult.OK:
+            say("error", "unparsable answer")
+            self.loop.quit()
+            return False
+        answer = GstWebRTC.WebRTCSessionDescription.new(GstWebRTC.WebRTCSDPType.ANSWER, message)
+        self.webrtc.emit("set-remote-description", answer, Gst.Promise.new())
+        GLib.timeout_add(int(self.args.duration * 1000), self.finish)
+        return False
+
+    def on_ice_state(self, element, _pspec):
+        state = element.get_property("ice-connection-state")
+        say("ice", state.value_nick)
+
+    def finish(self):
+        if self.location and not self.args.no_delete:
+            base = re.match(r"(https://[^/]+)", self.args.url).group(1)
+            try:
+                with self.request("DELETE", base + self.location) as response:
+                    say("deleted", response.status)
+            except Exception as error:  # noqa: BLE001
+                say("delete-failed", repr(error))
+        self.exit_code = 0
+        self.loop.quit()
+        return False
+
+    def run(self):
+        self.pipeline.set_state(Gst.State.PLAYING)
+        GLib.timeout_add(int((self.args.duration + 30) * 1000), self.loop.quit)  # never hang a test
+        self.loop.run()
+        self.pipeline.set_state(Gst.State.NULL)
+        say("done")
+        return self.exit_code
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", required=True, help="the WHIP endpoint, e.g. https://10.200.0.1:8443/whip")
+    parser.add_argument("--ca", required=True, help="PEM certificate to trust (the box's)")
+    parser.add_argument("--token", default="")
+    parser.add_argument("--codec", choices=sorted(ENCODERS), default="vp8")
+    parser.add_argument("--pattern", default="smpte", help="videotestsrc pattern, e.g. smpte, red, blue")
+    parser.add_argument("--width", type=int, default=640)
+    parser.add_argument("--height", type=int, default=360)
+    parser.add_argument("--duration", type=float, default=6.0, help="seconds to stream after the answer")
+    parser.add_argument("--drop", type=float, default=0.0, help="probability of dropping each RTP packet")
+    parser.add_argument("--strip-candidates", action="store_true")
+    parser.add_argument("--tamper-fingerprint", action="store_true")
+    parser.add_argument("--no-delete", action="store_true", help="end by vanishing, as a crashed sender would")
+    args = parser.parse_args()
+    Gst.init(None)
+    sys.exit(Sender(args).run())
+
+
+if __name__ == "__main__":
+    main()
