@@ -8,17 +8,14 @@
 #include <memory>
 #include <vector>
 
+#include "clip.hpp"
 #include "media/decode/vpx_video_decoder.hpp"
-#include "reference_decoder.hpp"
-#include "test_encoders.hpp"
 
 namespace presentd::media {
 namespace {
 
-using testing::EncodedFrame;
-using testing::I420Image;
-
-enum class Encoder { vp8, vp9, h264 };
+using testing::Clip;
+using testing::Encoder;
 
 struct Case {
   const char* label;
@@ -27,51 +24,6 @@ struct Case {
   VideoDecoderBackend backend;
   int width;
   int height;
-};
-
-class Clip {
-public:
-  Clip(Encoder encoder, int width, int height) : encoder_(encoder) {
-    if (encoder == Encoder::h264) {
-      h264_ = std::make_unique<testing::AvTestEncoder>(width, height, 600'000);
-    } else {
-      vpx_ = std::make_unique<testing::VpxTestEncoder>(encoder == Encoder::vp9, width, height, 600);
-    }
-    width_ = width;
-    height_ = height;
-  }
-  // Encodes frames [0, count) with keyframes at the given indices.
-  void encode(int count, const std::vector<int>& keyframes) {
-    for (int i = 0; i < count; ++i) {
-      const bool key = std::find(keyframes.begin(), keyframes.end(), i) != keyframes.end();
-      sources.push_back(testing::make_screen_frame(width_, height_, i));
-      frames.push_back(h264_ ? h264_->encode(sources.back(), key) : vpx_->encode(sources.back(), key));
-      ASSERT_EQ(frames.back().keyframe, key) << "frame " << i;
-      ASSERT_FALSE(frames.back().bitstream.empty());
-    }
-  }
-  // Checksums of a plain decode of `indices`, in order.
-  std::vector<std::uint64_t> reference_checksums(const std::vector<int>& indices) const {
-    std::vector<std::uint64_t> sums;
-    if (encoder_ == Encoder::h264) {
-      testing::ReferenceAvDecoder reference(AV_CODEC_ID_H264);
-      for (int i : indices) sums.push_back(reference.decode(frames[static_cast<std::size_t>(i)].bitstream));
-    } else {
-      testing::ReferenceVpxDecoder reference(encoder_ == Encoder::vp9);
-      for (int i : indices) sums.push_back(reference.decode(frames[static_cast<std::size_t>(i)].bitstream));
-    }
-    return sums;
-  }
-
-  std::vector<I420Image> sources;
-  std::vector<EncodedFrame> frames;
-
-private:
-  Encoder encoder_;
-  int width_ = 0;
-  int height_ = 0;
-  std::unique_ptr<testing::VpxTestEncoder> vpx_;
-  std::unique_ptr<testing::AvTestEncoder> h264_;
 };
 
 class VideoDecoderTest : public ::testing::TestWithParam<Case> {};
@@ -116,11 +68,7 @@ TEST_P(VideoDecoderTest, DamagedFramesAreErrorsAndTheNextKeyframeDecodes) {
   EXPECT_EQ(decoder->decode({}).status, DecodeStatus::error);
   std::vector<std::uint8_t> truncated(clip.frames[1].bitstream.begin(), clip.frames[1].bitstream.begin() + 3);
   EXPECT_EQ(decoder->decode(truncated).status, DecodeStatus::error);
-  std::vector<std::uint8_t> noise(clip.frames[2].bitstream.size() + 200);
-  for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<std::uint8_t>(i * 131 + 7);
-  // Keep the start code / frame tag intact so the damage is inside the frame, not before it.
-  std::copy_n(clip.frames[2].bitstream.begin(), 5, noise.begin());
-  EXPECT_EQ(decoder->decode(noise).status, DecodeStatus::error);
+  EXPECT_EQ(decoder->decode(clip.damaged(2)).status, DecodeStatus::error);
 
   // The decoder is still usable: the next keyframe and the delta after it decode exactly.
   const auto expected = clip.reference_checksums({0, 4, 5});
