@@ -13,7 +13,7 @@ namespace presentd::media {
 
 class DecodeTimeHistogram {
 public:
-  static constexpr std::size_t kBuckets = 52;
+  static constexpr std::size_t kBuckets = 53;
 
   void add(Clock::Duration duration);
   // `fraction` in (0, 1], e.g. 0.95. Zero when nothing was recorded.

@@ -103,6 +103,13 @@ protected:
     f.last_packet_arrival = clock_.now();
     return f;
   }
+  // Decodes frame 0 (a keyframe) and keeps the worker inside its picture callback until the gate
+  // opens, so the test can fill the queue knowing exactly what the worker has taken.
+  void hold_on_first_keyframe(DecodeWorker& worker) {
+    gate_.close();
+    worker.submit(frame(0));
+    gate_.wait_for_pictures(1);
+  }
   // Checks the delivered pictures are exactly the clip frames `indices`, decoded correctly.
   void expect_pictures(const std::vector<int>& indices) {
     const auto pictures = gate_.pictures();
@@ -149,9 +156,7 @@ TEST_P(DecodeWorkerTest, DecodesEveryFrameInOrderAndStampsTiming) {
 TEST_P(DecodeWorkerTest, FullQueueDropsToNextKeyframeAndRequestsOne) {
   clip_.encode(13, {0, 11});
   auto worker = start(8);
-  gate_.close();
-  worker->submit(frame(0));
-  gate_.wait_for_pictures(1);  // the worker is now held inside the callback with frame 0
+  hold_on_first_keyframe(*worker);
   for (int i = 1; i <= 8; ++i) worker->submit(frame(i));
   EXPECT_EQ(worker->stats().queue_depth, 8U);
   worker->submit(frame(9));   // full, no keyframe queued: drop all, wait for a keyframe
@@ -174,9 +179,7 @@ TEST_P(DecodeWorkerTest, FullQueueDropsToNextKeyframeAndRequestsOne) {
 TEST_P(DecodeWorkerTest, FullQueueKeepsTheNewestQueuedKeyframeWithoutARequest) {
   clip_.encode(10, {0, 5});
   auto worker = start(8);
-  gate_.close();
-  worker->submit(frame(0));
-  gate_.wait_for_pictures(1);
+  hold_on_first_keyframe(*worker);
   for (int i = 1; i <= 8; ++i) worker->submit(frame(i));  // d1..d4 K5 d6..d8
   worker->submit(frame(9));                               // drops d1..d4, keeps K5..d8, queues d9
   EXPECT_EQ(worker->stats().queue_depth, 5U);
@@ -191,9 +194,7 @@ TEST_P(DecodeWorkerTest, FullQueueKeepsTheNewestQueuedKeyframeWithoutARequest) {
 TEST_P(DecodeWorkerTest, KeyframeArrivingAtAFullQueueReplacesIt) {
   clip_.encode(11, {0, 9});
   auto worker = start(8);
-  gate_.close();
-  worker->submit(frame(0));
-  gate_.wait_for_pictures(1);
+  hold_on_first_keyframe(*worker);
   for (int i = 1; i <= 9; ++i) worker->submit(frame(i));
   worker->submit(frame(10));
   gate_.open();
@@ -206,9 +207,7 @@ TEST_P(DecodeWorkerTest, KeyframeArrivingAtAFullQueueReplacesIt) {
 TEST_P(DecodeWorkerTest, DamagedFrameRequestsKeyframeAndTheWorkerCarriesOn) {
   clip_.encode(7, {0, 5});
   auto worker = start(8);
-  gate_.close();
-  worker->submit(frame(0));
-  gate_.wait_for_pictures(1);
+  hold_on_first_keyframe(*worker);
   worker->submit(frame(1));
   worker->submit(frame(2, clip_.damaged(2)));
   worker->submit(frame(3));
@@ -244,9 +243,7 @@ TEST_P(DecodeWorkerTest, DeltasBeforeTheFirstKeyframeAreDroppedWithOneRequest) {
 TEST_P(DecodeWorkerTest, StopDropsQueuedFramesWithoutDecodingThem) {
   clip_.encode(7, {0});
   auto worker = start(8);
-  gate_.close();
-  worker->submit(frame(0));
-  gate_.wait_for_pictures(1);
+  hold_on_first_keyframe(*worker);
   for (int i = 1; i <= 6; ++i) worker->submit(frame(i));
   worker->request_stop(StopMode::drop);
   worker->submit(frame(6));  // after the stop request: refused
