@@ -10,6 +10,11 @@
 // Hand-over without copying: the returned Picture keeps its own reference to the decoder's
 // AVFrame buffers (av_frame_ref), so libavcodec will not reuse them until the picture is dropped.
 //
+// Damage detection: H.264 slices that fail to parse are errors (AV_EF_EXPLODE). FFmpeg's VP8
+// decoder only notices broken headers and partition sizes: bytes garbled inside a partition decode
+// into a wrong picture without an error (libvpx flags more of them as corrupt). The jitter buffer
+// only hands over complete frames, so such damage would take a sender bug.
+//
 // Thread: the owning DecodeWorker's thread (see video_decoder.hpp).
 #include "media/decode/av_handles.hpp"
 #include "media/decode/video_decoder.hpp"

@@ -3,9 +3,11 @@
 // comparisons the tests make between a decoded Picture and its source.
 //
 // A frame looks like a slide being presented: a flat background, a few solid boxes, rows of
-// "text" (short dark dashes of varying length) and one box that moves a few pixels per frame, so
-// delta frames carry real motion and the encoder has edges to keep.
+// "text" (short dark dashes of varying length) that scrolls up two pixels per frame like a document
+// being read, and one box that moves across, so delta frames carry real motion and the encoder has
+// edges to keep.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -35,8 +37,25 @@ inline void fill_rect(I420Image& image, int x0, int y0, int w, int h, std::uint8
   }
 }
 
-// Frame `index` of the synthetic clip (deterministic).
-inline I420Image make_screen_frame(int width, int height, int index) {
+// A video playing inside the slide (as in a presentation with an embedded clip): a moving plasma
+// with fresh grain every frame, which no motion search can predict, so the encoder spends real
+// bits on it, as on a busy screen.
+inline void draw_video(I420Image& image, int x0, int y0, int w, int h, int index) {
+  std::array<std::uint8_t, 256> wave{};
+  for (std::size_t i = 0; i < wave.size(); ++i) wave[i] = static_cast<std::uint8_t>(64 + 60 * std::sin(double(i) * 2 * 3.14159265 / 256));
+  std::uint32_t grain = 2166136261U ^ static_cast<std::uint32_t>(index);
+  for (int y = std::max(y0, 0); y < std::min(y0 + h, image.height); ++y) {
+    for (int x = std::max(x0, 0); x < std::min(x0 + w, image.width); ++x) {
+      grain = grain * 1664525U + 1013904223U;
+      const int value = wave[static_cast<std::size_t>((x + index * 3) & 255)] +
+                        wave[static_cast<std::size_t>((y * 2 - index * 5 + x / 3) & 255)] / 2 + int(grain >> 29);
+      image.y[static_cast<std::size_t>(y * image.width + x)] = static_cast<std::uint8_t>(std::min(value, 255));
+    }
+  }
+}
+
+// Frame `index` of the synthetic clip (deterministic). `with_video` adds an embedded video.
+inline I420Image make_screen_frame(int width, int height, int index, bool with_video = false) {
   I420Image image{width, height, {}, {}, {}};
   image.y.assign(static_cast<std::size_t>(width * height), 235);
   image.u.assign(static_cast<std::size_t>(image.chroma_width() * image.chroma_height()), 128);
@@ -45,12 +64,14 @@ inline I420Image make_screen_frame(int width, int height, int index) {
   fill_rect(image, 0, 0, width, unit * 3, 60, 160, 110);  // title bar
   // Text: dashes whose lengths follow a fixed pseudo-random pattern.
   std::uint32_t state = 12345;
+  const int scroll = (index * 2) % (unit * 2);
   for (int row = 5; row * unit * 2 < height * 3 / 4; ++row) {
     int x = unit * 2;
+    const int top = row * unit * 2 - scroll;
     while (x < width / 2) {
       state = state * 1103515245U + 12345U;
       const int word = unit * static_cast<int>(2 + (state >> 16) % 6);
-      fill_rect(image, x, row * unit * 2, word, unit, 30, 128, 128);
+      fill_rect(image, x, top, word, unit, 30, 128, 128);
       x += word + unit;
     }
   }
@@ -58,6 +79,7 @@ inline I420Image make_screen_frame(int width, int height, int index) {
   // The moving box: a cursor or an animation on the slide.
   const int step = (index * unit / 2) % std::max(1, width / 2);
   fill_rect(image, width / 2 + step - width / 4, height * 3 / 4, unit * 4, unit * 3, 80, 200, 60);
+  if (with_video) draw_video(image, width / 16, height * 5 / 8, width * 3 / 8, height / 3, index);
   return image;
 }
 
