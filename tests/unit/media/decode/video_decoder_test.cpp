@@ -27,6 +27,7 @@ struct Case {
   // FFmpeg's VP8 decoder reads any bytes inside a partition without complaint (the boolean
   // decoder accepts every bit string), so noise after an intact frame header decodes "fine".
   bool rejects_noise = true;
+  int slice_threads = 1;
 };
 
 class VideoDecoderTest : public ::testing::TestWithParam<Case> {};
@@ -35,7 +36,7 @@ TEST_P(VideoDecoderTest, PicturesMatchSourceAndPlainDecodeWhileAllAreHeld) {
   const Case& c = GetParam();
   Clip clip(c.encoder, c.width, c.height);
   clip.encode(12, {0, 7});
-  auto decoder = make_video_decoder(c.format, {c.backend, 1});
+  auto decoder = make_video_decoder(c.format, {c.backend, c.slice_threads});
 
   // Hold every picture until the end: a decoder reusing memory still referenced by a picture
   // would change an earlier picture's checksum.
@@ -64,7 +65,7 @@ TEST_P(VideoDecoderTest, DamagedFramesAreErrorsAndTheNextKeyframeDecodes) {
   const Case& c = GetParam();
   Clip clip(c.encoder, c.width, c.height);
   clip.encode(6, {0, 4});
-  auto decoder = make_video_decoder(c.format, {c.backend, 1});
+  auto decoder = make_video_decoder(c.format, {c.backend, c.slice_threads});
   ASSERT_EQ(decoder->decode(clip.frames[0].bitstream).status, DecodeStatus::ok);
 
   // Three kinds of damage: nothing, a truncated frame, a frame overwritten with noise.
@@ -94,6 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"vp9_libvpx_odd", Encoder::vp9, rtp::PayloadFormat::vp9, VideoDecoderBackend::preferred, 317, 179},
                       Case{"vp8_libavcodec", Encoder::vp8, rtp::PayloadFormat::vp8, VideoDecoderBackend::libavcodec, 320, 180, false},
                       Case{"h264_libavcodec", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 320, 180},
+                      Case{"h264_slice_threads", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 320, 180, true, 2},
                       Case{"h264_libavcodec_uncropped", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 318, 178}),
     [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.label); });
 
