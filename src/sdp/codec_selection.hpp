@@ -1,0 +1,43 @@
+#pragma once
+// Picks, for one offered m-line, the payload types we will receive, in our preference order,
+// using only the offer's own payload type numbers (RFC 8829 §5.3.1: the answer reuses the
+// offer's numbering; nothing here hard-codes a payload type).
+//
+// At most one payload type per format: VP8; VP9 profile 0; H.264 with packetization-mode=1 only
+// (mode 0 would mean single-NAL packets, which browsers never send at screen-share sizes), the
+// constrained-baseline profile 42e01f or 42001f preferred when several profiles are offered
+// because that is what FFmpeg decodes fastest (docs/performance.md); Opus at 48 kHz. Each video
+// codec brings its RTX payload type when the offer pairs one with it (a=fmtp:<rtx> apt=<pt>).
+// Thread: none; pure functions.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "rtp/depacketizer/depacketizer.hpp"
+#include "sdp/session_description.hpp"
+
+namespace presentd::sdp {
+
+struct ChosenCodec {
+  std::uint8_t payload_type = 0;
+  rtp::PayloadFormat format = rtp::PayloadFormat::vp8;
+  Rtpmap rtpmap;            // echoed from the offer
+  std::string answer_fmtp;  // "" when the answer carries no fmtp for it
+  std::optional<std::uint8_t> rtx_payload_type;
+};
+
+// Offered video codecs we can decode, best first by `preference` (formats absent from it are
+// never chosen).
+std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer, const std::vector<rtp::PayloadFormat>& preference);
+
+// The first offered Opus payload type, its fmtp echoed.
+std::optional<ChosenCodec> choose_opus(const MediaDescription& offer);
+
+// "a=1;b=2" → {{"a","1"},{"b","2"}}: keys lower-cased, spaces trimmed, at most 32 pairs.
+std::vector<std::pair<std::string, std::string>> parse_fmtp_parameters(std::string_view parameters);
+std::optional<std::string> fmtp_parameter(std::string_view parameters, std::string_view key);
+
+}  // namespace presentd::sdp

@@ -1,0 +1,65 @@
+#include "sdp/sdp_fragment.hpp"
+
+#include "sdp/sdp_lines.hpp"
+#include "sdp/sdp_parser.hpp"
+#include "sdp/text.hpp"
+#include "sdp/transport_attributes.hpp"
+
+namespace presentd::sdp {
+
+Result<SdpFragment> parse_sdp_fragment(std::string_view body) {
+  auto lines = split_sdp_lines(body);
+  if (!lines) return lines.error();
+  SdpFragment fragment;
+  std::optional<std::size_t> media_index;
+  for (const SdpLine& line : lines.value()) {
+    if (line.type == 'm') {
+      if (fragment.mids.size() == kMaxMediaSections) return make_error(ErrorCode::too_many_items, line.number, "too many m= sections");
+      if (text::split_fields(line.value, 4).size() < 4) {
+        return make_error(ErrorCode::malformed_line, line.number, "m= expects <media> <port> <proto> <fmt>...");
+      }
+      media_index = fragment.mids.size();
+      fragment.mids.emplace_back();
+      continue;
+    }
+    if (line.type != 'a') continue;  // a fragment may carry nothing else we use
+    const AttributeView a = split_attribute(line.value);
+    TransportAttributes transport;
+    std::string_view why;
+    switch (parse_transport_attribute(a, transport, why)) {
+      case AttributeOutcome::malformed: return attribute_error(line, a.name, why);
+      case AttributeOutcome::handled:
+        if (transport.ice_ufrag) fragment.ice_ufrag = std::move(transport.ice_ufrag);
+        if (transport.ice_pwd) fragment.ice_pwd = std::move(transport.ice_pwd);
+        if (!transport.ice_options.empty()) fragment.ice_options = std::move(transport.ice_options);
+        continue;
+      case AttributeOutcome::not_mine: break;
+    }
+    const std::string_view value = text::trim(a.value);
+    if (a.name == "mid") {
+      if (!media_index) continue;  // a session-level mid means nothing
+      if (!text::is_token(value) || value.size() > 64) return attribute_error(line, a.name, "empty or too long");
+      fragment.mids[*media_index] = std::string(value);
+    } else if (a.name == "candidate") {
+      if (fragment.candidates.size() == kMaxCandidates) return make_error(ErrorCode::too_many_items, line.number, "too many candidates");
+      auto candidate = parse_candidate(value);
+      if (!candidate) return attribute_error(line, a.name, "does not follow RFC 8839 §5.1");
+      fragment.candidates.push_back(TrickleCandidate{std::nullopt, media_index, std::move(*candidate)});
+    } else if (a.name == "end-of-candidates") {
+      fragment.end_of_candidates = true;
+    }
+  }
+  // a=mid follows the m= line but may come after its candidates: attach mids at the end.
+  for (auto& c : fragment.candidates) {
+    if (c.m_line_index && !fragment.mids[*c.m_line_index].empty()) c.mid = fragment.mids[*c.m_line_index];
+  }
+  return fragment;
+}
+
+bool is_ice_restart(const SdpFragment& fragment, std::string_view current_ufrag, std::string_view current_pwd) {
+  if (!fragment.ice_ufrag && !fragment.ice_pwd) return false;
+  return fragment.ice_ufrag.value_or(std::string(current_ufrag)) != current_ufrag ||
+         fragment.ice_pwd.value_or(std::string(current_pwd)) != current_pwd;
+}
+
+}  // namespace presentd::sdp
