@@ -213,10 +213,14 @@ std::optional<FrameAssembler::FrameSpan> FrameAssembler::complete_frame_at(std::
 }
 
 bool FrameAssembler::starts_frame(std::int64_t seq, const MediaPacket& packet) {
-  if (packet.info.frame_start) return true;
+  // When the previous packet is here it decides: a packet right after one of the same picture
+  // (same RTP timestamp, no marker) continues that picture even if its payload header reads as
+  // a start. H.264 parameter sets after an access unit delimiter and the spatial layers of one
+  // VP9 superframe look like starts but belong to the picture before them.
   if (const Slot* prev = find(seq - 1)) {
     return prev->packet.marker || prev->packet.rtp_timestamp != packet.rtp_timestamp;
   }
+  if (packet.info.frame_start) return true;
   return floor_ && seq == *floor_ && floor_is_boundary_;
 }
 

@@ -31,7 +31,10 @@ struct VideoStreamConfig {
   std::map<std::uint8_t, std::uint8_t> rtx_payload_types;     // RTX pt → associated (apt) pt
   std::optional<std::uint8_t> playout_delay_extension_id;
   KeyframeRequesterConfig keyframe_requests;
-  NackConfig nack;
+  // A packet only reordered next to a real loss is already 2 sequence numbers behind; waiting
+  // for 8 newer packets (5–20 ms at screen-sharing rates) or 10 ms spares the sender needless
+  // retransmissions while a real loss is still NACKed within a tick or two.
+  NackConfig nack{.reorder_distance = 8};
   bool nack_negotiated = true;
 };
 
