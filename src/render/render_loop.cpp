@@ -68,7 +68,10 @@ bool RenderLoop::open() {
     inbox_.wake_event = SDL_RegisterEvents(1);
     inbox_.accepting = inbox_.wake_event != static_cast<Uint32>(-1);
   }
-  PD_LOG(info, kTag) << "screen on " << SDL_GetCurrentVideoDriver() << ", " << built_width_ << "x" << built_height_;
+  SDL_RendererInfo info{};
+  SDL_GetRendererInfo(renderer_.get(), &info);
+  PD_LOG(info, kTag) << "screen on " << SDL_GetCurrentVideoDriver() << " (" << (info.name ? info.name : "?")
+                     << " renderer), " << built_width_ << "x" << built_height_;
   return true;
 }
 
