@@ -51,6 +51,13 @@ bool RenderLoop::open() {
     return false;
   }
   sdl_up_ = true;
+  // Left to choose, SDL falls back to its offscreen driver when no display is reachable: that is
+  // "no screen" for the daemon (and would cost CPU, as it has no blocking event wait).
+  const std::string chosen = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
+  if (options_.video_driver.empty() && (chosen == "offscreen" || chosen == "dummy")) {
+    PD_LOG(warning, kTag) << "no display reachable: running without a screen";
+    return false;
+  }
   if (TTF_Init() != 0) {
     PD_LOG(warning, kTag) << "SDL_ttf: " << TTF_GetError();
   } else {
