@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <numbers>
+#include <sstream>
 #include <thread>
 
 #include "render/renderer.hpp"
@@ -134,6 +135,22 @@ TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   }
   EXPECT_NEAR(ink_left, kScreenWidth / 16, 8);
   EXPECT_GT(ink_right - ink_left, 250) << "ten bold characters at 65 px";
+
+  // An idle box redraws nothing: the render thread sleeps in SDL_WaitEvent.
+  const auto cpu_ticks = [&daemon] {
+    std::istringstream stat(read_file("/proc/" + std::to_string(daemon.pid()) + "/stat"));
+    std::string field;
+    long ticks = 0;
+    // utime and stime are fields 14 and 15; the command name (field 2) has no spaces here.
+    for (int i = 1; i <= 15 && stat >> field; ++i) {
+      if (i >= 14) ticks += std::stol(field);
+    }
+    return ticks;
+  };
+  const long before = cpu_ticks();
+  std::this_thread::sleep_for(2s);
+  EXPECT_LE(cpu_ticks() - before, 2) << "at most 1 % of a core while idle";
+
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);
 }
@@ -166,6 +183,8 @@ TEST(ScreenAudio, A440HzTonePlaysAtFourHundredFortyHertzThroughTheDiskDriver) {
   render::Renderer renderer(options);
   ASSERT_TRUE(renderer.start());
   renderer.presenter_joined(1, "Ada");
+  // A snapshot is answered after the join was handled, i.e. once the device is unpaused.
+  ASSERT_EQ(renderer.request_snapshot().wait_for(10s), std::future_status::ready);
   // 180 ms of a full-scale 440 Hz tone (within the mixer's 200 ms bound), as the Opus decoder
   // hands it over: 20 ms blocks of interleaved stereo float.
   constexpr int kFrames = render::AudioMixer::kSampleRate * 180 / 1000;
@@ -182,7 +201,7 @@ TEST(ScreenAudio, A440HzTonePlaysAtFourHundredFortyHertzThroughTheDiskDriver) {
     renderer.play_audio(1, std::span<const float>(tone).subspan(at, std::min<std::size_t>(960 * 2, tone.size() - at)));
   }
   // The disk driver writes in real time: wait for the tone plus a few device buffers.
-  const auto enough = before + static_cast<std::uintmax_t>(kFrames) * 4 + 8 * 512 * 4;
+  const auto enough = before + static_cast<std::uintmax_t>(kFrames) * 4 + 16 * 512 * 4;
   for (int i = 0; i < 100 && file_size() < enough; ++i) {
     std::this_thread::sleep_for(50ms);
   }

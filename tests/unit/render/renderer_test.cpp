@@ -248,6 +248,67 @@ TEST_F(RendererTest, NothingIsRedrawnWhileNothingChanges) {
   EXPECT_EQ(renderer_->stats().redraws, redraws + 1) << "only the snapshot itself drew";
 }
 
+// The ink of the title row: leftmost and rightmost columns brighter than the background.
+std::pair<int, int> ink_span(const Snapshot& shot, const Rect& band) {
+  int left = shot.width;
+  int right = -1;
+  for (int y = band.y; y < band.y + band.h; ++y) {
+    for (int x = 0; x < shot.width / 2; ++x) {
+      if (shot.at(x, y).r > 160) {
+        left = std::min(left, x);
+        right = std::max(right, x);
+      }
+    }
+  }
+  return {left, right};
+}
+
+TEST_F(RendererTest, IdleScreenDrawsTheRoomNameAtItsTypesetWidth) {
+  auto options = offscreen_options();
+  options.window_width = 1280;
+  options.window_height = 720;
+  start(options);
+  // Typeset the same names with the same font and size the idle page uses (H/11, bold).
+  ASSERT_EQ(TTF_Init(), 0);
+  TextPainter painter{FontFiles{}};
+  const Rect title_band{0, 720 / 10, 640, 720 / 11};
+  for (const std::string name : {"Aula Magna", "Board room 3", "Ω"}) {
+    renderer_->set_idle_info(room_info(name));
+    const auto [left, right] = ink_span(snapshot(), title_band);
+    const int typeset = painter.measure(name, 720 / 11, true).first;
+    EXPECT_NEAR(left, 1280 / 16, 6) << name;
+    // Ink is the advance width minus the side bearings of the first and last glyph.
+    EXPECT_LE(right - left + 1, typeset) << name;
+    EXPECT_GE(right - left + 1, typeset - 12) << name;
+  }
+  painter = TextPainter{FontFiles{}};
+  TTF_Quit();
+}
+
+TEST_F(RendererTest, PinIsShownOnlyWhenSet) {
+  start();
+  auto info = room_info("Board room");
+  const auto with_pin = (renderer_->set_idle_info(info), snapshot());
+  info.pin.reset();
+  const auto without_pin = (renderer_->set_idle_info(info), snapshot());
+  EXPECT_NE(with_pin.rgb, without_pin.rgb);
+  info.pin = "4821";
+  EXPECT_EQ((renderer_->set_idle_info(info), snapshot()).rgb, with_pin.rgb);
+}
+
+TEST_F(RendererTest, SurvivesTheDisplayBeingUnpluggedAndPluggedBack) {
+  start();
+  renderer_->set_idle_info(room_info("Board room"));
+  const auto before = snapshot();
+  for (const auto what : {SDL_DISPLAYEVENT_DISCONNECTED, SDL_DISPLAYEVENT_CONNECTED}) {
+    SDL_Event event{};
+    event.type = SDL_DISPLAYEVENT;
+    event.display.event = static_cast<Uint8>(what);
+    ASSERT_EQ(SDL_PushEvent(&event), 1);
+    EXPECT_EQ(snapshot().rgb, before.rgb) << "window re-created, same page";
+  }
+}
+
 TEST_F(RendererTest, MethodsAreHarmlessWhenNotRunning) {
   Renderer renderer(offscreen_options());
   renderer.presenter_joined(1, "Ada");
