@@ -24,12 +24,16 @@ RenderLoop::RenderLoop(const RendererOptions& options, Renderer::Inbox& inbox, A
     : options_(options), inbox_(inbox), mixer_(mixer), painter_(options.fonts) {}
 
 RenderLoop::~RenderLoop() {
+  std::vector<std::function<void(RenderLoop&)>> late;
   {
     // Stop accepting first: after this no other thread pushes SDL events or commands.
     std::lock_guard lock(inbox_.mutex);
     inbox_.accepting = false;
-    inbox_.commands.clear();
+    late.swap(inbox_.commands);
   }
+  // Commands that raced with stop only change state; running them answers late snapshot
+  // requests (with nullopt, below) instead of breaking their promises.
+  for (auto& command : late) command(*this);
   for (auto& promise : snapshots_) promise->set_value(std::nullopt);
   if (audio_ != 0) SDL_CloseAudioDevice(audio_);
   view_.drop_textures();

@@ -309,6 +309,18 @@ TEST_F(RendererTest, SurvivesTheDisplayBeingUnpluggedAndPluggedBack) {
   }
 }
 
+TEST_F(RendererTest, ASnapshotRequestedWhileStoppingIsStillAnswered) {
+  start();
+  auto futures = std::vector<std::future<std::optional<Snapshot>>>();
+  for (int i = 0; i < 20; ++i) futures.push_back(renderer_->request_snapshot());
+  renderer_->stop();
+  for (auto& future : futures) {
+    ASSERT_EQ(future.wait_for(1s), std::future_status::ready);
+    EXPECT_NO_THROW(future.get()) << "an answer (a picture or nullopt), never a broken promise";
+  }
+  EXPECT_FALSE(renderer_->request_snapshot().get().has_value());
+}
+
 TEST_F(RendererTest, MethodsAreHarmlessWhenNotRunning) {
   Renderer renderer(offscreen_options());
   renderer.presenter_joined(1, "Ada");
