@@ -180,6 +180,7 @@ void RenderLoop::handle(const SDL_Event& event) {
       if (!create_renderer()) PD_LOG(warning, kTag) << "no renderer after the device reset";
       break;
     case SDL_KEYDOWN:
+      if (event.key.repeat != 0) break;  // a held key acts once
       if (event.key.keysym.sym == SDLK_ESCAPE || event.key.keysym.sym == SDLK_DELETE) {
         end_all_presentations();
       } else if (event.key.keysym.sym == SDLK_F1) {
