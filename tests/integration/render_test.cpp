@@ -44,6 +44,15 @@ public:
       return;
     }
   }
+  ~Xvfb() {
+    // SIGTERM, not the SIGKILL of ~ChildProcess: Xvfb then removes its lock file and socket, so
+    // the display number is free for the next run.
+    if (!server_) return;
+    server_->signal(SIGTERM);
+    (void)server_->wait_for_exit(5s);
+  }
+  Xvfb(const Xvfb&) = delete;
+  Xvfb& operator=(const Xvfb&) = delete;
   const std::string& display() const { return display_; }
 
 private:
