@@ -10,6 +10,7 @@
 #include "common/log.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/identity_store.hpp"
+#include "render/renderer.hpp"
 #include "signaling/local/https_server.hpp"
 #include "signaling/local/static_files.hpp"
 #include "signaling/local/tls_server_context.hpp"
@@ -77,6 +78,31 @@ void Daemon::start(const config::Config& config) {
   https_ = std::make_unique<signaling::HttpsServer>(io_, load_tls(config), router_);
   https_->listen(endpoint_of(config.network));
   config_ = config;
+  start_screen();
+}
+
+void Daemon::start_screen() {
+  // After the listener: the idle screen shows a URL that already answers.
+  auto renderer = std::make_unique<render::Renderer>(renderer_options(config_));
+  if (!renderer->start()) return;  // logged by the renderer; the daemon still serves WHIP/HTTPS
+  renderer_ = std::move(renderer);
+  update_screen();
+}
+
+void Daemon::update_screen() {
+  if (!renderer_) return;
+  renderer_->set_audio_settings(audio_settings(config_.audio));
+  renderer_->set_idle_info(make_idle_info(config_, screen_state_, local_ipv4_addresses()));
+}
+
+void Daemon::set_pin(std::optional<std::string> pin) {
+  screen_state_.pin = std::move(pin);
+  update_screen();
+}
+
+void Daemon::set_meeting_id(std::string meeting_id) {
+  screen_state_.meeting_id = std::move(meeting_id);
+  update_screen();
 }
 
 void Daemon::apply_runtime_settings(const config::Config& config) {
@@ -139,6 +165,7 @@ void Daemon::reload() {
     https_->set_tls_context(std::move(tls));
     apply_runtime_settings(checked.config);
     config_ = checked.config;
+    update_screen();  // room name, URLs, PIN policy, audio; display changes need a restart
     PD_LOG(notice, "config") << "configuration reloaded";
   } catch (const std::exception& error) {
     PD_LOG(error, "config") << "keeping the previous configuration: " << error.what();
@@ -164,6 +191,9 @@ void Daemon::shutdown() {
   if (https_) https_->close();
   notifier_.stop_watchdog();
   signals_.cancel();
+  // The render thread answers a stop within one event; joining it here keeps SDL's teardown
+  // (window, audio device) ordered before the process exits.
+  if (renderer_) renderer_->stop();
   shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;
 }
 

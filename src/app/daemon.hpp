@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "app/command_line.hpp"
+#include "app/screen_info.hpp"
 #include "app/systemd_notifier.hpp"
 #include "config/config.hpp"
 #include "signaling/local/http_router.hpp"
@@ -18,6 +19,10 @@ namespace presentd::signaling {
 class HttpsServer;
 class StaticFiles;
 }  // namespace presentd::signaling
+
+namespace presentd::render {
+class Renderer;
+}  // namespace presentd::render
 
 namespace presentd::app {
 
@@ -31,6 +36,11 @@ public:
   // Runs until SIGTERM/SIGINT; returns the process exit code.
   int run();
 
+  // Idle-screen hooks for modules that do not exist yet (call on the event loop): the PIN module
+  // sets the current PIN when the policy is "rotate" (nullopt hides it), discovery the meeting ID.
+  void set_pin(std::optional<std::string> pin);
+  void set_meeting_id(std::string meeting_id);
+
 private:
   void start(const config::Config& config);
   void run_loop();
@@ -41,6 +51,8 @@ private:
   void apply_runtime_settings(const config::Config& config);
   void replace_listener(const config::Config& config);
   std::string status_line() const;
+  void start_screen();
+  void update_screen();
 
   ConfigSource source_;
   boost::asio::io_context io_{1};
@@ -52,6 +64,8 @@ private:
   std::unique_ptr<signaling::StaticFiles> static_files_;
   std::unique_ptr<signaling::HttpsServer> https_;
   std::chrono::steady_clock::time_point started_at_;
+  std::unique_ptr<render::Renderer> renderer_;  // null: no display, running headless
+  ScreenState screen_state_;
   bool stopping_ = false;
 };
 

@@ -11,6 +11,7 @@ namespace presentd::config {
 enum class PinPolicy { rotate, fixed, off };
 enum class AdmissionMode { automatic, approve };
 enum class WhenFull { replace, refuse };
+enum class AudioMix { all, focused };
 
 struct RoomConfig {
   std::string name = "Meeting room";
@@ -55,6 +56,19 @@ struct DisplayConfig {
   bool operator==(const DisplayConfig&) const = default;
 };
 
+struct AudioConfig {
+  int volume = 100;  // percent, linear gain
+  bool mute = false;
+  AudioMix mix = AudioMix::all;
+  bool operator==(const AudioConfig&) const = default;
+};
+
+struct SnapshotConfig {
+  // GET /api/v1/snapshot.png for admins; off by default because presentations are private.
+  bool enabled = false;
+  bool operator==(const SnapshotConfig&) const = default;
+};
+
 struct DaemonConfig {
   std::string state_directory = "/var/lib/presentd";
   std::string web_root;  // empty: the installed page (see build_info.hpp)
@@ -69,6 +83,8 @@ struct Config {
   PinConfig pin;
   AdmissionConfig admission;
   DisplayConfig display;
+  AudioConfig audio;
+  SnapshotConfig snapshot;
   DaemonConfig daemon;
   bool operator==(const Config&) const = default;
 };

@@ -38,6 +38,7 @@ inline constexpr EnumNames<PinPolicy, 3> kPinPolicyNames{
 inline constexpr EnumNames<AdmissionMode, 2> kAdmissionModeNames{
     {{"auto", AdmissionMode::automatic}, {"approve", AdmissionMode::approve}}};
 inline constexpr EnumNames<WhenFull, 2> kWhenFullNames{{{"replace", WhenFull::replace}, {"refuse", WhenFull::refuse}}};
+inline constexpr EnumNames<AudioMix, 2> kAudioMixNames{{{"all", AudioMix::all}, {"focused", AudioMix::focused}}};
 inline constexpr EnumNames<log::Level, 5> kLogLevelNames{{{"error", log::Level::error},
                                                           {"warning", log::Level::warning},
                                                           {"notice", log::Level::notice},
@@ -86,6 +87,18 @@ void describe(V& v, DisplayConfig& c) {
 }
 
 template <class V>
+void describe(V& v, AudioConfig& c) {
+  v.integer("volume", c.volume, IntRange{0, 100});
+  v.flag("mute", c.mute);
+  v.choice("mix", c.mix, kAudioMixNames);
+}
+
+template <class V>
+void describe(V& v, SnapshotConfig& c) {
+  v.flag("enabled", c.enabled);
+}
+
+template <class V>
 void describe(V& v, DaemonConfig& c) {
   v.text("state_directory", c.state_directory, require_absolute_path);
   v.text("web_root", c.web_root, require_absolute_path);
@@ -100,6 +113,8 @@ void describe(V& v, Config& c) {
   v.section("pin", c.pin);
   v.section("admission", c.admission);
   v.section("display", c.display);
+  v.section("audio", c.audio);
+  v.section("snapshot", c.snapshot);
   v.section("daemon", c.daemon);
 }
 

@@ -1,0 +1,77 @@
+#include "app/screen_info.hpp"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <cstring>
+#include <memory>
+
+namespace presentd::app {
+
+std::vector<std::string> connection_urls(const config::NetworkConfig& network,
+                                         const std::vector<std::string>& interface_addresses) {
+  const bool wildcard = network.bind_address == "0.0.0.0" || network.bind_address == "::";
+  const std::vector<std::string> hosts = wildcard ? interface_addresses : std::vector{network.bind_address};
+  const std::string port = network.https_port == 443 ? "" : ":" + std::to_string(network.https_port);
+  std::vector<std::string> urls;
+  for (const auto& host : hosts) {
+    const bool ipv6 = host.find(':') != std::string::npos;
+    urls.push_back("https://" + (ipv6 ? "[" + host + "]" : host) + port + "/");
+  }
+  return urls;
+}
+
+std::vector<std::string> local_ipv4_addresses() {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return {};
+  const std::unique_ptr<ifaddrs, decltype(&freeifaddrs)> owner(list, &freeifaddrs);
+  std::vector<std::string> addresses;
+  for (const ifaddrs* entry = list; entry != nullptr; entry = entry->ifa_next) {
+    if (entry->ifa_addr == nullptr || entry->ifa_addr->sa_family != AF_INET) continue;
+    if ((entry->ifa_flags & IFF_LOOPBACK) != 0 || (entry->ifa_flags & IFF_UP) == 0) continue;
+    sockaddr_in address{};
+    std::memcpy(&address, entry->ifa_addr, sizeof(address));
+    char text[INET_ADDRSTRLEN] = {};
+    if (inet_ntop(AF_INET, &address.sin_addr, text, sizeof(text)) != nullptr) addresses.emplace_back(text);
+  }
+  return addresses;
+}
+
+render::AudioSettings audio_settings(const config::AudioConfig& audio) {
+  return render::AudioSettings{audio.volume, audio.mute,
+                               audio.mix == config::AudioMix::focused ? render::MixMode::focused : render::MixMode::all};
+}
+
+render::RendererOptions renderer_options(const config::Config& config) {
+  render::RendererOptions options;
+  options.video_driver = config.display.driver;
+  options.fullscreen = config.display.fullscreen;
+  options.screen = config.display.screen;
+  options.vsync = config.display.vsync;
+  options.audio_settings = audio_settings(config.audio);
+  return options;
+}
+
+render::IdleInfo make_idle_info(const config::Config& config, const ScreenState& state,
+                                const std::vector<std::string>& interface_addresses) {
+  render::IdleInfo info;
+  info.room_name = config.room.name;
+  info.urls = connection_urls(config.network, interface_addresses);
+  // A fixed PIN is known from the start; a rotating one arrives through Daemon::set_pin.
+  if (config.pin.policy == config::PinPolicy::fixed && !config.pin.fixed.empty()) {
+    info.pin = config.pin.fixed;
+  } else if (config.pin.policy == config::PinPolicy::rotate) {
+    info.pin = state.pin;
+  }
+  info.meeting_id = state.meeting_id;
+  info.cloud_meeting_id = state.cloud_meeting_id;
+  std::string addresses;
+  for (const auto& address : interface_addresses) addresses += (addresses.empty() ? "" : ", ") + address;
+  info.status_line = (addresses.empty() ? std::string("no network address") : addresses);
+  if (!state.cloud_meeting_id.empty()) info.status_line += state.cloud_connected ? " \xC2\xB7 cloud connected" : " \xC2\xB7 cloud offline";
+  return info;
+}
+
+}  // namespace presentd::app

@@ -1,0 +1,36 @@
+#pragma once
+// What the daemon tells the screen: renderer options from the configuration, and the idle
+// screen's connection details (URLs, PIN, meeting ID, status line).
+//
+// Thread: event loop.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "render/renderer.hpp"
+
+namespace presentd::app {
+
+// "https://<address>[:port]/" for every address a presenter can reach: the bind address itself,
+// or each non-loopback interface address when bound to the wildcard. `interface_addresses` is
+// injected so tests do not depend on the machine's network.
+[[nodiscard]] std::vector<std::string> connection_urls(const config::NetworkConfig& network,
+                                                       const std::vector<std::string>& interface_addresses);
+// Non-loopback IPv4 addresses of the box's interfaces, in interface order.
+[[nodiscard]] std::vector<std::string> local_ipv4_addresses();
+
+[[nodiscard]] render::RendererOptions renderer_options(const config::Config& config);
+[[nodiscard]] render::AudioSettings audio_settings(const config::AudioConfig& audio);
+
+struct ScreenState {
+  std::optional<std::string> pin;  // the current PIN, when one is required and known
+  std::string meeting_id;
+  std::string cloud_meeting_id;
+  bool cloud_connected = false;
+};
+
+[[nodiscard]] render::IdleInfo make_idle_info(const config::Config& config, const ScreenState& state,
+                                              const std::vector<std::string>& interface_addresses);
+
+}  // namespace presentd::app

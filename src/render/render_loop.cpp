@@ -1,0 +1,303 @@
+#include "render/render_loop.hpp"
+
+#include <algorithm>
+
+#include "common/log.hpp"
+
+namespace presentd::render {
+namespace {
+
+constexpr std::string_view kTag = "render";
+// 512 frames at 48 kHz = 10.7 ms per device buffer: well under the 40 ms budget, and large
+// enough that a busy box does not underrun.
+constexpr Uint16 kAudioBufferFrames = 512;
+
+void audio_callback(void* user, Uint8* stream, int length) {
+  auto* mixer = static_cast<AudioMixer*>(user);
+  mixer->mix(std::span<std::int16_t>(reinterpret_cast<std::int16_t*>(stream),
+                                     static_cast<std::size_t>(length) / sizeof(std::int16_t)));
+}
+
+}  // namespace
+
+RenderLoop::RenderLoop(const RendererOptions& options, Renderer::Inbox& inbox, AudioMixer& mixer)
+    : options_(options), inbox_(inbox), mixer_(mixer), painter_(options.fonts) {}
+
+RenderLoop::~RenderLoop() {
+  std::vector<std::function<void(RenderLoop&)>> late;
+  {
+    // Stop accepting first: after this no other thread pushes SDL events or commands.
+    std::lock_guard lock(inbox_.mutex);
+    inbox_.accepting = false;
+    late.swap(inbox_.commands);
+  }
+  // Commands that raced with stop only change state; running them answers late snapshot
+  // requests (with nullopt, below) instead of breaking their promises.
+  for (auto& command : late) command(*this);
+  for (auto& promise : snapshots_) promise->set_value(std::nullopt);
+  if (audio_ != 0) SDL_CloseAudioDevice(audio_);
+  view_.drop_textures();
+  idle_.clear();
+  painter_ = TextPainter(options_.fonts);  // fonts close before TTF_Quit
+  renderer_.reset();
+  window_.reset();
+  if (ttf_up_) TTF_Quit();
+  if (sdl_up_) SDL_Quit();
+}
+
+bool RenderLoop::open() {
+  // The daemon handles SIGTERM/SIGINT through Asio; SDL must not turn them into SDL_QUIT.
+  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+  if (!options_.video_driver.empty()) SDL_SetHint(SDL_HINT_VIDEODRIVER, options_.video_driver.c_str());
+  if (!options_.render_driver.empty()) SDL_SetHint(SDL_HINT_RENDER_DRIVER, options_.render_driver.c_str());
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+    PD_LOG(warning, kTag) << "no display (" << SDL_GetError() << "): running without a screen";
+    return false;
+  }
+  sdl_up_ = true;
+  // Left to choose, SDL falls back to its offscreen driver when no display is reachable: that is
+  // "no screen" for the daemon (and would cost CPU, as it has no blocking event wait).
+  const std::string chosen = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
+  if (options_.video_driver.empty() && (chosen == "offscreen" || chosen == "dummy")) {
+    PD_LOG(warning, kTag) << "no display reachable: running without a screen";
+    return false;
+  }
+  if (TTF_Init() != 0) {
+    PD_LOG(warning, kTag) << "SDL_ttf: " << TTF_GetError();
+  } else {
+    ttf_up_ = true;
+  }
+  // WebRTC decoders output BT.601 limited range; SDL's automatic choice would switch to BT.709
+  // above 576 lines and shift the colours of every HD presentation.
+  SDL_SetYUVConversionMode(SDL_YUV_CONVERSION_BT601);
+  if (!create_window() || !create_renderer()) return false;
+  SDL_ShowCursor(SDL_DISABLE);
+  SDL_EnableScreenSaver();  // idle: let the display sleep; presenting inhibits it
+  if (options_.audio) open_audio();
+  {
+    std::lock_guard lock(inbox_.mutex);
+    inbox_.wake_event = SDL_RegisterEvents(1);
+    inbox_.accepting = inbox_.wake_event != static_cast<Uint32>(-1);
+  }
+  SDL_RendererInfo info{};
+  SDL_GetRendererInfo(renderer_.get(), &info);
+  PD_LOG(info, kTag) << "screen on " << SDL_GetCurrentVideoDriver() << " (" << (info.name ? info.name : "?")
+                     << " renderer), " << built_width_ << "x" << built_height_;
+  return true;
+}
+
+bool RenderLoop::create_window() {
+  window_.reset();
+  Uint32 flags = SDL_WINDOW_SHOWN;
+  int screen = options_.screen < SDL_GetNumVideoDisplays() ? options_.screen : 0;
+  SDL_Rect bounds{SDL_WINDOWPOS_CENTERED_DISPLAY(screen), SDL_WINDOWPOS_CENTERED_DISPLAY(screen),
+                  options_.window_width, options_.window_height};
+  if (options_.fullscreen && SDL_GetDisplayBounds(screen, &bounds) == 0) {
+    // Real fullscreen of a borderless window placed on the display: FULLSCREEN_DESKTOP without a
+    // window manager (a kiosk X server) leaves a smaller window.
+    flags |= SDL_WINDOW_FULLSCREEN | SDL_WINDOW_BORDERLESS;
+  }
+  window_.reset(SDL_CreateWindow("presentd", bounds.x, bounds.y, bounds.w, bounds.h, flags));
+  if (!window_) PD_LOG(warning, kTag) << "cannot create the window: " << SDL_GetError();
+  return window_ != nullptr;
+}
+
+bool RenderLoop::create_renderer() {
+  view_.drop_textures();
+  idle_.clear();
+  renderer_.reset();
+  const Uint32 vsync = options_.vsync ? SDL_RENDERER_PRESENTVSYNC : 0;
+  renderer_.reset(SDL_CreateRenderer(window_.get(), -1, vsync));
+  if (!renderer_) renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_SOFTWARE));
+  if (!renderer_) {
+    PD_LOG(warning, kTag) << "cannot create a renderer: " << SDL_GetError();
+    return false;
+  }
+  SDL_GetRendererOutputSize(renderer_.get(), &built_width_, &built_height_);
+  idle_stale_ = true;
+  dirty_ = true;
+  return true;
+}
+
+void RenderLoop::open_audio() {
+  if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+    PD_LOG(notice, kTag) << "no audio (" << SDL_GetError() << "): presentations play silently";
+    return;
+  }
+  SDL_AudioSpec want{};
+  want.freq = AudioMixer::kSampleRate;
+  want.format = AUDIO_S16SYS;
+  want.channels = AudioMixer::kChannels;
+  want.samples = kAudioBufferFrames;
+  want.callback = audio_callback;
+  want.userdata = &mixer_;
+  SDL_AudioSpec have{};
+  // No allowed changes: SDL converts to the device's own format behind the callback.
+  audio_ = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
+  if (audio_ == 0) {
+    PD_LOG(notice, kTag) << "no audio device (" << SDL_GetError() << "): presentations play silently";
+    return;
+  }
+  PD_LOG(info, kTag) << "audio on " << SDL_GetCurrentAudioDriver() << ", " << have.samples << "-frame buffer";
+}
+
+void RenderLoop::run() {
+  SDL_Event event;
+  while (running_) {
+    if (SDL_WaitEvent(&event) == 0) {
+      PD_LOG(warning, kTag) << "SDL_WaitEvent: " << SDL_GetError();
+      continue;
+    }
+    handle(event);
+    while (SDL_PollEvent(&event) != 0) handle(event);
+    drain_inbox();
+    if (running_ && (dirty_ || !snapshots_.empty())) draw();
+  }
+}
+
+void RenderLoop::handle(const SDL_Event& event) {
+  switch (event.type) {
+    case SDL_WINDOWEVENT:
+      if (event.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+        SDL_GetRendererOutputSize(renderer_.get(), &built_width_, &built_height_);
+        idle_stale_ = true;
+      }
+      dirty_ = true;
+      break;
+    case SDL_DISPLAYEVENT:
+      if (event.display.event == SDL_DISPLAYEVENT_CONNECTED || event.display.event == SDL_DISPLAYEVENT_DISCONNECTED) {
+        PD_LOG(notice, kTag) << "display " << event.display.display
+                             << (event.display.event == SDL_DISPLAYEVENT_CONNECTED ? " connected" : " disconnected")
+                             << ": re-creating the window";
+        if (!create_window() || !create_renderer()) PD_LOG(warning, kTag) << "no screen until a display returns";
+      }
+      break;
+    case SDL_RENDER_TARGETS_RESET:
+      dirty_ = true;
+      break;
+    case SDL_RENDER_DEVICE_RESET:
+      PD_LOG(notice, kTag) << "render device reset: re-creating the renderer";
+      if (!create_renderer()) PD_LOG(warning, kTag) << "no renderer after the device reset";
+      break;
+    case SDL_KEYDOWN:
+      if (event.key.repeat != 0) break;  // a held key acts once
+      if (event.key.keysym.sym == SDLK_ESCAPE || event.key.keysym.sym == SDLK_DELETE) {
+        end_all_presentations();
+      } else if (event.key.keysym.sym == SDLK_F1) {
+        help_ = !help_;
+        dirty_ = true;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void RenderLoop::drain_inbox() {
+  std::vector<std::function<void(RenderLoop&)>> commands;
+  std::vector<std::pair<PresenterId, std::shared_ptr<FrameMailbox>>> mailboxes;
+  {
+    std::lock_guard lock(inbox_.mutex);
+    inbox_.wake_pending = false;
+    commands.swap(inbox_.commands);
+    mailboxes.assign(inbox_.mailboxes.begin(), inbox_.mailboxes.end());
+  }
+  for (auto& command : commands) command(*this);
+  if (!renderer_) return;
+  for (auto& [id, mailbox] : mailboxes) {
+    auto picture = mailbox->take();
+    if (!picture || !view_.upload(renderer_.get(), id, *picture)) continue;
+    uploaded_.emplace_back(id, std::move(picture));
+    dirty_ = true;
+  }
+}
+
+void RenderLoop::draw() {
+  if (!renderer_) return;
+  SDL_Renderer* r = renderer_.get();
+  if (view_.empty() || help_) {
+    if (idle_stale_) {
+      idle_.build(r, painter_, built_width_, built_height_, idle_info_);
+      idle_stale_ = false;
+    }
+    idle_.draw(r, help_);
+  } else {
+    view_.draw(r, painter_, built_width_, built_height_);
+  }
+  // Read before presenting (the back buffer's content is undefined after SDL_RenderPresent);
+  // answer after the counters moved, so a caller reading stats() sees this redraw.
+  std::optional<Snapshot> shot;
+  if (!snapshots_.empty()) shot = read_screen();
+  SDL_RenderPresent(r);
+  inbox_.redraws.fetch_add(1, std::memory_order_relaxed);
+  dirty_ = false;
+  const auto now = SteadyClock().now();
+  for (const auto& [id, picture] : uploaded_) {
+    inbox_.frames_presented.fetch_add(1, std::memory_order_relaxed);
+    if (options_.on_presented && picture->timing().decoded != Clock::TimePoint{}) {
+      options_.on_presented(id, now - picture->timing().decoded);
+    }
+  }
+  for (auto& promise : snapshots_) promise->set_value(shot);
+  snapshots_.clear();
+  uploaded_.clear();
+}
+
+std::optional<Snapshot> RenderLoop::read_screen() {
+  Snapshot shot;
+  shot.width = built_width_;
+  shot.height = built_height_;
+  shot.rgb.resize(static_cast<std::size_t>(shot.width) * static_cast<std::size_t>(shot.height) * 3);
+  if (SDL_RenderReadPixels(renderer_.get(), nullptr, SDL_PIXELFORMAT_RGB24, shot.rgb.data(), shot.width * 3) != 0) {
+    PD_LOG(warning, kTag) << "cannot read the screen: " << SDL_GetError();
+    return std::nullopt;
+  }
+  return shot;
+}
+
+void RenderLoop::join(PresenterId id, const std::string& name) {
+  if (view_.join(id, name)) presenters_changed();
+}
+
+void RenderLoop::leave(PresenterId id) {
+  view_.leave(id);
+  std::erase_if(uploaded_, [id](const auto& entry) { return entry.first == id; });
+  presenters_changed();
+}
+
+void RenderLoop::set_reconnecting(PresenterId id, bool reconnecting) {
+  view_.set_reconnecting(id, reconnecting);
+  dirty_ = true;
+}
+
+void RenderLoop::set_idle_info(const IdleInfo& info) {
+  if (info == idle_info_) return;
+  idle_info_ = info;
+  idle_stale_ = true;
+  dirty_ = true;
+}
+
+void RenderLoop::add_snapshot(SnapshotPromise promise) { snapshots_.push_back(std::move(promise)); }
+
+void RenderLoop::end_all_presentations() {
+  PD_LOG(notice, kTag) << "Esc/Del on the box: ending all presentations";
+  view_.leave_all();
+  uploaded_.clear();
+  presenters_changed();
+  if (options_.on_end_all) options_.on_end_all();
+}
+
+void RenderLoop::presenters_changed() {
+  dirty_ = true;
+  mixer_.set_focus(view_.newest());
+  const bool presenting = !view_.empty();
+  // Keep the display awake only while someone presents; the audio callback runs only then too.
+  if (presenting) {
+    SDL_DisableScreenSaver();
+  } else {
+    SDL_EnableScreenSaver();
+  }
+  if (audio_ != 0) SDL_PauseAudioDevice(audio_, presenting ? 0 : 1);
+}
+
+}  // namespace presentd::render

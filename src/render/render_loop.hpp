@@ -1,0 +1,76 @@
+#pragma once
+// The render thread's body: owns the SDL window, renderer, textures, fonts and audio device.
+//
+// It sleeps in SDL_WaitEvent. A wake-up (Renderer::Inbox) makes it run the posted commands and
+// take the newest picture of every presenter; it redraws only when something changed. Window,
+// display and render-device events re-create what the display took away (monitor unplugged and
+// plugged back, GPU reset), so losing the screen is never fatal.
+//
+// Thread: render (created, used and destroyed there).
+#include <future>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "render/idle_screen.hpp"
+#include "render/presentation_view.hpp"
+#include "render/render_inbox.hpp"
+#include "render/renderer.hpp"
+
+namespace presentd::render {
+
+class RenderLoop {
+public:
+  using SnapshotPromise = std::shared_ptr<std::promise<std::optional<Snapshot>>>;
+
+  RenderLoop(const RendererOptions& options, Renderer::Inbox& inbox, AudioMixer& mixer);
+  ~RenderLoop();
+  RenderLoop(const RenderLoop&) = delete;
+  RenderLoop& operator=(const RenderLoop&) = delete;
+
+  // SDL, window and renderer up; false (logged) when there is no usable display.
+  [[nodiscard]] bool open();
+  void run();
+
+  // Commands, run on the render thread.
+  void request_stop() { running_ = false; }
+  void join(PresenterId id, const std::string& name);
+  void leave(PresenterId id);
+  void set_reconnecting(PresenterId id, bool reconnecting);
+  void set_idle_info(const IdleInfo& info);
+  void add_snapshot(SnapshotPromise promise);
+
+private:
+  bool create_window();
+  bool create_renderer();
+  void open_audio();
+  void handle(const SDL_Event& event);
+  void drain_inbox();
+  void draw();
+  std::optional<Snapshot> read_screen();
+  void end_all_presentations();
+  void presenters_changed();
+
+  const RendererOptions& options_;
+  Renderer::Inbox& inbox_;
+  AudioMixer& mixer_;
+  bool sdl_up_ = false;
+  bool ttf_up_ = false;
+  bool running_ = true;
+  WindowPtr window_;
+  SdlRendererPtr renderer_;
+  SDL_AudioDeviceID audio_ = 0;
+  TextPainter painter_;
+  IdleScreen idle_;
+  IdleInfo idle_info_;
+  PresentationView view_;
+  bool dirty_ = true;
+  bool idle_stale_ = true;  // idle textures need rebuilding (info, size or device changed)
+  bool help_ = false;
+  int built_width_ = 0;
+  int built_height_ = 0;
+  std::vector<SnapshotPromise> snapshots_;
+  std::vector<std::pair<PresenterId, media::PicturePtr>> uploaded_;  // drawn in the next present
+};
+
+}  // namespace presentd::render

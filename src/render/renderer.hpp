@@ -1,0 +1,100 @@
+#pragma once
+// The screen: the public face of the render thread.
+//
+// Every method may be called from any thread; each one only posts work to the render thread (a
+// small command queue, plus one "latest frame wins" FrameMailbox per presenter for pictures) and
+// wakes it with SDL_PushEvent. The render thread owns every SDL call: window, renderer, textures,
+// events and the audio device (render_loop.hpp). It sleeps in SDL_WaitEvent and draws only when
+// something changed, so an idle box costs no CPU.
+//
+// Thread: any (the object itself is created and destroyed by the daemon on the event loop).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "media/picture.hpp"
+#include "render/audio_mixer.hpp"
+#include "render/frame_mailbox.hpp"
+#include "render/idle_screen.hpp"
+#include "render/png_writer.hpp"
+#include "render/text_painter.hpp"
+
+namespace presentd::render {
+
+class RenderLoop;
+
+struct RendererOptions {
+  std::string video_driver;   // empty: SDL's choice (x11, wayland, kmsdrm...); "offscreen" in tests
+  std::string render_driver;  // empty: SDL's choice; "software" gives bit-exact pixels in tests
+  bool fullscreen = true;
+  int screen = 0;
+  bool vsync = true;
+  int window_width = 1280;  // when not fullscreen
+  int window_height = 720;
+  FontFiles fonts;
+  bool audio = true;
+  AudioSettings audio_settings;
+  // Called on the render thread when someone presses Esc or Del on the box: end every session.
+  std::function<void()> on_end_all;
+  // Called on the render thread after a picture reached the screen, with its decoded->presented time.
+  std::function<void(PresenterId, Clock::Duration)> on_presented;
+};
+
+struct RendererStats {
+  std::uint64_t frames_presented = 0;
+  std::uint64_t frames_dropped = 0;  // replaced in a mailbox before the render thread took them
+  std::uint64_t redraws = 0;
+};
+
+class Renderer {
+public:
+  explicit Renderer(RendererOptions options);
+  ~Renderer();
+  Renderer(const Renderer&) = delete;
+  Renderer& operator=(const Renderer&) = delete;
+
+  // Starts the render thread and waits until it has a window (or failed to get one). False: no
+  // usable display; the caller runs headless and the other methods do nothing.
+  [[nodiscard]] bool start();
+  // Tells the render thread to stop and joins it. Idempotent.
+  void stop();
+  bool running() const { return thread_.joinable(); }
+
+  void presenter_joined(PresenterId id, std::string name);
+  void presenter_left(PresenterId id);
+  // Latest frame wins: an undrawn older picture of the same presenter is dropped.
+  void present(PresenterId id, media::PicturePtr picture);
+  void set_reconnecting(PresenterId id, bool reconnecting);
+  void set_idle_info(IdleInfo info);
+  void set_audio_settings(const AudioSettings& settings);
+  // 48 kHz interleaved stereo float PCM of one presenter (media::AudioBlock::samples).
+  void play_audio(PresenterId id, std::span<const float> interleaved_stereo);
+  // What is on screen after the next redraw; nullopt when the renderer is not running.
+  [[nodiscard]] std::future<std::optional<Snapshot>> request_snapshot();
+
+  RendererStats stats() const;
+
+  // Internal: the render thread's side of the inbox (render_loop.cpp).
+  struct Inbox;
+
+private:
+  void post(std::function<void(RenderLoop&)> command);
+  void wake();
+
+  RendererOptions options_;
+  std::shared_ptr<Inbox> inbox_;
+  AudioMixer mixer_;
+  std::thread thread_;
+};
+
+}  // namespace presentd::render

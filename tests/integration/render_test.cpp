@@ -1,0 +1,243 @@
+// The screen end to end: the real daemon under Xvfb (a real X server, screenshots with
+// ImageMagick, the QR code read back by zbarimg), and audio through SDL's disk driver.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+#include <thread>
+
+#include "render/renderer.hpp"
+#include "support/child_process.hpp"
+#include "support/https_client.hpp"
+#include "support/notify_socket.hpp"
+#include "support/temp_dir.hpp"
+
+namespace presentd::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kScreenWidth = 1280;
+constexpr int kScreenHeight = 720;
+
+// An Xvfb server on the first free display number, stopped with the test.
+class Xvfb {
+public:
+  explicit Xvfb(const std::filesystem::path& log) {
+    for (int n = 91; n < 200; ++n) {
+      if (std::filesystem::exists("/tmp/.X" + std::to_string(n) + "-lock") ||
+          std::filesystem::exists("/tmp/.X11-unix/X" + std::to_string(n))) {
+        continue;
+      }
+      display_ = ":" + std::to_string(n);
+      const std::string screen = std::to_string(kScreenWidth) + "x" + std::to_string(kScreenHeight) + "x24";
+      server_ = std::make_unique<ChildProcess>(
+          std::vector<std::string>{"/usr/bin/Xvfb", display_, "-screen", "0", screen, "-nolisten", "tcp"},
+          std::map<std::string, std::string>{}, log);
+      const auto socket = "/tmp/.X11-unix/X" + std::to_string(n);
+      for (int i = 0; i < 200 && !std::filesystem::exists(socket); ++i) std::this_thread::sleep_for(50ms);
+      return;
+    }
+  }
+  ~Xvfb() {
+    // SIGTERM, not the SIGKILL of ~ChildProcess: Xvfb then removes its lock file and socket, so
+    // the display number is free for the next run.
+    if (!server_) return;
+    server_->signal(SIGTERM);
+    (void)server_->wait_for_exit(5s);
+  }
+  Xvfb(const Xvfb&) = delete;
+  Xvfb& operator=(const Xvfb&) = delete;
+  const std::string& display() const { return display_; }
+
+private:
+  std::string display_;
+  std::unique_ptr<ChildProcess> server_;
+};
+
+struct Image {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgb;
+  std::array<int, 3> at(int x, int y) const {
+    const auto i = static_cast<std::size_t>((y * width + x) * 3);
+    return {rgb[i], rgb[i + 1], rgb[i + 2]};
+  }
+};
+
+// Binary PPM (P6, maxval 255) as ImageMagick's convert writes it.
+Image read_ppm(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string magic;
+  int maxval = 0;
+  Image image;
+  in >> magic >> image.width >> image.height >> maxval;
+  in.get();
+  if (magic != "P6" || maxval != 255) return {};
+  image.rgb.resize(static_cast<std::size_t>(image.width * image.height * 3));
+  in.read(reinterpret_cast<char*>(image.rgb.data()), static_cast<std::streamsize>(image.rgb.size()));
+  return image;
+}
+
+// zbarimg prints the decoded text last; ImageMagick may print a D-Bus complaint before it.
+std::string last_line(const std::string& output) {
+  std::string text = output;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  const auto newline = text.rfind('\n');
+  return newline == std::string::npos ? text : text.substr(newline + 1);
+}
+
+TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
+  TempDir dir;
+  Xvfb xvfb(dir.path() / "xvfb.log");
+  ASSERT_FALSE(xvfb.display().empty());
+  const unsigned short port = free_tcp_port();
+  const auto config = dir.write("presentd.json", R"({
+  "room": {"name": "Aula Magna"},
+  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
+  "pin": {"policy": "fixed", "fixed": "9753"},
+  "display": {"driver": "x11", "vsync": false},
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+})");
+  NotifySocket notify(dir.path() / "notify.sock");
+  const auto log = dir.path() / "presentd.log";
+  ChildProcess daemon({PRESENTD_BINARY, "--config", config.string()},
+                      {{"DISPLAY", xvfb.display()}, {"NOTIFY_SOCKET", notify.path().string()}}, log);
+  ASSERT_TRUE(notify.wait_for("READY=1", 15s)) << read_file(log);
+
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
+  const auto shot = dir.path() / "shot.png";
+  std::string decoded;
+  // The first frame follows READY within milliseconds; retry briefly rather than race it.
+  for (int attempt = 0; attempt < 40 && decoded != url; ++attempt) {
+    ASSERT_EQ(run_command({"/usr/bin/import", "-display", xvfb.display(), "-window", "root", shot.string()}).first, 0);
+    decoded = last_line(run_command({"/usr/bin/zbarimg", "--raw", "-q", shot.string()}).second);
+    if (decoded != url) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(decoded, url) << read_file(log);
+
+  ASSERT_EQ(run_command({"/usr/bin/convert", shot.string(), (dir.path() / "shot.ppm").string()}).first, 0);
+  const auto image = read_ppm(dir.path() / "shot.ppm");
+  ASSERT_EQ(image.width, kScreenWidth);
+  ASSERT_EQ(image.height, kScreenHeight);
+  // Fullscreen really covers the root window (no window manager: the classic pitfall).
+  const std::array<int, 3> background{render::kIdleBackground.r, render::kIdleBackground.g, render::kIdleBackground.b};
+  for (const auto& [x, y] : std::vector<std::pair<int, int>>{{0, 0}, {kScreenWidth - 1, 0}, {kScreenWidth - 1, kScreenHeight - 1}}) {
+    EXPECT_EQ(image.at(x, y), background) << x << "," << y;
+  }
+  // The room name is drawn in the title band (margin W/16, top H/10, height H/11): bright ink
+  // there, spanning roughly the width of "Aula Magna" at that size.
+  int ink_left = kScreenWidth;
+  int ink_right = -1;
+  for (int y = kScreenHeight / 10; y < kScreenHeight / 10 + kScreenHeight / 11; ++y) {
+    for (int x = 0; x < kScreenWidth / 2; ++x) {
+      if (image.at(x, y)[0] > 200) {
+        ink_left = std::min(ink_left, x);
+        ink_right = std::max(ink_right, x);
+      }
+    }
+  }
+  EXPECT_NEAR(ink_left, kScreenWidth / 16, 8);
+  EXPECT_GT(ink_right - ink_left, 250) << "ten bold characters at 65 px";
+
+  // An idle box redraws nothing: the render thread sleeps in SDL_WaitEvent.
+  const auto cpu_ticks = [&daemon] {
+    std::istringstream stat(read_file("/proc/" + std::to_string(daemon.pid()) + "/stat"));
+    std::string field;
+    long ticks = 0;
+    // utime and stime are fields 14 and 15; the command name (field 2) has no spaces here.
+    for (int i = 1; i <= 15 && stat >> field; ++i) {
+      if (i >= 14) ticks += std::stol(field);
+    }
+    return ticks;
+  };
+  const long before = cpu_ticks();
+  std::this_thread::sleep_for(2s);
+  EXPECT_LE(cpu_ticks() - before, 2) << "at most 1 % of a core while idle";
+
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);
+}
+
+// Zero crossings (rising, linearly interpolated) of one channel: the tone's frequency.
+double measured_frequency(const std::vector<std::int16_t>& left) {
+  std::vector<double> crossings;
+  for (std::size_t i = 1; i < left.size(); ++i) {
+    if (left[i - 1] < 0 && left[i] >= 0) {
+      crossings.push_back(static_cast<double>(i - 1) + static_cast<double>(-left[i - 1]) / (left[i] - left[i - 1]));
+    }
+  }
+  if (crossings.size() < 3) return 0;
+  return (static_cast<double>(crossings.size()) - 1) * render::AudioMixer::kSampleRate /
+         (crossings.back() - crossings.front());
+}
+
+TEST(ScreenAudio, A440HzTonePlaysAtFourHundredFortyHertzThroughTheDiskDriver) {
+  TempDir dir;
+  const auto output = dir.path() / "audio.raw";
+  setenv("SDL_AUDIODRIVER", "disk", 1);
+  setenv("SDL_DISKAUDIOFILE", output.c_str(), 1);
+  render::RendererOptions options;
+  options.video_driver = "offscreen";
+  options.render_driver = "software";
+  options.fullscreen = false;
+  options.window_width = 64;
+  options.window_height = 36;
+  options.audio_settings.volume_percent = 50;
+  render::Renderer renderer(options);
+  ASSERT_TRUE(renderer.start());
+  renderer.presenter_joined(1, "Ada");
+  // A snapshot is answered after the join was handled, i.e. once the device is unpaused.
+  ASSERT_EQ(renderer.request_snapshot().wait_for(10s), std::future_status::ready);
+  // 180 ms of a full-scale 440 Hz tone (within the mixer's 200 ms bound), as the Opus decoder
+  // hands it over: 20 ms blocks of interleaved stereo float.
+  constexpr int kFrames = render::AudioMixer::kSampleRate * 180 / 1000;
+  std::vector<float> tone;
+  for (int i = 0; i < kFrames; ++i) {
+    const auto s = static_cast<float>(std::sin(2 * std::numbers::pi * 440.0 * i / render::AudioMixer::kSampleRate));
+    tone.push_back(s);
+    tone.push_back(s);
+  }
+  // The paused device already writes silence to the file; count from here.
+  const auto file_size = [&output] { return std::filesystem::exists(output) ? std::filesystem::file_size(output) : 0; };
+  const std::uintmax_t before = file_size();
+  for (std::size_t at = 0; at < tone.size(); at += 960 * 2) {
+    renderer.play_audio(1, std::span<const float>(tone).subspan(at, std::min<std::size_t>(960 * 2, tone.size() - at)));
+  }
+  // The disk driver writes in real time: wait for the tone plus a few device buffers.
+  const auto enough = before + static_cast<std::uintmax_t>(kFrames) * 4 + 16 * 512 * 4;
+  for (int i = 0; i < 100 && file_size() < enough; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  renderer.stop();
+  unsetenv("SDL_AUDIODRIVER");
+  unsetenv("SDL_DISKAUDIOFILE");
+
+  const std::string raw = read_file(output);
+  ASSERT_GE(raw.size(), enough);
+  std::vector<std::int16_t> left;
+  int peak = 0;
+  for (std::size_t i = 0; i + 4 <= raw.size(); i += 4) {
+    std::int16_t sample = 0;
+    std::memcpy(&sample, raw.data() + i, sizeof(sample));
+    left.push_back(sample);
+    peak = std::max(peak, std::abs(static_cast<int>(sample)));
+  }
+  // Only the tone: from the first to the last loud sample.
+  const auto loud = [](std::int16_t s) { return std::abs(static_cast<int>(s)) > 2000; };
+  const auto first = std::find_if(left.begin(), left.end(), loud);
+  const auto last = std::find_if(left.rbegin(), left.rend(), loud).base();
+  ASSERT_LT(first, last);
+  const std::vector<std::int16_t> played(first, last);
+  EXPECT_NEAR(measured_frequency(played), 440.0, 1.0);
+  EXPECT_NEAR(static_cast<double>(played.size()), kFrames, 48) << "the whole tone, nothing repeated or lost";
+  EXPECT_NEAR(peak, 16384, 200) << "volume 50 % halves a full-scale tone";
+}
+
+}  // namespace
+}  // namespace presentd::test

@@ -1,0 +1,68 @@
+#include "app/screen_info.hpp"
+
+#include <gtest/gtest.h>
+
+namespace presentd::app {
+namespace {
+
+struct UrlCase {
+  const char* what;
+  std::string bind_address;
+  int port;
+  std::vector<std::string> interfaces;
+  std::vector<std::string> expected;
+};
+
+TEST(ConnectionUrls, FollowTheBindAddressAndOmitTheDefaultPort) {
+  const std::vector<UrlCase> cases{
+      {"specific address, default port", "192.0.2.7", 443, {"10.0.0.1"}, {"https://192.0.2.7/"}},
+      {"specific address, other port", "127.0.0.1", 8443, {}, {"https://127.0.0.1:8443/"}},
+      {"wildcard: every interface", "0.0.0.0", 443, {"10.0.0.1", "192.168.4.2"},
+       {"https://10.0.0.1/", "https://192.168.4.2/"}},
+      {"IPv6 in brackets", "2001:db8::5", 8443, {}, {"https://[2001:db8::5]:8443/"}},
+      {"wildcard without interfaces", "::", 443, {}, {}},
+  };
+  for (const auto& c : cases) {
+    config::NetworkConfig network;
+    network.bind_address = c.bind_address;
+    network.https_port = c.port;
+    EXPECT_EQ(connection_urls(network, c.interfaces), c.expected) << c.what;
+  }
+}
+
+TEST(IdleInfo, ShowsTheFixedPinOnlyWithTheFixedPolicyAndARotatingOneOnceKnown) {
+  config::Config config;
+  config.room.name = "Board room";
+  config.pin.fixed = "9753";
+  ScreenState state;
+  state.meeting_id = "1234567890";
+  config.pin.policy = config::PinPolicy::fixed;
+  EXPECT_EQ(make_idle_info(config, state, {}).pin, std::optional<std::string>("9753"));
+  config.pin.policy = config::PinPolicy::off;
+  EXPECT_EQ(make_idle_info(config, state, {}).pin, std::nullopt);
+  config.pin.policy = config::PinPolicy::rotate;
+  EXPECT_EQ(make_idle_info(config, state, {}).pin, std::nullopt) << "not known until the PIN module sets it";
+  state.pin = "0412";
+  const auto info = make_idle_info(config, state, {"10.0.0.1"});
+  EXPECT_EQ(info.pin, std::optional<std::string>("0412"));
+  EXPECT_EQ(info.room_name, "Board room");
+  EXPECT_EQ(info.meeting_id, "1234567890");
+  EXPECT_EQ(info.status_line, "10.0.0.1");
+}
+
+TEST(RendererOptions, ComeFromTheDisplayAndAudioSections) {
+  config::Config config;
+  config.display = {false, "offscreen", 1, false};
+  config.audio = {40, true, config::AudioMix::focused};
+  const auto options = renderer_options(config);
+  EXPECT_EQ(options.video_driver, "offscreen");
+  EXPECT_FALSE(options.fullscreen);
+  EXPECT_EQ(options.screen, 1);
+  EXPECT_FALSE(options.vsync);
+  EXPECT_EQ(options.audio_settings.volume_percent, 40);
+  EXPECT_TRUE(options.audio_settings.mute);
+  EXPECT_EQ(options.audio_settings.mode, render::MixMode::focused);
+}
+
+}  // namespace
+}  // namespace presentd::app
