@@ -28,6 +28,7 @@ const FixtureCase kFixtures[] = {
     {kGstVp8, {"video", "audio"}, {"video0", "audio1"}, 9, false, false, false},
     {kGstH264, {"video"}, {"video0"}, 9, false, false, false},
     {kAiortc, {"video", "audio"}, {"0", "1"}, 2, false, false, false},
+    {kFirefox, {"video", "audio", "application"}, {"0", "1", "2"}, 8, true, false, false},
     {kObs, {"audio", "video"}, {"0", "1"}, 0, false, true, false},
 };
 
