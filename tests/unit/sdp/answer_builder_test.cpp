@@ -308,6 +308,21 @@ std::string without_line(const std::string& prefix) {
   return offer.erase(at, offer.find("\r\n", at) + 2 - at);
 }
 
+TEST(AnswerBuilder, FeedbackForPayloadTypesOffTheMLineIsIgnoredAndWildcardsApply) {
+  // Firefox lists rtcp-fb for payload types its m-line does not carry; a "*" applies to all.
+  std::string offer = kMinimalOffer;
+  offer += "a=rtcp-fb:120 nack\r\na=rtcp-fb:120 ccm fir\r\na=rtcp-fb:* nack pli\r\na=rtcp-fb:96 unknown-fb\r\n";
+  const auto answer = answer_for(offer);
+  ASSERT_TRUE(answer) << answer.error().message;
+  const auto& feedback = answer->description.media[0].rtcp_feedback;
+  ASSERT_EQ(feedback.size(), 1u);
+  EXPECT_EQ(feedback[0], (RtcpFeedback{96, "nack", "pli"}));
+  EXPECT_TRUE(answer->negotiated.video[0].nack_pli);
+  EXPECT_FALSE(answer->negotiated.video[0].nack);
+  EXPECT_FALSE(answer->negotiated.video[0].ccm_fir);
+  EXPECT_EQ(answer->sdp.find("a=rtcp-fb:120"), std::string::npos);
+}
+
 TEST(AnswerBuilder, ErrorsForOffersWithoutTransportOrCodecs) {
   const struct {
     const char* name;

@@ -188,6 +188,7 @@ TEST(SdpParser, MalformedInputsNameTheLineAndTheProblem) {
       {"extmap id 0", with_lines("a=extmap:0 urn:x\r\n", 1), ErrorCode::bad_attribute, 16},
       {"extmap bad direction", with_lines("a=extmap:3/upward urn:x\r\n", 1), ErrorCode::bad_attribute, 16},
       {"ssrc not a number", with_lines("a=ssrc:abc cname:x\r\n", 1), ErrorCode::bad_attribute, 16},
+      {"duplicate mid", with_lines("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n", 1), ErrorCode::bad_attribute, 17},
       {"control character", replace_line("s=-", std::string("s=a\0b", 5)), ErrorCode::malformed_line, 3},
       {"huge input", std::string(kMaxSdpSize + 1, 'a'), ErrorCode::too_large, 0},
       {"too many lines", with_lines("a=x\n", kMaxSdpLines), ErrorCode::too_many_lines, kMaxSdpLines + 1},
