@@ -331,4 +331,6 @@ Result<SessionDescription> parse_sdp(std::string_view body) {
   return Parser().run(lines.value());
 }
 
+Result<SessionDescription> parse_sdp(std::span<const std::uint8_t> body) { return parse_sdp(as_text(body)); }
+
 }  // namespace presentd::sdp

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <string_view>
+#include <span>
 
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_parser.hpp"
@@ -12,7 +12,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace presentd::sdp;
-  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  const std::span<const std::uint8_t> body(data, size);
   const auto offer = parse_sdp(body);
   if (!offer) {
     if (offer.error().message.empty()) std::abort();

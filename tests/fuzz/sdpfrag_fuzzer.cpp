@@ -3,13 +3,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <string_view>
+#include <span>
 
 #include "sdp/sdp_fragment.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace presentd::sdp;
-  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  const std::span<const std::uint8_t> body(data, size);
   const auto fragment = parse_sdp_fragment(body);
   if (!fragment) return 0;
   for (const auto& c : fragment->candidates) {

@@ -218,3 +218,19 @@ TEST(SdpParser, TheMinimalOfferItselfParses) {
 
 }  // namespace
 }  // namespace presentd::sdp
+
+namespace presentd::sdp {
+namespace {
+
+TEST(SdpParser, ByteSpanOverloadReadsTheHttpBodyAsIs) {
+  const std::string text = testing::read_vector(testing::kGstVp8);
+  const std::vector<std::uint8_t> bytes(text.begin(), text.end());
+  const auto from_bytes = parse_sdp(std::span<const std::uint8_t>(bytes));
+  const auto from_text = parse_sdp(text);
+  ASSERT_TRUE(from_bytes);
+  ASSERT_TRUE(from_text);
+  EXPECT_EQ(from_bytes.value(), from_text.value());
+}
+
+}  // namespace
+}  // namespace presentd::sdp
