@@ -56,6 +56,8 @@ Result<SdpFragment> parse_sdp_fragment(std::string_view body) {
   return fragment;
 }
 
+Result<SdpFragment> parse_sdp_fragment(std::span<const std::uint8_t> body) { return parse_sdp_fragment(as_text(body)); }
+
 bool is_ice_restart(const SdpFragment& fragment, std::string_view current_ufrag, std::string_view current_pwd) {
   if (!fragment.ice_ufrag && !fragment.ice_pwd) return false;
   return fragment.ice_ufrag.value_or(std::string(current_ufrag)) != current_ufrag ||

@@ -15,7 +15,9 @@
 // the m-line (and mid) they follow. Candidates before any m= line are tolerated (some clients
 // send bare lines) and carry no mid. Same line limits as a full offer.
 // Thread: none; pure functions.
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,7 @@ struct SdpFragment {
 };
 
 [[nodiscard]] Result<SdpFragment> parse_sdp_fragment(std::string_view body);
+[[nodiscard]] Result<SdpFragment> parse_sdp_fragment(std::span<const std::uint8_t> body);
 
 // RFC 8839 §4.4.1.1.1, RFC 9725 §4.4.1: new credentials mean an ICE restart (200 + new ETag),
 // the same or none mean trickle (204).

@@ -61,6 +61,11 @@ Result<std::vector<SdpLine>> split_sdp_lines(std::string_view body) {
   return lines;
 }
 
+std::string_view as_text(std::span<const std::uint8_t> bytes) {
+  // char may alias any object type, so viewing the bytes as chars is well defined.
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 AttributeView split_attribute(std::string_view attribute) {
   const auto colon = attribute.find(':');
   if (colon == std::string_view::npos) return {attribute, {}, false};

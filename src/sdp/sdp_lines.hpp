@@ -5,6 +5,8 @@
 // trailing spaces are trimmed because some senders leave them.
 // Thread: none; pure functions.
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +27,9 @@ struct SdpLine {
 };
 
 [[nodiscard]] Result<std::vector<SdpLine>> split_sdp_lines(std::string_view body);
+
+// Views bytes as the characters they are (no copy): SDP parsing works on text.
+std::string_view as_text(std::span<const std::uint8_t> bytes);
 
 // "name:value" → {name, value}; "name" → {name, ""}.
 struct AttributeView {

@@ -181,6 +181,11 @@ Parser::MaybeError Parser::on_media_attribute(const SdpLine& line, const Attribu
   const std::string_view value = text::trim(a.value);
   if (a.name == "mid") {
     if (!text::is_token(value) || value.size() > 64) return attribute_error(line, a.name, "empty or too long");
+    // RFC 8843 §7.2: mids identify m-lines in BUNDLE and in trickled candidates; a repeated one
+    // would route media to the wrong stream.
+    for (const auto& other : session_.media) {
+      if (&other != &m && other.mid == value) return attribute_error(line, a.name, "the same mid on two m-lines");
+    }
     m.mid = std::string(value);
   } else if (a.name == "rtpmap") {
     return on_rtpmap(line, value, m);
@@ -325,5 +330,7 @@ Result<SessionDescription> parse_sdp(std::string_view body) {
   if (!lines) return lines.error();
   return Parser().run(lines.value());
 }
+
+Result<SessionDescription> parse_sdp(std::span<const std::uint8_t> body) { return parse_sdp(as_text(body)); }
 
 }  // namespace presentd::sdp

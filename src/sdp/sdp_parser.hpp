@@ -18,6 +18,8 @@
 // where a mistake would mislead us (the attributes we use must be well formed). Every list is
 // bounded and the body, line count and line length are limited (sdp_lines.hpp).
 // Thread: none; a pure function.
+#include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "sdp/sdp_error.hpp"
@@ -36,5 +38,7 @@ constexpr std::size_t kMaxCandidates = 128;     // per m-line
 constexpr std::size_t kMaxGroups = 8;
 
 [[nodiscard]] Result<SessionDescription> parse_sdp(std::string_view body);
+// The same over the raw HTTP body bytes (SDP is UTF-8 text; bytes are taken as they are).
+[[nodiscard]] Result<SessionDescription> parse_sdp(std::span<const std::uint8_t> body);
 
 }  // namespace presentd::sdp
