@@ -134,9 +134,17 @@ TEST(DtlsTransportNetwork, GarbageIsCountedAndTheHandshakeGoesOn) {
   EXPECT_EQ(pair.client.transport->stats().datagrams_received, 50U);
   pair.deliver_all();
   ASSERT_TRUE(pair.both_connected()) << pair.client.transport->failure_reason();
-  // And once connected, garbage still does no harm.
-  pair.server.transport->on_datagram(garbage[2]);
+  // Once connected, forged epoch-1 records (bad MAC) are dropped silently (RFC 6347 §4.1.2.7).
+  const auto received = pair.server.transport->stats().datagrams_received;
+  for (int i = 0; i < 20; ++i) {
+    std::vector<std::uint8_t> forged{23, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 1, static_cast<std::uint8_t>(i), 0, 40};
+    for (int b = 0; b < 40; ++b) forged.push_back(static_cast<std::uint8_t>(rng()));
+    pair.server.transport->on_datagram(forged);
+  }
+  EXPECT_EQ(pair.server.transport->stats().datagrams_received, received + 20);
   EXPECT_EQ(pair.server.transport->state(), DtlsState::connected);
+  EXPECT_EQ(pair.server.transport->stats().application_data_bytes, 0U);
+  EXPECT_TRUE(pair.server.failures.empty());
 }
 
 TEST(DtlsTransportNetwork, PeerCloseNotifyClosesAndLaterDatagramsAreIgnored) {
