@@ -1,0 +1,52 @@
+#include "dtls/dtls_identity_store.hpp"
+
+#include <sys/stat.h>
+
+#include "common/log.hpp"
+#include "crypto/identity_store.hpp"
+#include "crypto/openssl_error.hpp"
+
+namespace presentd::dtls {
+namespace {
+
+constexpr std::chrono::hours kValidity{24 * 365};
+constexpr std::chrono::seconds kRenewBefore{std::chrono::hours(24 * 30)};
+
+bool has_key_type(const crypto::Identity& identity, crypto::KeyType type) {
+  const int id = EVP_PKEY_get_base_id(identity.private_key.get());
+  return type == crypto::KeyType::ecdsa_p256 ? id == EVP_PKEY_EC : id == EVP_PKEY_RSA;
+}
+
+}  // namespace
+
+StoredDtlsIdentity load_or_create_dtls_identity(const std::filesystem::path& state_directory, crypto::KeyType type) {
+  const auto directory = state_directory / "dtls";
+  const auto certificate_file = directory / "dtls-certificate.pem";
+  const auto key_file = directory / "dtls-key.pem";
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) throw crypto::CryptoError("cannot create " + directory.string() + ": " + ec.message());
+  ::chmod(directory.c_str(), 0700);
+
+  if (std::filesystem::exists(certificate_file) && std::filesystem::exists(key_file)) {
+    try {
+      StoredDtlsIdentity stored{crypto::load_pem_identity(certificate_file, key_file), false};
+      const bool fresh = !crypto::expires_within(stored.identity.certificate.get(), kRenewBefore);
+      if (fresh && has_key_type(stored.identity, type)) return stored;
+      PD_LOG(notice, "dtls") << "replacing the DTLS certificate: " << (fresh ? "key type changed" : "expires soon");
+    } catch (const crypto::CryptoError& error) {
+      PD_LOG(warning, "dtls") << "replacing the unusable DTLS certificate: " << error.what();
+    }
+  }
+
+  // No host name in the certificate: it is sent in clear to every peer and identifies nothing.
+  StoredDtlsIdentity created{crypto::generate_self_signed(type, {"presentd"}, kValidity), true};
+  crypto::write_file_atomically(key_file, crypto::private_key_to_pem(created.identity.private_key.get()), 0600);
+  crypto::write_file_atomically(certificate_file, crypto::certificate_to_pem(created.identity.certificate.get()),
+                                0644);
+  PD_LOG(notice, "dtls") << "generated the DTLS certificate " << certificate_file.string() << " (sha-256 "
+                         << crypto::fingerprint(created.identity.certificate.get()) << ")";
+  return created;
+}
+
+}  // namespace presentd::dtls
