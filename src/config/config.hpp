@@ -3,6 +3,7 @@
 // the daemon runs with no file at all. config_schema.hpp describes the JSON form of each field.
 // Thread: event loop (loaded at start and on SIGHUP; copies are handed to whoever needs them).
 #include <string>
+#include <vector>
 
 #include "common/log.hpp"
 
@@ -11,6 +12,7 @@ namespace presentd::config {
 enum class PinPolicy { rotate, fixed, off };
 enum class AdmissionMode { automatic, approve };
 enum class WhenFull { replace, refuse };
+enum class VideoCodec { vp8, h264, vp9 };
 enum class AudioMix { all, focused };
 
 struct RoomConfig {
@@ -76,12 +78,29 @@ struct DaemonConfig {
   bool operator==(const DaemonConfig&) const = default;
 };
 
+struct MediaConfig {
+  // Codecs presentd accepts, in the order it prefers them (the answer lists them in this order).
+  std::vector<VideoCodec> video_codecs{VideoCodec::vp8, VideoCodec::h264, VideoCodec::vp9};
+  // Bitrate the answer allows senders (b=AS/b=TIAS); 0 = 8 Mbit/s up to 1080p, 20 Mbit/s above.
+  int max_bitrate_kbps = 0;
+  bool audio = true;  // accept the presenter's audio
+  bool operator==(const MediaConfig&) const = default;
+};
+
+struct IceConfig {
+  std::string stun_server;  // "IP:port" of a STUN server for server-reflexive candidates; "" = none
+  bool tcp = true;          // passive ICE-TCP candidates beside UDP (for LANs that block UDP)
+  bool operator==(const IceConfig&) const = default;
+};
+
 struct Config {
   RoomConfig room;
   NetworkConfig network;
   TlsConfig tls;
   PinConfig pin;
   AdmissionConfig admission;
+  MediaConfig media;
+  IceConfig ice;
   DisplayConfig display;
   AudioConfig audio;
   SnapshotConfig snapshot;

@@ -32,6 +32,16 @@ public:
       if (candidate == value) out_[std::string(key)] = name;
     }
   }
+  template <class Enum, std::size_t N>
+  void choice_list(std::string_view key, std::vector<Enum>& values, const EnumNames<Enum, N>& names) {
+    auto list = nlohmann::ordered_json::array();
+    for (const auto value : values) {
+      for (const auto& [name, candidate] : names) {
+        if (candidate == value) list.push_back(name);
+      }
+    }
+    out_[std::string(key)] = list;
+  }
 
 private:
   nlohmann::ordered_json& out_;
@@ -53,6 +63,10 @@ public:
   void flag(std::string_view key, bool&) { add(key); }
   template <class Enum, std::size_t N>
   void choice(std::string_view key, Enum&, const EnumNames<Enum, N>&) {
+    add(key);
+  }
+  template <class Enum, std::size_t N>
+  void choice_list(std::string_view key, std::vector<Enum>&, const EnumNames<Enum, N>&) {
     add(key);
   }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The schema visitor that reads one JSON object into a config struct and records problems with
 // their JSON pointers. Used by config_loader.cpp only.
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,6 +49,28 @@ public:
     std::string message = "must be one of";
     for (std::size_t i = 0; i < N; ++i) message += (i == 0 ? " \"" : ", \"") + std::string(names[i].first) + "\"";
     report(key, message);
+  }
+
+  // A JSON array of distinct names from `names`, at least one.
+  template <class Enum, std::size_t N>
+  void choice_list(std::string_view key, std::vector<Enum>& out, const EnumNames<Enum, N>& names) {
+    const nlohmann::json* value = find(key);
+    if (value == nullptr) return;
+    std::string allowed;
+    for (std::size_t i = 0; i < N; ++i) allowed += (i == 0 ? "\"" : ", \"") + std::string(names[i].first) + "\"";
+    if (!value->is_array() || value->empty()) return report(key, "must be a non-empty array of " + allowed);
+    std::vector<Enum> chosen;
+    for (const auto& item : *value) {
+      const auto match = std::find_if(names.begin(), names.end(), [&](const auto& entry) {
+        return item.is_string() && entry.first == item.template get_ref<const std::string&>();
+      });
+      if (match == names.end()) return report(key, "must be a non-empty array of " + allowed);
+      if (std::find(chosen.begin(), chosen.end(), match->second) != chosen.end()) {
+        return report(key, "names \"" + std::string(match->first) + "\" twice");
+      }
+      chosen.push_back(match->second);
+    }
+    out = chosen;
   }
 
   void report_unknown_keys();

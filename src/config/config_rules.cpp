@@ -45,4 +45,19 @@ std::optional<std::string> require_digits(const std::string& value) {
   return "must contain digits only";
 }
 
+std::optional<std::string> require_host_port(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  const auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon + 1 == value.size()) return "must be \"IP:port\", e.g. \"192.0.2.10:3478\"";
+  std::string host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (require_ip_address(host)) return "must be \"IP:port\" with a numeric address (no name lookups on the event loop)";
+  const std::string port = value.substr(colon + 1);
+  if (!std::all_of(port.begin(), port.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; }) ||
+      port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    return "must end in a port 1..65535";
+  }
+  return std::nullopt;
+}
+
 }  // namespace presentd::config

@@ -105,6 +105,24 @@ void describe(V& v, DaemonConfig& c) {
   v.choice("log_level", c.log_level, kLogLevelNames);
 }
 
+inline constexpr EnumNames<VideoCodec, 3> kVideoCodecNames{
+    {{"vp8", VideoCodec::vp8}, {"h264", VideoCodec::h264}, {"vp9", VideoCodec::vp9}}};
+
+std::optional<std::string> require_host_port(const std::string& value);
+
+template <class V>
+void describe(V& v, MediaConfig& c) {
+  v.choice_list("video_codecs", c.video_codecs, kVideoCodecNames);
+  v.integer("max_bitrate_kbps", c.max_bitrate_kbps, IntRange{0, 100000});
+  v.flag("audio", c.audio);
+}
+
+template <class V>
+void describe(V& v, IceConfig& c) {
+  v.text("stun_server", c.stun_server, require_host_port);
+  v.flag("tcp", c.tcp);
+}
+
 template <class V>
 void describe(V& v, Config& c) {
   v.section("room", c.room);
@@ -112,6 +130,8 @@ void describe(V& v, Config& c) {
   v.section("tls", c.tls);
   v.section("pin", c.pin);
   v.section("admission", c.admission);
+  v.section("media", c.media);
+  v.section("ice", c.ice);
   v.section("display", c.display);
   v.section("audio", c.audio);
   v.section("snapshot", c.snapshot);

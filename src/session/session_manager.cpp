@@ -52,7 +52,8 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
 
   const auto id = random_hex(16);
   const auto presenter = context.remote.address().to_string();
-  auto session = std::make_unique<Session>(io_, pump_, dtls_identity_, settings_, *this, id, presenter);
+  Session::Listener& listener = *this;  // the base is private: converted here, where it is accessible
+  auto session = std::make_unique<Session>(io_, pump_, dtls_identity_, settings_, listener, id, presenter);
   auto* raw = session.get();
   sessions_[id] = Entry{std::move(session), random_hex(8), next_order_++};
   ++sessions_started_;
