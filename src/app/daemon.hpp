@@ -14,6 +14,10 @@
 #include "config/config.hpp"
 #include "signaling/local/http_router.hpp"
 
+namespace presentd::discovery {
+class AvahiPublisher;
+}  // namespace presentd::discovery
+
 namespace presentd::signaling {
 class HttpsServer;
 class StaticFiles;
@@ -41,6 +45,7 @@ private:
   void apply_runtime_settings(const config::Config& config);
   void replace_listener(const config::Config& config);
   std::string status_line() const;
+  void publish_on_network();
 
   ConfigSource source_;
   boost::asio::io_context io_{1};
@@ -51,6 +56,8 @@ private:
   signaling::HttpRouter router_;
   std::unique_ptr<signaling::StaticFiles> static_files_;
   std::unique_ptr<signaling::HttpsServer> https_;
+  std::string certificate_fingerprint_;  // SHA-256 of the HTTPS certificate, published for pinning
+  std::unique_ptr<discovery::AvahiPublisher> discovery_;
   std::chrono::steady_clock::time_point started_at_;
   bool stopping_ = false;
 };
