@@ -1,6 +1,8 @@
 #include "discovery/asio_avahi_poll.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -12,15 +14,17 @@
 
 // Avahi declares these structs opaque and leaves their definition to each poll implementation.
 struct AvahiWatch : std::enable_shared_from_this<AvahiWatch> {
-  AvahiWatch(boost::asio::io_context& io, int descriptor_fd, AvahiWatchEvent events, AvahiWatchCallback cb, void* data)
-      : descriptor(io, descriptor_fd), fd(descriptor_fd), wanted(events), callback(cb), userdata(data) {}
+  // `own_copy` is a dup() of Avahi's descriptor: see watch_new.
+  AvahiWatch(boost::asio::io_context& io, int own_copy, int descriptor_fd, AvahiWatchEvent events,
+             AvahiWatchCallback cb, void* data)
+      : descriptor(io, own_copy), fd(descriptor_fd), wanted(events), callback(cb), userdata(data) {}
 
   void arm();
   void dispatch();
   AvahiWatchEvent ready_events() const;
 
   boost::asio::posix::stream_descriptor descriptor;
-  int fd;  // kept apart: descriptor.release() forgets it
+  int fd;  // Avahi's descriptor, handed back in callbacks
   AvahiWatchEvent wanted;
   AvahiWatchEvent happened = static_cast<AvahiWatchEvent>(0);
   AvahiWatchCallback callback;
@@ -146,7 +150,18 @@ AsioAvahiPoll::~AsioAvahiPoll() {
 AvahiWatch* AsioAvahiPoll::watch_new(const AvahiPoll* api, int fd, AvahiWatchEvent event, AvahiWatchCallback callback,
                                      void* userdata) {
   auto& poll = self(api);
-  auto watch = std::make_shared<AvahiWatch>(poll.io_, fd, event, callback, userdata);
+  // D-Bus keeps a read and a write watch on the same socket, and epoll refuses to register one
+  // descriptor twice (EEXIST). Each watch therefore waits on its own dup() of the descriptor:
+  // same socket, same readiness, and Avahi's descriptor is never closed or registered by us.
+  const int own_copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (own_copy < 0) return nullptr;  // Avahi treats a null watch as a failure
+  std::shared_ptr<AvahiWatch> watch;
+  try {
+    watch = std::make_shared<AvahiWatch>(poll.io_, own_copy, fd, event, callback, userdata);
+  } catch (const std::exception&) {
+    ::close(own_copy);  // no exception may cross back into Avahi's C code
+    return nullptr;
+  }
   watch->owner = &poll;
   AvahiWatch* handle = watch.get();
   poll.watches_.emplace(handle, std::move(watch));
@@ -164,10 +179,11 @@ AvahiWatchEvent AsioAvahiPoll::watch_get_events(AvahiWatch* watch) { return watc
 void AsioAvahiPoll::watch_free(AvahiWatch* watch) {
   watch->dead = true;
   ++watch->generation;
-  // release(), never close: Avahi owns the descriptor. Pending waits end as aborted and their
-  // handlers hold the last references, so a watch freed from inside its callback stays valid
-  // until that callback has returned.
-  watch->descriptor.release();
+  // Closes only our dup(); Avahi's descriptor stays open. Pending waits end as aborted and
+  // their handlers hold the last references, so a watch freed from inside its callback stays
+  // valid until that callback has returned.
+  boost::system::error_code ignored;
+  watch->descriptor.close(ignored);
   watch->owner->watches_.erase(watch);
 }
 

@@ -3,10 +3,11 @@
 // Avahi client runs on the event loop with no thread of its own (no avahi_threaded_poll), the
 // way PulseAudio drives Avahi from its own loop.
 //
-// Watches are posix::stream_descriptor waits on a descriptor Avahi (D-Bus) owns: it is
-// release()d, never closed, by us. Asio's epoll reactor is edge-triggered, so each arming
-// first checks the descriptor with a zero-timeout poll() and, when it is already ready,
-// dispatches at once instead of waiting for an edge that already passed. Timeouts are
+// Watches are posix::stream_descriptor waits on a dup() of the descriptor Avahi (D-Bus) owns:
+// D-Bus watches one socket twice (read and write) and epoll registers a descriptor only once;
+// Avahi's own descriptor is never closed by us. Asio's epoll reactor is edge-triggered, so
+// each arming first checks the descriptor with a zero-timeout poll() and, when it is already
+// ready, dispatches at once instead of waiting for an edge that already passed. Timeouts are
 // steady_timers. Avahi may free a watch or timeout from inside its own callback: the object
 // is then only marked dead and destroyed when the last handler referring to it has run.
 //

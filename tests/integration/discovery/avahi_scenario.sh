@@ -8,7 +8,8 @@
 # namespace, so everything it started dies with it; it still stops its servers in order.
 set -u
 scenario=$1 presentd=$2 work=$3 webroot=$4
-browse() { avahi-browse -rptk "$1" 2>/dev/null; }
+# Bounded: a resolver can wait for a service that is withdrawn while it is being resolved.
+browse() { timeout 5 avahi-browse -rptk "$1" 2>/dev/null; }
 now_ms() { date +%s%3N; }
 fail() { echo "FAIL $*"; exit 1; }
 
@@ -23,7 +24,7 @@ wait_until() {
   return 1
 }
 published() { browse _presentd._tcp | grep -q "^=;[^;]*;IPv4;$1;"; }
-withdrawn() { ! browse _presentd._tcp | grep -q "^[+=];[^;]*;IPv4;$1;"; }
+withdrawn() { ! timeout 5 avahi-browse -ptk _presentd._tcp 2>/dev/null | grep -q "^+;[^;]*;IPv4;$1;"; }
 
 setup_network() {
   mount --make-rprivate /
@@ -93,7 +94,7 @@ txt)  # the exact TXT values and the page record
 interfaces)  # only v1, and only the page record
   start_bus; start_avahi
   start_presentd a "Lab" 8443 '"interfaces": "v1", "presentd_service": false'
-  wait_until 5000 bash -c "avahi-browse -rptk _https._tcp | grep -q '^=;v1;IPv4;Lab;'" >/dev/null || fail "page not published"
+  wait_until 5000 bash -c "timeout 5 avahi-browse -rptk _https._tcp | grep -q '^=;v1;IPv4;Lab;'" >/dev/null || fail "page not published"
   sleep 0.5
   dump _https._tcp; dump _presentd._tcp
   ;;

@@ -3,6 +3,7 @@
 #include "discovery/asio_avahi_poll.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -96,6 +97,27 @@ TEST_F(AsioAvahiPollTest, UndrainedDataKeepsCallingBackLikeLevelTriggeredPoll) {
   run_until([&] { return calls.count >= 3; });
   EXPECT_GE(calls.count, 3);
   api_->watch_free(watch);
+}
+
+TEST_F(AsioAvahiPollTest, TwoWatchesOnOneDescriptorBothWork) {
+  // D-Bus keeps a read and a write watch on its one socket.
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  Calls reads{.api = api_};
+  Calls writes{.api = api_, .drain = false};
+  AvahiWatch* read_watch = api_->watch_new(api_, pair[0], AVAHI_WATCH_IN, &on_watch, &reads);
+  AvahiWatch* write_watch = api_->watch_new(api_, pair[0], AVAHI_WATCH_OUT, &on_watch, &writes);
+  ASSERT_NE(read_watch, nullptr);
+  ASSERT_NE(write_watch, nullptr);
+  ASSERT_EQ(write(pair[1], "x", 1), 1);
+  run_until([&] { return reads.count == 1 && writes.count >= 1; });
+  EXPECT_EQ(reads.last, AVAHI_WATCH_IN);
+  EXPECT_EQ(writes.last, AVAHI_WATCH_OUT);
+  api_->watch_free(write_watch);
+  api_->watch_free(read_watch);
+  EXPECT_TRUE(descriptor_open(pair[0]));
+  close(pair[0]);
+  close(pair[1]);
 }
 
 TEST_F(AsioAvahiPollTest, UpdateChangesTheEventsWatched) {
