@@ -2,14 +2,14 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <unistd.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 // Avahi declares these structs opaque and leaves their definition to each poll implementation.
@@ -73,8 +73,7 @@ AvahiWatchEvent AvahiWatch::ready_events() const {
   pollfd entry{fd, poll_events_of(wanted), 0};
   if (::poll(&entry, 1, 0) <= 0) return static_cast<AvahiWatchEvent>(0);
   // ERR and HUP are reported whatever was asked for, as poll() does.
-  return static_cast<AvahiWatchEvent>(avahi_events_of(entry.revents) &
-                                      (wanted | AVAHI_WATCH_ERR | AVAHI_WATCH_HUP));
+  return static_cast<AvahiWatchEvent>(avahi_events_of(entry.revents) & (wanted | AVAHI_WATCH_ERR | AVAHI_WATCH_HUP));
 }
 
 void AvahiWatch::arm() {
@@ -116,8 +115,8 @@ void AvahiTimeout::arm(const struct timeval* when) {
   // Avahi passes an absolute gettimeofday() time; the steady timer gets the distance to it.
   timeval now{};
   gettimeofday(&now, nullptr);
-  const auto delay = std::chrono::seconds(when->tv_sec - now.tv_sec) +
-                     std::chrono::microseconds(when->tv_usec - now.tv_usec);
+  const auto delay =
+      std::chrono::seconds(when->tv_sec - now.tv_sec) + std::chrono::microseconds(when->tv_usec - now.tv_usec);
   timer.expires_after(std::max<std::chrono::microseconds>(delay, std::chrono::microseconds(0)));
   const unsigned armed = generation;
   timer.async_wait([self = shared_from_this(), armed](const boost::system::error_code& ec) {
@@ -174,7 +173,9 @@ void AsioAvahiPoll::watch_update(AvahiWatch* watch, AvahiWatchEvent event) {
   watch->arm();
 }
 
-AvahiWatchEvent AsioAvahiPoll::watch_get_events(AvahiWatch* watch) { return watch->happened; }
+AvahiWatchEvent AsioAvahiPoll::watch_get_events(AvahiWatch* watch) {
+  return watch->happened;
+}
 
 void AsioAvahiPoll::watch_free(AvahiWatch* watch) {
   watch->dead = true;
@@ -187,8 +188,8 @@ void AsioAvahiPoll::watch_free(AvahiWatch* watch) {
   watch->owner->watches_.erase(watch);
 }
 
-AvahiTimeout* AsioAvahiPoll::timeout_new(const AvahiPoll* api, const struct timeval* tv,
-                                         AvahiTimeoutCallback callback, void* userdata) {
+AvahiTimeout* AsioAvahiPoll::timeout_new(const AvahiPoll* api, const struct timeval* tv, AvahiTimeoutCallback callback,
+                                         void* userdata) {
   auto& poll = self(api);
   auto timeout = std::make_shared<AvahiTimeout>(poll.io_, callback, userdata);
   timeout->owner = &poll;
@@ -198,7 +199,9 @@ AvahiTimeout* AsioAvahiPoll::timeout_new(const AvahiPoll* api, const struct time
   return handle;
 }
 
-void AsioAvahiPoll::timeout_update(AvahiTimeout* timeout, const struct timeval* tv) { timeout->arm(tv); }
+void AsioAvahiPoll::timeout_update(AvahiTimeout* timeout, const struct timeval* tv) {
+  timeout->arm(tv);
+}
 
 void AsioAvahiPoll::timeout_free(AvahiTimeout* timeout) {
   timeout->dead = true;

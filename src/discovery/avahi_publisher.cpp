@@ -36,7 +36,9 @@ StringList to_string_list(const std::vector<TxtEntry>& entries) {
   return StringList(list);
 }
 
-std::string error_text(AvahiClient* client) { return avahi_strerror(avahi_client_errno(client)); }
+std::string error_text(AvahiClient* client) {
+  return avahi_strerror(avahi_client_errno(client));
+}
 
 }  // namespace
 
@@ -76,7 +78,9 @@ AvahiPublisher::AvahiPublisher(boost::asio::io_context& io, PublishSettings sett
   connect();
 }
 
-AvahiPublisher::~AvahiPublisher() { stop(); }
+AvahiPublisher::~AvahiPublisher() {
+  stop();
+}
 
 void AvahiPublisher::stop() {
   if (stopped_) return;
@@ -176,6 +180,7 @@ void AvahiPublisher::publish(AvahiClient* client) {
   // move on to the alternative name until one is free.
   for (int attempt = 0; attempt < 16; ++attempt) {
     if (add_services()) {
+      if (avahi_entry_group_is_empty(group_)) return;
       if (const int error = avahi_entry_group_commit(group_); error < 0) {
         PD_LOG(error, kTag) << "cannot publish \"" << name_ << "\": " << avahi_strerror(error);
       }
@@ -192,21 +197,22 @@ bool AvahiPublisher::add_services() {
   for (const auto& name : settings_.interfaces) {
     const unsigned index = if_nametoindex(name.c_str());
     if (index == 0) {
-      PD_LOG(warning, kTag) << "interface \"" << name << "\" (/discovery/interfaces) does not exist: not publishing there";
+      PD_LOG(warning, kTag) << "interface \"" << name
+                            << "\" (/discovery/interfaces) does not exist: not publishing there";
       continue;
     }
     interfaces.push_back(static_cast<AvahiIfIndex>(index));
   }
   if (settings_.interfaces.empty()) interfaces.push_back(AVAHI_IF_UNSPEC);
+  if (interfaces.empty()) PD_LOG(warning, kTag) << "none of /discovery/interfaces exists: nothing is published";
   const auto txt = to_string_list(presentd_txt(settings_.facts));
   const auto page_txt = to_string_list({{"path", "/", ""}});
   const auto port = static_cast<std::uint16_t>(settings_.port);
   for (const auto interface : interfaces) {
     const auto add = [&](std::string_view type, const StringList& records) {
-      const int error = avahi_entry_group_add_service_strlst(group_, interface, AVAHI_PROTO_UNSPEC,
-                                                             static_cast<AvahiPublishFlags>(0), name_.c_str(),
-                                                             std::string(type).c_str(), nullptr, nullptr, port,
-                                                             records.get());
+      const int error = avahi_entry_group_add_service_strlst(
+          group_, interface, AVAHI_PROTO_UNSPEC, static_cast<AvahiPublishFlags>(0), name_.c_str(),
+          std::string(type).c_str(), nullptr, nullptr, port, records.get());
       if (error < 0 && error != AVAHI_ERR_COLLISION) {
         PD_LOG(error, kTag) << "cannot add " << type << " \"" << name_ << "\": " << avahi_strerror(error);
       }

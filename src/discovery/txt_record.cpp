@@ -32,9 +32,9 @@ std::optional<std::string> txt_entry_problem(const TxtEntry& entry) {
   if (!printable) return "TXT key \"" + entry.key + "\" must be printable ASCII without '=' (RFC 6763 §6.4)";
   const std::size_t size = entry.key.size() + 1 + entry.value.size();
   if (size > kMaxTxtStringBytes) {
-    return "too long to publish by DNS-SD: the TXT string \"" + entry.key + "=...\" would be " +
-           std::to_string(size) + " bytes, at most " + std::to_string(kMaxTxtStringBytes) +
-           " are possible including \"" + entry.key + "=\" (RFC 6763 §6.1)";
+    return "too long to publish by DNS-SD: the TXT string \"" + entry.key + "=...\" would be " + std::to_string(size) +
+           " bytes, at most " + std::to_string(kMaxTxtStringBytes) + " are possible including \"" + entry.key +
+           "=\" (RFC 6763 §6.1)";
   }
   return std::nullopt;
 }

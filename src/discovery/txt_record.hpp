@@ -19,7 +19,7 @@
 
 namespace presentd::discovery {
 
-inline constexpr std::size_t kMaxTxtStringBytes = 255;  // one length byte per string
+inline constexpr std::size_t kMaxTxtStringBytes = 255;   // one length byte per string
 inline constexpr std::size_t kMaxServiceNameBytes = 63;  // one DNS label (RFC 6763 §4.1.1)
 
 struct TxtEntry {

@@ -47,10 +47,23 @@ Scenario run_scenario(const std::string& name) {
   Scenario scenario;
   // --kill-child: if `timeout` ends unshare, the script (PID 1 of the new PID namespace) and
   // with it every server it started are killed too.
-  const std::vector<std::string> command{"timeout",  "-k",      "5",           "90",   "unshare",
-                                         "--net",    "--mount", "--pid",       "--fork", "--kill-child",
-                                         "--mount-proc", "bash", script,       name,   PRESENTD_BINARY,
-                                         work.path().string(), std::string(PRESENTD_SOURCE_DIR) + "/web"};
+  const std::vector<std::string> command{"timeout",
+                                         "-k",
+                                         "5",
+                                         "90",
+                                         "unshare",
+                                         "--net",
+                                         "--mount",
+                                         "--pid",
+                                         "--fork",
+                                         "--kill-child",
+                                         "--mount-proc",
+                                         "bash",
+                                         script,
+                                         name,
+                                         PRESENTD_BINARY,
+                                         work.path().string(),
+                                         std::string(PRESENTD_SOURCE_DIR) + "/web"};
   std::tie(scenario.exit_code, scenario.output) = run_command(command);
   std::istringstream lines(scenario.output);
   std::string line;

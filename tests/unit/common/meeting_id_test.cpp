@@ -9,11 +9,21 @@
 namespace presentd::common {
 namespace {
 
-constexpr std::uint32_t ipv4(unsigned a, unsigned b, unsigned c, unsigned d) { return (a << 24) | (b << 16) | (c << 8) | d; }
+constexpr std::uint32_t ipv4(unsigned a, unsigned b, unsigned c, unsigned d) {
+  return (a << 24) | (b << 16) | (c << 8) | d;
+}
 
 TEST(MeetingId, RoundTripsEdgeAndRandomAddresses) {
-  std::vector<std::uint32_t> addresses{0, 1, 0xFFFFFFFF, 0xFFFFFFFE, ipv4(127, 0, 0, 1), ipv4(10, 0, 0, 1),
-                                       ipv4(192, 168, 1, 20), ipv4(169, 254, 0, 1), 0x80000000, 0x7FFFFFFF};
+  std::vector<std::uint32_t> addresses{0,
+                                       1,
+                                       0xFFFFFFFF,
+                                       0xFFFFFFFE,
+                                       ipv4(127, 0, 0, 1),
+                                       ipv4(10, 0, 0, 1),
+                                       ipv4(192, 168, 1, 20),
+                                       ipv4(169, 254, 0, 1),
+                                       0x80000000,
+                                       0x7FFFFFFF};
   std::mt19937 random(20261123);
   for (int i = 0; i < 200000; ++i) addresses.push_back(random());
   for (std::uint32_t i = 0; i < 4096; ++i) addresses.push_back(ipv4(10, 1, i >> 8, i & 0xFF));  // a whole /20
@@ -43,9 +53,8 @@ TEST(MeetingId, IsAPermutationThatHidesTheOctets) {
 // must never change. A failure here means every meeting ID ever shown would change.
 TEST(MeetingId, KnownExamplesStayFixed) {
   const std::vector<std::pair<std::uint32_t, std::string>> known{
-      {ipv4(0, 0, 0, 0), "0342213146"},       {ipv4(255, 255, 255, 255), "3562331596"},
-      {ipv4(10, 77, 0, 1), "2758753250"},     {ipv4(10, 78, 0, 1), "2944542472"},
-      {ipv4(192, 168, 1, 20), "3580896981"},  {ipv4(127, 0, 0, 1), "0899986189"},
+      {ipv4(0, 0, 0, 0), "0342213146"},   {ipv4(255, 255, 255, 255), "3562331596"}, {ipv4(10, 77, 0, 1), "2758753250"},
+      {ipv4(10, 78, 0, 1), "2944542472"}, {ipv4(192, 168, 1, 20), "3580896981"},    {ipv4(127, 0, 0, 1), "0899986189"},
   };
   for (const auto& [address, id] : known) {
     EXPECT_EQ(encode_meeting_id(address), id) << ipv4_to_string(address);
@@ -61,9 +70,20 @@ TEST(MeetingId, LeadingZerosArePrintedAndRead) {
 }
 
 TEST(MeetingId, DecodeRejectsWhatIsNotTenDigitsBelowTwoToThe32) {
-  const std::vector<std::string> rejected{"",           "123456789",   "12345678901", "429496729a", "4294967296",
-                                          "9999999999", " 123456789",  "-123456789",  "+123456789", "12345 6789",
-                                          "１２３４５６７８９０",  std::string("1234\0" "56789", 10)};
+  const std::vector<std::string> rejected{"",
+                                          "123456789",
+                                          "12345678901",
+                                          "429496729a",
+                                          "4294967296",
+                                          "9999999999",
+                                          " 123456789",
+                                          "-123456789",
+                                          "+123456789",
+                                          "12345 6789",
+                                          "１２３４５６７８９０",
+                                          std::string("1234\0"
+                                                      "56789",
+                                                      10)};
   for (const auto& text : rejected) EXPECT_EQ(decode_meeting_id(text), std::nullopt) << "\"" << text << "\"";
   EXPECT_TRUE(decode_meeting_id("4294967295").has_value());
   EXPECT_TRUE(decode_meeting_id("0000000000").has_value());

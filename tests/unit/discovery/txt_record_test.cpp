@@ -39,15 +39,15 @@ TEST(TxtRecord, DescribesTheBoxWithTxtversFirst) {
   facts.meeting_id = "2758753250";
   facts.fingerprint = kFingerprint;
   EXPECT_EQ(strings_of(presentd_txt(facts)),
-            (std::vector<std::string>{"txtvers=1", "pv=1", "path=/whip", "pin=1", "max=3",
-                                      "codecs=VP8,VP9,H264,Opus", "mid=2758753250", "fp=sha-256 " + kFingerprint}));
+            (std::vector<std::string>{"txtvers=1", "pv=1", "path=/whip", "pin=1", "max=3", "codecs=VP8,VP9,H264,Opus",
+                                      "mid=2758753250", "fp=sha-256 " + kFingerprint}));
 }
 
 TEST(TxtRecord, OptionalEntriesAppearOnlyWhenKnown) {
   ServiceFacts facts;
   facts.pin_required = false;
-  EXPECT_EQ(strings_of(presentd_txt(facts)),
-            (std::vector<std::string>{"txtvers=1", "pv=1", "path=/whip", "pin=0", "max=4", "codecs=VP8,VP9,H264,Opus"}));
+  EXPECT_EQ(strings_of(presentd_txt(facts)), (std::vector<std::string>{"txtvers=1", "pv=1", "path=/whip", "pin=0",
+                                                                       "max=4", "codecs=VP8,VP9,H264,Opus"}));
   facts.cloud_id = "box-42@cloud.example";
   const auto with_cloud = presentd_txt(facts);
   EXPECT_EQ(with_cloud.back(), (TxtEntry{"cid", "box-42@cloud.example", "/cloud/id"}));
@@ -83,8 +83,8 @@ TEST(TxtRecord, EachStringHoldsAtMost255BytesIncludingTheKey) {
     bool fits;
   };
   // "cid=" is 4 bytes: 251 value bytes make exactly 255.
-  for (const auto [value_bytes, fits] : {Case{0, true}, Case{250, true}, Case{251, true}, Case{252, false},
-                                         Case{255, false}, Case{1000, false}}) {
+  for (const auto [value_bytes, fits] :
+       {Case{0, true}, Case{250, true}, Case{251, true}, Case{252, false}, Case{255, false}, Case{1000, false}}) {
     const TxtEntry entry{"cid", std::string(value_bytes, 'x'), "/cloud/id"};
     EXPECT_EQ(!txt_entry_problem(entry).has_value(), fits) << value_bytes;
     EXPECT_EQ(encode_txt({entry}).has_value(), fits) << value_bytes;
@@ -107,7 +107,9 @@ config::Config room_named(std::string name) {
   return config;
 }
 
-TEST(DiscoveryConfigCheck, TheDefaultsPublish) { EXPECT_TRUE(check_discovery_config(config::Config{}).empty()); }
+TEST(DiscoveryConfigCheck, TheDefaultsPublish) {
+  EXPECT_TRUE(check_discovery_config(config::Config{}).empty());
+}
 
 TEST(DiscoveryConfigCheck, AValueThatCannotFitIsReportedAtItsKey) {
   const auto problems = check_discovery_config(config::Config{}, std::string(300, 'c'));
