@@ -94,10 +94,9 @@ void AvahiPublisher::update(PublishSettings settings) {
   if (stopped_ || settings == settings_) return;
   if (settings.name != settings_.name) {
     PD_LOG(notice, kTag) << "room renamed: withdrawing \"" << name_ << "\", publishing \"" << settings.name << "\"";
+    name_ = settings.name;
   }
-  const bool renamed = settings.name != settings_.name;
   settings_ = std::move(settings);
-  if (renamed) name_ = settings_.name;
   if (group_ != nullptr) avahi_entry_group_reset(group_);
   if (client_ != nullptr && avahi_client_get_state(client_) == AVAHI_CLIENT_S_RUNNING) publish(client_);
 }
