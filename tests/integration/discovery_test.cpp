@@ -146,6 +146,8 @@ TEST(Discovery, PublishesOnlyTheChosenRecordsOnTheChosenInterfaces) {
   EXPECT_EQ(pages[0].interface, "v1");
   EXPECT_EQ(pages[0].address, "10.78.0.1");
   for (const auto& page : scenario.of("_https._tcp", "IPv6")) EXPECT_EQ(page.interface, "v1");
+  EXPECT_NE(scenario.fact("LOG").find("interface \"nope0\" (/discovery/interfaces) does not exist"), std::string::npos)
+      << scenario.output;
 }
 
 TEST(Discovery, TwoBoxesWithTheSameRoomNameGetTwoDistinctNames) {

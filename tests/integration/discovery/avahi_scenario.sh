@@ -91,12 +91,13 @@ txt)  # the exact TXT values and the page record
   stop_presentd a
   wait_until 5000 withdrawn 'Board\\032Room' >/dev/null && echo "WITHDRAWN_ON_EXIT 1"
   ;;
-interfaces)  # only v1, and only the page record
+interfaces)  # only v1 (nope0 does not exist), and only the page record
   start_bus; start_avahi
-  start_presentd a "Lab" 8443 '"interfaces": "v1", "presentd_service": false'
+  start_presentd a "Lab" 8443 '"interfaces": "v1,nope0", "presentd_service": false'
   wait_until 5000 bash -c "timeout 5 avahi-browse -rptk _https._tcp | grep -q '^=;v1;IPv4;Lab;'" >/dev/null || fail "page not published"
   sleep 0.5
   dump _https._tcp; dump _presentd._tcp
+  grep -h 'interface "nope0"' "$work/a.log" | sed 's/^/LOG /'
   ;;
 collision)  # two boxes called the same
   start_bus; start_avahi
