@@ -6,6 +6,7 @@
 #include "config/config_loader.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/openssl_error.hpp"
+#include "discovery/discovery_config_check.hpp"
 
 namespace presentd::app {
 
@@ -16,6 +17,9 @@ CheckedConfig load_and_check(const ConfigSource& source) {
   for (const auto& problem : loaded.problems) checked.problems.push_back(config::format_problem(source.path, problem));
   if (!loaded.ok()) return checked;
   checked.config = loaded.config;
+  for (const auto& problem : discovery::check_discovery_config(checked.config)) {
+    checked.problems.push_back(config::format_problem(source.path, problem));
+  }
   const auto& tls = checked.config.tls;
   if (!tls.certificate.empty()) {
     try {

@@ -8,8 +8,10 @@
 #include "app/config_check.hpp"
 #include "common/build_info.hpp"
 #include "common/log.hpp"
+#include "common/meeting_id.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/identity_store.hpp"
+#include "discovery/avahi_publisher.hpp"
 #include "render/renderer.hpp"
 #include "signaling/local/https_server.hpp"
 #include "signaling/local/static_files.hpp"
@@ -31,10 +33,12 @@ boost::asio::ip::tcp::endpoint endpoint_of(const config::NetworkConfig& network)
   return {boost::asio::ip::make_address(network.bind_address), static_cast<unsigned short>(network.https_port)};
 }
 
-std::shared_ptr<boost::asio::ssl::context> load_tls(const config::Config& config) {
+std::shared_ptr<boost::asio::ssl::context> load_tls(const config::Config& config,
+                                                    std::string* fingerprint_out = nullptr) {
   const auto stored = crypto::load_or_create_https_identity(config.tls, config.daemon.state_directory);
-  PD_LOG(info, "tls") << "HTTPS certificate " << stored.certificate_file.string() << " (SHA-256 "
-                      << crypto::fingerprint(stored.identity.certificate.get()) << ")";
+  const auto fingerprint = crypto::fingerprint(stored.identity.certificate.get());
+  PD_LOG(info, "tls") << "HTTPS certificate " << stored.certificate_file.string() << " (SHA-256 " << fingerprint << ")";
+  if (fingerprint_out != nullptr) *fingerprint_out = fingerprint;
   return signaling::make_tls_server_context(stored.identity);
 }
 
@@ -75,10 +79,11 @@ void Daemon::start(const config::Config& config) {
   apply_runtime_settings(config);
   std::filesystem::create_directories(config.daemon.state_directory);
   register_routes();
-  https_ = std::make_unique<signaling::HttpsServer>(io_, load_tls(config), router_);
+  https_ = std::make_unique<signaling::HttpsServer>(io_, load_tls(config, &certificate_fingerprint_), router_);
   https_->listen(endpoint_of(config.network));
   config_ = config;
   start_screen();
+  publish_on_network();
 }
 
 void Daemon::start_screen() {
@@ -100,9 +105,22 @@ void Daemon::set_pin(std::optional<std::string> pin) {
   update_screen();
 }
 
-void Daemon::set_meeting_id(std::string meeting_id) {
-  screen_state_.meeting_id = std::move(meeting_id);
+void Daemon::publish_on_network() {
+  // The meeting ID follows the box's address, which may change between reloads (DHCP).
+  const auto address = common::advertised_ipv4_address(config_.network.bind_address);
+  const std::string meeting_id = address ? common::encode_meeting_id(*address) : std::string();
+  if (meeting_id.empty()) PD_LOG(warning, "discovery") << "no IPv4 address: no meeting ID";
+  if (address) {
+    PD_LOG(info, "discovery") << "meeting ID " << meeting_id << " (" << common::ipv4_to_string(*address) << ")";
+  }
+  screen_state_.meeting_id = meeting_id;
   update_screen();
+  auto settings = discovery::publish_settings(config_, meeting_id, certificate_fingerprint_);
+  if (discovery_) {
+    discovery_->update(std::move(settings));
+  } else {
+    discovery_ = std::make_unique<discovery::AvahiPublisher>(io_, std::move(settings));
+  }
 }
 
 void Daemon::apply_runtime_settings(const config::Config& config) {
@@ -158,13 +176,16 @@ void Daemon::reload() {
   try {
     // The certificate files are re-read even when their paths did not change: an admin renews a
     // certificate in place and reloads, as with nginx.
-    auto tls = load_tls(checked.config);
+    std::string fingerprint;
+    auto tls = load_tls(checked.config, &fingerprint);
     if (checked.config.network != config_.network) {
       replace_listener(checked.config);
     }
     https_->set_tls_context(std::move(tls));
     apply_runtime_settings(checked.config);
     config_ = checked.config;
+    certificate_fingerprint_ = fingerprint;
+    publish_on_network();
     update_screen();  // room name, URLs, PIN policy, audio; display changes need a restart
     PD_LOG(notice, "config") << "configuration reloaded";
   } catch (const std::exception& error) {
@@ -186,8 +207,10 @@ void Daemon::shutdown() {
   if (stopping_) return;
   stopping_ = true;
   notifier_.stopping();
-  // Order (docs/architecture.md): stop accepting and close connections, stop timers, then let
-  // the loop run dry; run_loop() stops it at the deadline if anything still lingers.
+  // Order (docs/architecture.md): withdraw the DNS-SD records (nobody should find a box that is
+  // going away), stop accepting and close connections, stop timers, then let the loop run dry;
+  // run_loop() stops it at the deadline if anything still lingers.
+  if (discovery_) discovery_->stop();
   if (https_) https_->close();
   notifier_.stop_watchdog();
   signals_.cancel();

@@ -15,6 +15,10 @@
 #include "config/config.hpp"
 #include "signaling/local/http_router.hpp"
 
+namespace presentd::discovery {
+class AvahiPublisher;
+}  // namespace presentd::discovery
+
 namespace presentd::signaling {
 class HttpsServer;
 class StaticFiles;
@@ -36,10 +40,9 @@ public:
   // Runs until SIGTERM/SIGINT; returns the process exit code.
   int run();
 
-  // Idle-screen hooks for modules that do not exist yet (call on the event loop): the PIN module
-  // sets the current PIN when the policy is "rotate" (nullopt hides it), discovery the meeting ID.
+  // Idle-screen hook for the PIN module, which does not exist yet (call on the event loop): the
+  // current PIN when the policy is "rotate"; nullopt hides it.
   void set_pin(std::optional<std::string> pin);
-  void set_meeting_id(std::string meeting_id);
 
 private:
   void start(const config::Config& config);
@@ -53,6 +56,7 @@ private:
   std::string status_line() const;
   void start_screen();
   void update_screen();
+  void publish_on_network();
 
   ConfigSource source_;
   boost::asio::io_context io_{1};
@@ -63,6 +67,8 @@ private:
   signaling::HttpRouter router_;
   std::unique_ptr<signaling::StaticFiles> static_files_;
   std::unique_ptr<signaling::HttpsServer> https_;
+  std::string certificate_fingerprint_;  // SHA-256 of the HTTPS certificate, published for pinning
+  std::unique_ptr<discovery::AvahiPublisher> discovery_;
   std::chrono::steady_clock::time_point started_at_;
   std::unique_ptr<render::Renderer> renderer_;  // null: no display, running headless
   ScreenState screen_state_;

@@ -71,6 +71,15 @@ struct SnapshotConfig {
   bool operator==(const SnapshotConfig&) const = default;
 };
 
+struct DiscoveryConfig {
+  // Each DNS-SD record can be switched off (docs/discovery.md).
+  bool presentd_service = true;  // _presentd._tcp with the TXT record native senders read
+  bool https_service = true;     // _https._tcp for the page
+  // Comma-separated interface names to publish on ("eth1,wlan0"); empty: every interface.
+  std::string interfaces;
+  bool operator==(const DiscoveryConfig&) const = default;
+};
+
 struct DaemonConfig {
   std::string state_directory = "/var/lib/presentd";
   std::string web_root;  // empty: the installed page (see build_info.hpp)
@@ -104,6 +113,7 @@ struct Config {
   DisplayConfig display;
   AudioConfig audio;
   SnapshotConfig snapshot;
+  DiscoveryConfig discovery;
   DaemonConfig daemon;
   bool operator==(const Config&) const = default;
 };

@@ -5,6 +5,7 @@
 // drives the reader (validation with JSON-pointer paths), the printer (--print-config, secrets
 // masked) and the key lister the tests use to prove config/presentd.json documents every key.
 // A new key is added here and in config.hpp, nowhere else.
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -29,6 +30,21 @@ std::optional<std::string> require_ip_address(const std::string& value);
 std::optional<std::string> require_absolute_path(const std::string& value);
 std::optional<std::string> require_video_driver(const std::string& value);
 std::optional<std::string> require_digits(const std::string& value);
+
+// Comma-separated network interface names, each 1..15 bytes (IFNAMSIZ) without blanks or '/'.
+inline std::optional<std::string> require_interface_names(const std::string& value) {
+  std::size_t start = 0;
+  while (!value.empty() && start <= value.size()) {
+    const auto end = std::min(value.find(',', start), value.size());
+    const std::string_view name = std::string_view(value).substr(start, end - start);
+    if (name.empty() || name.size() > 15 || name.find_first_of(" \t/") != std::string_view::npos) {
+      return "must be interface names separated by commas, such as \"eth0,wlan0\" (each 1..15 bytes, "
+             "no blanks), or \"\" for every interface";
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
 
 template <class Enum, std::size_t N>
 using EnumNames = std::array<std::pair<std::string_view, Enum>, N>;
@@ -99,6 +115,13 @@ void describe(V& v, SnapshotConfig& c) {
 }
 
 template <class V>
+void describe(V& v, DiscoveryConfig& c) {
+  v.flag("presentd_service", c.presentd_service);
+  v.flag("https_service", c.https_service);
+  v.text("interfaces", c.interfaces, require_interface_names);
+}
+
+template <class V>
 void describe(V& v, DaemonConfig& c) {
   v.text("state_directory", c.state_directory, require_absolute_path);
   v.text("web_root", c.web_root, require_absolute_path);
@@ -135,6 +158,7 @@ void describe(V& v, Config& c) {
   v.section("display", c.display);
   v.section("audio", c.audio);
   v.section("snapshot", c.snapshot);
+  v.section("discovery", c.discovery);
   v.section("daemon", c.daemon);
 }
 

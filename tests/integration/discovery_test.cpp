@@ -1,0 +1,215 @@
+// Discovery against a real avahi-daemon. Each scenario runs avahi_scenario.sh inside new
+// network, mount and PID namespaces (its own system bus, avahi-daemon and veth links, so no
+// mDNS leaves the machine and a host avahi-daemon is not disturbed) and prints facts; these
+// tests check them: exact TXT values through avahi-browse, collisions, avahi-daemon restarts,
+// late start, no bus at all, interface restriction and renaming on SIGHUP.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "common/meeting_id.hpp"
+#include "discovery/txt_record.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace presentd::test {
+namespace {
+
+// One line of `avahi-browse -rpt` for a resolved service.
+struct Resolved {
+  std::string interface, protocol, name, type, address, port, txt;
+};
+
+struct Scenario {
+  int exit_code = -1;
+  std::string output;
+  std::multimap<std::string, std::string> facts;  // "KEY value" lines
+  std::vector<Resolved> resolved;
+
+  std::string fact(const std::string& key) const {
+    const auto found = facts.find(key);
+    return found == facts.end() ? std::string() : found->second;
+  }
+  std::vector<Resolved> of(const std::string& type, const std::string& protocol = "IPv4") const {
+    std::vector<Resolved> out;
+    for (const auto& r : resolved) {
+      if (r.type == type && r.protocol == protocol) out.push_back(r);
+    }
+    return out;
+  }
+};
+
+Scenario run_scenario(const std::string& name) {
+  const TempDir work;
+  const std::string script = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/discovery/avahi_scenario.sh";
+  Scenario scenario;
+  // --kill-child: if `timeout` ends unshare, the script (PID 1 of the new PID namespace) and
+  // with it every server it started are killed too.
+  const std::vector<std::string> command{"timeout",
+                                         "-k",
+                                         "5",
+                                         "90",
+                                         "unshare",
+                                         "--net",
+                                         "--mount",
+                                         "--pid",
+                                         "--fork",
+                                         "--kill-child",
+                                         "--mount-proc",
+                                         "bash",
+                                         script,
+                                         name,
+                                         PRESENTD_BINARY,
+                                         work.path().string(),
+                                         std::string(PRESENTD_SOURCE_DIR) + "/web"};
+  std::tie(scenario.exit_code, scenario.output) = run_command(command);
+  std::istringstream lines(scenario.output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto space = line.find(' ');
+    if (space == std::string::npos) {
+      scenario.facts.emplace(line, "");
+      continue;
+    }
+    const std::string key = line.substr(0, space), value = line.substr(space + 1);
+    scenario.facts.emplace(key, value);
+    if (key != "RESOLVED") continue;
+    std::vector<std::string> fields;
+    std::istringstream parts(value);
+    for (std::string field; fields.size() < 9 && std::getline(parts, field, ';');) fields.push_back(field);
+    std::string txt;
+    std::getline(parts, txt);
+    if (fields.size() == 9) {
+      scenario.resolved.push_back({fields[1], fields[2], fields[3], fields[4], fields[7], fields[8], txt});
+    }
+  }
+  return scenario;
+}
+
+// avahi-browse -p quotes each TXT string in wire order.
+std::string browse_txt(const std::vector<discovery::TxtEntry>& entries) {
+  std::string out;
+  for (const auto& entry : entries) out += (out.empty() ? "\"" : " \"") + entry.key + "=" + entry.value + "\"";
+  return out;
+}
+
+std::set<std::string> names_of(const std::vector<Resolved>& services) {
+  std::set<std::string> names;
+  for (const auto& service : services) names.insert(service.name);
+  return names;
+}
+
+constexpr std::uint32_t kDefaultRouteAddress = (10u << 24) | (78u << 16) | 1;  // v1, 10.78.0.1
+
+TEST(Discovery, PublishesExactlyTheConfiguredTxtRecordAndThePage) {
+  const auto scenario = run_scenario("txt");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  const auto fingerprint = scenario.fact("FINGERPRINT");
+  ASSERT_EQ(fingerprint.size(), 95u) << scenario.output;
+
+  discovery::ServiceFacts facts;
+  facts.pin_required = true;
+  facts.max_presenters = 3;
+  facts.meeting_id = common::encode_meeting_id(kDefaultRouteAddress);
+  facts.fingerprint = fingerprint;
+  const std::string expected_txt = browse_txt(discovery::presentd_txt(facts));
+  ASSERT_EQ(expected_txt.substr(0, 11), "\"txtvers=1\"");
+
+  const auto services = scenario.of("_presentd._tcp");
+  // Every interface avahi-daemon uses: lo, v0, v1.
+  ASSERT_EQ(services.size(), 3u) << scenario.output;
+  for (const auto& service : services) {
+    EXPECT_EQ(service.name, "Board\\032Room");
+    EXPECT_EQ(service.port, "8443");
+    EXPECT_EQ(service.txt, expected_txt) << service.interface;
+  }
+  const auto pages = scenario.of("_https._tcp");
+  ASSERT_EQ(pages.size(), 3u) << scenario.output;
+  for (const auto& page : pages) {
+    EXPECT_EQ(page.name, "Board\\032Room");
+    EXPECT_EQ(page.port, "8443");
+    EXPECT_EQ(page.txt, "\"path=/\"");
+  }
+  EXPECT_EQ(scenario.fact("EXIT_a"), "0");
+  EXPECT_EQ(scenario.fact("WITHDRAWN_ON_EXIT"), "1") << "SIGTERM withdraws the records";
+}
+
+TEST(Discovery, PublishesOnlyTheChosenRecordsOnTheChosenInterfaces) {
+  const auto scenario = run_scenario("interfaces");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  EXPECT_TRUE(scenario.of("_presentd._tcp").empty()) << scenario.output;
+  EXPECT_TRUE(scenario.of("_presentd._tcp", "IPv6").empty()) << scenario.output;
+  const auto pages = scenario.of("_https._tcp");
+  ASSERT_EQ(pages.size(), 1u) << scenario.output;
+  EXPECT_EQ(pages[0].interface, "v1");
+  EXPECT_EQ(pages[0].address, "10.78.0.1");
+  for (const auto& page : scenario.of("_https._tcp", "IPv6")) EXPECT_EQ(page.interface, "v1");
+  EXPECT_NE(scenario.fact("LOG").find("interface \"nope0\" (/discovery/interfaces) does not exist"), std::string::npos)
+      << scenario.output;
+}
+
+TEST(Discovery, TwoBoxesWithTheSameRoomNameGetTwoDistinctNames) {
+  const auto scenario = run_scenario("collision");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  const auto services = scenario.of("_presentd._tcp");
+  EXPECT_EQ(names_of(services), (std::set<std::string>{"Board\\032Room", "Board\\032Room\\032\\0352"}))
+      << scenario.output;
+  std::set<std::string> ports;
+  for (const auto& service : services) ports.insert(service.name + " " + service.port);
+  EXPECT_EQ(ports.size(), 2u) << "each name belongs to one box\n" << scenario.output;
+  EXPECT_NE(scenario.fact("LOG").find("publishing as \"Board Room #2\""), std::string::npos) << scenario.output;
+}
+
+TEST(Discovery, AnAvahiDaemonRestartIsFollowedWithinFiveSecondsWithoutRestartingPresentd) {
+  const auto scenario = run_scenario("restart");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  EXPECT_EQ(scenario.fact("ALIVE_WITHOUT_AVAHI"), "1");
+  const auto back = scenario.fact("BACK_AFTER_MS");
+  ASSERT_FALSE(back.empty()) << "not back within 5 s\n" << scenario.output;
+  EXPECT_LT(std::stoi(back), 5000);
+  EXPECT_EQ(scenario.fact("SAME_PROCESS"), "1");
+  EXPECT_EQ(scenario.fact("STARTS"), "1") << "presentd started once";
+}
+
+TEST(Discovery, AnAvahiDaemonStartedAfterPresentdIsUsedAtOnce) {
+  const auto scenario = run_scenario("late");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  const auto published = scenario.fact("PUBLISHED_AFTER_MS");
+  ASSERT_FALSE(published.empty()) << scenario.output;
+  EXPECT_LT(std::stoi(published), 5000);
+}
+
+TEST(Discovery, WithoutAnyBusOneWarningAndEverythingElseWorks) {
+  const auto scenario = run_scenario("nobus");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  EXPECT_NE(scenario.fact("STATUS").find("\"name\":\"Board Room\""), std::string::npos) << scenario.output;
+  EXPECT_EQ(scenario.fact("WARNINGS"), "1") << "retries stay quiet";
+  EXPECT_EQ(scenario.fact("EXIT_a"), "0");
+}
+
+TEST(Discovery, ARenamedRoomIsPublishedAndTheOldNameWithdrawnOnSighup) {
+  const auto scenario = run_scenario("rename");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  EXPECT_FALSE(scenario.fact("RENAMED_AFTER_MS").empty()) << scenario.output;
+  EXPECT_FALSE(scenario.fact("OLD_GONE_AFTER_MS").empty()) << scenario.output;
+  EXPECT_EQ(names_of(scenario.of("_presentd._tcp")), std::set<std::string>{"Beta\\032Room"}) << scenario.output;
+}
+
+TEST(Discovery, CheckConfigRefusesARoomNameDnsSdCannotCarry) {
+  TempDir dir;
+  const auto file = dir.write("presentd.json", "{\n  \"room\": {\"name\": \"" + std::string(64, 'R') + "\"}\n}\n");
+  const auto [code, output] = run_command({PRESENTD_BINARY, "--check-config", "--config", file.string()});
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(output.find("presentd.json: /room/name: must be at most 63 bytes to be published by DNS-SD"),
+            std::string::npos)
+      << output;
+  const auto off = dir.write("off.json", "{\"room\": {\"name\": \"" + std::string(64, 'R') +
+                                             "\"}, \"discovery\": {\"presentd_service\": false, "
+                                             "\"https_service\": false}}");
+  EXPECT_EQ(run_command({PRESENTD_BINARY, "--check-config", "--config", off.string()}).first, 0);
+}
+
+}  // namespace
+}  // namespace presentd::test
