@@ -8,6 +8,8 @@
 #include "app/config_check.hpp"
 #include "common/build_info.hpp"
 #include "common/log.hpp"
+#include "common/random.hpp"
+#include "app/webrtc_service.hpp"
 #include "common/meeting_id.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/identity_store.hpp"
@@ -83,7 +85,26 @@ void Daemon::start(const config::Config& config) {
   https_->listen(endpoint_of(config.network));
   config_ = config;
   start_screen();
+  start_webrtc();
   publish_on_network();
+}
+
+void Daemon::start_webrtc() {
+  if (config_.pin.policy == config::PinPolicy::rotate) {
+    // The rotation itself (after each session, after failed attempts) belongs to the PIN
+    // module; until then a fresh PIN per start keeps the box from having a guessable default.
+    current_pin_ = random_digits(static_cast<std::size_t>(config_.pin.length));
+    set_pin(current_pin_);
+  }
+  webrtc_ = std::make_unique<WebrtcService>(io_, config_, renderer_.get(), [this]() -> std::optional<std::string> {
+    switch (config_.pin.policy) {
+      case config::PinPolicy::fixed: return config_.pin.fixed;
+      case config::PinPolicy::rotate: return current_pin_;
+      case config::PinPolicy::off: return std::nullopt;
+    }
+    return std::nullopt;
+  });
+  webrtc_->register_routes(router_);
 }
 
 void Daemon::start_screen() {
@@ -131,11 +152,13 @@ void Daemon::apply_runtime_settings(const config::Config& config) {
 void Daemon::register_routes() {
   router_.add(signaling::http::verb::get, "/api/v1/status",
               [this](const signaling::Request& request, const signaling::RequestContext&, signaling::Responder respond) {
+                auto sessions = webrtc_ ? webrtc_->status() : nlohmann::json::object();
+                const bool presenting = sessions.value("active", 0) > 0;
                 const nlohmann::json status{
                     {"version", build::kVersion},
                     {"room", {{"name", config_.room.name}}},
-                    {"state", "idle"},
-                    {"presenters", nlohmann::json::array()},
+                    {"state", presenting ? "presenting" : "idle"},
+                    {"sessions", sessions},
                     {"pin_required", config_.pin.policy != config::PinPolicy::off},
                     {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(
                                            std::chrono::steady_clock::now() - started_at_)
@@ -184,6 +207,7 @@ void Daemon::reload() {
     https_->set_tls_context(std::move(tls));
     apply_runtime_settings(checked.config);
     config_ = checked.config;
+    if (webrtc_) webrtc_->apply(config_);
     certificate_fingerprint_ = fingerprint;
     publish_on_network();
     update_screen();  // room name, URLs, PIN policy, audio; display changes need a restart
@@ -212,6 +236,8 @@ void Daemon::shutdown() {
   // run_loop() stops it at the deadline if anything still lingers.
   if (discovery_) discovery_->stop();
   if (https_) https_->close();
+  // Sessions end before the renderer stops, so nothing presents into a stopped screen.
+  if (webrtc_) webrtc_->stop();
   notifier_.stop_watchdog();
   signals_.cancel();
   // The render thread answers a stop within one event; joining it here keeps SDL's teardown

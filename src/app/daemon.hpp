@@ -30,6 +30,8 @@ class Renderer;
 
 namespace presentd::app {
 
+class WebrtcService;
+
 class Daemon {
 public:
   explicit Daemon(ConfigSource source);
@@ -55,6 +57,7 @@ private:
   void replace_listener(const config::Config& config);
   std::string status_line() const;
   void start_screen();
+  void start_webrtc();
   void update_screen();
   void publish_on_network();
 
@@ -72,6 +75,8 @@ private:
   std::chrono::steady_clock::time_point started_at_;
   std::unique_ptr<render::Renderer> renderer_;  // null: no display, running headless
   ScreenState screen_state_;
+  std::unique_ptr<WebrtcService> webrtc_;
+  std::optional<std::string> current_pin_;  // the rotating PIN (policy "rotate"); never logged
   bool stopping_ = false;
 };
 
