@@ -124,15 +124,23 @@ void ReceivePipeline::on_tick() {
     }
   }
   for (auto& stream : video_) stream->collect_feedback(config_.local_ssrc, messages);
+  // Every compound starts with a receiver report (RFC 3550 §6.1): senders that did not negotiate
+  // reduced-size RTCP (GStreamer's rtpbin) drop feedback that does not. An empty RR is 8 bytes.
+  const auto starts_with_report = [](const std::vector<rtp::rtcp::Message>& list) {
+    return !list.empty() && std::holds_alternative<rtp::rtcp::ReceiverReport>(list.front());
+  };
+  if (!messages.empty() && !starts_with_report(messages)) {
+    messages.insert(messages.begin(), rtp::rtcp::ReceiverReport{config_.local_ssrc, {}});
+  }
   if (!messages.empty()) send(rtp::rtcp::write_compound(messages));
 
-  // Transport-wide feedback goes out on its own (reduced-size RTCP, RFC 5506), so its cadence
-  // never depends on what else is due.
+  // Transport-wide feedback goes out in its own compound, so its cadence never depends on what
+  // else is due.
   if (now - last_transport_feedback_ >= config_.transport_feedback_interval) {
     last_transport_feedback_ = now;
     for (auto& feedback : transport_feedback_.build_feedback()) {
-      std::vector<std::uint8_t> packet;
-      if (feedback.write(packet)) send(std::move(packet));
+      std::vector<rtp::rtcp::Message> compound{rtp::rtcp::ReceiverReport{config_.local_ssrc, {}}, std::move(feedback)};
+      send(rtp::rtcp::write_compound(compound));
     }
   }
 }

@@ -41,25 +41,33 @@ class Sender:
         self.loop = GLib.MainLoop()
         self.location = None
         self.exit_code = 1
-        drop = f"identity drop-probability={args.drop} ! " if args.drop > 0 else ""
         caps = "video/x-raw,width={w},height={h},framerate=30/1".format(w=args.width, h=args.height)
         description = (
             f"videotestsrc is-live=true pattern={args.pattern} ! {caps} ! videoconvert ! queue ! "
-            f"{ENCODERS[args.codec]} ! {drop}webrtcbin name=send bundle-policy=max-bundle"
+            f"{ENCODERS[args.codec]} ! webrtcbin name=send bundle-policy=max-bundle"
         )
         self.pipeline = Gst.parse_launch(description)
         self.webrtc = self.pipeline.get_by_name("send")
         self.webrtc.connect("on-negotiation-needed", self.on_negotiation_needed)
+        if args.drop > 0:
+            # Lose packets on the wire, after webrtcbin's RTX history (rtprtxsend) has seen them:
+            # an element dropped before webrtcbin would never be retransmitted by anyone.
+            self.webrtc.connect("request-aux-sender", self.make_lossy_link)
         self.webrtc.connect("notify::ice-gathering-state", self.on_gathering_state)
         self.webrtc.connect("notify::ice-connection-state", self.on_ice_state)
 
     # 1. offer, 2. wait for gathering to finish, 3. POST it.
+    def make_lossy_link(self, _element, _dtls_transport):
+        return Gst.ElementFactory.make_with_properties(
+            "identity", ["drop-probability", "silent"], [self.args.drop, True])
+
     def on_negotiation_needed(self, element):
         for index in range(8):
             transceiver = element.emit("get-transceiver", index)
             if transceiver is None:
                 break
             transceiver.set_property("direction", GstWebRTC.WebRTCRTPTransceiverDirection.SENDONLY)
+            transceiver.set_property("do-nack", True)  # offer NACK + RTX, as browsers do
         promise = Gst.Promise.new_with_change_func(self.on_offer_created, element, None)
         element.emit("create-offer", None, promise)
 
@@ -96,6 +104,8 @@ class Sender:
         return urllib.request.urlopen(request, context=self.ssl_context(), timeout=10)
 
     def post_offer(self, sdp):
+        if self.args.print_sdp:
+            print(sdp, file=sys.stderr, flush=True)
         say("offer-sent")
         try:
             with self.request("POST", self.args.url, sdp.encode(), "application/sdp") as response:
@@ -112,6 +122,8 @@ class Sender:
             GLib.idle_add(self.loop.quit)
             return
         say("answer", status, self.location)
+        if self.args.print_sdp:
+            print(answer, file=sys.stderr, flush=True)
         GLib.idle_add(self.apply_answer, answer)
 
     def apply_answer(self, text):
@@ -164,6 +176,7 @@ def main():
     parser.add_argument("--strip-candidates", action="store_true")
     parser.add_argument("--tamper-fingerprint", action="store_true")
     parser.add_argument("--no-delete", action="store_true", help="end by vanishing, as a crashed sender would")
+    parser.add_argument("--print-sdp", action="store_true", help="print the offer and the answer on stderr")
     args = parser.parse_args()
     Gst.init(None)
     sys.exit(Sender(args).run())

@@ -106,7 +106,11 @@ protected:
       EXPECT_EQ(sender_->inbound.unprotect_rtcp(packet), rtp::SrtpResult::ok);
       const auto compound = rtp::rtcp::parse_compound(packet);
       EXPECT_TRUE(compound.has_value());
-      if (compound) out.insert(out.end(), compound->messages.begin(), compound->messages.end());
+      if (!compound) continue;
+      // RFC 3550 §6.1: every compound starts with a report, or non-rsize senders drop it.
+      EXPECT_TRUE(!compound->messages.empty() &&
+                  std::holds_alternative<rtp::rtcp::ReceiverReport>(compound->messages.front()));
+      out.insert(out.end(), compound->messages.begin(), compound->messages.end());
     }
     rtcp_.clear();
     return out;
@@ -187,7 +191,7 @@ TEST_F(ReceivePipelineTest, SendsReceiverReportsAndTransportFeedbackForEveryPack
       for (const auto& packet : feedback->packets) EXPECT_TRUE(packet.arrival_time_us.has_value());
       feedback_packets += feedback->packets.size();
     }
-    if (const auto* rr = std::get_if<rtp::rtcp::ReceiverReport>(&message)) {
+    if (const auto* rr = std::get_if<rtp::rtcp::ReceiverReport>(&message); rr && !rr->report_blocks.empty()) {
       ASSERT_EQ(rr->report_blocks.size(), 1u);
       EXPECT_EQ(rr->report_blocks[0].fraction_lost, 0);
       report = true;

@@ -1,0 +1,214 @@
+// End to end with a real, independent WebRTC sender: GStreamer's webrtcbin publishing over WHIP
+// to the presentd binary, both inside a network namespace of the test's own (ICE ignores
+// loopback). The sender streams a solid colour; presentd must decode it and show the colour.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/child_process.hpp"
+#include "support/https_client.hpp"
+#include "support/network_namespace.hpp"
+#include "support/notify_socket.hpp"
+#include "support/temp_dir.hpp"
+
+namespace presentd::test {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr unsigned short kPort = 8443;
+const std::string kSender = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/gst_whip_sender.py";
+
+class WebrtcWhip : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string why;
+    network_ = enter_private_network(why);
+    ASSERT_TRUE(network_) << why;
+    const auto config = dir_.write("presentd.json", R"({
+      "network": {"bind_address": ")" + network_->box_address + R"(", "https_port": )" + std::to_string(kPort) + R"(},
+      "pin": {"policy": "fixed", "fixed": "2468"},
+      "display": {"driver": "dummy"},
+      "discovery": {"presentd_service": false, "https_service": false},
+      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "log_level": "debug"}
+    })");
+    daemon_ = std::make_unique<ChildProcess>(std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
+                                             std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()},
+                                                                                {"SDL_AUDIODRIVER", "dummy"}},
+                                             dir_.path() / "presentd.log");
+    ASSERT_TRUE(notify_.wait_for("READY=1", 20s)) << read_file(dir_.path() / "presentd.log");
+  }
+
+  void TearDown() override {
+    if (daemon_ && daemon_->running()) {
+      daemon_->signal(SIGTERM);
+      EXPECT_EQ(daemon_->wait_for_exit(3s), 0) << "presentd did not stop cleanly";
+    }
+    if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
+  }
+
+  std::filesystem::path certificate() const { return dir_.path() / "state/tls/https-certificate.pem"; }
+
+  nlohmann::json status() {
+    const auto result = https_request("GET", network_->box_address, kPort, "/api/v1/status", certificate());
+    return nlohmann::json::parse(result.body);
+  }
+
+  std::unique_ptr<ChildProcess> start_sender(std::vector<std::string> extra, const std::string& log_name) {
+    std::vector<std::string> argv{"/usr/bin/python3", kSender,      "--url",   "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip",
+                                  "--ca",             certificate().string(), "--token", "2468"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.path() / log_name);
+  }
+
+  // The first session's first video stream, or null.
+  static const nlohmann::json* first_video(const nlohmann::json& status) {
+    const auto& sessions = status["sessions"]["sessions"];
+    if (sessions.empty() || !sessions[0].contains("video") || sessions[0]["video"].empty()) return nullptr;
+    return &sessions[0]["video"][0];
+  }
+
+  // Polls the status API until `done` holds; returns the last status seen.
+  template <class Predicate>
+  nlohmann::json wait_for_status(Predicate done, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    nlohmann::json last;
+    while (std::chrono::steady_clock::now() < deadline) {
+      last = status();
+      if (done(last)) return last;
+      std::this_thread::sleep_for(200ms);
+    }
+    return last;
+  }
+
+  void expect_red_pictures(const nlohmann::json& video) {
+    // videotestsrc pattern=red, BT.601 limited range: Y 81, U 90, V 240.
+    ASSERT_TRUE(video.contains("picture")) << video.dump();
+    const auto& mean = video["picture"]["mean_yuv"];
+    EXPECT_NEAR(mean[0].get<double>(), 81, 12) << video.dump();
+    EXPECT_NEAR(mean[1].get<double>(), 90, 12) << video.dump();
+    EXPECT_NEAR(mean[2].get<double>(), 240, 12) << video.dump();
+    EXPECT_EQ(video["picture"]["width"], 640);
+    EXPECT_EQ(video["picture"]["height"], 360);
+  }
+
+  TempDir dir_;
+  NotifySocket notify_{dir_.path() / "notify.sock"};
+  std::optional<PrivateNetwork> network_;
+  std::unique_ptr<ChildProcess> daemon_;
+};
+
+class WebrtcWhipCodec : public WebrtcWhip, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(WebrtcWhipCodec, GstreamerSenderIsDecodedAndDeleteFreesTheSession) {
+  auto sender = start_sender({"--codec", GetParam(), "--pattern", "red", "--duration", "6"}, "sender.log");
+  const auto live = wait_for_status(
+      [](const nlohmann::json& s) {
+        const auto* video = first_video(s);
+        return video != nullptr && video->value("frames_decoded", 0) >= 100;
+      },
+      30s);
+  const auto* video = first_video(live);
+  ASSERT_NE(video, nullptr) << live.dump(2) << read_file(dir_.path() / "sender.log");
+  EXPECT_GE((*video)["frames_decoded"].get<int>(), 100) << live.dump(2);
+  EXPECT_EQ((*video)["decode_errors"], 0);
+  expect_red_pictures(*video);
+  EXPECT_EQ(live["state"], "presenting");
+  EXPECT_EQ(live["sessions"]["sessions"][0]["dtls"]["state"], "connected");
+
+  // The sender DELETEs its session when done: everything is freed and the box is idle again.
+  ASSERT_EQ(sender->wait_for_exit(30s), 0) << read_file(dir_.path() / "sender.log");
+  EXPECT_NE(read_file(dir_.path() / "sender.log").find("deleted 200"), std::string::npos);
+  const auto after = wait_for_status([](const nlohmann::json& s) { return s["sessions"]["active"] == 0; }, 5s);
+  EXPECT_EQ(after["sessions"]["active"], 0);
+  EXPECT_EQ(after["state"], "idle");
+}
+
+INSTANTIATE_TEST_SUITE_P(Codecs, WebrtcWhipCodec, ::testing::Values("vp8", "h264"));
+
+TEST_F(WebrtcWhip, AnOfferWithoutCandidatesConnectsThroughPeerReflexiveChecks) {
+  auto sender = start_sender({"--pattern", "red", "--duration", "4", "--strip-candidates"}, "sender.log");
+  const auto live = wait_for_status(
+      [](const nlohmann::json& s) {
+        const auto* video = first_video(s);
+        return video != nullptr && video->value("frames_decoded", 0) >= 30;
+      },
+      30s);
+  const auto* video = first_video(live);
+  ASSERT_NE(video, nullptr) << live.dump(2) << read_file(dir_.path() / "sender.log");
+  expect_red_pictures(*video);
+  EXPECT_EQ(sender->wait_for_exit(30s), 0);
+}
+
+TEST_F(WebrtcWhip, FivePercentLossIsRecoveredByNackAndRtx) {
+  auto sender = start_sender({"--pattern", "smpte", "--duration", "8", "--drop", "0.05"}, "sender.log");
+  const auto live = wait_for_status(
+      [](const nlohmann::json& s) {
+        const auto* video = first_video(s);
+        return video != nullptr && video->value("frames_decoded", 0) >= 150 && video->value("packets_recovered", 0) >= 5;
+      },
+      40s);
+  const auto* video = first_video(live);
+  ASSERT_NE(video, nullptr) << live.dump(2);
+  EXPECT_GE((*video)["nack_requests"].get<int>(), 5) << live.dump(2);
+  EXPECT_GE((*video)["rtx_packets"].get<int>(), 5) << live.dump(2);
+  EXPECT_GE((*video)["packets_recovered"].get<int>(), 5) << live.dump(2);
+  EXPECT_GE((*video)["frames_decoded"].get<int>(), 150) << live.dump(2);
+  EXPECT_EQ(sender->wait_for_exit(40s), 0);
+}
+
+TEST_F(WebrtcWhip, ATamperedFingerprintDecodesNothingAndTheNextSenderIsServed) {
+  auto impostor = start_sender({"--pattern", "red", "--duration", "3", "--tamper-fingerprint", "--no-delete"},
+                               "impostor.log");
+  // The DTLS handshake fails on the fingerprint check: the session ends without a frame.
+  const auto after = wait_for_status(
+      [](const nlohmann::json& s) { return s["sessions"]["started_total"] == 1 && s["sessions"]["active"] == 0; },
+      20s);
+  EXPECT_EQ(after["sessions"]["active"], 0) << after.dump(2);
+  EXPECT_NE(read_file(dir_.path() / "presentd.log").find("a=fingerprint"), std::string::npos);
+  impostor->wait_for_exit(30s);
+
+  auto honest = start_sender({"--pattern", "red", "--duration", "3"}, "sender.log");
+  const auto live = wait_for_status(
+      [](const nlohmann::json& s) {
+        const auto* video = first_video(s);
+        return video != nullptr && video->value("frames_decoded", 0) >= 30;
+      },
+      30s);
+  const auto* video = first_video(live);
+  ASSERT_NE(video, nullptr) << live.dump(2);
+  expect_red_pictures(*video);
+  EXPECT_EQ(honest->wait_for_exit(30s), 0);
+}
+
+TEST_F(WebrtcWhip, ASenderThatVanishesIsGoneWithinTenSeconds) {
+  auto sender = start_sender({"--pattern", "red", "--duration", "30", "--no-delete"}, "sender.log");
+  wait_for_status(
+      [](const nlohmann::json& s) {
+        const auto* video = first_video(s);
+        return video != nullptr && video->value("frames_decoded", 0) >= 10;
+      },
+      30s);
+  sender->signal(SIGKILL);  // no DELETE, no DTLS close: the network just goes quiet
+  sender->wait_for_exit(5s);
+  const auto killed_at = std::chrono::steady_clock::now();
+  const auto after = wait_for_status([](const nlohmann::json& s) { return s["sessions"]["active"] == 0; }, 15s);
+  EXPECT_EQ(after["sessions"]["active"], 0) << after.dump(2);
+  EXPECT_LE(std::chrono::steady_clock::now() - killed_at, 12s);
+}
+
+TEST_F(WebrtcWhip, HttpErrorsForBadRequests) {
+  const auto post = [&](const std::string& body, std::map<std::string, std::string> headers) {
+    return https_request("POST", network_->box_address, kPort, "/whip", certificate(), body, headers).status;
+  };
+  EXPECT_EQ(post("v=0", {{"Content-Type", "application/sdp"}}), 401);
+  EXPECT_EQ(post("v=0", {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer 1111"}}), 401);
+  EXPECT_EQ(post("v=0", {{"Content-Type", "text/plain"}, {"Authorization", "Bearer 2468"}}), 415);
+  EXPECT_EQ(post("this is not SDP\r\n", {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer 2468"}}), 400);
+  EXPECT_EQ(status()["sessions"]["started_total"], 0);
+  EXPECT_EQ(read_file(dir_.path() / "presentd.log").find("2468"), std::string::npos);  // the PIN is never logged
+}
+
+}  // namespace
+}  // namespace presentd::test
