@@ -31,6 +31,8 @@ session::SessionSettings session_settings(const config::Config& config) {
                                                                                : rtp::PayloadFormat::vp9);
   }
   settings.answer.accept_audio = config.media.audio;
+  settings.remb_cap_bps = static_cast<std::uint64_t>(config.media.remb_cap_kbps) * 1000;
+  settings.vp8_with_ffmpeg = config.media.vp8_decoder == config::Vp8Decoder::ffmpeg;
   settings.answer.max_bitrate_bps = config.media.max_bitrate_kbps > 0
                                         ? static_cast<std::uint64_t>(config.media.max_bitrate_kbps) * 1000
                                         : sdp::kDefaultMaxBitrateUpTo1080p;
@@ -96,7 +98,10 @@ WebrtcService::~WebrtcService() {
 
 void WebrtcService::register_routes(signaling::HttpRouter& router) { whip_->register_routes(router); }
 
-void WebrtcService::apply(const config::Config& config) { sessions_->set_admission(admission_settings(config)); }
+void WebrtcService::apply(const config::Config& config) {
+  sessions_->set_admission(admission_settings(config));
+  sessions_->set_settings(session_settings(config));
+}
 
 void WebrtcService::stop() {
   if (sessions_) sessions_->end_all("the display is shutting down");

@@ -13,6 +13,7 @@ enum class PinPolicy { rotate, fixed, off };
 enum class AdmissionMode { automatic, approve };
 enum class WhenFull { replace, refuse };
 enum class VideoCodec { vp8, h264, vp9 };
+enum class Vp8Decoder { libvpx, ffmpeg };
 enum class AudioMix { all, focused };
 
 struct RoomConfig {
@@ -93,6 +94,12 @@ struct MediaConfig {
   // Bitrate the answer allows senders (b=AS/b=TIAS); 0 = 8 Mbit/s up to 1080p, 20 Mbit/s above.
   int max_bitrate_kbps = 0;
   bool audio = true;  // accept the presenter's audio
+  // A REMB message caps senders that honour it (kbit/s); 0 = none: transport-wide feedback lets
+  // the sender find the link's rate itself.
+  int remb_cap_kbps = 0;
+  // libvpx (reference decoder, reports damaged frames) or FFmpeg's VP8 decoder (~30 % faster,
+  // decodes into shared buffers without a copy).
+  Vp8Decoder vp8_decoder = Vp8Decoder::libvpx;
   bool operator==(const MediaConfig&) const = default;
 };
 

@@ -131,6 +131,8 @@ void describe(V& v, DaemonConfig& c) {
 inline constexpr EnumNames<VideoCodec, 3> kVideoCodecNames{
     {{"vp8", VideoCodec::vp8}, {"h264", VideoCodec::h264}, {"vp9", VideoCodec::vp9}}};
 
+inline constexpr EnumNames<Vp8Decoder, 2> kVp8DecoderNames{{{"libvpx", Vp8Decoder::libvpx}, {"ffmpeg", Vp8Decoder::ffmpeg}}};
+
 std::optional<std::string> require_host_port(const std::string& value);
 
 template <class V>
@@ -138,6 +140,8 @@ void describe(V& v, MediaConfig& c) {
   v.choice_list("video_codecs", c.video_codecs, kVideoCodecNames);
   v.integer("max_bitrate_kbps", c.max_bitrate_kbps, IntRange{0, 100000});
   v.flag("audio", c.audio);
+  v.integer("remb_cap_kbps", c.remb_cap_kbps, IntRange{0, 100000});
+  v.choice("vp8_decoder", c.vp8_decoder, kVp8DecoderNames);
 }
 
 template <class V>

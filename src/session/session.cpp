@@ -129,6 +129,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
                                                        negotiated_->audio->clock_rate};
     }
     pipeline_config.transport_cc_extension_id = negotiated_->transport_cc_extension_id;
+    pipeline_config.remb_cap_bps = settings_.remb_cap_bps;
     decoders_.resize(pipeline_config.video.size());
     decoder_formats_.assign(pipeline_config.video.size(), -1);
     {
@@ -156,8 +157,12 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
             decode_callbacks.on_keyframe_needed = [this, stream] {
               if (pipeline_) pipeline_->request_keyframe(stream);
             };
-            decoders_[stream] = std::make_unique<media::DecodeWorker>(media::make_video_decoder(format), clock_,
-                                                                      std::move(decode_callbacks));
+            media::VideoDecoderOptions options;
+            if (format == rtp::PayloadFormat::vp8 && settings_.vp8_with_ffmpeg) {
+              options.backend = media::VideoDecoderBackend::libavcodec;
+            }
+            decoders_[stream] = std::make_unique<media::DecodeWorker>(media::make_video_decoder(format, options),
+                                                                      clock_, std::move(decode_callbacks));
             decoder_formats_[stream] = static_cast<int>(format);
           }
           decoders_[stream]->submit(std::move(frame));

@@ -42,6 +42,8 @@ std::string_view to_string(SessionState state);
 struct SessionSettings {
   ice::IceAgentConfig ice;
   sdp::AnswerConfig answer;  // codec preference, bitrate; ICE/DTLS fields are filled in per session
+  std::uint64_t remb_cap_bps = 0;
+  bool vp8_with_ffmpeg = false;  // FFmpeg's VP8 decoder instead of libvpx
   std::chrono::milliseconds gathering_timeout{1000};
   std::chrono::milliseconds feedback_tick{20};
   std::chrono::seconds reconnecting_after{3};

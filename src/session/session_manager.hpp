@@ -43,6 +43,8 @@ public:
   bool delete_session(const std::string& session_id) override;
 
   void set_admission(AdmissionSettings admission) { admission_ = admission; }
+  // For sessions created from now on; running ones keep what they negotiated.
+  void set_settings(SessionSettings settings) { settings_ = std::move(settings); }
   void end_all(const std::string& reason);
   std::size_t session_count() const { return sessions_.size(); }
   nlohmann::json status() const;
