@@ -25,6 +25,7 @@
 #include "rtp/rtp_packet.hpp"
 #include "rtp/srtp/srtp_keys.hpp"
 #include "support/child_process.hpp"
+#include "support/rtx_packet.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/media/decode/reference_decoder.hpp"
 #include "unit/media/decode/synthetic_video.hpp"
@@ -138,18 +139,7 @@ protected:
     clock_.advance(1ms);
   }
 
-  Bytes rtx_of(const Bytes& original) {
-    const auto parsed = rtp::RtpPacket::parse(original);
-    Bytes payload{static_cast<std::uint8_t>(parsed->sequence_number() >> 8),
-                  static_cast<std::uint8_t>(parsed->sequence_number())};
-    payload.insert(payload.end(), parsed->payload().begin(), parsed->payload().end());
-    return rtp::RtpPacketBuilder::from_packet(*parsed)
-        .payload_type(kRtxPayloadType)
-        .ssrc(0xAAAA0001)
-        .sequence_number(rtx_sequence_++)
-        .payload(payload)
-        .build();
-  }
+  Bytes rtx_of(const Bytes& original) { return test::make_rtx_packet(original, kRtxPayloadType, 0xAAAA0001, rtx_sequence_++); }
 
   std::set<std::uint16_t> nacked_since_last_call() {
     std::set<std::uint16_t> out;

@@ -69,6 +69,18 @@ protected:
     return &sessions[0]["video"][0];
   }
 
+  // Waits until the first video stream has decoded `frames` pictures; returns that stream.
+  nlohmann::json wait_for_frames(int frames, std::chrono::seconds limit) {
+    const auto last = wait_for_status(
+        [frames](const nlohmann::json& s) {
+          const auto* video = first_video(s);
+          return video != nullptr && video->value("frames_decoded", 0) >= frames;
+        },
+        limit);
+    const auto* video = first_video(last);
+    return video == nullptr ? nlohmann::json() : *video;
+  }
+
   // Polls the status API until `done` holds; returns the last status seen.
   template <class Predicate>
   nlohmann::json wait_for_status(Predicate done, std::chrono::seconds limit) {
@@ -129,15 +141,9 @@ INSTANTIATE_TEST_SUITE_P(Codecs, WebrtcWhipCodec, ::testing::Values("vp8", "h264
 
 TEST_F(WebrtcWhip, AnOfferWithoutCandidatesConnectsThroughPeerReflexiveChecks) {
   auto sender = start_sender({"--pattern", "red", "--duration", "4", "--strip-candidates"}, "sender.log");
-  const auto live = wait_for_status(
-      [](const nlohmann::json& s) {
-        const auto* video = first_video(s);
-        return video != nullptr && video->value("frames_decoded", 0) >= 30;
-      },
-      30s);
-  const auto* video = first_video(live);
-  ASSERT_NE(video, nullptr) << live.dump(2) << read_file(dir_.path() / "sender.log");
-  expect_red_pictures(*video);
+  const auto video = wait_for_frames(30, 30s);
+  ASSERT_FALSE(video.is_null()) << read_file(dir_.path() / "sender.log");
+  expect_red_pictures(video);
   EXPECT_EQ(sender->wait_for_exit(30s), 0);
 }
 
@@ -170,26 +176,15 @@ TEST_F(WebrtcWhip, ATamperedFingerprintDecodesNothingAndTheNextSenderIsServed) {
   impostor->wait_for_exit(30s);
 
   auto honest = start_sender({"--pattern", "red", "--duration", "3"}, "sender.log");
-  const auto live = wait_for_status(
-      [](const nlohmann::json& s) {
-        const auto* video = first_video(s);
-        return video != nullptr && video->value("frames_decoded", 0) >= 30;
-      },
-      30s);
-  const auto* video = first_video(live);
-  ASSERT_NE(video, nullptr) << live.dump(2);
-  expect_red_pictures(*video);
+  const auto video = wait_for_frames(30, 30s);
+  ASSERT_FALSE(video.is_null()) << read_file(dir_.path() / "sender.log");
+  expect_red_pictures(video);
   EXPECT_EQ(honest->wait_for_exit(30s), 0);
 }
 
 TEST_F(WebrtcWhip, ASenderThatVanishesIsGoneWithinTenSeconds) {
   auto sender = start_sender({"--pattern", "red", "--duration", "30", "--no-delete"}, "sender.log");
-  wait_for_status(
-      [](const nlohmann::json& s) {
-        const auto* video = first_video(s);
-        return video != nullptr && video->value("frames_decoded", 0) >= 10;
-      },
-      30s);
+  ASSERT_FALSE(wait_for_frames(10, 30s).is_null());
   sender->signal(SIGKILL);  // no DELETE, no DTLS close: the network just goes quiet
   sender->wait_for_exit(5s);
   const auto killed_at = std::chrono::steady_clock::now();

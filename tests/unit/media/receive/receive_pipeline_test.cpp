@@ -18,6 +18,7 @@
 #include "rtp/rtp_header_extension.hpp"
 #include "rtp/rtp_packet.hpp"
 #include "rtp/srtp/srtp_keys.hpp"
+#include "support/rtx_packet.hpp"
 
 namespace presentd::media {
 namespace {
@@ -87,16 +88,7 @@ protected:
   }
 
   Bytes rtx_for(const Bytes& original, std::uint16_t rtx_sequence) {
-    const auto parsed = rtp::RtpPacket::parse(original);
-    Bytes payload{static_cast<std::uint8_t>(parsed->sequence_number() >> 8),
-                  static_cast<std::uint8_t>(parsed->sequence_number())};
-    payload.insert(payload.end(), parsed->payload().begin(), parsed->payload().end());
-    return rtp::RtpPacketBuilder::from_packet(*parsed)
-        .payload_type(kRtxPayloadType)
-        .ssrc(kRtxSsrc)
-        .sequence_number(rtx_sequence)
-        .payload(payload)
-        .build();
+    return test::make_rtx_packet(original, kRtxPayloadType, kRtxSsrc, rtx_sequence);
   }
 
   // Decrypts what the pipeline sent and returns the typed RTCP messages.
