@@ -97,9 +97,10 @@ struct MediaConfig {
   // A REMB message caps senders that honour it (kbit/s); 0 = none: transport-wide feedback lets
   // the sender find the link's rate itself.
   int remb_cap_kbps = 0;
-  // libvpx (reference decoder, reports damaged frames) or FFmpeg's VP8 decoder (~30 % faster,
-  // decodes into shared buffers without a copy).
-  Vp8Decoder vp8_decoder = Vp8Decoder::libvpx;
+  // FFmpeg's VP8 decoder (default: ~10 % cheaper than libvpx and hands its buffers over without a
+  // copy, which libvpx's VP8 decoder cannot; docs/performance.md) or libvpx (the reference
+  // decoder, which also flags damage inside a frame).
+  Vp8Decoder vp8_decoder = Vp8Decoder::ffmpeg;
   bool operator==(const MediaConfig&) const = default;
 };
 
