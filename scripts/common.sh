@@ -35,3 +35,14 @@ build() {
   fi
   cmake --build "$dir" -j "$(nproc)"
 }
+
+# install_playwright DIR : the browser driver the Chromium tests use (Debian's /usr/bin/chromium;
+# no browser is ever downloaded), from the npm registry, once.
+install_playwright() {
+  local prefix=$1
+  [ -d "$prefix/node_modules/playwright-core" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    install_packages <(echo nodejs; echo npm)
+  fi
+  npm install --no-save --no-audit --no-fund --silent --prefix "$prefix" playwright-core@1.65.1
+}

@@ -193,6 +193,32 @@ TEST_F(WebrtcWhip, ASenderThatVanishesIsGoneWithinTenSeconds) {
   EXPECT_LE(std::chrono::steady_clock::now() - killed_at, 12s);
 }
 
+TEST_F(WebrtcWhip, ChromiumSharingItsScreenIsDecodedAndRampsUpOnTransportFeedback) {
+  // Headless Chromium shares its fake screen from presentd's own page with RTCPeerConnection
+  // and fetch(): AES-GCM SRTP, transport-wide CC feedback, and Chrome's bandwidth estimate
+  // must climb from its ~300 kbit/s start to several Mbit/s within the 8 seconds.
+  ChildProcess chromium({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
+                         std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js", "--url",
+                         "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--token", "2468",
+                         "--duration", "8"},
+                        {}, dir_.path() / "chromium.log");
+  const auto video = wait_for_frames(100, 60s);
+  const auto live = status();
+  ASSERT_EQ(chromium.wait_for_exit(60s), 0) << read_file(dir_.path() / "chromium.log");
+  const auto line = read_file(dir_.path() / "chromium.log");
+  const auto report = nlohmann::json::parse(line.substr(line.rfind('{')));
+  ASSERT_FALSE(video.is_null()) << line;
+  EXPECT_GE(video["frames_decoded"].get<int>(), 100) << video.dump(2);
+  EXPECT_EQ(video["decode_errors"], 0);
+  EXPECT_EQ(report["dtls"], "connected") << line;
+  EXPECT_EQ(report["srtp_cipher"], "SRTP_AEAD_AES_128_GCM") << line;
+  EXPECT_GE(report["available_outgoing_bitrate"].get<double>(), 2'000'000) << line;
+  EXPECT_EQ(report["deleted"], 200) << line;
+  const auto& session = live["sessions"]["sessions"];
+  ASSERT_FALSE(session.empty()) << live.dump(2);
+  EXPECT_GT(session[0]["transport_feedback_messages"].get<int>(), 10) << live.dump(2);
+}
+
 TEST_F(WebrtcWhip, HttpErrorsForBadRequests) {
   const auto post = [&](const std::string& body, std::map<std::string, std::string> headers) {
     return https_request("POST", network_->box_address, kPort, "/whip", certificate(), body, headers).status;

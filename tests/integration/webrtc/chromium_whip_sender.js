@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// A WHIP sender in headless Chromium, for presentd's integration tests: the page shares
+// Chromium's fake screen (getDisplayMedia with --use-fake-device-for-media-stream) through
+// RTCPeerConnection and does the WHIP exchange (RFC 9725) with fetch(). At the end it prints one
+// JSON line with the sender's own view (frames sent, the bitrate its congestion controller
+// reached), then DELETEs the session.
+//
+// Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S]
+// playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
+const { chromium } = require('playwright-core');
+
+function option(name, fallback) {
+  const index = process.argv.indexOf('--' + name);
+  return index > 0 ? process.argv[index + 1] : fallback;
+}
+
+async function main() {
+  const url = option('url');
+  const token = option('token', '');
+  const durationMs = Number(option('duration', '8')) * 1000;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync',
+           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+           '--ignore-certificate-errors'],  // playwright gives every launch a new empty profile
+  });
+  try {
+    const page = await browser.newPage();
+    // The box's own page gives a secure origin for getDisplayMedia and fetch().
+    await page.goto(new URL('/', url).href);
+    const result = await page.evaluate(async ({ url, token, durationMs }) => {
+      const say = [];
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      const track = stream.getVideoTracks()[0];
+      track.contentHint = 'detail';
+      const pc = new RTCPeerConnection();
+      pc.addTransceiver(track, { direction: 'sendonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise((resolve) => {
+        if (pc.iceGatheringState === 'complete') return resolve();
+        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+        setTimeout(resolve, 2000);
+      });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer ' + token },
+        body: pc.localDescription.sdp,
+      });
+      if (response.status !== 201) return { status: response.status, reason: await response.text() };
+      const location = new URL(response.headers.get('Location'), url).href;
+      await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+      await new Promise((resolve) => setTimeout(resolve, durationMs));
+      const report = { status: 201, connection: pc.connectionState, dtls: '', srtp_cipher: '' };
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video') {
+          report.frames_encoded = s.framesEncoded;
+          report.frames_sent = s.framesSent;
+          report.nack_count = s.nackCount;
+          report.pli_count = s.pliCount;
+          report.codec_id = s.codecId;
+        }
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+          report.available_outgoing_bitrate = s.availableOutgoingBitrate;
+        }
+        if (s.type === 'transport') {
+          report.dtls = s.dtlsState;
+          report.srtp_cipher = s.srtpCipher;
+        }
+      });
+      const deleted = await fetch(location, { method: 'DELETE', headers: { Authorization: 'Bearer ' + token } });
+      report.deleted = deleted.status;
+      pc.close();
+      return report;
+    }, { url, token, durationMs });
+    console.log(JSON.stringify(result));
+    return result.status === 201 ? 0 : 2;
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then((code) => process.exit(code), (error) => {
+  console.log(JSON.stringify({ error: String(error) }));
+  process.exit(1);
+});
