@@ -65,6 +65,9 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   observer.on_picture = [renderer](const std::string& session_id, std::size_t, media::PicturePtr picture) {
     if (renderer != nullptr) renderer->present(presenter_id(session_id), std::move(picture));
   };
+  observer.on_audio = [renderer](const std::string& session_id, std::span<const float> samples) {
+    if (renderer != nullptr) renderer->play_audio(presenter_id(session_id), samples);
+  };
   observer.on_state = [this](const std::string& session_id, session::SessionState state) {
     if (renderer_ == nullptr) return;
     const auto id = presenter_id(session_id);

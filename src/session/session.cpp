@@ -7,6 +7,7 @@
 #include "dtls/dtls_fingerprint.hpp"
 #include "dtls/dtls_transport.hpp"
 #include "media/decode/decode_worker.hpp"
+#include "media/decode/opus_decoder.hpp"
 #include "media/decode/video_decoder.hpp"
 #include "media/receive/receive_pipeline.hpp"
 #include "rtp/packet_classifier.hpp"
@@ -71,6 +72,7 @@ Session::~Session() {
   }
   decoders_.clear();
   pipeline_.reset();
+  audio_decoder_.reset();
   dtls_.reset();
   ice_.reset();
 }
@@ -167,7 +169,10 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
           }
           decoders_[stream]->submit(std::move(frame));
         },
-        nullptr,
+        [this](std::vector<std::uint8_t>&& opus, std::uint32_t rtp_timestamp) {
+          if (!audio_decoder_) audio_decoder_ = std::make_unique<media::OpusDecoder>();
+          if (auto block = audio_decoder_->decode(opus, rtp_timestamp)) listener_.on_session_audio(id_, block->samples);
+        },
         [this](std::vector<std::uint8_t>&& srtcp) {
           if (ice_) (void)ice_->send(srtcp);
         });
@@ -366,6 +371,7 @@ nlohmann::json Session::status() const {
     out["video"] = streams;
     const auto& pipeline_stats = pipeline_->stats();
     out["audio_packets"] = pipeline_stats.audio_packets;
+    if (audio_decoder_) out["audio_blocks_decoded"] = audio_decoder_->stats().packets_decoded;
     out["rtcp_sent"] = pipeline_stats.rtcp_sent;
     out["transport_feedback_messages"] = pipeline_->transport_feedback_stats().feedback_messages;
   }

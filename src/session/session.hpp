@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ class DtlsTransport;
 }
 namespace presentd::media {
 class DecodeWorker;
+class OpusDecoder;
 class ReceivePipeline;
 }  // namespace presentd::media
 
@@ -58,6 +60,8 @@ public:
     virtual void on_session_state(Session& session, SessionState state, const std::string& reason) = 0;
     // Decode worker thread: hand the picture over (e.g. into a mailbox) and return.
     virtual void on_session_picture(const std::string& session_id, std::size_t stream, media::PicturePtr picture) = 0;
+    // Event loop: 48 kHz interleaved stereo samples of the presenter's sound, in order.
+    virtual void on_session_audio(const std::string& session_id, std::span<const float> samples) = 0;
   };
   using AnswerCallback = std::function<void(std::optional<std::string> answer_sdp, std::string error)>;
 
@@ -113,6 +117,7 @@ private:
   std::unique_ptr<dtls::DtlsTransport> dtls_;
   std::unique_ptr<media::ReceivePipeline> pipeline_;
   std::vector<std::unique_ptr<media::DecodeWorker>> decoders_;
+  std::unique_ptr<media::OpusDecoder> audio_decoder_;  // Opus is cheap: decoded on the event loop
   std::vector<int> decoder_formats_;  // rtp::PayloadFormat per decoder, -1 when none yet
 
   // Latest picture per stream, for the status API (written on decode threads).

@@ -110,6 +110,10 @@ void SessionManager::on_session_picture(const std::string& session_id, std::size
   if (observer_.on_picture) observer_.on_picture(session_id, stream, std::move(picture));
 }
 
+void SessionManager::on_session_audio(const std::string& session_id, std::span<const float> samples) {
+  if (observer_.on_audio) observer_.on_audio(session_id, samples);
+}
+
 void SessionManager::destroy_later(const std::string& session_id) {
   // Never destroy a session inside one of its own callbacks: post, then erase.
   boost::asio::post(io_, [this, session_id, alive = alive_] {

@@ -29,6 +29,7 @@ public:
   struct Observer {
     std::function<void(const std::string& session_id, std::size_t stream, media::PicturePtr)> on_picture;
     std::function<void(const std::string& session_id, SessionState state)> on_state;
+    std::function<void(const std::string& session_id, std::span<const float> samples)> on_audio;
   };
 
   SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,
@@ -52,6 +53,7 @@ public:
 private:
   void on_session_state(Session& session, SessionState state, const std::string& reason) override;
   void on_session_picture(const std::string& session_id, std::size_t stream, media::PicturePtr picture) override;
+  void on_session_audio(const std::string& session_id, std::span<const float> samples) override;
   void destroy_later(const std::string& session_id);
 
   struct Entry {

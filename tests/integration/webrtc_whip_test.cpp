@@ -194,17 +194,17 @@ TEST_F(WebrtcWhip, ASenderThatVanishesIsGoneWithinTenSeconds) {
 }
 
 TEST_F(WebrtcWhip, ChromiumSharingItsScreenIsDecodedAndRampsUpOnTransportFeedback) {
-  // Headless Chromium shares its fake screen from presentd's own page with RTCPeerConnection
+  // Headless Chromium shares its fake screen and microphone from presentd's own page with RTCPeerConnection
   // and fetch(): AES-GCM SRTP, transport-wide CC feedback, and Chrome's bandwidth estimate
   // must climb from its ~300 kbit/s start to several Mbit/s within the 8 seconds.
   ChildProcess chromium({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
                          std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js", "--url",
                          "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--token", "2468",
-                         "--duration", "8"},
+                         "--duration", "8", "--audio"},
                         {}, dir_.path() / "chromium.log");
-  const auto video = wait_for_frames(100, 60s);
+  const auto video = wait_for_frames(100, 90s);
   const auto live = status();
-  ASSERT_EQ(chromium.wait_for_exit(60s), 0) << read_file(dir_.path() / "chromium.log");
+  ASSERT_EQ(chromium.wait_for_exit(90s), 0) << read_file(dir_.path() / "chromium.log");
   const auto line = read_file(dir_.path() / "chromium.log");
   const auto report = nlohmann::json::parse(line.substr(line.rfind('{')));
   ASSERT_FALSE(video.is_null()) << line;
@@ -217,6 +217,9 @@ TEST_F(WebrtcWhip, ChromiumSharingItsScreenIsDecodedAndRampsUpOnTransportFeedbac
   const auto& session = live["sessions"]["sessions"];
   ASSERT_FALSE(session.empty()) << live.dump(2);
   EXPECT_GT(session[0]["transport_feedback_messages"].get<int>(), 10) << live.dump(2);
+  // The fake microphone's Opus packets are received and decoded for the speakers.
+  EXPECT_GT(session[0]["audio_packets"].get<int>(), 50) << live.dump(2);
+  EXPECT_GT(session[0].value("audio_blocks_decoded", 0), 50) << live.dump(2);
 }
 
 TEST_F(WebrtcWhip, HttpErrorsForBadRequests) {

@@ -5,7 +5,7 @@
 // JSON line with the sender's own view (frames sent, the bitrate its congestion controller
 // reached), then DELETEs the session.
 //
-// Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S]
+// Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--audio]
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
 const { chromium } = require('playwright-core');
 
@@ -18,8 +18,11 @@ async function main() {
   const url = option('url');
   const token = option('token', '');
   const durationMs = Number(option('duration', '8')) * 1000;
+  const withAudio = process.argv.includes('--audio');
+  // Generous timeouts: CI runs this beside other tests on two busy cores.
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
+    timeout: 120000,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync',
            '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
@@ -28,14 +31,20 @@ async function main() {
   try {
     const page = await browser.newPage();
     // The box's own page gives a secure origin for getDisplayMedia and fetch().
-    await page.goto(new URL('/', url).href);
-    const result = await page.evaluate(async ({ url, token, durationMs }) => {
+    page.setDefaultTimeout(120000);
+    await page.goto(new URL('/', url).href, { timeout: 120000 });
+    const result = await page.evaluate(async ({ url, token, durationMs, withAudio }) => {
       const say = [];
       const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
       const track = stream.getVideoTracks()[0];
       track.contentHint = 'detail';
       const pc = new RTCPeerConnection();
       pc.addTransceiver(track, { direction: 'sendonly' });
+      if (withAudio) {
+        // Chromium's fake microphone: a periodic beep.
+        const microphone = await navigator.mediaDevices.getUserMedia({ audio: true });
+        pc.addTransceiver(microphone.getAudioTracks()[0], { direction: 'sendonly' });
+      }
       await pc.setLocalDescription(await pc.createOffer());
       await new Promise((resolve) => {
         if (pc.iceGatheringState === 'complete') return resolve();
@@ -72,7 +81,7 @@ async function main() {
       report.deleted = deleted.status;
       pc.close();
       return report;
-    }, { url, token, durationMs });
+    }, { url, token, durationMs, withAudio });
     console.log(JSON.stringify(result));
     return result.status === 201 ? 0 : 2;
   } finally {
