@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include "app/config_check.hpp"
@@ -109,7 +110,14 @@ void Daemon::start_webrtc() {
 
 void Daemon::start_screen() {
   // After the listener: the idle screen shows a URL that already answers.
-  auto renderer = std::make_unique<render::Renderer>(renderer_options(config_));
+  auto options = renderer_options(config_);
+  // Esc/Del on the box's keyboard: called on the render thread, handled on the event loop.
+  options.on_end_all = [this] {
+    boost::asio::post(io_, [this] {
+      if (webrtc_ && !stopping_) webrtc_->end_sessions("ended from the box's keyboard");
+    });
+  };
+  auto renderer = std::make_unique<render::Renderer>(std::move(options));
   if (!renderer->start()) return;  // logged by the renderer; the daemon still serves WHIP/HTTPS
   renderer_ = std::move(renderer);
   update_screen();

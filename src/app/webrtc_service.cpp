@@ -106,8 +106,12 @@ void WebrtcService::apply(const config::Config& config) {
   sessions_->set_settings(session_settings(config));
 }
 
+void WebrtcService::end_sessions(const std::string& reason) {
+  if (sessions_) sessions_->end_all(reason);
+}
+
 void WebrtcService::stop() {
-  if (sessions_) sessions_->end_all("the display is shutting down");
+  end_sessions("the display is shutting down");
   // A running pump always waits on libnice's sockets, which would keep the event loop from
   // running dry at shutdown.
   if (pump_) pump_->stop();

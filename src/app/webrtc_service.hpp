@@ -45,6 +45,8 @@ public:
   void register_routes(signaling::HttpRouter& router);
   // A reload: new sessions use the new settings; running ones keep theirs.
   void apply(const config::Config& config);
+  // Ends every presentation (Esc/Del on the box); new senders are served as before.
+  void end_sessions(const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
   nlohmann::json status() const;
