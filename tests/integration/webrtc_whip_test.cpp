@@ -224,6 +224,19 @@ TEST_F(WebrtcWhip, ChromiumSharingItsScreenIsDecodedAndRampsUpOnTransportFeedbac
   EXPECT_GT(session[0].value("audio_blocks_decoded", 0), 50) << live.dump(2);
 }
 
+TEST_F(WebrtcWhip, AiortcSenderIsDecoded) {
+  // A second, independent WebRTC stack (Python: aioice, pylibsrtp, PyAV's libvpx encoder).
+  ChildProcess sender({"/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/aiortc_whip_sender.py",
+                       "--url", "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--ca",
+                       certificate().string(), "--token", "2468", "--duration", "6"},
+                      {}, dir_.path() / "aiortc.log");
+  const auto video = wait_for_frames(60, 60s);
+  ASSERT_FALSE(video.is_null()) << read_file(dir_.path() / "aiortc.log");
+  expect_red_pictures(video);
+  EXPECT_EQ(sender.wait_for_exit(60s), 0) << read_file(dir_.path() / "aiortc.log");
+  EXPECT_NE(read_file(dir_.path() / "aiortc.log").find("deleted 200"), std::string::npos);
+}
+
 TEST_F(WebrtcWhip, HttpErrorsForBadRequests) {
   const auto post = [&](const std::string& body, std::map<std::string, std::string> headers) {
     return https_request("POST", network_->box_address, kPort, "/whip", certificate(), body, headers).status;
