@@ -48,6 +48,17 @@ protected:
     if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
   }
 
+  // File descriptors the daemon holds (its HTTPS client connection from status() comes and goes,
+  // so callers compare after the status request has finished).
+  std::size_t open_descriptors() const {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(daemon_->pid()) + "/fd")) {
+      ++count;
+    }
+    return count;
+  }
+
   std::filesystem::path certificate() const { return dir_.path() / "state/tls/https-certificate.pem"; }
 
   nlohmann::json status() {
@@ -138,6 +149,30 @@ TEST_P(WebrtcWhipCodec, GstreamerSenderIsDecodedAndDeleteFreesTheSession) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, WebrtcWhipCodec, ::testing::Values("vp8", "h264"));
+
+TEST_F(WebrtcWhip, EndedSessionsLeaveNoDescriptorsBehind) {
+  // The first session also initialises things that stay (the label font, GLib's wake-up
+  // descriptors), so the baseline is taken after it; every later session must return the
+  // daemon to exactly that count: ICE sockets (closed asynchronously by libnice), DTLS, decoder
+  // threads all freed.
+  const auto run_session = [&](const std::string& log) {
+    auto sender = start_sender({"--pattern", "red", "--duration", "2"}, log);
+    EXPECT_EQ(sender->wait_for_exit(30s), 0) << read_file(dir_.path() / log);
+    const auto idle = wait_for_status([](const nlohmann::json& s) { return s["sessions"]["active"] == 0; }, 5s);
+    EXPECT_EQ(idle["sessions"]["active"], 0);
+  };
+  run_session("first.log");
+  std::this_thread::sleep_for(1s);
+  const auto baseline = open_descriptors();
+  run_session("second.log");
+  run_session("third.log");
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (open_descriptors() != baseline && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(open_descriptors(), baseline);
+  EXPECT_EQ(status()["sessions"]["started_total"], 3);
+}
 
 TEST_F(WebrtcWhip, AnOfferWithoutCandidatesConnectsThroughPeerReflexiveChecks) {
   auto sender = start_sender({"--pattern", "red", "--duration", "4", "--strip-candidates"}, "sender.log");
