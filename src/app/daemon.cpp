@@ -210,7 +210,7 @@ void Daemon::reload() {
     std::string fingerprint;
     auto tls = load_tls(checked.config, &fingerprint);
     if (checked.config.network != config_.network) {
-      replace_listener(checked.config);
+      replace_listener(checked.config, tls);
     }
     https_->set_tls_context(std::move(tls));
     apply_runtime_settings(checked.config);
@@ -226,10 +226,10 @@ void Daemon::reload() {
   notifier_.ready(status_line());
 }
 
-void Daemon::replace_listener(const config::Config& config) {
+void Daemon::replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls) {
   // Open the new listener before closing the old one, so a bad address or a taken port leaves
   // the box reachable where it was.
-  auto replacement = std::make_unique<signaling::HttpsServer>(io_, load_tls(config), router_);
+  auto replacement = std::make_unique<signaling::HttpsServer>(io_, std::move(tls), router_);
   replacement->listen(endpoint_of(config.network));
   https_ = std::move(replacement);
   PD_LOG(notice, "https") << "now listening on " << config.network.bind_address << " port " << config.network.https_port;

@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "app/command_line.hpp"
 #include "app/screen_info.hpp"
@@ -54,7 +55,7 @@ private:
   void shutdown();
   void register_routes();
   void apply_runtime_settings(const config::Config& config);
-  void replace_listener(const config::Config& config);
+  void replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls);
   std::string status_line() const;
   void start_screen();
   void start_webrtc();
