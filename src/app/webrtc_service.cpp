@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/log.hpp"
+#include "config/config_schema.hpp"
 #include "dtls/dtls_identity_store.hpp"
 #include "ice/glib_context_pump.hpp"
 #include "render/renderer.hpp"
@@ -18,11 +19,8 @@ session::SessionSettings session_settings(const config::Config& config) {
   settings.ice.port_min = static_cast<std::uint16_t>(config.network.media_port_min);
   settings.ice.port_max = static_cast<std::uint16_t>(config.network.media_port_max);
   settings.ice.tcp = config.ice.tcp;
-  if (!config.ice.stun_server.empty()) {
-    const auto colon = config.ice.stun_server.rfind(':');
-    std::string host = config.ice.stun_server.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    settings.ice.stun_server = {{host, static_cast<std::uint16_t>(std::stoi(config.ice.stun_server.substr(colon + 1)))}};
+  if (const auto stun = config::parse_host_port(config.ice.stun_server)) {
+    settings.ice.stun_server = {{stun->host, stun->port}};
   }
   settings.answer.video_codecs.clear();
   for (const auto codec : config.media.video_codecs) {

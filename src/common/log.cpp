@@ -13,14 +13,6 @@ namespace {
 std::atomic<Level> g_level{Level::info};
 std::atomic<bool> g_timestamps{true};
 
-constexpr std::array<std::pair<std::string_view, Level>, 5> kLevelNames{{
-    {"error", Level::error},
-    {"warning", Level::warning},
-    {"notice", Level::notice},
-    {"info", Level::info},
-    {"debug", Level::debug},
-}};
-
 void append_timestamp(std::string& line) {
   using namespace std::chrono;
   const auto now = system_clock::now();
@@ -37,20 +29,6 @@ void append_timestamp(std::string& line) {
 }
 
 }  // namespace
-
-std::optional<Level> parse_level(std::string_view name) {
-  for (const auto& [text, level] : kLevelNames) {
-    if (text == name) return level;
-  }
-  return std::nullopt;
-}
-
-std::string_view level_name(Level level) {
-  for (const auto& [text, candidate] : kLevelNames) {
-    if (candidate == level) return text;
-  }
-  return "info";
-}
 
 void set_level(Level level) { g_level.store(level, std::memory_order_relaxed); }
 Level level() { return g_level.load(std::memory_order_relaxed); }

@@ -4,19 +4,26 @@
 // Lines go to stderr with a syslog priority prefix ("<6>") so journald keeps the level, and a
 // module tag. Timestamps are added only when stderr is not the journal (journald stamps lines
 // itself). Never pass secrets (keys, PINs, passwords, tokens) to the logger.
+#include <array>
 #include <atomic>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace presentd::log {
 
 // Numeric values are the syslog priorities that prefix each line.
 enum class Level : int { error = 3, warning = 4, notice = 5, info = 6, debug = 7 };
 
-std::optional<Level> parse_level(std::string_view name);
-std::string_view level_name(Level level);
+// The names the configuration uses for each level (config_schema.hpp reads this table).
+inline constexpr std::array<std::pair<std::string_view, Level>, 5> kLevelNames{{
+    {"error", Level::error},
+    {"warning", Level::warning},
+    {"notice", Level::notice},
+    {"info", Level::info},
+    {"debug", Level::debug},
+}};
 
 void set_level(Level level);
 Level level();

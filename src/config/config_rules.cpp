@@ -45,19 +45,25 @@ std::optional<std::string> require_digits(const std::string& value) {
   return "must contain digits only";
 }
 
-std::optional<std::string> require_host_port(const std::string& value) {
-  if (value.empty()) return std::nullopt;
+std::optional<HostPort> parse_host_port(const std::string& value) {
   const auto colon = value.rfind(':');
-  if (colon == std::string::npos || colon + 1 == value.size()) return "must be \"IP:port\", e.g. \"192.0.2.10:3478\"";
+  if (colon == std::string::npos || colon + 1 == value.size()) return std::nullopt;
   std::string host = value.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (require_ip_address(host)) return "must be \"IP:port\" with a numeric address (no name lookups on the event loop)";
+  if (require_ip_address(host)) return std::nullopt;
   const std::string port = value.substr(colon + 1);
-  if (!std::all_of(port.begin(), port.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; }) ||
-      port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    return "must end in a port 1..65535";
+  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; })) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  const int number = std::stoi(port);
+  if (number < 1 || number > 65535) return std::nullopt;
+  return HostPort{host, static_cast<std::uint16_t>(number)};
+}
+
+std::optional<std::string> require_host_port(const std::string& value) {
+  if (value.empty() || parse_host_port(value)) return std::nullopt;
+  return "must be \"IP:port\" with a numeric address and a port 1..65535, e.g. \"192.0.2.10:3478\" (no name "
+         "lookups on the event loop)";
 }
 
 }  // namespace presentd::config

@@ -7,6 +7,7 @@
 // A new key is added here and in config.hpp, nowhere else.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,11 +56,6 @@ inline constexpr EnumNames<AdmissionMode, 2> kAdmissionModeNames{
     {{"auto", AdmissionMode::automatic}, {"approve", AdmissionMode::approve}}};
 inline constexpr EnumNames<WhenFull, 2> kWhenFullNames{{{"replace", WhenFull::replace}, {"refuse", WhenFull::refuse}}};
 inline constexpr EnumNames<AudioMix, 2> kAudioMixNames{{{"all", AudioMix::all}, {"focused", AudioMix::focused}}};
-inline constexpr EnumNames<log::Level, 5> kLogLevelNames{{{"error", log::Level::error},
-                                                          {"warning", log::Level::warning},
-                                                          {"notice", log::Level::notice},
-                                                          {"info", log::Level::info},
-                                                          {"debug", log::Level::debug}}};
 
 template <class V>
 void describe(V& v, RoomConfig& c) {
@@ -125,7 +121,7 @@ template <class V>
 void describe(V& v, DaemonConfig& c) {
   v.text("state_directory", c.state_directory, require_absolute_path);
   v.text("web_root", c.web_root, require_absolute_path);
-  v.choice("log_level", c.log_level, kLogLevelNames);
+  v.choice("log_level", c.log_level, log::kLevelNames);
 }
 
 inline constexpr EnumNames<VideoCodec, 3> kVideoCodecNames{
@@ -133,6 +129,12 @@ inline constexpr EnumNames<VideoCodec, 3> kVideoCodecNames{
 
 inline constexpr EnumNames<Vp8Decoder, 2> kVp8DecoderNames{{{"libvpx", Vp8Decoder::libvpx}, {"ffmpeg", Vp8Decoder::ffmpeg}}};
 
+// "IP:port" (IPv6 in brackets) as the configuration writes STUN servers.
+struct HostPort {
+  std::string host;  // numeric, without brackets
+  std::uint16_t port = 0;
+};
+std::optional<HostPort> parse_host_port(const std::string& value);
 std::optional<std::string> require_host_port(const std::string& value);
 
 template <class V>

@@ -33,6 +33,10 @@ void GlibContextPump::start() {
 void GlibContextPump::stop() {
   running_ = false;
   ++generation_;  // every pending completion is now stale
+  cancel_waits();
+}
+
+void GlibContextPump::cancel_waits() {
   timer_.cancel();
   for (auto& [fd, descriptor] : descriptors_) {
     boost::system::error_code ignored;
@@ -116,11 +120,7 @@ void GlibContextPump::begin_iteration() {
 void GlibContextPump::finish_iteration(std::uint64_t generation) {
   if (!running_ || generation != generation_) return;
   ++generation_;  // the other waits of this iteration are stale from here on
-  timer_.cancel();
-  for (auto& [fd, descriptor] : descriptors_) {
-    boost::system::error_code ignored;
-    descriptor->cancel(ignored);
-  }
+  cancel_waits();
   // The authoritative readiness check (see the header on edge-triggered registrations).
   for (auto& poll_fd : poll_fds_) poll_fd.revents = 0;
   if (!poll_fds_.empty()) {

@@ -48,6 +48,7 @@ public:
 private:
   void begin_iteration();
   void finish_iteration(std::uint64_t generation);
+  void cancel_waits();
   boost::asio::posix::stream_descriptor& descriptor_for(int fd);
   void forget_unused_descriptors();
 

@@ -79,11 +79,12 @@ Session::~Session() {
 
 void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   offer_ = offer;
+  local_fingerprint_ = dtls::certificate_fingerprint(dtls_identity_->certificate.get()).value;
   // A first answer without candidates validates the offer before any socket is opened.
   auto config = settings_.answer;
   config.ice_ufrag = "validate";
   config.ice_pwd = "validate-validate-validate";
-  config.fingerprint = {"sha-256", dtls::certificate_fingerprint(dtls_identity_->certificate.get()).value};
+  config.fingerprint = {"sha-256", local_fingerprint_};
   auto trial = sdp::build_answer(offer_, config);
   if (!trial) return done(std::nullopt, trial.error().message);
   negotiated_ = trial->negotiated;
@@ -215,7 +216,7 @@ void Session::answer_now() {
   const auto credentials = ice_->local_credentials();
   config.ice_ufrag = credentials.ufrag;
   config.ice_pwd = credentials.password;
-  config.fingerprint = {"sha-256", dtls::certificate_fingerprint(dtls_identity_->certificate.get()).value};
+  config.fingerprint = {"sha-256", local_fingerprint_};
   config.candidates = ice_->local_candidates();
   config.session_id = std::to_string(random_u32());
   auto answer = sdp::build_answer(offer_, config);

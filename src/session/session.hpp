@@ -109,6 +109,7 @@ private:
   sdp::SessionDescription offer_;
   std::optional<sdp::Negotiated> negotiated_;
   std::string local_ufrag_;
+  std::string local_fingerprint_;  // sha-256 of our DTLS certificate, for both answers
   AnswerCallback answer_callback_;
   std::vector<std::string> local_candidates_;
 

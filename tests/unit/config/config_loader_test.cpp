@@ -1,4 +1,5 @@
 #include "config/config_loader.hpp"
+#include "config/config_schema.hpp"
 
 #include <gtest/gtest.h>
 
@@ -125,6 +126,14 @@ INSTANTIATE_TEST_SUITE_P(
                     "presentd.json:3: /tls/private_key: cannot read \"/nonexistent/key.pem\": No such file or directory"}},
         BrokenCase{"RelativeStateDirectory", "{\"daemon\": {\"state_directory\": \"var/lib\"}}",
                    {"presentd.json:1: /daemon/state_directory: must be an absolute path"}},
+        BrokenCase{"StunServerByName", "{\"ice\": {\"stun_server\": \"stun.example.net:3478\"}}",
+                   {"presentd.json:1: /ice/stun_server: must be \"IP:port\" with a numeric address and a port 1..65535, e.g. \"192.0.2.10:3478\" (no name lookups on the event loop)"}},
+        BrokenCase{"StunServerPortOutOfRange", "{\"ice\": {\"stun_server\": \"192.0.2.1:70000\"}}",
+                   {"presentd.json:1: /ice/stun_server: must be \"IP:port\" with a numeric address and a port 1..65535, e.g. \"192.0.2.10:3478\" (no name lookups on the event loop)"}},
+        BrokenCase{"CodecListWithAnUnknownName", "{\"media\": {\"video_codecs\": [\"vp8\", \"av1\"]}}",
+                   {"presentd.json:1: /media/video_codecs: must be a non-empty array of \"vp8\", \"h264\", \"vp9\""}},
+        BrokenCase{"CodecListWithADuplicate", "{\"media\": {\"video_codecs\": [\"vp8\", \"vp8\"]}}",
+                   {"presentd.json:1: /media/video_codecs: names \"vp8\" twice"}},
         BrokenCase{"SectionNotAnObject", "{\"room\": [1, 2]}", {"presentd.json:1: /room: must be an object"}},
         BrokenCase{"RootNotAnObject", "[1, 2, 3]", {"presentd.json:1: must be a JSON object"}},
         BrokenCase{"SyntaxErrorLine", "{\n  \"room\": {\n    \"name\": \"x\",\n  }\n}",
@@ -133,6 +142,22 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{"EmptyFile", "", {"presentd.json:1: invalid JSON at column 1: syntax error while parsing value - unexpected "
                                      "end of input; expected '[', '{', or a literal"}}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
+
+TEST(ConfigRules, ParsesIpv4AndBracketedIpv6HostPorts) {
+  const auto v4 = parse_host_port("192.0.2.10:3478");
+  ASSERT_TRUE(v4.has_value());
+  EXPECT_EQ(v4->host, "192.0.2.10");
+  EXPECT_EQ(v4->port, 3478);
+  const auto v6 = parse_host_port("[2001:db8::1]:19302");
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_EQ(v6->host, "2001:db8::1");
+  EXPECT_EQ(v6->port, 19302);
+  for (const char* bad : {"", "192.0.2.10", "192.0.2.10:", "192.0.2.10:0", "192.0.2.10:65536", "192.0.2.10:12a",
+                          "host:3478", "192.0.2.10:1234567"}) {
+    EXPECT_FALSE(parse_host_port(bad).has_value()) << bad;
+  }
+  EXPECT_FALSE(require_host_port("").has_value());  // empty: no STUN server
+}
 
 TEST(ConfigLoader, PrintMasksTheFixedPin) {
   const auto result = parse_config(R"({"pin": {"policy": "fixed", "fixed": "8642"}})");
