@@ -14,6 +14,18 @@ function option(name, fallback) {
   return index > 0 ? process.argv[index + 1] : fallback;
 }
 
+// Chromium aborts a load with ERR_NETWORK_CHANGED when an interface's addresses change under
+// it (a freshly made test network settling); a browser user would press reload, so do we.
+async function openBoxPage(page, address) {
+  for (let attempt = 1; ; ++attempt) {
+    try {
+      return await page.goto(address, { timeout: 60000 });
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('ERR_NETWORK_CHANGED')) throw error;
+    }
+  }
+}
+
 async function main() {
   const url = option('url');
   const token = option('token', '');
@@ -32,7 +44,7 @@ async function main() {
     const page = await browser.newPage();
     // The box's own page gives a secure origin for getDisplayMedia and fetch().
     page.setDefaultTimeout(120000);
-    await page.goto(new URL('/', url).href, { timeout: 120000 });
+    await openBoxPage(page, new URL('/', url).href);
     const result = await page.evaluate(async ({ url, token, durationMs, withAudio }) => {
       const say = [];
       const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
