@@ -1,0 +1,36 @@
+#include "media/feedback/rtt_estimator.hpp"
+
+namespace presentd::media {
+namespace {
+// A measured round trip above this is a stale or forged echo, not a network.
+constexpr Clock::Duration kMaxPlausibleRtt = std::chrono::seconds(30);
+}  // namespace
+
+std::uint64_t RttEstimator::ntp_time(Clock::TimePoint at) {
+  const auto micros = static_cast<std::uint64_t>(at.time_since_epoch().count());
+  const std::uint64_t seconds = micros / 1'000'000;
+  const std::uint64_t fraction = ((micros % 1'000'000) << 32) / 1'000'000;
+  return (seconds << 32) | fraction;
+}
+
+rtp::rtcp::ExtendedReport RttEstimator::make_reference_time() const {
+  return rtp::rtcp::ExtendedReport{local_ssrc_, ntp_time(clock_.now()), {}};
+}
+
+bool RttEstimator::on_extended_report(const rtp::rtcp::ExtendedReport& report) {
+  for (const auto& item : report.dlrr) {
+    // LRR 0 means "no RRTR received yet" (RFC 3611 §4.5).
+    if (item.ssrc != local_ssrc_ || item.last_rr == 0) continue;
+    const auto now_compact = static_cast<std::uint32_t>(ntp_time(clock_.now()) >> 16);
+    // Unsigned arithmetic wraps like the 16.16 clock itself does (every 18 hours).
+    const std::uint32_t units = now_compact - item.last_rr - item.delay_since_last_rr;
+    const auto rtt = std::chrono::duration_cast<Clock::Duration>(
+        std::chrono::duration<double>(static_cast<double>(units) / 65536.0));
+    if (rtt > kMaxPlausibleRtt) continue;
+    rtt_ = rtt;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace presentd::media
