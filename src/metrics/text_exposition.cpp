@@ -130,8 +130,12 @@ std::string format_value(double value) {
   if (value == std::floor(value) && std::fabs(value) < 9007199254740992.0) {
     return std::to_string(static_cast<long long>(value));
   }
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  // Shortest round-trip digits; plain decimals (0.0005, as le bounds are usually written) unless
+  // the number is very small or very large.
+  char buffer[64];
+  const double magnitude = std::fabs(value);
+  const auto format = magnitude >= 1e-6 && magnitude < 1e15 ? std::chars_format::fixed : std::chars_format::scientific;
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value, format);
   return std::string(buffer, result.ptr);
 }
 

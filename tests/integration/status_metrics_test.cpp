@@ -212,6 +212,24 @@ TEST_F(StatusAndMetrics, APresentationShowsInStatusAndMetricsAndItsEndIsCounted)
   expect_promtool_accepts_last_scrape();
 }
 
+TEST_F(StatusAndMetrics, ChromiumAnswersOurXrReferenceTimeSoTheRoundTripIsMeasured) {
+  // Headless Chromium shares its fake screen; its RTCP answers our RFC 3611 RRTR with DLRR, and
+  // inside the namespace the round trip is a few milliseconds (generous bound for busy CI).
+  ChildProcess chromium({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
+                         std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js", "--url",
+                         "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--token", kPin,
+                         "--duration", "10"},
+                        {}, dir_.path() / "chromium.log");
+  const auto live = wait_for_status(
+      [](const nlohmann::json& s) { return !s["presenters"].empty() && s["presenters"][0]["rtt_ms"].is_number(); }, 90s);
+  ASSERT_FALSE(live["presenters"].empty()) << read_file(dir_.path() / "chromium.log");
+  const auto& presenter = live["presenters"][0];
+  ASSERT_TRUE(presenter["rtt_ms"].is_number()) << presenter.dump(2);
+  EXPECT_GE(presenter["rtt_ms"].get<double>(), 0);
+  EXPECT_LT(presenter["rtt_ms"].get<double>(), 500);
+  EXPECT_EQ(chromium.wait_for_exit(90s), 0) << read_file(dir_.path() / "chromium.log");
+}
+
 TEST_F(StatusAndMetrics, FailedSessionsAndRefusedOffersAreCountedByReason) {
   // A bad offer never becomes a session.
   const auto bad = https_request("POST", network_->box_address, kPort, "/whip",

@@ -51,6 +51,8 @@ TEST(TextExposition, ValuesAreSpelledAsPrometheusReadsThem) {
   EXPECT_EQ(format_value(0.25), "0.25");
   EXPECT_EQ(format_value(0.0005), "0.0005");
   EXPECT_EQ(format_value(1e300), "1e+300");
+  EXPECT_EQ(format_value(1.5e-9), "1.5e-09");
+  EXPECT_EQ(format_value(1795484352.7437918), "1795484352.7437918");
   EXPECT_EQ(format_value(std::nan("")), "NaN");
   EXPECT_EQ(format_value(INFINITY), "+Inf");
   EXPECT_EQ(format_value(-INFINITY), "-Inf");

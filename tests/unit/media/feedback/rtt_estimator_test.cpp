@@ -15,6 +15,10 @@ rtp::rtcp::ExtendedReport echo(std::uint32_t to_ssrc, std::uint64_t rrtr_ntp, Cl
   return rtp::rtcp::ExtendedReport{99, std::nullopt, {{to_ssrc, compact, delay}}};
 }
 
+double rtt_ms(const RttEstimator& estimator) {
+  return std::chrono::duration<double, std::milli>(*estimator.rtt()).count();
+}
+
 TEST(RttEstimator, NtpTimeIs32Dot32Seconds) {
   EXPECT_EQ(RttEstimator::ntp_time(Clock::TimePoint{1500ms}), (1ull << 32) | 0x80000000ull);
   EXPECT_EQ(RttEstimator::ntp_time(Clock::TimePoint{250ms}), 0x40000000ull);
@@ -31,7 +35,7 @@ TEST(RttEstimator, MeasuresTheNetworkPartOfTheRoundTrip) {
   clock.advance(340ms);
   EXPECT_TRUE(estimator.on_extended_report(echo(1234, *sent.rrtr_ntp, 300ms)));
   ASSERT_TRUE(estimator.rtt());
-  EXPECT_NEAR(std::chrono::duration<double, std::milli>(*estimator.rtt()).count(), 40.0, 0.1);
+  EXPECT_NEAR(rtt_ms(estimator), 40.0, 0.1);
 }
 
 TEST(RttEstimator, IgnoresEchoesForOthersUnsetOnesAndImplausibleOnes) {
@@ -43,8 +47,11 @@ TEST(RttEstimator, IgnoresEchoesForOthersUnsetOnesAndImplausibleOnes) {
   EXPECT_FALSE(estimator.on_extended_report(rtp::rtcp::ExtendedReport{99, {}, {{1234, 0, 0}}}));  // LRR 0
   EXPECT_FALSE(estimator.on_extended_report(echo(1234, *sent.rrtr_ntp, 60ms)));             // held longer than passed
   EXPECT_EQ(estimator.rtt(), std::nullopt);
+  // A hair below zero is the sender's rounding on a LAN: a zero round trip.
+  EXPECT_TRUE(estimator.on_extended_report(echo(1234, *sent.rrtr_ntp, 52ms)));
+  EXPECT_EQ(estimator.rtt(), Clock::Duration::zero());
   EXPECT_TRUE(estimator.on_extended_report(echo(1234, *sent.rrtr_ntp, 30ms)));
-  EXPECT_NEAR(std::chrono::duration<double, std::milli>(*estimator.rtt()).count(), 20.0, 0.1);
+  EXPECT_NEAR(rtt_ms(estimator), 20.0, 0.1);
 }
 
 TEST(RttEstimator, WorksAcrossTheWrapOfTheCompactClock) {
@@ -54,7 +61,7 @@ TEST(RttEstimator, WorksAcrossTheWrapOfTheCompactClock) {
   const auto sent = estimator.make_reference_time();
   clock.advance(250ms);  // now past the wrap
   EXPECT_TRUE(estimator.on_extended_report(echo(5, *sent.rrtr_ntp, 200ms)));
-  EXPECT_NEAR(std::chrono::duration<double, std::milli>(*estimator.rtt()).count(), 50.0, 0.1);
+  EXPECT_NEAR(rtt_ms(estimator), 50.0, 0.1);
 }
 
 }  // namespace
