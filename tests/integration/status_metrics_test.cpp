@@ -65,7 +65,7 @@ protected:
   PrometheusText scrape() {
     const auto result = get("/metrics");
     EXPECT_EQ(result.status, 200);
-    EXPECT_EQ(result.headers["Content-Type"], "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_EQ(result.headers.at("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
     last_metrics_text_ = result.body;
     return parse_prometheus_text(result.body);
   }
@@ -228,6 +228,18 @@ TEST_F(StatusAndMetrics, ChromiumAnswersOurXrReferenceTimeSoTheRoundTripIsMeasur
   EXPECT_GE(presenter["rtt_ms"].get<double>(), 0);
   EXPECT_LT(presenter["rtt_ms"].get<double>(), 500);
   EXPECT_EQ(chromium.wait_for_exit(90s), 0) << read_file(dir_.path() / "chromium.log");
+}
+
+TEST_F(StatusAndMetrics, StopsCleanlyDuringAPresentation) {
+  // Sessions still running at SIGTERM are ended and counted while the registry is still alive.
+  auto sender = start_sender({"--duration", "30", "--no-delete"}, "sender.log");
+  const auto live = wait_for_status(
+      [](const nlohmann::json& s) { return !s["presenters"].empty() && s["presenters"][0]["frames_decoded"] >= 30; },
+      40s);
+  ASSERT_FALSE(live["presenters"].empty()) << read_file(dir_.path() / "sender.log");
+  EXPECT_EQ(scrape().value("presentd_sessions_active"), 1.0);  // the collector has seen the live session
+  daemon_->signal(SIGTERM);
+  EXPECT_EQ(daemon_->wait_for_exit(5s), 0) << read_file(dir_.path() / "presentd.log");
 }
 
 TEST_F(StatusAndMetrics, FailedSessionsAndRefusedOffersAreCountedByReason) {

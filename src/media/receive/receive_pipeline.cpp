@@ -22,6 +22,11 @@ ReceivePipeline::ReceivePipeline(const Clock& clock, ReceivePipelineConfig confi
       rtt_(clock, config_.local_ssrc),
       last_receiver_report_(clock.now()),
       last_transport_feedback_(clock.now()) {
+  // Signalled SSRCs get their statistics from the first packet on (unsignalled ones when adopted).
+  for (const auto& video : config_.video) {
+    if (video.media_ssrc) statistics_.add_stream(*video.media_ssrc, 90000);
+  }
+  if (config_.audio && config_.audio->ssrc) statistics_.add_stream(*config_.audio->ssrc, config_.audio->clock_rate);
   for (std::size_t i = 0; i < config_.video.size(); ++i) {
     video_.push_back(std::make_unique<VideoReceiveStream>(
         clock, config_.video[i], [sink = video_sink, i](Frame&& frame, rtp::PayloadFormat format) {
