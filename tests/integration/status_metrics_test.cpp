@@ -139,7 +139,7 @@ TEST_F(StatusAndMetrics, IdleBoxDescribesTheRoomWithoutThePin) {
 
 TEST_F(StatusAndMetrics, APresentationShowsInStatusAndMetricsAndItsEndIsCounted) {
   auto sender = start_sender({"--codec", "vp8", "--pattern", "smpte", "--width", "320", "--height", "240",
-                              "--duration", "8"},
+                              "--duration", "60"},
                              "sender.log");
   const auto live = wait_for_status(
       [](const nlohmann::json& s) {
@@ -196,7 +196,9 @@ TEST_F(StatusAndMetrics, APresentationShowsInStatusAndMetricsAndItsEndIsCounted)
   EXPECT_GT(*later.value("presentd_http_responses_total", {{"code", "2xx"}}),
             *first.value("presentd_http_responses_total", {{"code", "2xx"}}));
 
-  // The sender DELETEs its session: the presenter is gone and the end is counted as "stopped".
+  // Told to stop, the sender DELETEs its session: the presenter is gone and the end is counted
+  // as "stopped".
+  sender->signal(SIGUSR2);
   ASSERT_EQ(sender->wait_for_exit(40s), 0) << read_file(dir_.path() / "sender.log");
   const auto after = wait_for_status([](const nlohmann::json& s) { return s["presenters"].empty(); }, 10s);
   EXPECT_TRUE(after["presenters"].empty()) << after.dump(2);
@@ -218,7 +220,7 @@ TEST_F(StatusAndMetrics, ChromiumAnswersOurXrReferenceTimeSoTheRoundTripIsMeasur
   ChildProcess chromium({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
                          std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js", "--url",
                          "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--token", kPin,
-                         "--duration", "10"},
+                         "--duration", "60"},
                         {}, dir_.path() / "chromium.log");
   const auto live = wait_for_status(
       [](const nlohmann::json& s) { return !s["presenters"].empty() && s["presenters"][0]["rtt_ms"].is_number(); }, 90s);
@@ -227,6 +229,7 @@ TEST_F(StatusAndMetrics, ChromiumAnswersOurXrReferenceTimeSoTheRoundTripIsMeasur
   ASSERT_TRUE(presenter["rtt_ms"].is_number()) << presenter.dump(2);
   EXPECT_GE(presenter["rtt_ms"].get<double>(), 0);
   EXPECT_LT(presenter["rtt_ms"].get<double>(), 500);
+  chromium.signal(SIGUSR2);  // seen what we waited for: stop now
   EXPECT_EQ(chromium.wait_for_exit(90s), 0) << read_file(dir_.path() / "chromium.log");
 }
 
@@ -249,7 +252,7 @@ TEST_F(StatusAndMetrics, FailedSessionsAndRefusedOffersAreCountedByReason) {
                                  {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer " + kPin}});
   EXPECT_EQ(bad.status, 400);
   // A sender whose DTLS fingerprint does not match never gets media through.
-  auto impostor = start_sender({"--duration", "3", "--tamper-fingerprint", "--no-delete"}, "impostor.log");
+  auto impostor = start_sender({"--duration", "30", "--tamper-fingerprint", "--no-delete"}, "impostor.log");
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   PrometheusText metrics;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -257,6 +260,7 @@ TEST_F(StatusAndMetrics, FailedSessionsAndRefusedOffersAreCountedByReason) {
     if (metrics.sum("presentd_sessions_failed_total") >= 1) break;
     std::this_thread::sleep_for(200ms);
   }
+  impostor->signal(SIGUSR2);
   impostor->wait_for_exit(30s);
   EXPECT_EQ(metrics.value("presentd_offers_rejected_total", {{"reason", "bad_offer"}}), 1.0);
   EXPECT_EQ(metrics.value("presentd_sessions_started_total"), 1.0);
