@@ -54,8 +54,8 @@ void ProxyConnector::run(std::chrono::milliseconds timeout) {
                           [self = shared_from_this()](const boost::system::error_code& ec, tcp::resolver::results_type results) {
                             if (ec) return self->finish("cannot resolve " + self->hop() + ": " + ec.message());
                             asio::async_connect(self->socket_, results,
-                                                [self](const boost::system::error_code& ec, const tcp::endpoint&) {
-                                                  self->on_connected(ec);
+                                                [self](const boost::system::error_code& error, const tcp::endpoint&) {
+                                                  self->on_connected(error);
                                                 });
                           });
 }

@@ -45,8 +45,8 @@ void TurnTlsTunnel::accept() {
       // Retrying at once would spin while the condition lasts.
       PD_LOG(warning, kTag) << "accept failed: " << ec.message();
       retry_.expires_after(std::chrono::milliseconds(200));
-      retry_.async_wait([this, alive](const boost::system::error_code& ec) {
-        if (!ec && !alive.expired()) accept();
+      retry_.async_wait([this, alive](const boost::system::error_code& timer_error) {
+        if (!timer_error && !alive.expired()) accept();
       });
       return;
     }

@@ -66,9 +66,9 @@ void TurnTlsTunnelConnection::pump_to_server() {
     if (self->closed_) return;
     if (ec) return self->end(ec == asio::error::eof ? "" : "libnice side: " + ec.message());
     asio::async_write(*self->remote_, asio::buffer(self->to_server_.data(), n),
-                      [self](const boost::system::error_code& ec, std::size_t written) {
+                      [self](const boost::system::error_code& error, std::size_t written) {
                         if (self->closed_) return;
-                        if (ec) return self->end("TURN server side: " + ec.message());
+                        if (error) return self->end("TURN server side: " + error.message());
                         self->counters_->bytes_to_server += written;
                         self->pump_to_server();
                       });
@@ -86,9 +86,9 @@ void TurnTlsTunnelConnection::pump_from_server() {
       return self->end(normal ? "" : "TURN server side: " + ec.message());
     }
     asio::async_write(self->local_, asio::buffer(self->from_server_.data(), n),
-                      [self](const boost::system::error_code& ec, std::size_t written) {
+                      [self](const boost::system::error_code& error, std::size_t written) {
                         if (self->closed_) return;
-                        if (ec) return self->end("libnice side: " + ec.message());
+                        if (error) return self->end("libnice side: " + error.message());
                         self->counters_->bytes_from_server += written;
                         self->pump_from_server();
                       });

@@ -39,6 +39,8 @@ struct RelayCase {
   std::string proxy;  // "", "http" or "socks5"
 };
 
+void PrintTo(const RelayCase& relay, std::ostream* out) { *out << relay.name; }
+
 class TurnRelay : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -190,14 +192,24 @@ TEST_P(TurnRelayPath, FramesAreDecodedOverTheRelay) {
   auto sender = start_sender(6);
   const auto live = expect_relayed_frames(60);
   if (url.starts_with("turns:")) {
-    // The media went through presentd's TLS tunnel, which counted it.
+    // The media came in through presentd's TLS tunnel, which counted it (a solid colour is a
+    // few hundred bytes per frame); RTCP and STUN go out.
     const auto& tunnel = live["sessions"]["turn"]["servers"][0]["tunnel"];
-    EXPECT_GT(tunnel.value("bytes_to_server", 0), 10000) << live["sessions"]["turn"].dump(2);
-    EXPECT_GT(tunnel.value("bytes_from_server", 0), 1000) << live["sessions"]["turn"].dump(2);
+    EXPECT_GT(tunnel.value("bytes_from_server", 0), 5000) << live["sessions"]["turn"].dump(2);
+    EXPECT_GT(tunnel.value("bytes_to_server", 0), 1000) << live["sessions"]["turn"].dump(2);
+    EXPECT_EQ(tunnel.value("connections_failed", -1), 0) << live["sessions"]["turn"].dump(2);
   }
-  if (squid) EXPECT_NE(squid->access_log().find("CONNECT " + network_->box_address + ":5349"), std::string::npos);
-  if (dante) EXPECT_NE(dante->log().find("username%presenter@"), std::string::npos) << dante->log();
   EXPECT_EQ(sender->wait_for_exit(40s), 0) << read_file(dir_.path() / "sender.log");
+  if (squid) {
+    // squid logs a CONNECT when it closes: after the session ended and libnice let go.
+    const auto logged = [&] { return squid->access_log().find("CONNECT " + network_->box_address + ":5349 presenter"); };
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (logged() == std::string::npos && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    EXPECT_NE(logged(), std::string::npos) << squid->access_log();
+  }
+  if (dante) {
+    EXPECT_NE(dante->log().find("username%presenter@"), std::string::npos) << dante->log();
+  }
   expect_no_secret_logged();
 }
 
@@ -207,7 +219,7 @@ INSTANTIATE_TEST_SUITE_P(Paths, TurnRelayPath,
                                            RelayCase{"TurnTls", "turns:{box}:5349", ""},
                                            RelayCase{"TurnTlsViaSquid", "turns:{box}:5349", "http"},
                                            RelayCase{"TurnTlsViaDante", "turns:{box}:5349", "socks5"}),
-                         [](const auto& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<RelayCase>& relay) { return relay.param.name; });
 
 TEST_F(TurnRelay, AWrongProxyPasswordIsAClearErrorAndTheDaemonCarriesOn) {
   SquidProxy squid(dir_.path(), network_->box_address, 3128, "presenter", kProxyPassword);
