@@ -225,6 +225,10 @@ TEST_F(TurnRelay, AWrongProxyPasswordIsAClearErrorAndTheDaemonCarriesOn) {
   SquidProxy squid(dir_.path(), network_->box_address, 3128, "presenter", kProxyPassword);
   ASSERT_TRUE(squid.ready()) << squid.cache_log();
   start_daemon("turns:" + network_->box_address + ":5349", "http", "Wrong-Proxy-Pw");
+  // WHIP announces the TURN server (RFC 9725 §4.6), without its credentials by default.
+  const auto options = https_request("OPTIONS", network_->box_address, kPort, "/whip",
+                                     dir_.path() / "state/tls/https-certificate.pem");
+  EXPECT_EQ(options.headers.at("Link"), "<turns:" + network_->box_address + ":5349?transport=tcp>; rel=\"ice-server\"");
   auto sender = start_sender(3);
   const auto after = wait_for_status(
       [](const nlohmann::json& s) {
