@@ -159,6 +159,24 @@ TEST_F(ProxyConnectorTest, DanteRefusesAWrongPasswordWithAClearError) {
       << anonymous.error;
 }
 
+TEST_F(ProxyConnectorTest, AProxyThatNeverAnswersTimesOut) {
+  // Accepts the TCP connection (the kernel does, from the backlog) but never says a word.
+  tcp::acceptor silent(io_, tcp::endpoint(asio::ip::make_address(network_->box_address), 0));
+  const auto port = silent.local_endpoint().port();
+  std::string error;
+  bool done = false;
+  const auto started = std::chrono::steady_clock::now();
+  net::ProxyConnector::start(io_.get_executor(), {net::ProxyType::socks5, network_->box_address, port, "", ""},
+                             network_->sender_address, echo_port_, 500ms, [&](std::string e, tcp::socket) {
+                               error = std::move(e);
+                               done = true;
+                             });
+  while (!done && std::chrono::steady_clock::now() - started < 10s) io_.run_one_for(100ms);
+  EXPECT_EQ(error, "timed out connecting to " + network_->sender_address + ":" + std::to_string(echo_port_) +
+                       " through SOCKS5 proxy " + network_->box_address + ":" + std::to_string(port));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
 TEST_F(ProxyConnectorTest, UnreachableProxyAndRefusedTargetAreNamed) {
   const auto unreachable = connect({net::ProxyType::http, network_->box_address, 9, kUser, kPassword});
   EXPECT_NE(unreachable.error.find("cannot connect to HTTP proxy " + network_->box_address + ":9"), std::string::npos)
