@@ -45,8 +45,9 @@ std::optional<net::ProxySettings> load_proxy_settings(const config::ProxyConfig&
   return proxy;
 }
 
-TurnRelays::TurnRelays(boost::asio::io_context& io) : io_(io) {}
-TurnRelays::~TurnRelays() = default;
+TurnRelays::TurnRelays(boost::asio::io_context& io, std::function<void()> changed)
+    : io_(io), changed_(std::move(changed)), resolver_(io) {}
+TurnRelays::~TurnRelays() { resolver_.cancel(); }
 
 void TurnRelays::configure(const config::Config& config) {
   std::vector<TurnServerEntry> servers;
@@ -77,8 +78,31 @@ void TurnRelays::configure(const config::Config& config) {
 
 void TurnRelays::set_runtime_servers(std::vector<TurnServerEntry> servers) {
   runtime_ = std::move(servers);
+  ++runtime_generation_;
+  resolver_.cancel();
   PD_LOG(info, kTag) << runtime_.size() << " TURN server(s) from the signaling server";
   rebuild_tunnels();
+  resolve_runtime_names();
+}
+
+void TurnRelays::resolve_runtime_names() {
+  for (std::size_t i = 0; i < runtime_.size(); ++i) {
+    const auto& url = runtime_[i].url;
+    if (url.secure || ice::is_ip_address(url.host)) continue;
+    resolver_.async_resolve(
+        boost::asio::ip::tcp::v4(), url.host, std::to_string(url.port),
+        [this, i, generation = runtime_generation_, host = url.host](const boost::system::error_code& ec,
+                                                                    boost::asio::ip::tcp::resolver::results_type results) {
+          if (ec == boost::asio::error::operation_aborted || generation != runtime_generation_) return;
+          if (ec || results.empty()) {
+            PD_LOG(warning, kTag) << "cannot resolve TURN server " << host << ": " << (ec ? ec.message() : "no address");
+            return;
+          }
+          runtime_[i].url.host = results.begin()->endpoint().address().to_string();
+          PD_LOG(debug, kTag) << "TURN server " << host << " is " << runtime_[i].url.host;
+          if (changed_) changed_();
+        });
+  }
 }
 
 std::string TurnRelays::tunnel_key(const TurnServerEntry& entry) const {
@@ -128,6 +152,8 @@ std::vector<ice::TurnServer> TurnRelays::ice_servers() const {
         server.address = tunnel->second->local_address();
         server.port = tunnel->second->local_port();
         server.transport = ice::TurnServer::Transport::tcp;
+      } else if (!ice::is_ip_address(entry.url.host)) {
+        continue;  // a runtime name still being resolved
       } else {
         server.address = entry.url.host;
         server.port = entry.url.port;

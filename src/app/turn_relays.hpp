@@ -9,6 +9,8 @@
 //
 // Thread: event loop.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -38,7 +40,9 @@ std::optional<net::ProxySettings> load_proxy_settings(const config::ProxyConfig&
 
 class TurnRelays {
 public:
-  explicit TurnRelays(boost::asio::io_context& io);
+  // `changed` runs on the event loop when runtime servers' names have been resolved (libnice
+  // takes addresses only), so the owner can hand the new list to new sessions.
+  TurnRelays(boost::asio::io_context& io, std::function<void()> changed);
   ~TurnRelays();
   TurnRelays(const TurnRelays&) = delete;
   TurnRelays& operator=(const TurnRelays&) = delete;
@@ -46,6 +50,8 @@ public:
   // Start and reload: the configured servers (credential files read now), CA and proxy.
   void configure(const config::Config& config);
   // Replaces the runtime list (e.g. after each XEP-0215 refresh); the configured ones stay.
+  // A turn: server given by name is used once its name has been resolved (asynchronously,
+  // never on the loop); turns: names go to the tunnel as they are (SNI, certificate check).
   void set_runtime_servers(std::vector<TurnServerEntry> servers);
 
   // What libnice is given: turns: servers appear as TURN over TCP on their tunnel's port.
@@ -56,9 +62,13 @@ public:
 
 private:
   void rebuild_tunnels();
+  void resolve_runtime_names();
   std::string tunnel_key(const TurnServerEntry& entry) const;
 
   boost::asio::io_context& io_;
+  std::function<void()> changed_;
+  boost::asio::ip::tcp::resolver resolver_;
+  std::uint64_t runtime_generation_ = 0;  // a newer list makes older lookups moot
   std::vector<TurnServerEntry> configured_;
   std::vector<TurnServerEntry> runtime_;
   net::ProxySettings proxy_;

@@ -84,7 +84,7 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   signaling::WhipEndpointOptions options;
   options.expected_token = std::move(token);
   whip_ = std::make_unique<signaling::WhipEndpoint>(clock_, *sessions_, options);
-  relays_ = std::make_unique<TurnRelays>(io_);
+  relays_ = std::make_unique<TurnRelays>(io_, [this] { refresh_settings(); });
   relays_->configure(config_);
   refresh_settings();
 }

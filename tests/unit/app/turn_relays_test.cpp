@@ -23,11 +23,12 @@ protected:
 
   test::TempDir dir_;
   int files_ = 0;
+  int changes_ = 0;
   boost::asio::io_context io_;
 };
 
 TEST_F(TurnRelaysTest, TurnServersGoToLibniceAsTheyAreAndTlsOnesThroughATunnel) {
-  TurnRelays relays(io_);
+  TurnRelays relays(io_, [this] { ++changes_; });
   relays.configure(config_with({{"turn:192.0.2.10:3478?transport=udp", "box", credential("udp-pw")},
                                 {"turn:192.0.2.10:3478?transport=tcp", "box", credential("tcp-pw")},
                                 {"turns:192.0.2.10:443", "box", credential("tls-pw")}}));
@@ -51,7 +52,7 @@ TEST_F(TurnRelaysTest, TurnServersGoToLibniceAsTheyAreAndTlsOnesThroughATunnel) 
 }
 
 TEST_F(TurnRelaysTest, WhipLinksCarryCredentialsOnlyWhenShared) {
-  TurnRelays relays(io_);
+  TurnRelays relays(io_, [this] { ++changes_; });
   relays.configure(config_with({{"turn:192.0.2.10:3478?transport=udp", "box", credential("pass\"word")}}));
   EXPECT_EQ(relays.whip_links(false),
             std::vector<std::string>{"<turn:192.0.2.10:3478?transport=udp>; rel=\"ice-server\""});
@@ -62,7 +63,7 @@ TEST_F(TurnRelaysTest, WhipLinksCarryCredentialsOnlyWhenShared) {
 }
 
 TEST_F(TurnRelaysTest, RuntimeServersJoinTheConfiguredOnesAndReplaceEachOther) {
-  TurnRelays relays(io_);
+  TurnRelays relays(io_, [this] { ++changes_; });
   relays.configure(config_with({{"turn:192.0.2.10:3478?transport=udp", "box", credential("pw")}}));
   relays.set_runtime_servers({{*ice::parse_turn_url("turn:198.51.100.7:3478"), "1700000000:room", "temporary"},
                               {*ice::parse_turn_url("turns:198.51.100.7:443"), "1700000000:room", "temporary"}});
@@ -77,8 +78,20 @@ TEST_F(TurnRelaysTest, RuntimeServersJoinTheConfiguredOnesAndReplaceEachOther) {
   EXPECT_EQ(relays.status().dump().find("pw"), std::string::npos);
 }
 
+TEST_F(TurnRelaysTest, RuntimeTurnNamesAreResolvedBeforeLibniceSeesThem) {
+  TurnRelays relays(io_, [this] { ++changes_; });
+  relays.set_runtime_servers({{*ice::parse_turn_url("turn:localhost:3478?transport=udp"), "1700000000:room", "t"}});
+  EXPECT_TRUE(relays.ice_servers().empty());  // libnice takes addresses only: not yet
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (changes_ == 0 && std::chrono::steady_clock::now() < deadline) io_.run_one_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(changes_, 1);
+  ASSERT_EQ(relays.ice_servers().size(), 1u);
+  EXPECT_EQ(relays.ice_servers()[0].address, "127.0.0.1");
+  EXPECT_EQ(relays.ice_servers()[0].port, 3478);
+}
+
 TEST_F(TurnRelaysTest, AnUnreadableCredentialFileDropsThatServerOnly) {
-  TurnRelays relays(io_);
+  TurnRelays relays(io_, [this] { ++changes_; });
   relays.configure(config_with({{"turn:192.0.2.10:3478?transport=udp", "box", (dir_.path() / "absent").string()},
                                 {"turn:192.0.2.11:3478?transport=udp", "box", credential("pw")}}));
   const auto servers = relays.ice_servers();
