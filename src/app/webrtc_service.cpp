@@ -56,6 +56,7 @@ render::PresenterId presenter_id(const std::string& session_id) {
 WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
                              std::function<std::optional<std::string>()> token, metrics::Registry& registry)
     : io_(io),
+      config_(config),
       renderer_(renderer),
       registry_(registry),
       metrics_(std::make_unique<session::SessionMetrics>(registry)),
@@ -95,10 +96,29 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   });
   signaling::WhipEndpointOptions options;
   options.expected_token = std::move(token);
-  if (!config.ice.stun_server.empty()) {
-    options.ice_server_links.push_back("<stun:" + config.ice.stun_server + ">; rel=\"ice-server\"");
-  }
   whip_ = std::make_unique<signaling::WhipEndpoint>(clock_, *sessions_, options);
+  relays_ = std::make_unique<TurnRelays>(io_, [this] { refresh_settings(); });
+  relays_->configure(config_);
+  refresh_settings();
+}
+
+void WebrtcService::refresh_settings() {
+  auto settings = settings_with_metrics(config_);
+  if (relays_) settings.ice.turn_servers = relays_->ice_servers();
+  sessions_->set_settings(std::move(settings));
+  std::vector<std::string> links;
+  if (!config_.ice.stun_server.empty()) links.push_back("<stun:" + config_.ice.stun_server + ">; rel=\"ice-server\"");
+  if (relays_) {
+    auto turn = relays_->whip_links(config_.ice.share_turn_credentials);
+    links.insert(links.end(), turn.begin(), turn.end());
+  }
+  whip_->set_ice_server_links(std::move(links));
+}
+
+void WebrtcService::set_runtime_turn_servers(std::vector<TurnServerEntry> servers) {
+  if (!relays_) return;
+  relays_->set_runtime_servers(std::move(servers));
+  refresh_settings();
 }
 
 WebrtcService::~WebrtcService() {
@@ -113,8 +133,10 @@ WebrtcService::~WebrtcService() {
 void WebrtcService::register_routes(signaling::HttpRouter& router) { whip_->register_routes(router); }
 
 void WebrtcService::apply(const config::Config& config) {
+  config_ = config;
   sessions_->set_admission(admission_settings(config));
-  sessions_->set_settings(settings_with_metrics(config));
+  if (relays_) relays_->configure(config_);
+  refresh_settings();
 }
 
 void WebrtcService::end_sessions(const std::string& reason) {
@@ -126,6 +148,8 @@ void WebrtcService::stop() {
   // A running pump always waits on libnice's sockets, which would keep the event loop from
   // running dry at shutdown.
   if (pump_) pump_->stop();
+  // The tunnels' listeners would keep the loop from running dry too.
+  relays_.reset();
 }
 
 session::SessionSettings WebrtcService::settings_with_metrics(const config::Config& config) const {
@@ -134,6 +158,10 @@ session::SessionSettings WebrtcService::settings_with_metrics(const config::Conf
   return settings;
 }
 
-nlohmann::json WebrtcService::status() const { return sessions_->status(); }
+nlohmann::json WebrtcService::status() const {
+  auto out = sessions_->status();
+  if (relays_) out["turn"] = relays_->status();
+  return out;
+}
 
 }  // namespace presentd::app

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "app/turn_relays.hpp"
 #include "config/config.hpp"
 #include "signaling/local/http_router.hpp"
 
@@ -50,6 +51,9 @@ public:
   void register_routes(signaling::HttpRouter& router);
   // A reload: new sessions use the new settings; running ones keep theirs.
   void apply(const config::Config& config);
+  // TURN servers learnt at runtime (time-limited credentials, e.g. XEP-0215): new sessions relay
+  // through them besides the configured ones; replaces the previous runtime list.
+  void set_runtime_turn_servers(std::vector<TurnServerEntry> servers);
   // Ends every presentation (Esc/Del on the box); new senders are served as before.
   void end_sessions(const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
@@ -58,8 +62,11 @@ public:
 
 private:
   session::SessionSettings settings_with_metrics(const config::Config& config) const;
+  // New sessions' settings and the WHIP Link headers from config_ and the relays.
+  void refresh_settings();
 
   boost::asio::io_context& io_;
+  config::Config config_;
   render::Renderer* renderer_;
   SteadyClock clock_;
   metrics::Registry& registry_;
@@ -69,6 +76,7 @@ private:
   std::unique_ptr<ice::GlibContextPump> pump_;
   std::unique_ptr<session::SessionManager> sessions_;
   std::unique_ptr<signaling::WhipEndpoint> whip_;
+  std::unique_ptr<TurnRelays> relays_;  // closed in stop(), after the sessions
 };
 
 }  // namespace presentd::app

@@ -15,6 +15,7 @@ enum class WhenFull { replace, refuse };
 enum class VideoCodec { vp8, h264, vp9 };
 enum class Vp8Decoder { libvpx, ffmpeg };
 enum class AudioMix { all, focused };
+enum class ProxyType { none, http, socks5 };
 
 struct RoomConfig {
   std::string name = "Meeting room";
@@ -104,10 +105,34 @@ struct MediaConfig {
   bool operator==(const MediaConfig&) const = default;
 };
 
+struct TurnServerConfig {
+  // RFC 7065 URI: "turn:IP:port?transport=udp|tcp" (libnice relays itself) or
+  // "turns:host:port" (TLS through presentd's tunnel; a name is checked against the certificate).
+  std::string url;
+  std::string username;
+  std::string credential_file;  // the TURN password lives in this file, never in the main config
+  bool operator==(const TurnServerConfig&) const = default;
+};
+
 struct IceConfig {
   std::string stun_server;  // "IP:port" of a STUN server for server-reflexive candidates; "" = none
   bool tcp = true;          // passive ICE-TCP candidates beside UDP (for LANs that block UDP)
+  std::vector<TurnServerConfig> turn_servers;
+  // Hand the TURN username and credential to WHIP senders in Link headers (RFC 9725 §4.6);
+  // off by default: the servers are still announced, without the secret.
+  bool share_turn_credentials = false;
+  std::string turn_ca_file;  // PEM CA for turns: servers; "" = the system's trust store
   bool operator==(const IceConfig&) const = default;
+};
+
+// The proxy outgoing TCP connections take (the TURN-over-TLS tunnel, the XMPP client).
+struct ProxyConfig {
+  ProxyType type = ProxyType::none;
+  std::string host;  // name or address of the proxy
+  int port = 0;
+  std::string username;       // "" = no authentication
+  std::string password_file;  // the proxy password lives in this file, never in the main config
+  bool operator==(const ProxyConfig&) const = default;
 };
 
 struct Config {
@@ -118,6 +143,7 @@ struct Config {
   AdmissionConfig admission;
   MediaConfig media;
   IceConfig ice;
+  ProxyConfig proxy;
   DisplayConfig display;
   AudioConfig audio;
   SnapshotConfig snapshot;

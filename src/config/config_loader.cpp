@@ -28,6 +28,19 @@ void check_relations(const Config& c, std::vector<Problem>& problems) {
     add(c.tls.certificate.empty() ? "/tls/certificate" : "/tls/private_key",
         "/tls/certificate and /tls/private_key must be set together (or both left empty)");
   }
+  for (std::size_t i = 0; i < c.ice.turn_servers.size(); ++i) {
+    const auto& turn = c.ice.turn_servers[i];
+    const auto at = "/ice/turn_servers/" + std::to_string(i);
+    if (turn.url.empty()) add(at + "/url", "must be set");
+    if (!turn.credential_file.empty() && turn.username.empty()) add(at + "/username", "must be set with a credential_file");
+  }
+  if (c.proxy.type != ProxyType::none) {
+    if (c.proxy.host.empty()) add("/proxy/host", "must be set when /proxy/type is not \"none\"");
+    if (c.proxy.port == 0) add("/proxy/port", "must be 1..65535 when /proxy/type is not \"none\"");
+  }
+  if (!c.proxy.password_file.empty() && c.proxy.username.empty()) {
+    add("/proxy/username", "must be set with /proxy/password_file");
+  }
   if (c.daemon.state_directory.empty()) add("/daemon/state_directory", "must not be empty");
 }
 

@@ -43,6 +43,18 @@ public:
     out_[std::string(key)] = list;
   }
 
+  template <class Item>
+  void object_list(std::string_view key, std::vector<Item>& items) {
+    auto list = nlohmann::ordered_json::array();
+    for (auto& item : items) {
+      nlohmann::ordered_json child = nlohmann::ordered_json::object();
+      ConfigPrinter printer(child);
+      describe(printer, item);
+      list.push_back(std::move(child));
+    }
+    out_[std::string(key)] = std::move(list);
+  }
+
 private:
   nlohmann::ordered_json& out_;
 };
@@ -67,6 +79,13 @@ public:
   }
   template <class Enum, std::size_t N>
   void choice_list(std::string_view key, std::vector<Enum>&, const EnumNames<Enum, N>&) {
+    add(key);
+  }
+
+  // The list itself is the documented key (its default is empty); config/presentd.json
+  // describes the members of an item in a comment.
+  template <class Item>
+  void object_list(std::string_view key, std::vector<Item>&) {
     add(key);
   }
 

@@ -73,6 +73,28 @@ public:
     out = chosen;
   }
 
+  // A JSON array of objects, each read with describe(child, Item&) and its own unknown-key check.
+  template <class Item>
+  void object_list(std::string_view key, std::vector<Item>& out) {
+    const nlohmann::json* value = find(key);
+    if (value == nullptr) return;
+    if (!value->is_array()) return report(key, "must be an array of objects");
+    std::vector<Item> items;
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      const auto pointer = member_pointer(key) + "/" + std::to_string(i);
+      if (!(*value)[i].is_object()) {
+        problems_.push_back(Problem{0, pointer, "must be an object"});
+        continue;
+      }
+      ConfigReader child((*value)[i], pointer, problems_);
+      Item item;
+      describe(child, item);
+      child.report_unknown_keys();
+      items.push_back(std::move(item));
+    }
+    out = std::move(items);
+  }
+
   void report_unknown_keys();
 
 private:

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "config/config_schema.hpp"
+#include "ice/turn_url.hpp"
 
 namespace presentd::config {
 
@@ -43,6 +44,35 @@ std::optional<std::string> require_digits(const std::string& value) {
     return std::nullopt;
   }
   return "must contain digits only";
+}
+
+std::optional<std::string> require_turn_url(const std::string& value) {
+  const auto url = ice::parse_turn_url(value);
+  if (!url) {
+    return "must be a TURN URI such as \"turn:192.0.2.10:3478?transport=udp\", \"turn:192.0.2.10:3478?transport=tcp\" "
+           "or \"turns:turn.example.net:443\"";
+  }
+  // libnice takes TURN servers by address; presentd never blocks on a lookup. For turns: the
+  // tunnel resolves the name (or the proxy does) without blocking, and checks it against the
+  // server's certificate.
+  if (!url->secure && !ice::is_ip_address(url->host)) return "turn: needs a numeric address (names only with turns:)";
+  return std::nullopt;
+}
+
+std::optional<std::string> require_host_name(const std::string& value) {
+  const bool ok = value.size() <= 253 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '-' || c == '.' || c == ':';
+  });
+  if (ok) return std::nullopt;
+  return "must be a host name or numeric address";
+}
+
+std::optional<std::string> require_user_name(const std::string& value) {
+  const bool ok = value.size() <= 255 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
+    return c > 0x20 && c < 0x7f && c != ':';
+  });
+  if (ok) return std::nullopt;
+  return "must be at most 255 printable ASCII characters without blanks or ':'";
 }
 
 std::optional<HostPort> parse_host_port(const std::string& value) {

@@ -31,6 +31,9 @@ std::optional<std::string> require_ip_address(const std::string& value);
 std::optional<std::string> require_absolute_path(const std::string& value);
 std::optional<std::string> require_video_driver(const std::string& value);
 std::optional<std::string> require_digits(const std::string& value);
+std::optional<std::string> require_turn_url(const std::string& value);
+std::optional<std::string> require_host_name(const std::string& value);
+std::optional<std::string> require_user_name(const std::string& value);
 
 // Comma-separated network interface names, each 1..15 bytes (IFNAMSIZ) without blanks or '/'.
 inline std::optional<std::string> require_interface_names(const std::string& value) {
@@ -147,9 +150,31 @@ void describe(V& v, MediaConfig& c) {
 }
 
 template <class V>
+void describe(V& v, TurnServerConfig& c) {
+  v.text("url", c.url, require_turn_url);
+  v.text("username", c.username, require_user_name);
+  v.readable_file("credential_file", c.credential_file);
+}
+
+template <class V>
 void describe(V& v, IceConfig& c) {
   v.text("stun_server", c.stun_server, require_host_port);
   v.flag("tcp", c.tcp);
+  v.object_list("turn_servers", c.turn_servers);
+  v.flag("share_turn_credentials", c.share_turn_credentials);
+  v.readable_file("turn_ca_file", c.turn_ca_file);
+}
+
+inline constexpr EnumNames<ProxyType, 3> kProxyTypeNames{
+    {{"none", ProxyType::none}, {"http", ProxyType::http}, {"socks5", ProxyType::socks5}}};
+
+template <class V>
+void describe(V& v, ProxyConfig& c) {
+  v.choice("type", c.type, kProxyTypeNames);
+  v.text("host", c.host, require_host_name);
+  v.integer("port", c.port, IntRange{0, 65535});
+  v.text("username", c.username, require_user_name);
+  v.readable_file("password_file", c.password_file);
 }
 
 template <class V>
@@ -161,6 +186,7 @@ void describe(V& v, Config& c) {
   v.section("admission", c.admission);
   v.section("media", c.media);
   v.section("ice", c.ice);
+  v.section("proxy", c.proxy);
   v.section("display", c.display);
   v.section("audio", c.audio);
   v.section("snapshot", c.snapshot);

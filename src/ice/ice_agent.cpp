@@ -65,10 +65,13 @@ IceAgent::IceAgent(GlibContextPump& pump, IceAgentConfig config, Listener& liste
   stream_id_ = nice_agent_add_stream(agent_, 1);
   if (config_.port_min != 0) nice_agent_set_port_range(agent_, stream_id_, kComponent, config_.port_min, config_.port_max);
   for (const auto& turn : config_.turn_servers) {
-    nice_agent_set_relay_info(agent_, stream_id_, kComponent, turn.address.c_str(), turn.port, turn.username.c_str(),
-                              turn.password.c_str(),
-                              turn.transport == TurnServer::Transport::udp ? NICE_RELAY_TYPE_TURN_UDP
-                                                                            : NICE_RELAY_TYPE_TURN_TCP);
+    const bool udp = turn.transport == TurnServer::Transport::udp;
+    if (!nice_agent_set_relay_info(agent_, stream_id_, kComponent, turn.address.c_str(), turn.port, turn.username.c_str(),
+                                   turn.password.c_str(), udp ? NICE_RELAY_TYPE_TURN_UDP : NICE_RELAY_TYPE_TURN_TCP)) {
+      // The credentials stay out of the log; the address is what an admin needs to check.
+      PD_LOG(warning, kTag) << "libnice refused the TURN server " << turn.address << ":" << turn.port
+                            << (udp ? " (UDP)" : " (TCP)");
+    }
   }
   nice_agent_attach_recv(agent_, stream_id_, kComponent, pump_.context(),
                          reinterpret_cast<NiceAgentRecvFunc>(&IceAgent::on_receive), this);

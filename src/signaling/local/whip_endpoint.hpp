@@ -65,6 +65,8 @@ class WhipEndpoint {
 public:
   WhipEndpoint(const Clock& clock, WhipSessionHost& host, WhipEndpointOptions options);
   void register_routes(HttpRouter& router);
+  // Reload or new TURN credentials: later responses carry these Link values.
+  void set_ice_server_links(std::vector<std::string> links) { options_.ice_server_links = std::move(links); }
 
 private:
   void on_post(const Request& request, const RequestContext& context, Responder respond);

@@ -49,6 +49,12 @@ class Sender:
         )
         self.pipeline = Gst.parse_launch(description)
         self.webrtc = self.pipeline.get_by_name("send")
+        if args.turn:
+            # The sender's own TURN server, e.g. turn://user:pass@10.200.0.1:3478.
+            self.webrtc.set_property("turn-server", args.turn)
+        if args.relay_only:
+            # Gathers and uses relayed candidates only: every packet to the box goes via TURN.
+            self.webrtc.set_property("ice-transport-policy", GstWebRTC.WebRTCICETransportPolicy.RELAY)
         self.webrtc.connect("on-negotiation-needed", self.on_negotiation_needed)
         if args.drop > 0:
             # Lose packets on the wire, after webrtcbin's RTX history (rtprtxsend) has seen them:
@@ -181,6 +187,8 @@ def main():
     parser.add_argument("--duration", type=float, default=6.0, help="seconds to stream after the answer")
     parser.add_argument("--drop", type=float, default=0.0, help="probability of dropping each RTP packet")
     parser.add_argument("--strip-candidates", action="store_true")
+    parser.add_argument("--turn", default="", help="TURN server of the sender, turn://user:pass@host:port")
+    parser.add_argument("--relay-only", action="store_true", help="ICE transport policy 'relay'")
     parser.add_argument("--tamper-fingerprint", action="store_true")
     parser.add_argument("--no-delete", action="store_true", help="end by vanishing, as a crashed sender would")
     parser.add_argument("--print-sdp", action="store_true", help="print the offer and the answer on stderr")
