@@ -1,30 +1,14 @@
 #!/usr/bin/env node
 // A WHIP sender in headless Chromium, for presentd's integration tests: the page shares
 // Chromium's fake screen (getDisplayMedia with --use-fake-device-for-media-stream) through
-// RTCPeerConnection and does the WHIP exchange (RFC 9725) with fetch(). At the end it prints one
-// JSON line with the sender's own view (frames sent, the bitrate its congestion controller
-// reached), then DELETEs the session.
+// RTCPeerConnection and does the WHIP exchange (RFC 9725) with fetch() (whip_page_sender.js). At
+// the end it prints one JSON line with the sender's own view (frames sent, the bitrate its
+// congestion controller reached, the offer's candidate addresses).
 //
 // Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--audio]
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
 const { chromium } = require('playwright-core');
-
-function option(name, fallback) {
-  const index = process.argv.indexOf('--' + name);
-  return index > 0 ? process.argv[index + 1] : fallback;
-}
-
-// Chromium aborts a load with ERR_NETWORK_CHANGED when an interface's addresses change under
-// it (a freshly made test network settling); a browser user would press reload, so do we.
-async function openBoxPage(page, address) {
-  for (let attempt = 1; ; ++attempt) {
-    try {
-      return await page.goto(address, { timeout: 60000 });
-    } catch (error) {
-      if (attempt >= 3 || !String(error).includes('ERR_NETWORK_CHANGED')) throw error;
-    }
-  }
-}
+const { sendOverWhip, option, openBoxPage } = require('./whip_page_sender.js');
 
 async function main() {
   const url = option('url');
@@ -45,55 +29,9 @@ async function main() {
     // The box's own page gives a secure origin for getDisplayMedia and fetch().
     page.setDefaultTimeout(120000);
     await openBoxPage(page, new URL('/', url).href);
-    const result = await page.evaluate(async ({ url, token, durationMs, withAudio }) => {
-      const say = [];
-      const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
-      const track = stream.getVideoTracks()[0];
-      track.contentHint = 'detail';
-      const pc = new RTCPeerConnection();
-      pc.addTransceiver(track, { direction: 'sendonly' });
-      if (withAudio) {
-        // Chromium's fake microphone: a periodic beep.
-        const microphone = await navigator.mediaDevices.getUserMedia({ audio: true });
-        pc.addTransceiver(microphone.getAudioTracks()[0], { direction: 'sendonly' });
-      }
-      await pc.setLocalDescription(await pc.createOffer());
-      await new Promise((resolve) => {
-        if (pc.iceGatheringState === 'complete') return resolve();
-        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-        setTimeout(resolve, 2000);
-      });
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer ' + token },
-        body: pc.localDescription.sdp,
-      });
-      if (response.status !== 201) return { status: response.status, reason: await response.text() };
-      const location = new URL(response.headers.get('Location'), url).href;
-      await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
-      await new Promise((resolve) => setTimeout(resolve, durationMs));
-      const report = { status: 201, connection: pc.connectionState, dtls: '', srtp_cipher: '' };
-      (await pc.getStats()).forEach((s) => {
-        if (s.type === 'outbound-rtp' && s.kind === 'video') {
-          report.frames_encoded = s.framesEncoded;
-          report.frames_sent = s.framesSent;
-          report.nack_count = s.nackCount;
-          report.pli_count = s.pliCount;
-          report.codec_id = s.codecId;
-        }
-        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
-          report.available_outgoing_bitrate = s.availableOutgoingBitrate;
-        }
-        if (s.type === 'transport') {
-          report.dtls = s.dtlsState;
-          report.srtp_cipher = s.srtpCipher;
-        }
-      });
-      const deleted = await fetch(location, { method: 'DELETE', headers: { Authorization: 'Bearer ' + token } });
-      report.deleted = deleted.status;
-      pc.close();
-      return report;
-    }, { url, token, durationMs, withAudio });
+    const result = await page.evaluate(sendOverWhip, { url, token, durationMs, source: 'screen', withAudio });
+    delete result.offer;  // the test reads the report, not the SDP
+    delete result.answer;
     console.log(JSON.stringify(result));
     return result.status === 201 ? 0 : 2;
   } finally {
