@@ -5,7 +5,11 @@
 // the end it prints one JSON line with the sender's own view (frames sent, the bitrate its
 // congestion controller reached, the offer's candidate addresses).
 //
-// Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--audio]
+// With --canvas it sends a drawn canvas instead and runs without the fake media flags: the page
+// then has no media permission, Chromium's default for a screen share, and hides its host
+// addresses behind "<uuid>.local" names.
+//
+// Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--audio] [--canvas]
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
 const { chromium } = require('playwright-core');
 const { sendOverWhip, option, openBoxPage } = require('./whip_page_sender.js');
@@ -15,21 +19,24 @@ async function main() {
   const token = option('token', '');
   const durationMs = Number(option('duration', '8')) * 1000;
   const withAudio = process.argv.includes('--audio');
+  const canvas = process.argv.includes('--canvas');
+  // --use-fake-ui-for-media-stream grants media permission, which un-hides host addresses.
+  const fakeMedia = canvas ? [] : ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
   // Generous timeouts: CI runs this beside other tests on two busy cores.
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     timeout: 120000,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-           '--ignore-certificate-errors'],  // playwright gives every launch a new empty profile
+           ...fakeMedia, '--ignore-certificate-errors'],  // playwright gives every launch a new empty profile
   });
   try {
     const page = await browser.newPage();
     // The box's own page gives a secure origin for getDisplayMedia and fetch().
     page.setDefaultTimeout(120000);
     await openBoxPage(page, new URL('/', url).href);
-    const result = await page.evaluate(sendOverWhip, { url, token, durationMs, source: 'screen', withAudio });
+    const result = await page.evaluate(sendOverWhip,
+      { url, token, durationMs, source: canvas ? 'canvas' : 'screen', withAudio });
     delete result.offer;  // the test reads the report, not the SDP
     delete result.answer;
     console.log(JSON.stringify(result));

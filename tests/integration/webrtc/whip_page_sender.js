@@ -6,9 +6,26 @@
 //
 // Must stay self-contained: the driver serialises the function into the page.
 async function sendOverWhip({ url, token, durationMs, source, withAudio }) {
-  const media = source === 'screen'
-    ? await navigator.mediaDevices.getDisplayMedia({ video: true })
-    : await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 } });
+  let media;
+  if (source === 'screen') {
+    media = await navigator.mediaDevices.getDisplayMedia({ video: true });
+  } else if (source === 'canvas') {
+    // A drawn picture needs no media permission, so the browser keeps its addresses hidden.
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 360;
+    const context = canvas.getContext('2d');
+    let frame = 0;
+    setInterval(() => {
+      context.fillStyle = '#c00000';
+      context.fillRect(0, 0, 640, 360);
+      context.fillStyle = '#ffffff';
+      context.fillRect((frame++ * 8) % 640, 150, 40, 40);
+    }, 33);
+    media = canvas.captureStream(30);
+  } else {
+    media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 } });
+  }
   const track = media.getVideoTracks()[0];
   track.contentHint = 'detail';
   const pc = new RTCPeerConnection();

@@ -103,7 +103,9 @@ TEST_F(SessionManagerTest, RefusedOffersGetTheStatusOfWhatIsWrong) {
     SCOPED_TRACE(c.name);
     const auto result = create(c.offer);
     EXPECT_EQ(status_of(result), c.status);
-    if (const auto* failure = std::get_if<signaling::WhipFailure>(&result)) EXPECT_FALSE(failure->reason.empty());
+    if (const auto* failure = std::get_if<signaling::WhipFailure>(&result)) {
+      EXPECT_FALSE(failure->reason.empty());
+    }
   }
   io_.run_for(20ms);
   EXPECT_EQ(manager_->session_count(), 0u);
