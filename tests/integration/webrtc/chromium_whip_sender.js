@@ -3,16 +3,16 @@
 // Chromium's fake screen (getDisplayMedia with --use-fake-device-for-media-stream) through
 // RTCPeerConnection and does the WHIP exchange (RFC 9725) with fetch() (whip_page_sender.js). At
 // the end it prints one JSON line with the sender's own view (frames sent, the bitrate its
-// congestion controller reached, the offer's candidate addresses).
-//
-// With --canvas it sends a drawn canvas instead and runs without the fake media flags: the page
-// then has no media permission, Chromium's default for a screen share, and hides its host
+// congestion controller started from and reached, the offer's candidate addresses), then DELETEs
+// the session. With --canvas it sends a drawn canvas and runs without the fake media flags: the
+// page then has no media permission, Chromium's default for a screen share, and hides its host
 // addresses behind "<uuid>.local" names.
 //
 // Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--audio] [--canvas]
+// SIGUSR2 ends the streaming early (the test saw what it waited for).
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
 const { chromium } = require('playwright-core');
-const { sendOverWhip, option, openBoxPage } = require('./whip_page_sender.js');
+const { runWhipSender, option, openBoxPage } = require('./whip_page_sender.js');
 
 async function main() {
   const url = option('url');
@@ -35,12 +35,8 @@ async function main() {
     // The box's own page gives a secure origin for getDisplayMedia and fetch().
     page.setDefaultTimeout(120000);
     await openBoxPage(page, new URL('/', url).href);
-    const result = await page.evaluate(sendOverWhip,
-      { url, token, durationMs, source: canvas ? 'canvas' : 'screen', withAudio });
-    delete result.offer;  // the test reads the report, not the SDP
-    delete result.answer;
-    console.log(JSON.stringify(result));
-    return result.status === 201 ? 0 : 2;
+    const { code } = await runWhipSender(page, { url, token, durationMs, source: canvas ? 'canvas' : 'screen', withAudio });
+    return code;
   } finally {
     await browser.close();
   }

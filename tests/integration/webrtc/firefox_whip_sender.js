@@ -6,10 +6,11 @@
 // not). --save-offer FILE also writes the offer there (the parser tests' fixture).
 //
 // Usage: node firefox_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--save-offer F]
+// SIGUSR2 ends the streaming early (the test saw what it waited for).
 // puppeteer-core must be on NODE_PATH; Firefox is /usr/bin/firefox-esr (never downloaded).
 const fs = require('fs');
 const puppeteer = require('puppeteer-core');
-const { sendOverWhip, option, openBoxPage } = require('./whip_page_sender.js');
+const { runWhipSender, option, openBoxPage } = require('./whip_page_sender.js');
 
 async function main() {
   const url = option('url');
@@ -36,11 +37,11 @@ async function main() {
     const page = await browser.newPage();
     page.setDefaultTimeout(120000);
     await openBoxPage(page, new URL('/', url).href);
-    const result = await page.evaluate(sendOverWhip, { url, token, durationMs, source: 'camera', withAudio: false });
+    const { code, report } = await runWhipSender(page, { url, token, durationMs, source: 'camera', withAudio: false,
+                                                        keepSdp: true });
     const file = option('save-offer', '');
-    if (file && result.offer) fs.writeFileSync(file, result.offer);
-    console.log(JSON.stringify(result));
-    return result.status === 201 && result.set_remote_description === 'ok' ? 0 : 2;
+    if (file && report.offer) fs.writeFileSync(file, report.offer);
+    return code;
   } finally {
     await browser.close();
   }
