@@ -36,13 +36,14 @@ build() {
   cmake --build "$dir" -j "$(nproc)"
 }
 
-# install_playwright DIR : the browser driver the Chromium tests use (Debian's /usr/bin/chromium;
-# no browser is ever downloaded), from the npm registry, once.
+# install_playwright DIR : the browser drivers the browser tests use, from the npm registry, once:
+# playwright-core for Debian's /usr/bin/chromium, puppeteer-core for /usr/bin/firefox-esr (over
+# WebDriver BiDi). No browser is ever downloaded.
 install_playwright() {
   local prefix=$1
-  [ -d "$prefix/node_modules/playwright-core" ] && return 0
+  [ -d "$prefix/node_modules/playwright-core" ] && [ -d "$prefix/node_modules/puppeteer-core" ] && return 0
   if ! command -v npm >/dev/null 2>&1; then
     install_packages <(echo nodejs; echo npm)
   fi
-  npm install --no-save --no-audit --no-fund --silent --prefix "$prefix" playwright-core@1.65.1
+  npm install --no-save --no-audit --no-fund --silent --prefix "$prefix" playwright-core@1.65.1 puppeteer-core@25.16.0
 }

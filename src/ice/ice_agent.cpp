@@ -151,6 +151,12 @@ void IceAgent::remote_gathering_done() {
   pump_.kick();
 }
 
+bool IceAgent::restart(const std::string& remote_ufrag, const std::string& remote_password) {
+  if (!nice_agent_restart_stream(agent_, stream_id_)) return false;
+  set_remote_credentials(remote_ufrag, remote_password);
+  return true;
+}
+
 bool IceAgent::send(std::span<const std::uint8_t> datagram) {
   const gint sent = nice_agent_send(agent_, stream_id_, kComponent, static_cast<guint>(datagram.size()),
                                     reinterpret_cast<const gchar*>(datagram.data()));

@@ -79,6 +79,11 @@ public:
   // ".local" hosts are skipped on purpose: the peer-reflexive path covers them).
   bool add_remote_candidate(std::string_view candidate_line);
   void remote_gathering_done();
+  // ICE restart when the sender asks for one (RFC 8445 §9, RFC 8839 §4.4.1.1.1): new local
+  // credentials, the peer's new ones, its old candidates dropped. libnice keeps the selected
+  // pair (and sends on it) until the new checks pick one, so DTLS and SRTP carry on untouched.
+  // Gathering is not repeated: our sockets and candidates stay. False when libnice refuses.
+  [[nodiscard]] bool restart(const std::string& remote_ufrag, const std::string& remote_password);
 
   // One datagram on the selected pair; false when ICE has no pair yet or the send failed.
   bool send(std::span<const std::uint8_t> datagram);

@@ -245,7 +245,7 @@ Result<Answer> AnswerBuilder::run() {
     if (m->mid) group.mids.push_back(*m->mid);
     d.media.push_back(std::move(*m));
   }
-  if (!first_accepted) return make_error(ErrorCode::unsupported_offer, 0, "no video or audio codec we can decode was offered");
+  if (!first_accepted) return make_error(ErrorCode::no_common_codec, 0, "no video or audio codec we can decode was offered");
   if (bundle_) d.groups.push_back(std::move(group));
 
   // Candidates go once, on the answerer-tagged m-line (RFC 8843 §7.3.1); Chrome does the same.

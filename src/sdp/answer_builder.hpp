@@ -11,7 +11,8 @@
 //
 // Unsupported m-lines (data channels, a second video or audio, m-lines without rtcp-mux or a
 // codec we decode, m-lines the offerer itself rejected) are rejected with port 0 and their mid;
-// only an offer with nothing we can receive at all is an error (unsupported_offer, HTTP 422).
+// only an offer with nothing we can receive at all is an error (no_common_codec, HTTP 406, or
+// unsupported_offer, HTTP 422, when the transport is what we cannot serve).
 // Without a BUNDLE group in the offer only the first acceptable m-line is taken, since we run a
 // single ICE/DTLS transport.
 // Thread: none; a pure function.

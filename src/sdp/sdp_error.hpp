@@ -19,7 +19,8 @@ enum class ErrorCode {
   malformed_line,     // not "<letter>=<value>", or a bad v=/o=/m=/c=/b= line
   bad_attribute,      // an a= line we rely on (rtpmap, candidate, extmap ...) is malformed
   missing_field,      // something the offer must carry is absent (o=, m=, ice-ufrag, fingerprint)
-  unsupported_offer,  // well formed, but nothing in it is media we can receive
+  unsupported_offer,  // well formed, but asks for what we do not do (no rtcp-mux, recvonly, holdconn)
+  no_common_codec,    // well formed, but no m-line offers a codec we decode
 };
 
 struct Error {
@@ -30,9 +31,11 @@ struct Error {
 
 // The HTTP status a WHIP endpoint answers with (RFC 9725 §4.2 leaves the choice to HTTP
 // semantics): a body that is not valid SDP, or that lacks what ICE/DTLS need, is 400 Bad Request;
-// a well-formed offer without any codec we can decode is 422 Unprocessable Content (RFC 9110
-// §15.5.21: the content type is right and the syntax is correct but the instructions cannot be
-// processed). 406 is not used: it is about the request's Accept header, not the offer's codecs.
+// a well-formed offer whose transport we cannot serve (no rtcp-mux, nothing sent to us, holdconn)
+// is 422 Unprocessable Content (RFC 9110 §15.5.21: right content type, correct syntax, but the
+// instructions cannot be processed). An offer without any codec we decode is 406 Not Acceptable:
+// the issue and docs/protocol.md promise senders that status for "no common codec", as SIP's
+// 488/606 do, and it lets a client tell "try another codec" from "fix your offer".
 // Too large a body is 413 Content Too Large.
 int http_status(ErrorCode code);
 

@@ -1,5 +1,7 @@
 #include "sdp/sdp_fragment.hpp"
 
+#include <sstream>
+
 #include "sdp/sdp_lines.hpp"
 #include "sdp/sdp_parser.hpp"
 #include "sdp/text.hpp"
@@ -62,6 +64,32 @@ bool is_ice_restart(const SdpFragment& fragment, std::string_view current_ufrag,
   if (!fragment.ice_ufrag && !fragment.ice_pwd) return false;
   return fragment.ice_ufrag.value_or(std::string(current_ufrag)) != current_ufrag ||
          fragment.ice_pwd.value_or(std::string(current_pwd)) != current_pwd;
+}
+
+std::string write_restart_fragment(const SessionDescription& answer, std::string_view ice_ufrag, std::string_view ice_pwd,
+                                   const std::vector<std::string>& candidates) {
+  constexpr std::string_view kEnd = "\r\n";
+  std::ostringstream out;
+  out << "a=ice-ufrag:" << ice_ufrag << kEnd << "a=ice-pwd:" << ice_pwd << kEnd;
+  for (const auto& group : answer.groups) {
+    out << "a=group:" << group.semantics;
+    for (const auto& mid : group.mids) out << ' ' << mid;
+    out << kEnd;
+  }
+  for (const auto& m : answer.media) {
+    if (m.port == 0) continue;  // rejected m-lines carry no transport
+    // Port 9 and the discard address, as JSEP writes m-lines whose candidates follow.
+    out << "m=" << m.media << " 9 " << m.proto;
+    for (const auto& format : m.formats) out << ' ' << format;
+    out << kEnd;
+    if (m.mid) out << "a=mid:" << *m.mid << kEnd;
+    for (const auto& text : candidates) {
+      if (const auto candidate = parse_candidate(text)) out << "a=" << format_candidate(*candidate) << kEnd;
+    }
+    out << "a=end-of-candidates" << kEnd;
+    break;  // only the tagged m-line: the others are bundled onto its transport
+  }
+  return out.str();
 }
 
 }  // namespace presentd::sdp

@@ -24,6 +24,7 @@
 
 #include "sdp/candidate.hpp"
 #include "sdp/sdp_error.hpp"
+#include "sdp/session_description.hpp"
 
 namespace presentd::sdp {
 
@@ -49,5 +50,12 @@ struct SdpFragment {
 // RFC 8839 §4.4.1.1.1, RFC 9725 §4.4.1: new credentials mean an ICE restart (200 + new ETag),
 // the same or none mean trickle (204).
 bool is_ice_restart(const SdpFragment& fragment, std::string_view current_ufrag, std::string_view current_pwd);
+
+// Our body of the 200 answer to an ICE-restart PATCH (RFC 9725 §4.3.2, RFC 8840 §4.2): the
+// answer's BUNDLE group, its tagged (first accepted) m-line with that m-line's mid, our new
+// credentials, every candidate ("candidate:..." as the ICE agent prints them; unparsable ones
+// are left out) and a=end-of-candidates, since we gather before answering.
+[[nodiscard]] std::string write_restart_fragment(const SessionDescription& answer, std::string_view ice_ufrag,
+                                                 std::string_view ice_pwd, const std::vector<std::string>& candidates);
 
 }  // namespace presentd::sdp

@@ -112,7 +112,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   config.ice_pwd = "validate-validate-validate";
   config.fingerprint = {"sha-256", local_fingerprint_};
   auto trial = sdp::build_answer(offer_, config);
-  if (!trial) return done(std::nullopt, trial.error().message);
+  if (!trial) return done(std::nullopt, {AnswerFailure::Kind::offer, trial.error().code, trial.error().message});
   negotiated_ = trial->negotiated;
 
   ice_events_ = std::make_unique<IceEvents>(*this);
@@ -185,6 +185,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
               {
                 std::lock_guard lock(pictures_mutex_);
                 latest_pictures_[stream] = picture;
+                if (!first_picture_after_) first_picture_after_ = clock_.now() - created_at_;
               }
               listener_.on_session_picture(id_, stream, std::move(picture));
             };
@@ -235,7 +236,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   if (!ice_->gather()) {
     auto callback = std::move(answer_callback_);
     answer_callback_ = nullptr;
-    return callback(std::nullopt, "no usable network address or port for media");
+    return callback(std::nullopt, {AnswerFailure::Kind::no_network, {}, "no usable network address or port for media"});
   }
   gathering_timer_.expires_after(settings_.gathering_timeout);
   gathering_timer_.async_wait([this](boost::system::error_code ec) {
@@ -256,7 +257,9 @@ void Session::answer_now() {
   config.candidates = ice_->local_candidates();
   config.session_id = std::to_string(random_u32());
   auto answer = sdp::build_answer(offer_, config);
-  if (!answer) return callback(std::nullopt, answer.error().message);
+  if (!answer) return callback(std::nullopt, {AnswerFailure::Kind::offer, answer.error().code, answer.error().message});
+  answer_ = answer->description;
+  answered_after_ = clock_.now() - created_at_;
   callback(answer->sdp, {});
 }
 
@@ -264,6 +267,43 @@ void Session::add_remote_candidates(const sdp::SdpFragment& fragment) {
   if (!ice_) return;
   for (const auto& trickled : fragment.candidates) ice_->add_remote_candidate(sdp::format_candidate(trickled.candidate));
   if (fragment.end_of_candidates) ice_->remote_gathering_done();
+}
+
+sdp::Result<std::string> Session::restart_ice(const sdp::SdpFragment& fragment) {
+  if (!ice_ || !answer_ || !negotiated_) {
+    return sdp::make_error(sdp::ErrorCode::unsupported_offer, 0, "the session has not been answered yet");
+  }
+  // RFC 9725 §4.3.2: a restart carries both new credentials (RFC 8839 §5.4 limits are the
+  // parser's); half a pair cannot authenticate checks.
+  if (!fragment.ice_ufrag || !fragment.ice_pwd) {
+    return sdp::make_error(sdp::ErrorCode::missing_field, 0, "an ICE restart needs both a=ice-ufrag and a=ice-pwd");
+  }
+  if (!ice_->restart(*fragment.ice_ufrag, *fragment.ice_pwd)) {
+    return sdp::make_error(sdp::ErrorCode::unsupported_offer, 0, "the ICE agent refused to restart");
+  }
+  negotiated_->remote_ice_ufrag = *fragment.ice_ufrag;
+  negotiated_->remote_ice_pwd = *fragment.ice_pwd;
+  ++ice_restarts_;
+  std::size_t usable = 0;
+  for (const auto& trickled : fragment.candidates) {
+    usable += ice_->add_remote_candidate(sdp::format_candidate(trickled.candidate)) ? 1 : 0;
+  }
+  if (fragment.end_of_candidates) ice_->remote_gathering_done();
+  const auto credentials = ice_->local_credentials();
+  local_ufrag_ = credentials.ufrag;
+  PD_LOG(notice, kTag) << short_id(id_) << ": ICE restart asked by the sender with " << fragment.candidates.size()
+                       << " candidates (" << usable << " usable); DTLS and SRTP carry on";
+  return sdp::write_restart_fragment(*answer_, credentials.ufrag, credentials.password, ice_->local_candidates());
+}
+
+const std::string& Session::remote_ice_ufrag() const {
+  static const std::string kNone;
+  return negotiated_ ? negotiated_->remote_ice_ufrag : kNone;
+}
+
+const std::string& Session::remote_ice_pwd() const {
+  static const std::string kNone;
+  return negotiated_ ? negotiated_->remote_ice_pwd : kNone;
 }
 
 void Session::on_ice_state(ice::IceState state) {
@@ -342,7 +382,7 @@ void Session::end(const std::string& reason) {
   if (answer_callback_) {
     auto callback = std::move(answer_callback_);
     answer_callback_ = nullptr;
-    callback(std::nullopt, reason);
+    callback(std::nullopt, {AnswerFailure::Kind::ended, {}, reason});
   }
   set_state(SessionState::ended, reason);
 }
@@ -360,8 +400,15 @@ nlohmann::json Session::status() const {
                      {"presenter", presenter_},
                      {"state", to_string(state_)},
                      {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - created_at_).count()}};
+  // Time to answer and to the first picture, from the offer: what a presenter waits for.
+  const auto milliseconds = [](Clock::Duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  if (answered_after_) out["answer_ms"] = milliseconds(*answered_after_);
+  {
+    std::lock_guard lock(pictures_mutex_);
+    if (first_picture_after_) out["first_picture_ms"] = milliseconds(*first_picture_after_);
+  }
   if (ice_) {
-    out["ice"] = {{"state", ice::to_string(ice_->state())}};
+    out["ice"] = {{"state", ice::to_string(ice_->state())}, {"restarts", ice_restarts_}};
     if (auto pair = ice_->selected_pair_description()) out["ice"]["selected_pair"] = *pair;
   }
   if (dtls_) out["dtls"] = {{"state", dtls::to_string(dtls_->state())}};

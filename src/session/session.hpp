@@ -83,7 +83,17 @@ public:
     // Event loop: 48 kHz interleaved stereo samples of the presenter's sound, in order.
     virtual void on_session_audio(const std::string& session_id, std::span<const float> samples) = 0;
   };
-  using AnswerCallback = std::function<void(std::optional<std::string> answer_sdp, std::string error)>;
+  // Why a session gave no answer; the WHIP host turns it into an HTTP status.
+  struct AnswerFailure {
+    enum class Kind {
+      offer,       // build_answer refused the offer: `sdp_code` says why
+      no_network,  // ICE could not open a socket (no address, the port range exhausted)
+      ended,       // the session ended before it answered (replaced, shut down)
+    } kind = Kind::offer;
+    sdp::ErrorCode sdp_code = sdp::ErrorCode::unsupported_offer;
+    std::string message;
+  };
+  using AnswerCallback = std::function<void(std::optional<std::string> answer_sdp, AnswerFailure failure)>;
 
   Session(boost::asio::io_context& io, ice::GlibContextPump& pump, std::shared_ptr<const crypto::Identity> dtls_identity,
           SessionSettings settings, Listener& listener, std::string id, std::string presenter);
@@ -95,6 +105,10 @@ public:
   void start(const sdp::SessionDescription& offer, AnswerCallback done);
   // Trickled candidates from a WHIP PATCH.
   void add_remote_candidates(const sdp::SdpFragment& fragment);
+  // An ICE restart asked for by a WHIP PATCH (RFC 9725 §4.3.2) whose fragment carries the
+  // sender's new ufrag and pwd: ICE restarts with new local credentials while DTLS and SRTP go on
+  // over the pair in use. Returns our answer fragment (new credentials and candidates).
+  [[nodiscard]] sdp::Result<std::string> restart_ice(const sdp::SdpFragment& fragment);
   void end(const std::string& reason);
 
   const std::string& id() const { return id_; }
@@ -102,6 +116,10 @@ public:
   SessionState state() const { return state_; }
   const std::string& ice_ufrag() const { return local_ufrag_; }
   bool was_live() const { return was_live_; }
+  // The sender's current ICE credentials (from the offer, or its last restart).
+  const std::string& remote_ice_ufrag() const;
+  const std::string& remote_ice_pwd() const;
+  std::uint64_t ice_restarts() const { return ice_restarts_; }
   // Diagnostic detail (ICE, DTLS, SRTP, per stream) for the status API's "sessions".
   nlohmann::json status() const;
   // The documented per-presenter summary of the status API's "presenters" (docs/protocol.md).
@@ -132,11 +150,15 @@ private:
   SteadyClock clock_;
   SessionState state_ = SessionState::connecting;
   bool was_live_ = false;
-  Clock::TimePoint created_at_;
+  Clock::TimePoint created_at_;  // the offer was parsed a few microseconds before
+  std::optional<Clock::Duration> answered_after_;         // offer → answer handed to the WHIP endpoint
+  std::optional<Clock::Duration> first_picture_after_;    // offer → first decoded picture (pictures_mutex_)
   Clock::TimePoint last_packet_at_;
 
   sdp::SessionDescription offer_;
   std::optional<sdp::Negotiated> negotiated_;
+  std::optional<sdp::SessionDescription> answer_;  // as sent; ICE restarts answer from its tagged m-line
+  std::uint64_t ice_restarts_ = 0;
   std::string local_ufrag_;
   std::string local_fingerprint_;  // sha-256 of our DTLS certificate, for both answers
   AnswerCallback answer_callback_;

@@ -13,6 +13,20 @@ namespace presentd::session {
 namespace {
 constexpr std::string_view kTag = "sessions";
 namespace http = signaling::http;
+
+// The WHIP status for an offer a session could not answer (RFC 9725 §4.2 leaves it to HTTP):
+// the SDP module's mapping for refused offers (400 malformed, 406 no common codec, 422
+// unsupported transport), 503 when the box cannot serve it right now.
+signaling::WhipFailure answer_failure(const Session::AnswerFailure& failure) {
+  using Kind = Session::AnswerFailure::Kind;
+  const std::string reason = failure.message.empty() ? "cannot answer" : failure.message;
+  switch (failure.kind) {
+    case Kind::offer: return {static_cast<http::status>(sdp::http_status(failure.sdp_code)), reason};
+    case Kind::no_network: return {http::status::service_unavailable, reason, 5};
+    case Kind::ended: return {http::status::service_unavailable, "the session ended before it was answered: " + reason, 5};
+  }
+  return {http::status::internal_server_error, reason};
+}
 }  // namespace
 
 SessionManager::SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,
@@ -62,14 +76,14 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   ++sessions_started_;
   if (metrics_) metrics_->on_started(*raw);
   raw->start(*offer, [this, id, done = std::move(done), alive = alive_](std::optional<std::string> answer,
-                                                                         std::string error) {
+                                                                         Session::AnswerFailure failure) {
     if (!*alive) return;
     const auto it = sessions_.find(id);
     if (!answer || it == sessions_.end()) {
-      PD_LOG(notice, kTag) << "could not answer an offer: " << error;
-      if (metrics_ && it != sessions_.end()) metrics_->on_ended(*it->second.session, error);
+      PD_LOG(notice, kTag) << "could not answer an offer: " << failure.message;
+      if (metrics_ && it != sessions_.end()) metrics_->on_ended(*it->second.session, failure.message);
       destroy_later(id);
-      return done(signaling::WhipFailure{http::status::not_acceptable, error.empty() ? "cannot answer" : error});
+      return done(answer_failure(failure));
     }
     done(signaling::WhipAnswer{id, *answer, it->second.etag});
   });
@@ -86,12 +100,21 @@ signaling::WhipPatchResult SessionManager::patch_session(const std::string& sess
   if (it == sessions_.end()) return signaling::WhipFailure{http::status::not_found, "no such WHIP session"};
   auto fragment = sdp::parse_sdp_fragment(sdpfrag);
   if (!fragment) return signaling::WhipFailure{http::status::bad_request, "bad sdpfrag: " + fragment.error().message};
-  if (fragment->ice_ufrag && *fragment->ice_ufrag != it->second.session->ice_ufrag()) {
-    // ICE restarts are not supported yet: RFC 9725 §4.3.2 asks for 422 then.
-    return signaling::WhipFailure{http::status::unprocessable_entity, "ICE restart is not supported"};
+  Session& session = *it->second.session;
+  // The fragment's credentials are the sender's: new ones mean an ICE restart (RFC 8839
+  // §4.4.1.1.1), the same or none a trickle.
+  if (!sdp::is_ice_restart(*fragment, session.remote_ice_ufrag(), session.remote_ice_pwd())) {
+    session.add_remote_candidates(*fragment);
+    return signaling::WhipPatchOutcome{};
   }
-  it->second.session->add_remote_candidates(*fragment);
-  return signaling::WhipPatchOutcome{};
+  auto answer = session.restart_ice(*fragment);
+  if (!answer) {
+    return signaling::WhipFailure{static_cast<http::status>(sdp::http_status(answer.error().code)),
+                                  "cannot restart ICE: " + answer.error().message};
+  }
+  // RFC 9725 §4.3.2: a new ETag names the new ICE session; trickles must match it from now on.
+  it->second.etag = random_hex(8);
+  return signaling::WhipPatchOutcome{true, std::move(answer).value(), it->second.etag};
 }
 
 bool SessionManager::delete_session(const std::string& session_id) {

@@ -43,6 +43,9 @@ void HttpsServer::accept() {
       if (connection_count() >= limits_.max_connections) {
         PD_LOG(warning, kTag) << "too many connections; refusing " << socket.remote_endpoint(ec);
       } else {
+        // TLS writes a response's header and body as separate records; with Nagle on, the second
+        // waits for the client's delayed ACK (40 ms on Linux), which every WHIP answer paid.
+        socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
         auto connection = std::make_shared<HttpsConnection>(std::move(socket), tls_, router_, limits_);
         connections_.push_back(connection);
         connection->start();

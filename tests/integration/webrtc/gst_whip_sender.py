@@ -5,8 +5,13 @@ Debian 12's GStreamer has no WHIP element, so this script does the WHIP HTTP exc
 (RFC 9725) itself: it POSTs webrtcbin's offer (after ICE gathering, all candidates inside) to the
 endpoint, applies the answer, streams a test pattern, and DELETEs the session at the end.
 
+With --ice-restart-after, it restarts ICE mid-stream the WHIP way (RFC 9725 §4.3.2): webrtcbin
+1.22 has no ice-restart offer option, so the script restarts the libnice stream underneath
+webrtcbin (new ufrag/pwd, the same sockets), PATCHes the sdpfrag with If-Match: "*" and applies
+the 200 answer's credentials and candidates to that agent; RTP and DTLS keep their transport.
+
 Prints one line per event on stdout ("offer-sent", "answer 201 <location>", "ice <state>",
-"done") so the C++ test can follow it. Exit code 0 on a clean run, 2 when the endpoint refused
+"restart 200 <etag>", "restart-ready", "done") so the C++ test can follow it. Exit code 0 on a clean run, 2 when the endpoint refused
 the offer (the status is printed), 1 on any other failure.
 """
 import argparse
@@ -23,7 +28,8 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstWebRTC", "1.0")
 gi.require_version("GstSdp", "1.0")
-from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
+gi.require_version("Nice", "0.1")
+from gi.repository import GLib, Gst, GstSdp, GstWebRTC, Nice  # noqa: E402
 
 ENCODERS = {
     "vp8": "vp8enc deadline=1 keyframe-max-dist=60 target-bitrate=1500000 ! rtpvp8pay pt=96 mtu=1200",
@@ -43,9 +49,10 @@ class Sender:
         self.location = None
         self.exit_code = 1
         caps = "video/x-raw,width={w},height={h},framerate=30/1".format(w=args.width, h=args.height)
+        encoder = ENCODERS[args.codec].replace("1500000", str(args.bitrate))
         description = (
-            f"videotestsrc is-live=true pattern={args.pattern} ! {caps} ! videoconvert ! queue ! "
-            f"{ENCODERS[args.codec]} ! webrtcbin name=send bundle-policy=max-bundle"
+            f"videotestsrc is-live=true pattern={args.pattern} horizontal-speed={args.speed} ! {caps} ! "
+            f"videoconvert ! queue ! {encoder} ! webrtcbin name=send bundle-policy=max-bundle"
         )
         self.pipeline = Gst.parse_launch(description)
         self.webrtc = self.pipeline.get_by_name("send")
@@ -102,8 +109,8 @@ class Sender:
         context.check_hostname = False  # the box's self-signed certificate names its host, not this IP
         return context
 
-    def request(self, method, url, body=None, content_type=None):
-        request = urllib.request.Request(url, data=body, method=method)
+    def request(self, method, url, body=None, content_type=None, headers=None):
+        request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
         if content_type:
             request.add_header("Content-Type", content_type)
         if self.args.token:
@@ -142,7 +149,60 @@ class Sender:
         answer = GstWebRTC.WebRTCSessionDescription.new(GstWebRTC.WebRTCSDPType.ANSWER, message)
         self.webrtc.emit("set-remote-description", answer, Gst.Promise.new())
         GLib.timeout_add(int(self.args.duration * 1000), self.finish)
+        if self.args.ice_restart_after > 0:
+            GLib.timeout_add(int(self.args.ice_restart_after * 1000), self.restart_ice)
         return False
+
+    # ICE restart: new local credentials on webrtcbin's libnice stream, PATCH, apply the answer.
+    def restart_ice(self):
+        self.agent = self.webrtc.get_property("ice-agent").get_property("agent")
+        self.stream = next(s for s in range(1, 9) if self.agent.get_local_credentials(s)[0])
+        self.restarted = False
+        self.agent.connect("component-state-changed", self.on_nice_state)
+        if not self.agent.restart_stream(self.stream):
+            say("error", "libnice refused to restart")
+            return False
+        _, ufrag, pwd = self.agent.get_local_credentials(self.stream)
+        self.restarted = True
+        offer = self.webrtc.get_property("local-description").sdp.as_text()
+        media = re.search(r"^m=(\S+) \S+ (\S+) (.*)$", offer, re.M)
+        mid = re.search(r"^a=mid:(\S+)", offer, re.M).group(1)
+        lines = [f"a=ice-ufrag:{ufrag}", f"a=ice-pwd:{pwd}", f"m={media.group(1)} 9 {media.group(2)} {media.group(3).strip()}",
+                 f"a=mid:{mid}"]
+        for candidate in self.agent.get_local_candidates(self.stream, 1):
+            lines.append(self.agent.generate_local_candidate_sdp(candidate))
+        lines.append("a=end-of-candidates")
+        threading.Thread(target=self.patch_restart, args=("\r\n".join(lines) + "\r\n",), daemon=True).start()
+        return False
+
+    def patch_restart(self, fragment):
+        base = re.match(r"(https://[^/]+)", self.args.url).group(1)
+        try:
+            with self.request("PATCH", base + self.location, fragment.encode(), "application/trickle-ice-sdpfrag",
+                              {"If-Match": "*"}) as response:
+                status, etag, answer = response.status, response.headers["ETag"], response.read().decode()
+        except urllib.error.HTTPError as error:
+            say("restart", error.code, error.read().decode().strip())
+            return
+        say("restart", status, etag)
+        GLib.idle_add(self.apply_restart_answer, answer)
+
+    def apply_restart_answer(self, answer):
+        ufrag = re.search(r"^a=ice-ufrag:(\S+)", answer, re.M).group(1)
+        pwd = re.search(r"^a=ice-pwd:(\S+)", answer, re.M).group(1)
+        self.agent.set_remote_credentials(self.stream, ufrag, pwd)
+        candidates = [self.agent.parse_remote_candidate_sdp(self.stream, line)
+                      for line in answer.splitlines() if line.startswith("a=candidate:")]
+        added = self.agent.set_remote_candidates(self.stream, 1, [c for c in candidates if c is not None])
+        self.agent.peer_candidate_gathering_done(self.stream)
+        say("restart-answer-applied", added)
+        return False
+
+    def on_nice_state(self, _agent, stream, _component, state):
+        if stream == self.stream and self.restarted:
+            say("nice-state", Nice.component_state_to_string(state))
+            if state == Nice.ComponentState.READY:
+                say("restart-ready")
 
     def on_ice_state(self, element, _pspec):
         state = element.get_property("ice-connection-state")
@@ -185,12 +245,16 @@ def main():
     parser.add_argument("--width", type=int, default=640)
     parser.add_argument("--height", type=int, default=360)
     parser.add_argument("--duration", type=float, default=6.0, help="seconds to stream after the answer")
+    parser.add_argument("--bitrate", type=int, default=1500000, help="encoder target, bit/s")
+    parser.add_argument("--speed", type=int, default=0, help="pixels per frame the pattern scrolls (motion)")
     parser.add_argument("--drop", type=float, default=0.0, help="probability of dropping each RTP packet")
     parser.add_argument("--strip-candidates", action="store_true")
     parser.add_argument("--turn", default="", help="TURN server of the sender, turn://user:pass@host:port")
     parser.add_argument("--relay-only", action="store_true", help="ICE transport policy 'relay'")
     parser.add_argument("--tamper-fingerprint", action="store_true")
     parser.add_argument("--no-delete", action="store_true", help="end by vanishing, as a crashed sender would")
+    parser.add_argument("--ice-restart-after", type=float, default=0.0,
+                        help="seconds after the answer to restart ICE through a WHIP PATCH (0: never)")
     parser.add_argument("--print-sdp", action="store_true", help="print the offer and the answer on stderr")
     args = parser.parse_args()
     Gst.init(None)

@@ -128,6 +128,47 @@ TEST_F(IceAgentTest, MdnsCandidatesAreSkippedNotFatal) {
   EXPECT_FALSE(agent.add_remote_candidate(""));
 }
 
+TEST_F(IceAgentTest, AnIceRestartKeepsDatagramsFlowingAndConnectsWithTheNewCredentials) {
+  // RFC 8445 §9 as WHIP drives it: the sender restarts with new credentials, we restart on its
+  // fragment and answer ours; the pair in use carries data all along, then new checks succeed.
+  Peer pa, pb;
+  IceAgent controlled(pump_, config(false), pa);
+  IceAgent controlling(pump_, config(true), pb);
+  connect(controlled, pa, controlling, pb);
+  const auto old_controlled = controlled.local_credentials();
+  const auto old_controlling = controlling.local_credentials();
+
+  ASSERT_TRUE(controlling.restart(old_controlled.ufrag, old_controlled.password));  // the sender's new offer
+  const auto new_controlling = controlling.local_credentials();
+  EXPECT_NE(new_controlling.ufrag, old_controlling.ufrag);
+  ASSERT_TRUE(controlled.restart(new_controlling.ufrag, new_controlling.password));  // presentd's PATCH handling
+  const auto new_controlled = controlled.local_credentials();
+  EXPECT_NE(new_controlled.ufrag, old_controlled.ufrag);
+  EXPECT_NE(new_controlled.password, old_controlled.password);
+
+  // Between the restart and its answer, data still flows over the old pair both ways.
+  const auto received_before = pa.received.size();
+  ASSERT_TRUE(controlling.send(std::vector<std::uint8_t>{0x80, 7}));
+  ASSERT_TRUE(run_until(io_, [&] { return pa.received.size() > received_before; }));
+  ASSERT_TRUE(controlled.send(std::vector<std::uint8_t>{0x80, 8}));
+  ASSERT_TRUE(run_until(io_, [&] { return !pb.received.empty(); }));
+
+  // The answer reaches the sender: new checks with the new credentials on both sides.
+  const auto states_before = pa.states.size();
+  controlling.set_remote_credentials(new_controlled.ufrag, new_controlled.password);
+  for (const auto& line : controlled.local_candidates()) controlling.add_remote_candidate(line);
+  for (const auto& line : controlling.local_candidates()) controlled.add_remote_candidate(line);
+  controlled.remote_gathering_done();
+  controlling.remote_gathering_done();
+  ASSERT_TRUE(run_until(io_, [&] {
+    return pa.states.size() > states_before && controlled.state() == IceState::connected &&
+           controlling.state() == IceState::connected;
+  })) << pa.states.size();
+  const auto received_after = pa.received.size();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(controlling.send(std::vector<std::uint8_t>{0x80, 9}));
+  ASSERT_TRUE(run_until(io_, [&] { return pa.received.size() >= received_after + 18; }));
+}
+
 TEST_F(IceAgentTest, DestroyingAConnectedAgentStopsItsCallbacks) {
   Peer pa, pb;
   auto controlled = std::make_unique<IceAgent>(pump_, config(false), pa);

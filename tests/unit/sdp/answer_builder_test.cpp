@@ -60,6 +60,8 @@ const AnswerCase kAnswers[] = {
      2505409034u, 3161732375u, std::nullopt, std::nullopt, true, true, false, true, false},
     {kObs, 96, {{96, PayloadFormat::h264}}, {}, 111, {true, true}, 3140207520u, std::nullopt, std::nullopt, std::nullopt,
      true, true, false, true, false},
+    {kFirefoxWhip, 120, {{120, PayloadFormat::vp8}, {121, PayloadFormat::vp9}}, {{124, 120}, {125, 121}}, std::nullopt,
+     {true}, 4163041028u, 2440805799u, 7, std::nullopt, true, true, true, true, true},
 };
 
 TEST(AnswerBuilder, NegotiatesWhatEachCapturedOfferAllows) {
@@ -333,14 +335,14 @@ TEST(AnswerBuilder, ErrorsForOffersWithoutTransportOrCodecs) {
       {"missing fingerprint", without_line("a=fingerprint"),
        ErrorCode::missing_field, 400},
       {"missing ice-pwd", without_line("a=ice-pwd"), ErrorCode::missing_field, 400},
-      {"only AV1", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("VP8"), 3, "AV1"), ErrorCode::unsupported_offer, 422},
+      {"only AV1", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("VP8"), 3, "AV1"), ErrorCode::no_common_codec, 406},
       {"no rtcp-mux", without_line("a=rtcp-mux"), ErrorCode::unsupported_offer, 422},
       {"recvonly offer", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("a=sendonly"), 10, "a=recvonly"),
        ErrorCode::unsupported_offer, 422},
       {"holdconn", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("actpass"), 7, "holdconn"), ErrorCode::unsupported_offer, 422},
       {"H.264 mode 0 only",
        std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("VP8"), 3, "H264") + "a=fmtp:96 packetization-mode=0;profile-level-id=42e01f\r\n",
-       ErrorCode::unsupported_offer, 422},
+       ErrorCode::no_common_codec, 406},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);

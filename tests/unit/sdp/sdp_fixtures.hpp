@@ -18,6 +18,8 @@ inline const char* const kGstVp8 = "gstreamer_1_22_vp8_opus.sdp";
 inline const char* const kGstH264 = "gstreamer_1_22_h264.sdp";
 inline const char* const kAiortc = "aiortc_1_4_vp8_h264_opus.sdp";
 inline const char* const kFirefox = "firefox_esr_153_vp8_vp9_opus_datachannel.sdp";
+// Firefox's fake camera over WHIP, captured by the integration test's sender (host candidates).
+inline const char* const kFirefoxWhip = "firefox_esr_153_camera_whip.sdp";
 inline const char* const kObs = "obs_like_handwritten_h264_opus.sdp";
 
 // A small valid offer that the malformed-input tests edit one line of.

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "sdp/answer_builder.hpp"
+#include "sdp/sdp_parser.hpp"
+#include "sdp_fixtures.hpp"
+
 namespace presentd::sdp {
 namespace {
 
@@ -100,6 +104,36 @@ TEST(SdpFragment, MalformedFragmentsAreErrorsWithTheLine) {
   const auto fragment = parse_sdp_fragment(many);
   ASSERT_FALSE(fragment);
   EXPECT_EQ(fragment.error().code, ErrorCode::too_many_items);
+}
+
+TEST(SdpFragment, OurIceRestartAnswerNamesTheTaggedMLineAndReadsBack) {
+  // GStreamer's offer: video (mid video0) and audio (mid audio1) bundled; our restart answer
+  // names the first accepted m-line only, with every candidate and end-of-candidates.
+  const auto offer = parse_sdp(testing::read_vector(testing::kGstVp8));
+  ASSERT_TRUE(offer) << offer.error().message;
+  AnswerConfig config;
+  config.ice_ufrag = "old1";
+  config.ice_pwd = "old-password-old-password";
+  config.fingerprint = {"sha-256", "AA:BB"};
+  const auto answer = build_answer(offer.value(), config);
+  ASSERT_TRUE(answer) << answer.error().message;
+  const std::vector<std::string> candidates{
+      "candidate:1 1 UDP 2015363327 10.200.0.1 50556 typ host",
+      "candidate:3 1 TCP 1010827519 10.200.0.1 50027 typ host tcptype passive",
+      "candidate:garbage",  // left out, not fatal
+  };
+  const auto text = write_restart_fragment(answer->description, "new1", "new-password-new-password", candidates);
+  const auto fragment = parse_sdp_fragment(text);
+  ASSERT_TRUE(fragment) << fragment.error().message << "\n" << text;
+  EXPECT_EQ(fragment->ice_ufrag, "new1");
+  EXPECT_EQ(fragment->ice_pwd, "new-password-new-password");
+  EXPECT_EQ(fragment->mids, std::vector<std::string>{"video0"});
+  ASSERT_EQ(fragment->candidates.size(), 2u) << text;
+  EXPECT_EQ(fragment->candidates[0].mid, "video0");
+  EXPECT_EQ(fragment->candidates[1].candidate.tcptype, "passive");
+  EXPECT_TRUE(fragment->end_of_candidates);
+  EXPECT_NE(text.find("a=group:BUNDLE video0 audio1\r\n"), std::string::npos) << text;
+  EXPECT_TRUE(is_ice_restart(*fragment, "old1", "old-password-old-password"));
 }
 
 }  // namespace

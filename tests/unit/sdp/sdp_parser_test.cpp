@@ -30,6 +30,7 @@ const FixtureCase kFixtures[] = {
     {kAiortc, {"video", "audio"}, {"0", "1"}, 2, false, false, false},
     {kFirefox, {"video", "audio", "application"}, {"0", "1", "2"}, 8, true, false, false},
     {kObs, {"audio", "video"}, {"0", "1"}, 0, false, true, false},
+    {kFirefoxWhip, {"video"}, {"0"}, 8, false, false, false},
 };
 
 TEST(SdpParser, ParsesEveryCapturedOffer) {

@@ -1,0 +1,193 @@
+// SessionManager as the WHIP session host: which HTTP status each refused offer, a full room, a
+// missing port and a PATCH get, with real sessions (libnice gathering on loopback, pumped from
+// this thread's io_context). Offers carry no candidates, so nothing is ever sent off the machine.
+#include "session/session_manager.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "crypto/certificate.hpp"
+#include "sdp/sdp_fragment.hpp"
+#include "sdp/sdp_parser.hpp"
+#include "../sdp/sdp_fixtures.hpp"
+
+namespace presentd::session {
+namespace {
+
+using namespace std::chrono_literals;
+namespace http = signaling::http;
+using sdp::testing::kMinimalOffer;
+
+std::string replace(std::string text, std::string_view from, std::string_view to) {
+  const auto at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// kMinimalOffer with a fingerprint of the right length (the DTLS layer parses it).
+std::string valid_offer() {
+  return replace(kMinimalOffer, "AA:BB:CC:DD",
+                 "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99");
+}
+
+class SessionManagerTest : public ::testing::Test {
+protected:
+  void SetUp() override { pump_.start(); }
+  void TearDown() override {
+    manager_.reset();
+    io_.run_for(50ms);
+    pump_.stop();
+    g_main_context_unref(context_);
+  }
+
+  SessionSettings settings(std::uint16_t port_min = 43000, std::uint16_t port_max = 43999) {
+    SessionSettings s;
+    s.ice.local_addresses = {"127.0.0.1"};
+    s.ice.port_min = port_min;
+    s.ice.port_max = port_max;
+    return s;
+  }
+
+  void make_manager(SessionSettings s, AdmissionSettings admission = {}) {
+    manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, std::move(s), admission);
+  }
+
+  signaling::WhipCreateResult create(const std::string& offer) {
+    std::optional<signaling::WhipCreateResult> result;
+    signaling::RequestContext context{{boost::asio::ip::make_address("127.0.0.1"), 40000}};
+    manager_->create_session(offer, context, [&](signaling::WhipCreateResult r) { result = std::move(r); });
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!result && std::chrono::steady_clock::now() < deadline) {
+      io_.run_for(5ms);
+      io_.restart();
+    }
+    EXPECT_TRUE(result.has_value()) << "no answer within 10 s";
+    return result.value_or(signaling::WhipFailure{http::status::internal_server_error, "timeout"});
+  }
+
+  static http::status status_of(const signaling::WhipCreateResult& result) {
+    if (const auto* failure = std::get_if<signaling::WhipFailure>(&result)) return failure->status;
+    return http::status::created;
+  }
+
+  boost::asio::io_context io_;
+  GMainContext* context_ = g_main_context_new();
+  ice::GlibContextPump pump_{io_, context_};
+  std::shared_ptr<const crypto::Identity> identity_ = std::make_shared<const crypto::Identity>(
+      crypto::generate_self_signed(crypto::KeyType::ecdsa_p256, {"presentd-test"}, std::chrono::hours(1)));
+  std::unique_ptr<SessionManager> manager_;
+};
+
+TEST_F(SessionManagerTest, RefusedOffersGetTheStatusOfWhatIsWrong) {
+  make_manager(settings());
+  const struct {
+    const char* name;
+    std::string offer;
+    http::status status;
+  } cases[] = {
+      {"not SDP", "this is not SDP\r\n", http::status::bad_request},
+      {"no fingerprint", replace(valid_offer(), "a=fingerprint:", "a=x-fingerprint:"), http::status::bad_request},
+      {"no ICE password", replace(valid_offer(), "a=ice-pwd:", "a=x-ice-pwd:"), http::status::bad_request},
+      {"only AV1", replace(valid_offer(), "VP8/90000", "AV1/90000"), http::status::not_acceptable},
+      {"H.264 packetization-mode 0 only",
+       replace(valid_offer(), "VP8/90000", "H264/90000") + "a=fmtp:96 packetization-mode=0;profile-level-id=42e01f\r\n",
+       http::status::not_acceptable},
+      {"no rtcp-mux", replace(valid_offer(), "a=rtcp-mux\r\n", ""), http::status::unprocessable_entity},
+      {"recvonly", replace(valid_offer(), "a=sendonly", "a=recvonly"), http::status::unprocessable_entity},
+      {"setup holdconn", replace(valid_offer(), "actpass", "holdconn"), http::status::unprocessable_entity},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const auto result = create(c.offer);
+    EXPECT_EQ(status_of(result), c.status);
+    if (const auto* failure = std::get_if<signaling::WhipFailure>(&result)) {
+      EXPECT_FALSE(failure->reason.empty());
+    }
+  }
+  io_.run_for(20ms);
+  EXPECT_EQ(manager_->session_count(), 0u);
+  EXPECT_EQ(status_of(create(valid_offer())), http::status::created);  // and a good offer still works
+}
+
+TEST_F(SessionManagerTest, AFullRoomThatRefusesAnswers503WithRetryAfter) {
+  make_manager(settings(), AdmissionSettings{1, config::WhenFull::refuse});
+  ASSERT_EQ(status_of(create(valid_offer())), http::status::created);
+  const auto refused = create(valid_offer());
+  ASSERT_EQ(status_of(refused), http::status::service_unavailable);
+  EXPECT_GT(std::get<signaling::WhipFailure>(refused).retry_after_s, 0);
+  EXPECT_EQ(manager_->session_count(), 1u);
+}
+
+TEST_F(SessionManagerTest, NoFreeMediaPortAnswers503) {
+  // The whole configured range (one port) is taken, UDP and TCP alike: the box cannot serve
+  // the offer now, which is not the sender's fault.
+  boost::asio::ip::udp::socket udp(io_, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = udp.local_endpoint().port();
+  boost::system::error_code ec;
+  boost::asio::ip::tcp::acceptor tcp(io_);
+  tcp.open(boost::asio::ip::tcp::v4());
+  tcp.bind({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+  make_manager(settings(port, port));
+  const auto result = create(valid_offer());
+  EXPECT_EQ(status_of(result), http::status::service_unavailable);
+  io_.run_for(20ms);
+  EXPECT_EQ(manager_->session_count(), 0u);
+}
+
+TEST_F(SessionManagerTest, PatchTricklesRestartsIceWithANewETagAndRefusesBadFragments) {
+  make_manager(settings());
+  const auto created = create(valid_offer());
+  ASSERT_EQ(status_of(created), http::status::created);
+  const auto& answer = std::get<signaling::WhipAnswer>(created);
+  const auto answered = sdp::parse_sdp(answer.sdp);
+  ASSERT_TRUE(answered) << answered.error().message;
+  const auto old_ufrag = answered->media[0].transport.ice_ufrag.value_or("");
+  ASSERT_FALSE(old_ufrag.empty());
+
+  // A trickle naming the sender's current ufrag: 204, same ETag.
+  auto trickle = manager_->patch_session(
+      answer.session_id, "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+                         "a=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n");
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(trickle));
+  EXPECT_FALSE(std::get<signaling::WhipPatchOutcome>(trickle).ice_restart);
+  EXPECT_EQ(manager_->session_etag(answer.session_id), answer.etag);
+
+  // New credentials: an ICE restart, 200 with our new credentials and candidates, new ETag.
+  auto restart = manager_->patch_session(answer.session_id,
+                                         "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
+                                         "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
+                                         "a=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\na=end-of-candidates\r\n");
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(restart));
+  const auto& outcome = std::get<signaling::WhipPatchOutcome>(restart);
+  EXPECT_TRUE(outcome.ice_restart);
+  EXPECT_NE(outcome.etag, answer.etag);
+  EXPECT_EQ(manager_->session_etag(answer.session_id), outcome.etag);
+  const auto fragment = sdp::parse_sdp_fragment(outcome.sdpfrag);
+  ASSERT_TRUE(fragment) << fragment.error().message << "\n" << outcome.sdpfrag;
+  ASSERT_TRUE(fragment->ice_ufrag && fragment->ice_pwd) << outcome.sdpfrag;
+  EXPECT_NE(*fragment->ice_ufrag, old_ufrag);
+  EXPECT_FALSE(fragment->candidates.empty()) << outcome.sdpfrag;
+  for (const auto& c : fragment->candidates) EXPECT_EQ(c.mid, "0");
+  EXPECT_TRUE(fragment->end_of_candidates);
+  EXPECT_EQ(manager_->status()["sessions"][0]["ice"]["restarts"], 1);
+
+  // The restarted credentials are now the current ones: repeating them is a trickle.
+  auto again = manager_->patch_session(answer.session_id, "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n");
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(again));
+  EXPECT_FALSE(std::get<signaling::WhipPatchOutcome>(again).ice_restart);
+
+  const auto failure_status = [&](const std::string& id, const std::string& body) {
+    const auto result = manager_->patch_session(id, body);
+    const auto* failure = std::get_if<signaling::WhipFailure>(&result);
+    return failure ? failure->status : http::status::ok;
+  };
+  EXPECT_EQ(failure_status(answer.session_id, "a=ice-ufrag:only-the-ufrag\r\n"), http::status::bad_request);
+  EXPECT_EQ(failure_status(answer.session_id, "garbage\r\n"), http::status::bad_request);
+  EXPECT_EQ(failure_status("0123456789abcdef", "a=end-of-candidates\r\n"), http::status::not_found);
+}
+
+}  // namespace
+}  // namespace presentd::session
