@@ -27,6 +27,7 @@ namespace presentd::session {
 class SessionManager;
 }
 namespace presentd::signaling {
+class WhipAuthorizer;
 class WhipEndpoint;
 }
 
@@ -34,10 +35,10 @@ namespace presentd::app {
 
 class WebrtcService {
 public:
-  // `renderer` may be null (headless); `token` gives the Bearer token WHIP senders must present
-  // (nullopt: none).
+  // `renderer` may be null (headless); `authorizer` (not null, outliving this) decides who may
+  // publish; `on_session_ended` is told of every session that ended, whatever the reason.
   WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                std::function<std::optional<std::string>()> token);
+                signaling::WhipAuthorizer* authorizer, std::function<void(const std::string&)> on_session_ended);
   ~WebrtcService();
   WebrtcService(const WebrtcService&) = delete;
   WebrtcService& operator=(const WebrtcService&) = delete;
@@ -47,6 +48,8 @@ public:
   void apply(const config::Config& config);
   // Ends every presentation (Esc/Del on the box); new senders are served as before.
   void end_sessions(const std::string& reason);
+  // Ends one presentation (an admin removed it); false when there is no such session.
+  bool end_session(const std::string& session_id, const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
   nlohmann::json status() const;
