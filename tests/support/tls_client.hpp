@@ -2,7 +2,7 @@
 // One kept-alive TLS connection to the daemon for tests that need more than https_request():
 // several requests on the same connection (no handshake between them), raw bytes (malformed or
 // oversized requests, a header trickled byte by byte), and watching the server close it.
-// Verifies the server's certificate like https_request().
+// Verifies the server's certificate like https_request(). Speaks TLS 1.2 (see tls_client.cpp).
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -27,8 +27,9 @@ public:
   void write_raw(const std::string& bytes);
   // Reads one response (throws on a closed connection or after `timeout`).
   HttpResult read_response(std::chrono::seconds timeout = std::chrono::seconds(10));
-  // True once the server has closed the connection (EOF, reset or a TLS close), false when it
-  // is still open after `timeout`.
+  // True once the server has closed the connection (EOF, reset or a TLS close) within
+  // `timeout`; false when it is still open and silent. For connections the server has nothing
+  // else to say on.
   bool closed_by_server(std::chrono::milliseconds timeout);
 
 private:

@@ -50,7 +50,7 @@ public:
   void set_tls_context(std::shared_ptr<boost::asio::ssl::context> tls) { tls_ = std::move(tls); }
   // For new connections, with the certificate: HSTS only with a real one.
   void set_hsts(bool hsts) { limits_.hsts = hsts; }
-  // Open connections beyond the new cap stay; new ones wait until the count is below it.
+  // Connections already open stay; new ones are refused while the count is at the cap.
   void set_max_connections(std::size_t max_connections) { limits_.max_connections = max_connections; }
 
   // Stops accepting and closes every connection (shutdown).
