@@ -159,6 +159,8 @@ TEST_F(AccessDaemon, RotatedPinInvalidatesTheOldOneAndTheIdleScreenShowsTheNewOn
   ASSERT_EQ(join(old_pin, "Ada").status, 200);
   const auto before = admin("GET", "/api/v1/snapshot.png");
   ASSERT_EQ(before.status, 200);
+  // The idle page is still: the same PIN draws the same picture.
+  EXPECT_EQ(admin("GET", "/api/v1/snapshot.png").body, before.body);
 
   const auto rotated = admin("POST", "/api/v1/admin/pin/rotate");
   ASSERT_EQ(rotated.status, 200) << rotated.body;
