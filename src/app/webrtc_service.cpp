@@ -54,7 +54,8 @@ render::PresenterId presenter_id(const std::string& session_id) {
 }  // namespace
 
 WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                             std::function<std::optional<std::string>()> token, metrics::Registry& registry)
+                             signaling::WhipAuthorizer* authorizer,
+                             std::function<void(const std::string&)> on_session_ended, metrics::Registry& registry)
     : io_(io),
       config_(config),
       renderer_(renderer),
@@ -73,7 +74,9 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   observer.on_audio = [renderer](const std::string& session_id, std::span<const float> samples) {
     if (renderer != nullptr) renderer->play_audio(presenter_id(session_id), samples);
   };
-  observer.on_state = [this](const std::string& session_id, session::SessionState state) {
+  observer.on_state = [this, on_session_ended = std::move(on_session_ended)](const std::string& session_id,
+                                                                            session::SessionState state) {
+    if (state == session::SessionState::ended && on_session_ended) on_session_ended(session_id);
     if (renderer_ == nullptr) return;
     const auto id = presenter_id(session_id);
     switch (state) {
@@ -95,7 +98,7 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
     metrics_->set_active(sessions_->session_count());
   });
   signaling::WhipEndpointOptions options;
-  options.expected_token = std::move(token);
+  options.authorizer = authorizer;
   whip_ = std::make_unique<signaling::WhipEndpoint>(clock_, *sessions_, options);
   relays_ = std::make_unique<TurnRelays>(io_, [this] { refresh_settings(); });
   relays_->configure(config_);
@@ -141,6 +144,10 @@ void WebrtcService::apply(const config::Config& config) {
 
 void WebrtcService::end_sessions(const std::string& reason) {
   if (sessions_) sessions_->end_all(reason);
+}
+
+bool WebrtcService::end_session(const std::string& session_id, const std::string& reason) {
+  return sessions_ && sessions_->end_session(session_id, reason);
 }
 
 void WebrtcService::stop() {

@@ -33,6 +33,7 @@ class SessionMetrics;
 struct SessionSettings;
 }
 namespace presentd::signaling {
+class WhipAuthorizer;
 class WhipEndpoint;
 }
 
@@ -40,10 +41,12 @@ namespace presentd::app {
 
 class WebrtcService {
 public:
-  // `renderer` may be null (headless); `token` gives the Bearer token WHIP senders must present
-  // (nullopt: none). Sessions are counted in `registry` (it must outlive the service).
+  // `renderer` may be null (headless); `authorizer` (not null, outliving this) decides who may
+  // publish; `on_session_ended` is told of every session that ended, whatever the reason.
+  // Sessions are counted in `registry` (it must outlive the service).
   WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                std::function<std::optional<std::string>()> token, metrics::Registry& registry);
+                signaling::WhipAuthorizer* authorizer, std::function<void(const std::string&)> on_session_ended,
+                metrics::Registry& registry);
   ~WebrtcService();
   WebrtcService(const WebrtcService&) = delete;
   WebrtcService& operator=(const WebrtcService&) = delete;
@@ -56,6 +59,8 @@ public:
   void set_runtime_turn_servers(std::vector<TurnServerEntry> servers);
   // Ends every presentation (Esc/Del on the box); new senders are served as before.
   void end_sessions(const std::string& reason);
+  // Ends one presentation (an admin removed it); false when there is no such session.
+  bool end_session(const std::string& session_id, const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
   nlohmann::json status() const;

@@ -124,6 +124,13 @@ bool SessionManager::delete_session(const std::string& session_id) {
   return true;
 }
 
+bool SessionManager::end_session(const std::string& session_id, const std::string& reason) {
+  const auto it = sessions_.find(session_id);
+  if (it == sessions_.end()) return false;
+  it->second.session->end(reason);
+  return true;
+}
+
 void SessionManager::end_all(const std::string& reason) {
   for (auto& [id, entry] : sessions_) entry.session->end(reason);
   sessions_.clear();

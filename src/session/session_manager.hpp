@@ -49,6 +49,8 @@ public:
   // For sessions created from now on; running ones keep what they negotiated.
   void set_settings(SessionSettings settings) { settings_ = std::move(settings); }
   void end_all(const std::string& reason);
+  // Ends one session (an admin removed it); false when there is no such session.
+  bool end_session(const std::string& session_id, const std::string& reason);
   std::size_t session_count() const { return sessions_.size(); }
   nlohmann::json status() const;
   // Counts sessions in `metrics` from now on (null: none); it must outlive this manager.

@@ -41,7 +41,11 @@ void HttpsServer::accept() {
     if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       if (connection_count() >= limits_.max_connections) {
-        PD_LOG(warning, kTag) << "too many connections; refusing " << socket.remote_endpoint(ec);
+        // Logged once per hundred, so a flood cannot flood the journal too.
+        if (refused_connections_++ % 100 == 0) {
+          PD_LOG(warning, kTag) << limits_.max_connections << " connections open (/network/max_connections): refusing "
+                                << socket.remote_endpoint(ec) << " (" << refused_connections_ << " refused so far)";
+        }
       } else {
         // TLS writes a response's header and body as separate records; with Nagle on, the second
         // waits for the client's delayed ACK (40 ms on Linux), which every WHIP answer paid.

@@ -57,7 +57,8 @@ protected:
 
   signaling::WhipCreateResult create(const std::string& offer) {
     std::optional<signaling::WhipCreateResult> result;
-    signaling::RequestContext context{{boost::asio::ip::make_address("127.0.0.1"), 40000}};
+    signaling::RequestContext context;
+    context.remote = {boost::asio::ip::make_address("127.0.0.1"), 40000};
     manager_->create_session(offer, context, [&](signaling::WhipCreateResult r) { result = std::move(r); });
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!result && std::chrono::steady_clock::now() < deadline) {
