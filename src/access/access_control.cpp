@@ -37,6 +37,8 @@ std::optional<AccessDenied> AccessControl::check_pin(std::string_view presented,
     return std::nullopt;
   }
   const auto outcome = failures_.record_failure(address);
+  if (failure_counter_ != nullptr) failure_counter_->increment();
+  if (lockout_counter_ != nullptr && outcome.retry_after_s > 0) lockout_counter_->increment();
   PD_LOG(notice, kTag) << "wrong PIN from " << address << " (" << outcome.failures << " in a row from this address"
                        << (outcome.retry_after_s > 0 ? ", next attempt in " + std::to_string(outcome.retry_after_s) + " s"
                                                      : std::string())

@@ -20,6 +20,7 @@
 #include "access/pin_keeper.hpp"
 #include "access/session_tokens.hpp"
 #include "common/clock.hpp"
+#include "metrics/counter.hpp"
 #include "signaling/local/whip_authorizer.hpp"
 
 namespace presentd::access {
@@ -48,6 +49,12 @@ class AccessControl final : public signaling::WhipAuthorizer {
 public:
   // `on_pin_change` is told the PIN to show on the screen, at once and after every change.
   AccessControl(const Clock& clock, const config::PinConfig& pin, PinKeeper::OnChange on_pin_change);
+  // Prometheus counters (presentd_pin_failures_total, presentd_pin_lockouts_total); both must
+  // outlive this. A lockout is a wrong PIN that starts an address's back-off.
+  void count_in(metrics::Counter& failures, metrics::Counter& lockouts) {
+    failure_counter_ = &failures;
+    lockout_counter_ = &lockouts;
+  }
 
   void apply(const config::PinConfig& pin);  // reload
 
@@ -100,6 +107,8 @@ private:
   // Each running session and the bearer that created it: PATCH and DELETE must present the
   // same one (the session token, or the PIN as it was, even after it rotated).
   std::map<std::string, Running> sessions_;
+  metrics::Counter* failure_counter_ = nullptr;
+  metrics::Counter* lockout_counter_ = nullptr;
 };
 
 }  // namespace presentd::access

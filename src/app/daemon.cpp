@@ -122,6 +122,7 @@ void Daemon::start_access() {
   // The PIN keeper shows its PIN on the idle screen now and after every rotation.
   access_ = std::make_unique<access::AccessControl>(clock_, config_.pin,
                                                     [this](const std::optional<std::string>& pin) { set_pin(pin); });
+  access_->count_in(daemon_metrics_.pin_failures, daemon_metrics_.pin_lockouts);
   join_ = std::make_unique<access::JoinEndpoint>(clock_, *access_);
   join_->register_routes(router_);
   access::AdminHooks hooks;

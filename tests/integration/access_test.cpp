@@ -14,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 
+#include "support/prometheus_text.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/network_namespace.hpp"
@@ -152,6 +153,11 @@ TEST_F(AccessDaemon, WrongPinIsRefusedReadablyAndTheSixthAttemptIsLockedOut) {
   EXPECT_EQ(text.find(pin), std::string::npos);
   EXPECT_EQ(text.find(rotated), std::string::npos);
   EXPECT_EQ(text.find(other_than(pin)), std::string::npos);
+
+  // The five wrong PINs and the one lockout they caused are counted for Prometheus.
+  const auto metrics = parse_prometheus_text(client.request("GET", "/metrics").body);
+  EXPECT_EQ(metrics.value("presentd_pin_failures_total"), 5.0);
+  EXPECT_EQ(metrics.value("presentd_pin_lockouts_total"), 1.0);
 }
 
 TEST_F(AccessDaemon, RotatedPinInvalidatesTheOldOneAndTheIdleScreenShowsTheNewOne) {
