@@ -17,6 +17,7 @@
 #include "discovery/avahi_publisher.hpp"
 #include "render/renderer.hpp"
 #include "signaling/local/https_server.hpp"
+#include "signaling/local/join_redirect.hpp"
 #include "signaling/local/static_files.hpp"
 #include "signaling/local/tls_server_context.hpp"
 
@@ -175,6 +176,8 @@ void Daemon::register_routes() {
                 respond(signaling::make_response(request, signaling::http::status::ok, status.dump(),
                                                  "application/json"));
               });
+  signaling::register_join_redirect(router_,
+                                    [this] { return static_cast<unsigned short>(config_.network.https_port); });
   router_.add_prefix(signaling::http::verb::get, "/",
                      [this](const signaling::Request& request, const signaling::RequestContext& context,
                             signaling::Responder respond) { static_files_->handle(request, context, respond); });

@@ -1,10 +1,13 @@
 #pragma once
 // Everything that turns a WHIP offer into pictures on the screen, wired together: the GLib
 // context libnice runs on (pumped from the event loop), the DTLS identity, the sessions and the
-// WHIP endpoint. Sessions show up on the renderer as presenters.
+// WHIP endpoint, the presenter page's event channel. Sessions show up on the renderer as
+// presenters, under the names they gave.
 //
 // Thread: event loop (pictures are handed to the renderer from the decode threads).
 #include <functional>
+#include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +30,7 @@ namespace presentd::session {
 class SessionManager;
 }
 namespace presentd::signaling {
+class EventChannel;
 class WhipEndpoint;
 }
 
@@ -45,13 +49,16 @@ public:
   void register_routes(signaling::HttpRouter& router);
   // A reload: new sessions use the new settings; running ones keep theirs.
   void apply(const config::Config& config);
-  // Ends every presentation (Esc/Del on the box); new senders are served as before.
+  // Ends every presentation (Esc/Del on the box; pages are told "ended_at_box"); new senders
+  // are served as before.
   void end_sessions(const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
   nlohmann::json status() const;
 
 private:
+  void show_camera_tile(const std::string& session_id);
+
   boost::asio::io_context& io_;
   render::Renderer* renderer_;
   SteadyClock clock_;
@@ -59,6 +66,10 @@ private:
   std::unique_ptr<ice::GlibContextPump> pump_;
   std::unique_ptr<session::SessionManager> sessions_;
   std::unique_ptr<signaling::WhipEndpoint> whip_;
+  std::unique_ptr<signaling::EventChannel> events_;
+  nlohmann::json capabilities_;
+  std::map<std::string, std::string> names_;  // session → presenter name, while on screen
+  std::set<std::string> camera_tiles_;        // sessions whose camera has a tile
 };
 
 }  // namespace presentd::app

@@ -24,6 +24,7 @@
 #include "crypto/certificate.hpp"
 #include "ice/ice_agent.hpp"
 #include "media/picture.hpp"
+#include "session/end_reason.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
 
@@ -75,12 +76,21 @@ public:
   void start(const sdp::SessionDescription& offer, AnswerCallback done);
   // Trickled candidates from a WHIP PATCH.
   void add_remote_candidates(const sdp::SdpFragment& fragment);
-  void end(const std::string& reason);
+  // Ends the session; `detail` is a readable sentence for logs and the event channel.
+  void end(EndReason reason, const std::string& detail);
+  // On hold (admission "approve"): the session connects and receives, but no frame is
+  // decoded or shown. Leaving hold asks the sender for a keyframe.
+  void set_on_hold(bool on_hold);
+  bool on_hold() const { return on_hold_; }
+  // Meaningful once state() is ended.
+  EndReason end_reason() const { return end_reason_; }
 
   const std::string& id() const { return id_; }
   const std::string& presenter() const { return presenter_; }
   SessionState state() const { return state_; }
   const std::string& ice_ufrag() const { return local_ufrag_; }
+  // The sender's ICE username fragment from its offer ("" before start()).
+  std::string remote_ice_ufrag() const { return negotiated_ ? negotiated_->remote_ice_ufrag : std::string(); }
   nlohmann::json status() const;
 
 private:
@@ -103,6 +113,9 @@ private:
   std::string presenter_;
   SteadyClock clock_;
   SessionState state_ = SessionState::connecting;
+  EndReason end_reason_ = EndReason::error;
+  bool on_hold_ = false;
+  bool ending_ = false;
   Clock::TimePoint created_at_;
   Clock::TimePoint last_packet_at_;
 

@@ -1,6 +1,7 @@
 #pragma once
 // Types shared by the HTTPS server, the router and the endpoints registered on it.
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -12,8 +13,16 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
+class EventStreamOpener;
+
 struct RequestContext {
   boost::asio::ip::tcp::endpoint remote;
+  // The name a presenter gave on the page (POST /api/v1/join), set by the WHIP endpoint from
+  // the session token; "" for plain WHIP senders.
+  std::string presenter_name;
+  // Lets a handler turn its response into a Server-Sent Events stream (event_stream.hpp); null
+  // where streaming is impossible (e.g. a request dispatched outside a connection).
+  EventStreamOpener* event_streams = nullptr;
 };
 
 // Handlers answer through the responder, now or later (an answer may wait for ICE gathering).

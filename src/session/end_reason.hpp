@@ -1,0 +1,38 @@
+#pragma once
+// Why a presenter's session ended, as the short code the event channel and the page use
+// (docs/protocol.md, "Event channel"). The readable detail travels beside it.
+// Thread: none.
+#include <string_view>
+
+namespace presentd::session {
+
+enum class EndReason {
+  stopped,          // the presenter stopped (WHIP DELETE, or DTLS close_notify from the sender)
+  replaced,         // the room was full and a newcomer took the place (when_full "replace")
+  removed,          // an admin removed the presenter
+  declined,         // admission "approve": a current presenter said no
+  timeout,          // admission "approve": nobody answered in time
+  room_full,        // approved, but the room had filled up meanwhile (when_full "refuse")
+  connection_lost,  // ICE failed or no packets for too long
+  error,            // the session failed (DTLS, an offer that cannot be answered, ...)
+  ended_at_box,     // Esc/Del on the box's keyboard
+  shutdown,         // the daemon is stopping
+};
+
+constexpr std::string_view to_code(EndReason reason) {
+  switch (reason) {
+    case EndReason::stopped: return "stopped";
+    case EndReason::replaced: return "replaced";
+    case EndReason::removed: return "removed";
+    case EndReason::declined: return "declined";
+    case EndReason::timeout: return "timeout";
+    case EndReason::room_full: return "room_full";
+    case EndReason::connection_lost: return "connection_lost";
+    case EndReason::error: return "error";
+    case EndReason::ended_at_box: return "ended_at_box";
+    case EndReason::shutdown: return "shutdown";
+  }
+  return "error";
+}
+
+}  // namespace presentd::session
