@@ -4,7 +4,7 @@
 // The page is driven through its own controls; an init script only observes: it records each
 // RTCPeerConnection and the moment setRemoteDescription is called, and asks the fake capture
 // for 1920x1080.
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('../tests/integration/webrtc/browser.js');
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -127,12 +127,7 @@ function median(values) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--ignore-certificate-errors'],
-  });
+  const browser = await launchChromium();
   try {
     const samples = await rampUp(browser);
     console.log('Ramp-up (t = seconds after setRemoteDescription):');

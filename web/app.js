@@ -230,8 +230,9 @@ function mixed(presentation, microphone) {
 function stop() {
   if (!current) return;
   const { session } = current;
-  finish('ended', `Presentation ended. ${ENDED.stopped}`);
+  // DELETE first, so the box hears "stopped" before the connection closes.
   session.stop();
+  finish('ended', `Presentation ended. ${ENDED.stopped}`);
 }
 
 function goToMeeting(event) {

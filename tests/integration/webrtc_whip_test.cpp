@@ -9,6 +9,7 @@
 
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
+#include "support/namespace_daemon.hpp"
 #include "support/network_namespace.hpp"
 #include "support/notify_socket.hpp"
 #include "support/temp_dir.hpp"
@@ -26,18 +27,8 @@ protected:
     std::string why;
     network_ = enter_private_network(why);
     ASSERT_TRUE(network_) << why;
-    const auto config = dir_.write("presentd.json", R"({
-      "network": {"bind_address": ")" + network_->box_address + R"(", "https_port": )" + std::to_string(kPort) + R"(},
-      "pin": {"policy": "fixed", "fixed": "2468"},
-      "display": {"driver": "dummy"},
-      "discovery": {"presentd_service": false, "https_service": false},
-      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "log_level": "debug"}
-    })");
-    daemon_ = std::make_unique<ChildProcess>(std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
-                                             std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()},
-                                                                                {"SDL_AUDIODRIVER", "dummy"}},
-                                             dir_.path() / "presentd.log");
-    ASSERT_TRUE(notify_.wait_for("READY=1", 20s)) << read_file(dir_.path() / "presentd.log");
+    daemon_ = start_namespace_daemon(dir_, notify_, *network_, {kPort, "2468", ""});
+    ASSERT_TRUE(daemon_) << read_file(dir_.path() / "presentd.log");
   }
 
   void TearDown() override {

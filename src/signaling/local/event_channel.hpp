@@ -64,7 +64,7 @@ struct EventChannelOptions {
   std::string path = "/whip";
   std::size_t max_streams = 64;
   std::size_t max_streams_per_session = 4;
-  std::chrono::seconds heartbeat{15};
+  std::chrono::milliseconds heartbeat{15000};
   std::size_t remembered_endings = 64;
 };
 

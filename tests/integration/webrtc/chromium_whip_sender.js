@@ -7,23 +7,11 @@
 //
 // Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--audio]
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
-const { chromium } = require('playwright-core');
+const { launchChromium, openBoxPage } = require('./browser.js');
 
 function option(name, fallback) {
   const index = process.argv.indexOf('--' + name);
   return index > 0 ? process.argv[index + 1] : fallback;
-}
-
-// Chromium aborts a load with ERR_NETWORK_CHANGED when an interface's addresses change under
-// it (a freshly made test network settling); a browser user would press reload, so do we.
-async function openBoxPage(page, address) {
-  for (let attempt = 1; ; ++attempt) {
-    try {
-      return await page.goto(address, { timeout: 60000 });
-    } catch (error) {
-      if (attempt >= 3 || !String(error).includes('ERR_NETWORK_CHANGED')) throw error;
-    }
-  }
 }
 
 async function main() {
@@ -31,15 +19,7 @@ async function main() {
   const token = option('token', '');
   const durationMs = Number(option('duration', '8')) * 1000;
   const withAudio = process.argv.includes('--audio');
-  // Generous timeouts: CI runs this beside other tests on two busy cores.
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    timeout: 120000,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-           '--ignore-certificate-errors'],  // playwright gives every launch a new empty profile
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     // The box's own page gives a secure origin for getDisplayMedia and fetch().

@@ -9,7 +9,7 @@
 //   approve   Alice presents; Bob waits; Alice approves; both decoded
 //   replace   Alice presents; Bob shares into a full room; Alice is told she was replaced
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
-const { chromium } = require('playwright-core');
+const { launchChromium, openBoxPage } = require('./browser.js');
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -22,20 +22,11 @@ const scenario = option('scenario', 'share');
 const report = { scenario };
 const LONG = 90000; // CI: two busy cores
 
-// Chromium aborts a load with ERR_NETWORK_CHANGED while a fresh test network settles; a person
-// would reload, so do we.
 async function openPage(browser) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
   page.setDefaultTimeout(LONG);
-  for (let attempt = 1; ; ++attempt) {
-    try {
-      await page.goto(`${box}/`, { timeout: LONG });
-      break;
-    } catch (error) {
-      if (attempt >= 3 || !String(error).includes('ERR_NETWORK_CHANGED')) throw error;
-    }
-  }
+  await openBoxPage(page, `${box}/`);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
 }
@@ -120,14 +111,7 @@ async function replaceScenario(browser) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    timeout: 120000,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-           '--ignore-certificate-errors'],
-  });
+  const browser = await launchChromium();
   try {
     const run = { share: shareScenario, approve: approveScenario, replace: replaceScenario }[scenario];
     await run(browser);
