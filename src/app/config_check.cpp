@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "access/admin_token.hpp"
 #include "config/config_loader.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/openssl_error.hpp"
@@ -27,6 +28,11 @@ CheckedConfig load_and_check(const ConfigSource& source) {
     } catch (const crypto::CryptoError& error) {
       checked.problems.push_back(source.path + ": /tls: " + error.what());
     }
+  }
+  try {
+    (void)access::load_admin_token(checked.config.admin.token_file);
+  } catch (const std::runtime_error& error) {
+    checked.problems.push_back(source.path + ": /admin/token_file: " + error.what());
   }
   return checked;
 }

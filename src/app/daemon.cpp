@@ -6,10 +6,15 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include <openssl/x509v3.h>
+
+#include "access/access_control.hpp"
+#include "access/admin_endpoint.hpp"
+#include "access/admin_token.hpp"
+#include "access/join_endpoint.hpp"
 #include "app/config_check.hpp"
 #include "common/build_info.hpp"
 #include "common/log.hpp"
-#include "common/random.hpp"
 #include "app/webrtc_service.hpp"
 #include "common/meeting_id.hpp"
 #include "crypto/certificate.hpp"
@@ -37,13 +42,23 @@ boost::asio::ip::tcp::endpoint endpoint_of(const config::NetworkConfig& network)
   return {boost::asio::ip::make_address(network.bind_address), static_cast<unsigned short>(network.https_port)};
 }
 
-std::shared_ptr<boost::asio::ssl::context> load_tls(const config::Config& config,
-                                                    std::string* fingerprint_out = nullptr) {
+struct LoadedTls {
+  std::shared_ptr<boost::asio::ssl::context> context;
+  std::string fingerprint;
+  // A certificate the admin configured and a CA issued: only then may browsers be told HSTS
+  // (with a self-signed one they must stay able to click through the warning).
+  bool real_certificate = false;
+};
+
+LoadedTls load_tls(const config::Config& config) {
   const auto stored = crypto::load_or_create_https_identity(config.tls, config.daemon.state_directory);
-  const auto fingerprint = crypto::fingerprint(stored.identity.certificate.get());
-  PD_LOG(info, "tls") << "HTTPS certificate " << stored.certificate_file.string() << " (SHA-256 " << fingerprint << ")";
-  if (fingerprint_out != nullptr) *fingerprint_out = fingerprint;
-  return signaling::make_tls_server_context(stored.identity);
+  X509* certificate = stored.identity.certificate.get();
+  LoadedTls loaded{nullptr, crypto::fingerprint(certificate),
+                   !config.tls.certificate.empty() && X509_check_issued(certificate, certificate) != X509_V_OK};
+  PD_LOG(info, "tls") << "HTTPS certificate " << stored.certificate_file.string() << " (SHA-256 " << loaded.fingerprint
+                      << (loaded.real_certificate ? ")" : ", self-signed: no HSTS)");
+  loaded.context = signaling::make_tls_server_context(stored.identity);
+  return loaded;
 }
 
 }  // namespace
@@ -83,29 +98,52 @@ void Daemon::start(const config::Config& config) {
   apply_runtime_settings(config);
   std::filesystem::create_directories(config.daemon.state_directory);
   register_routes();
-  https_ = std::make_unique<signaling::HttpsServer>(io_, load_tls(config, &certificate_fingerprint_), router_);
+  auto tls = load_tls(config);
+  certificate_fingerprint_ = tls.fingerprint;
+  https_ = std::make_unique<signaling::HttpsServer>(io_, tls.context, router_,
+                                                    https_limits(config, tls.real_certificate));
   https_->listen(endpoint_of(config.network));
   config_ = config;
   start_screen();
+  start_access();
   start_webrtc();
   publish_on_network();
 }
 
-void Daemon::start_webrtc() {
-  if (config_.pin.policy == config::PinPolicy::rotate) {
-    // The rotation itself (after each session, after failed attempts) belongs to the PIN
-    // module; until then a fresh PIN per start keeps the box from having a guessable default.
-    current_pin_ = random_digits(static_cast<std::size_t>(config_.pin.length));
-    set_pin(current_pin_);
+signaling::HttpsLimits Daemon::https_limits(const config::Config& config, bool hsts) const {
+  signaling::HttpsLimits limits;
+  limits.max_connections = static_cast<std::size_t>(config.network.max_connections);
+  limits.hsts = hsts;
+  return limits;
+}
+
+void Daemon::start_access() {
+  // The PIN keeper shows its PIN on the idle screen now and after every rotation.
+  access_ = std::make_unique<access::AccessControl>(clock_, config_.pin,
+                                                    [this](const std::optional<std::string>& pin) { set_pin(pin); });
+  join_ = std::make_unique<access::JoinEndpoint>(clock_, *access_);
+  join_->register_routes(router_);
+  access::AdminHooks hooks;
+  hooks.remove_presenter = [this](const std::string& session_id) {
+    return webrtc_ && webrtc_->end_session(session_id, "removed");
+  };
+  if (renderer_) {
+    snapshots_ = std::make_unique<SnapshotWorker>(io_);
+    hooks.snapshot = [this](std::function<void(std::optional<std::string>)> done) {
+      return renderer_ && snapshots_->take(*renderer_, std::move(done));
+    };
   }
-  webrtc_ = std::make_unique<WebrtcService>(io_, config_, renderer_.get(), [this]() -> std::optional<std::string> {
-    switch (config_.pin.policy) {
-      case config::PinPolicy::fixed: return config_.pin.fixed;
-      case config::PinPolicy::rotate: return current_pin_;
-      case config::PinPolicy::off: return std::nullopt;
-    }
-    return std::nullopt;
-  });
+  admin_ = std::make_unique<access::AdminEndpoint>(clock_, *access_, std::move(hooks));
+  admin_->configure(access::load_admin_token(config_.admin.token_file), config_.snapshot.enabled);
+  admin_->register_routes(router_);
+}
+
+void Daemon::start_webrtc() {
+  webrtc_ = std::make_unique<WebrtcService>(io_, config_, renderer_.get(), access_.get(),
+                                            [this](const std::string& session_id) {
+                                              // No rotation while shutting down: nobody is left to read it.
+                                              if (!stopping_) access_->session_ended(session_id);
+                                            });
   webrtc_->register_routes(router_);
 }
 
@@ -210,16 +248,21 @@ void Daemon::reload() {
   try {
     // The certificate files are re-read even when their paths did not change: an admin renews a
     // certificate in place and reloads, as with nginx.
-    std::string fingerprint;
-    auto tls = load_tls(checked.config, &fingerprint);
-    if (checked.config.network != config_.network) {
-      replace_listener(checked.config, tls);
+    auto tls = load_tls(checked.config);
+    auto admin_token = access::load_admin_token(checked.config.admin.token_file);
+    // Only a new address or port needs a new listener (media ports and limits do not).
+    if (endpoint_of(checked.config.network) != endpoint_of(config_.network)) {
+      replace_listener(checked.config, tls.context, tls.real_certificate);
     }
-    https_->set_tls_context(std::move(tls));
+    https_->set_tls_context(tls.context);
+    https_->set_hsts(tls.real_certificate);
+    https_->set_max_connections(static_cast<std::size_t>(checked.config.network.max_connections));
     apply_runtime_settings(checked.config);
     config_ = checked.config;
+    access_->apply(config_.pin);
+    admin_->configure(std::move(admin_token), config_.snapshot.enabled);
     if (webrtc_) webrtc_->apply(config_);
-    certificate_fingerprint_ = fingerprint;
+    certificate_fingerprint_ = tls.fingerprint;
     publish_on_network();
     update_screen();  // room name, URLs, PIN policy, audio; display changes need a restart
     PD_LOG(notice, "config") << "configuration reloaded";
@@ -229,10 +272,11 @@ void Daemon::reload() {
   notifier_.ready(status_line());
 }
 
-void Daemon::replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls) {
+void Daemon::replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls,
+                              bool hsts) {
   // Open the new listener before closing the old one, so a bad address or a taken port leaves
   // the box reachable where it was.
-  auto replacement = std::make_unique<signaling::HttpsServer>(io_, std::move(tls), router_);
+  auto replacement = std::make_unique<signaling::HttpsServer>(io_, std::move(tls), router_, https_limits(config, hsts));
   replacement->listen(endpoint_of(config.network));
   https_ = std::move(replacement);
   PD_LOG(notice, "https") << "now listening on " << config.network.bind_address << " port " << config.network.https_port;

@@ -12,22 +12,30 @@
 
 #include "app/command_line.hpp"
 #include "app/screen_info.hpp"
+#include "app/snapshot_worker.hpp"
 #include "app/systemd_notifier.hpp"
+#include "common/clock.hpp"
 #include "config/config.hpp"
 #include "signaling/local/http_router.hpp"
+#include "signaling/local/https_server.hpp"
 
 namespace presentd::discovery {
 class AvahiPublisher;
 }  // namespace presentd::discovery
 
 namespace presentd::signaling {
-class HttpsServer;
 class StaticFiles;
 }  // namespace presentd::signaling
 
 namespace presentd::render {
 class Renderer;
 }  // namespace presentd::render
+
+namespace presentd::access {
+class AccessControl;
+class AdminEndpoint;
+class JoinEndpoint;
+}  // namespace presentd::access
 
 namespace presentd::app {
 
@@ -43,8 +51,8 @@ public:
   // Runs until SIGTERM/SIGINT; returns the process exit code.
   int run();
 
-  // Idle-screen hook for the PIN module, which does not exist yet (call on the event loop): the
-  // current PIN when the policy is "rotate"; nullopt hides it.
+  // Idle-screen hook of the PIN keeper (event loop): the current PIN when the policy is
+  // "rotate"; nullopt hides it.
   void set_pin(std::optional<std::string> pin);
 
 private:
@@ -55,10 +63,12 @@ private:
   void shutdown();
   void register_routes();
   void apply_runtime_settings(const config::Config& config);
-  void replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls);
+  void replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls, bool hsts);
   std::string status_line() const;
   void start_screen();
   void start_webrtc();
+  void start_access();
+  signaling::HttpsLimits https_limits(const config::Config& config, bool hsts) const;
   void update_screen();
   void publish_on_network();
 
@@ -76,8 +86,12 @@ private:
   std::chrono::steady_clock::time_point started_at_;
   std::unique_ptr<render::Renderer> renderer_;  // null: no display, running headless
   ScreenState screen_state_;
-  std::unique_ptr<WebrtcService> webrtc_;
-  std::optional<std::string> current_pin_;  // the rotating PIN (policy "rotate"); never logged
+  std::unique_ptr<SnapshotWorker> snapshots_;  // after renderer_: joined before the renderer goes
+  SteadyClock clock_;
+  std::unique_ptr<access::AccessControl> access_;  // PIN, session tokens, back-off, room lock
+  std::unique_ptr<access::JoinEndpoint> join_;
+  std::unique_ptr<access::AdminEndpoint> admin_;
+  std::unique_ptr<WebrtcService> webrtc_;  // after access_: its sessions report their end to it
   bool stopping_ = false;
 };
 

@@ -77,7 +77,8 @@ render::PresenterId presenter_id(const std::string& session_id) {
 }  // namespace
 
 WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                             std::function<std::optional<std::string>()> token)
+                             signaling::WhipAuthorizer* authorizer,
+                             std::function<void(const std::string&)> on_session_ended)
     : io_(io), renderer_(renderer), context_(g_main_context_new()) {
   pump_ = std::make_unique<ice::GlibContextPump>(io_, context_);
   pump_->start();
@@ -96,7 +97,9 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   observer.on_audio = [renderer](const std::string& session_id, std::span<const float> samples) {
     if (renderer != nullptr) renderer->play_audio(presenter_id(session_id), samples);
   };
-  observer.on_state = [this](const std::string& session_id, session::SessionState state, const std::string& name) {
+  observer.on_state = [this, on_session_ended = std::move(on_session_ended)](
+                          const std::string& session_id, session::SessionState state, const std::string& name) {
+    if (state == session::SessionState::ended && on_session_ended) on_session_ended(session_id);
     if (renderer_ == nullptr) return;
     const auto id = presenter_id(session_id);
     switch (state) {
@@ -117,7 +120,7 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   sessions_ = std::make_unique<session::SessionManager>(io_, *pump_, identity, session_settings(config),
                                                         admission_settings(config), std::move(observer));
   signaling::WhipEndpointOptions options;
-  options.expected_token = std::move(token);
+  options.authorizer = authorizer;
   if (!config.ice.stun_server.empty()) {
     options.ice_server_links.push_back("<stun:" + config.ice.stun_server + ">; rel=\"ice-server\"");
   }
@@ -161,6 +164,10 @@ void WebrtcService::apply(const config::Config& config) {
 
 void WebrtcService::end_sessions(const std::string& reason) {
   if (sessions_) sessions_->end_all(session::EndReason::ended_at_box, reason);
+}
+
+bool WebrtcService::end_session(const std::string& session_id, const std::string& reason) {
+  return sessions_ && sessions_->end_session(session_id, session::EndReason::removed, reason);
 }
 
 void WebrtcService::stop() {

@@ -31,6 +31,7 @@ class SessionManager;
 }
 namespace presentd::signaling {
 class EventChannel;
+class WhipAuthorizer;
 class WhipEndpoint;
 }
 
@@ -38,10 +39,10 @@ namespace presentd::app {
 
 class WebrtcService {
 public:
-  // `renderer` may be null (headless); `token` gives the Bearer token WHIP senders must present
-  // (nullopt: none).
+  // `renderer` may be null (headless); `authorizer` (not null, outliving this) decides who may
+  // publish; `on_session_ended` is told of every session that ended, whatever the reason.
   WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                std::function<std::optional<std::string>()> token);
+                signaling::WhipAuthorizer* authorizer, std::function<void(const std::string&)> on_session_ended);
   ~WebrtcService();
   WebrtcService(const WebrtcService&) = delete;
   WebrtcService& operator=(const WebrtcService&) = delete;
@@ -52,6 +53,9 @@ public:
   // Ends every presentation (Esc/Del on the box; pages are told "ended_at_box"); new senders
   // are served as before.
   void end_sessions(const std::string& reason);
+  // Ends one presentation (an admin removed it: its page is told "removed"); false when there
+  // is no such session.
+  bool end_session(const std::string& session_id, const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
   nlohmann::json status() const;

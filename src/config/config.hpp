@@ -27,6 +27,8 @@ struct NetworkConfig {
   // Host UDP candidates for media are taken from this range (inclusive).
   int media_port_min = 50000;
   int media_port_max = 50999;
+  // Open HTTPS connections at once (page, API, WHIP, event channels); more are refused.
+  int max_connections = 128;
   bool operator==(const NetworkConfig&) const = default;
 };
 
@@ -42,6 +44,12 @@ struct PinConfig {
   int length = 4;
   std::string fixed;  // secret: only with policy "fixed"; never logged or printed
   bool operator==(const PinConfig&) const = default;
+};
+
+struct AdminConfig {
+  // A file holding the admin token (readable by the service user). Empty: the admin API is off.
+  std::string token_file;
+  bool operator==(const AdminConfig&) const = default;
 };
 
 struct AdmissionConfig {
@@ -115,6 +123,7 @@ struct Config {
   NetworkConfig network;
   TlsConfig tls;
   PinConfig pin;
+  AdminConfig admin;
   AdmissionConfig admission;
   MediaConfig media;
   IceConfig ice;

@@ -68,6 +68,7 @@ void describe(V& v, NetworkConfig& c) {
   v.integer("https_port", c.https_port, kPortRange);
   v.integer("media_port_min", c.media_port_min, kPortRange);
   v.integer("media_port_max", c.media_port_max, kPortRange);
+  v.integer("max_connections", c.max_connections, IntRange{8, 4096});
 }
 
 template <class V>
@@ -81,6 +82,11 @@ void describe(V& v, PinConfig& c) {
   v.choice("policy", c.policy, kPinPolicyNames);
   v.integer("length", c.length, IntRange{4, 8});
   v.secret("fixed", c.fixed, require_digits);
+}
+
+template <class V>
+void describe(V& v, AdminConfig& c) {
+  v.readable_file("token_file", c.token_file);
 }
 
 template <class V>
@@ -158,6 +164,7 @@ void describe(V& v, Config& c) {
   v.section("network", c.network);
   v.section("tls", c.tls);
   v.section("pin", c.pin);
+  v.section("admin", c.admin);
   v.section("admission", c.admission);
   v.section("media", c.media);
   v.section("ice", c.ice);

@@ -17,8 +17,8 @@ class EventStreamOpener;
 
 struct RequestContext {
   boost::asio::ip::tcp::endpoint remote;
-  // The name a presenter gave on the page (POST /api/v1/join), set by the WHIP endpoint from
-  // the session token; "" for plain WHIP senders.
+  // The presenter's name from their session token (POST /api/v1/join); "" for plain WHIP
+  // senders. Filled by the WHIP endpoint for the session host.
   std::string presenter_name;
   // Lets a handler turn its response into a Server-Sent Events stream (event_stream.hpp); null
   // where streaming is impossible (e.g. a request dispatched outside a connection).
@@ -30,9 +30,14 @@ struct RequestContext {
 using Responder = std::function<void(Response)>;
 using Handler = std::function<void(const Request&, const RequestContext&, Responder)>;
 
-// A response with the security headers every answer carries.
+// A response with the common headers (the HTTPS connection adds the security headers to every
+// answer as it writes it: security_headers.hpp).
 Response make_response(const Request& request, http::status status, std::string body,
                        std::string_view content_type = "text/plain; charset=utf-8");
 Response make_error(const Request& request, http::status status, std::string_view message);
+
+// True when the request's Content-Type is `expected` (lower case), compared case-insensitively
+// and ignoring parameters: "Application/SDP; charset=utf-8" has the media type "application/sdp".
+bool has_media_type(const Request& request, std::string_view expected);
 
 }  // namespace presentd::signaling

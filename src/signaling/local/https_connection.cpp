@@ -8,12 +8,14 @@
 #include <boost/beast/http/write.hpp>
 
 #include "common/log.hpp"
+#include "signaling/local/security_headers.hpp"
 
 namespace presentd::signaling {
 namespace beast = boost::beast;
 
 namespace {
 constexpr std::string_view kTag = "https";
+constexpr std::size_t kFirstReadBytes = 4096;
 // About a hundred events; a heartbeat every 15 s means a stalled reader is noticed in minutes
 // at worst, the write deadline usually notices it first.
 constexpr std::size_t kMaxQueuedStreamBytes = 64 * 1024;
@@ -54,18 +56,51 @@ void HttpsConnection::read_request() {
   if (closing_) return;
   parser_.emplace();
   parser_->body_limit(limits_.max_body_bytes);
-  parser_->header_limit(16 * 1024);
+  parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  if (buffer_.size() > 0) return read_header();  // the next request has begun arriving already
+  // Waiting for a request costs the box nothing but the socket, so the idle deadline is long;
+  // the header deadline starts with the first byte.
+  beast::get_lowest_layer(stream_).expires_after(limits_.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                            if (ec) return self->on_request(ec);
+                            self->buffer_.commit(bytes);
+                            self->read_header();
+                          });
+}
+
+void HttpsConnection::read_header() {
+  beast::get_lowest_layer(stream_).expires_after(limits_.header_timeout);
+  http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec == beast::error::timeout) {
+      PD_LOG(info, kTag) << "closing the connection from " << self->context_.remote << ": no complete request header within "
+                         << self->limits_.header_timeout.count() << " s";
+    }
+    if (ec || self->parser_->is_done()) return self->on_request(ec);
+    self->read_body();
+  });
+}
+
+void HttpsConnection::read_body() {
   beast::get_lowest_layer(stream_).expires_after(limits_.request_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
 }
 
+void HttpsConnection::refuse(http::status status, std::string_view reason) {
+  PD_LOG(debug, kTag) << "refused a request from " << context_.remote << ": " << reason;
+  Request request;
+  request.version(11);
+  request.keep_alive(false);  // what follows in the stream cannot be trusted to be a request
+  write_response(make_error(request, status, reason));
+}
+
 void HttpsConnection::on_request(beast::error_code ec) {
-  if (ec == http::error::body_limit || ec == http::error::header_limit) {
-    Request request;
-    request.version(11);
-    request.keep_alive(false);
-    return write_response(make_error(request, http::status::payload_too_large, "request too large"));
+  if (ec == http::error::header_limit) return refuse(http::status::request_header_fields_too_large, "request header too large");
+  if (ec == http::error::body_limit) return refuse(http::status::payload_too_large, "request body too large");
+  if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return refuse(http::status::bad_request, "malformed HTTP request: " + ec.message());
   }
   if (ec) {
     if (!is_ordinary_disconnect(ec)) PD_LOG(debug, kTag) << "read from " << context_.remote << ": " << ec.message();
@@ -83,6 +118,7 @@ void HttpsConnection::on_request(beast::error_code ec) {
 
 void HttpsConnection::write_response(Response response) {
   if (closing_) return;
+  apply_security_headers(response, limits_.hsts);
   auto shared = std::make_shared<Response>(std::move(response));
   beast::get_lowest_layer(stream_).expires_after(limits_.request_timeout);
   http::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
@@ -125,6 +161,7 @@ std::shared_ptr<EventStream> HttpsConnection::open_event_stream(const Request& r
   // that of an event stream.
   head.keep_alive(false);
   head.erase(http::field::content_length);
+  apply_security_headers(head, limits_.hsts);
   std::ostringstream text;
   text << head.base();
   queue_stream_bytes(text.str());

@@ -1,9 +1,12 @@
 #pragma once
-// One HTTPS connection: TLS handshake, then request/response pairs with keep-alive, each read
-// bounded in time and size. A handler may turn it into a Server-Sent Events stream instead
-// (EventStream): then it writes queued events, one write in flight, and keeps one read pending
-// only to learn when the client goes away. Owned by its own pending operations and by whoever
-// holds it as an EventStream (shared_from_this).
+// One HTTPS connection: TLS handshake, then request/response pairs with keep-alive. Every phase
+// has its own deadline (handshake, idle wait for the next request, header, body, write) and
+// every request its size limits (HttpsLimits); a malformed or oversized request gets a 4xx
+// with a short reason and the connection closes. Every answer gets the security headers.
+// A handler may turn the connection into a Server-Sent Events stream instead (EventStream):
+// then it writes queued events, one write in flight, and keeps one read pending only to learn
+// when the client goes away. Owned by its own pending operations and by whoever holds it as
+// an EventStream (shared_from_this).
 // Thread: event loop.
 #include <memory>
 #include <deque>
@@ -40,7 +43,10 @@ public:
 
 private:
   void read_request();
+  void read_header();
+  void read_body();
   void on_request(boost::beast::error_code ec);
+  void refuse(http::status status, std::string_view reason);
   void write_response(Response response);
   void shutdown_tls();
   void mark_closed();

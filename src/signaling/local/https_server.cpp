@@ -41,7 +41,11 @@ void HttpsServer::accept() {
     if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       if (connection_count() >= limits_.max_connections) {
-        PD_LOG(warning, kTag) << "too many connections; refusing " << socket.remote_endpoint(ec);
+        // Logged once per hundred, so a flood cannot flood the journal too.
+        if (refused_connections_++ % 100 == 0) {
+          PD_LOG(warning, kTag) << limits_.max_connections << " connections open (/network/max_connections): refusing "
+                                << socket.remote_endpoint(ec) << " (" << refused_connections_ << " refused so far)";
+        }
       } else {
         auto connection = std::make_shared<HttpsConnection>(std::move(socket), tls_, router_, limits_);
         connections_.push_back(connection);

@@ -58,11 +58,9 @@ void StaticFiles::handle(const Request& request, const RequestContext&, const Re
   if (path.ends_with('/')) path += "index.html";
   const auto it = files_.find(path);
   if (it == files_.end()) return respond(make_error(request, http::status::not_found, "not found"));
-  auto response = make_response(request, http::status::ok, it->second.content, it->second.content_type);
-  // The page talks only to this box; nothing else may be loaded or framed.
-  response.set("Content-Security-Policy",
-               "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; frame-ancestors 'none'");
-  respond(std::move(response));
+  // The page talks only to this box; nothing else may be loaded or framed (the connection adds
+  // the Content-Security-Policy to every answer: security_headers.hpp).
+  respond(make_response(request, http::status::ok, it->second.content, it->second.content_type));
 }
 
 }  // namespace presentd::signaling

@@ -9,18 +9,6 @@ constexpr std::string_view kTag = "whip";
 constexpr std::string_view kSdp = "application/sdp";
 constexpr std::string_view kSdpFrag = "application/trickle-ice-sdpfrag";
 
-// "application/sdp; charset=utf-8" → "application/sdp", compared case-insensitively.
-bool has_media_type(const Request& request, std::string_view expected) {
-  std::string_view type = request[http::field::content_type];
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  if (type.size() != expected.size()) return false;
-  for (std::size_t i = 0; i < type.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(type[i])) != expected[i]) return false;
-  }
-  return true;
-}
-
 std::string client_of(const RequestContext& context) { return context.remote.address().to_string(); }
 
 std::string quoted(const std::string& etag) { return "\"" + etag + "\""; }
@@ -58,23 +46,20 @@ Response WhipEndpoint::failure(const Request& request, const WhipFailure& failur
   return response;
 }
 
-std::optional<Response> WhipEndpoint::check_rate_and_token(const Request& request, const RequestContext& context) {
+std::optional<Response> WhipEndpoint::check_rate(const Request& request, const RequestContext& context) {
   const auto client = client_of(context);
-  if (!limiter_.allow(client)) {
-    PD_LOG(notice, kTag) << "rate limit reached for " << client;
-    return failure(request, {http::status::too_many_requests, "too many requests",
-                             limiter_.retry_after_seconds(client)});
-  }
-  const auto expected = options_.expected_token ? options_.expected_token() : std::nullopt;
-  if (!expected) return std::nullopt;
-  const auto presented = bearer_token(request[http::field::authorization]);
-  if (!presented || !tokens_equal(*presented, *expected)) {
-    // The attempt is logged; the token presented never is.
-    PD_LOG(notice, kTag) << "rejected a request from " << client << ": " << (presented ? "wrong" : "missing")
-                         << " bearer token";
-    return failure(request, {http::status::unauthorized, "a valid Bearer token (the room PIN) is required"});
-  }
-  return std::nullopt;
+  if (limiter_.allow(client)) return std::nullopt;
+  PD_LOG(notice, kTag) << "rate limit reached for " << client;
+  return failure(request, {http::status::too_many_requests, "too many requests", limiter_.retry_after_seconds(client)});
+}
+
+std::optional<Response> WhipEndpoint::check_session_access(const Request& request, const RequestContext& context,
+                                                           const std::string& session_id) {
+  if (options_.authorizer == nullptr) return std::nullopt;
+  const auto refused =
+      options_.authorizer->authorize_session(bearer_token(request[http::field::authorization]), session_id, context);
+  if (!refused) return std::nullopt;
+  return failure(request, *refused);
 }
 
 std::optional<std::string> WhipEndpoint::session_id_of(const Request& request) const {
@@ -99,19 +84,38 @@ void WhipEndpoint::on_options(const Request& request, const RequestContext&, Res
 }
 
 void WhipEndpoint::on_post(const Request& request, const RequestContext& context, Responder respond) {
-  if (auto refused = check_rate_and_token(request, context)) return respond(std::move(*refused));
+  if (auto refused = check_rate(request, context)) return respond(std::move(*refused));
+  WhipGrant grant;
+  if (options_.authorizer != nullptr) {
+    auto decision = options_.authorizer->authorize_create(bearer_token(request[http::field::authorization]), context);
+    if (const auto* refused = std::get_if<WhipFailure>(&decision)) return respond(failure(request, *refused));
+    grant = std::get<WhipGrant>(std::move(decision));
+  }
+  const auto finish = [this, grant](const std::optional<std::string>& session_id) {
+    if (options_.authorizer != nullptr) options_.authorizer->create_finished(grant, session_id);
+  };
   if (!has_media_type(request, kSdp)) {
+    finish(std::nullopt);
     return respond(failure(request, {http::status::unsupported_media_type, "the offer must be application/sdp"}));
   }
-  if (request.body().empty()) return respond(failure(request, {http::status::bad_request, "empty SDP offer"}));
+  if (request.body().empty()) {
+    finish(std::nullopt);
+    return respond(failure(request, {http::status::bad_request, "empty SDP offer"}));
+  }
+  auto presenter = context;
+  presenter.presenter_name = grant.presenter_name;
   host_.create_session(
-      request.body(), context,
-      [this, version = request.version(), keep_alive = request.keep_alive(), respond](WhipCreateResult result) {
+      request.body(), presenter,
+      [this, finish, version = request.version(), keep_alive = request.keep_alive(), respond](WhipCreateResult result) {
         Request shape;  // only version and keep-alive of the original request are needed
         shape.version(version);
         shape.keep_alive(keep_alive);
-        if (const auto* refused = std::get_if<WhipFailure>(&result)) return respond(failure(shape, *refused));
+        if (const auto* refused = std::get_if<WhipFailure>(&result)) {
+          finish(std::nullopt);
+          return respond(failure(shape, *refused));
+        }
         const auto& answer = std::get<WhipAnswer>(result);
+        finish(answer.session_id);
         auto response = make_response(shape, http::status::created, answer.sdp, kSdp);
         response.set(http::field::location, options_.path + "/" + answer.session_id);
         response.set(http::field::etag, quoted(answer.etag));
@@ -122,10 +126,11 @@ void WhipEndpoint::on_post(const Request& request, const RequestContext& context
 }
 
 void WhipEndpoint::on_patch(const Request& request, const RequestContext& context, Responder respond) {
-  if (auto refused = check_rate_and_token(request, context)) return respond(std::move(*refused));
+  if (auto refused = check_rate(request, context)) return respond(std::move(*refused));
   const auto id = session_id_of(request);
   const auto etag = id ? host_.session_etag(*id) : std::nullopt;
   if (!etag) return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
+  if (auto refused = check_session_access(request, context, *id)) return respond(std::move(*refused));
   if (!has_media_type(request, kSdpFrag)) {
     return respond(failure(request, {http::status::unsupported_media_type,
                                      "PATCH takes application/trickle-ice-sdpfrag"}));
@@ -151,11 +156,13 @@ void WhipEndpoint::on_patch(const Request& request, const RequestContext& contex
 }
 
 void WhipEndpoint::on_delete(const Request& request, const RequestContext& context, Responder respond) {
-  if (auto refused = check_rate_and_token(request, context)) return respond(std::move(*refused));
+  if (auto refused = check_rate(request, context)) return respond(std::move(*refused));
   const auto id = session_id_of(request);
-  if (!id || !host_.delete_session(*id)) {
-    return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
-  }
+  // The session ID (128 random bits) is unguessable, so saying that one does not exist before
+  // checking the token reveals nothing.
+  if (!id || !host_.session_etag(*id)) return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
+  if (auto refused = check_session_access(request, context, *id)) return respond(std::move(*refused));
+  if (!host_.delete_session(*id)) return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
   auto response = make_response(request, http::status::ok, "");
   add_cors(response);
   respond(std::move(response));

@@ -1,8 +1,8 @@
 #pragma once
 // The WHIP endpoint (RFC 9725) on the HTTPS server: POST an SDP offer to create a session,
 // PATCH trickle candidates or an ICE restart (RFC 8840 sdpfrag), DELETE to end it, OPTIONS for
-// CORS. This class owns the HTTP rules (authentication, content types, ETags, rate limits,
-// status codes); the WhipSessionHost owns the sessions themselves.
+// CORS. This class owns the HTTP rules (content types, ETags, rate limits, status codes); the
+// WhipAuthorizer decides who may publish and the WhipSessionHost owns the sessions themselves.
 //
 // Thread: event loop.
 #include <functional>
@@ -14,6 +14,7 @@
 #include "common/clock.hpp"
 #include "signaling/local/http_router.hpp"
 #include "signaling/local/rate_limiter.hpp"
+#include "signaling/local/whip_authorizer.hpp"
 
 namespace presentd::signaling {
 
@@ -21,12 +22,6 @@ struct WhipAnswer {
   std::string session_id;  // 128-bit random, hex: the Location is unguessable
   std::string sdp;
   std::string etag;
-};
-
-struct WhipFailure {
-  http::status status;
-  std::string reason;     // short plain text for the client
-  int retry_after_s = 0;  // sent as Retry-After when > 0 (429, 503)
 };
 
 struct WhipPatchOutcome {
@@ -55,8 +50,9 @@ struct WhipEndpointOptions {
   // Complete Link header values for STUN/TURN servers (RFC 9725 §4.6), e.g.
   // <stun:stun.example.net>; rel="ice-server"
   std::vector<std::string> ice_server_links;
-  // The token senders must present as "Authorization: Bearer <token>"; nullopt: none needed.
-  std::function<std::optional<std::string>()> expected_token;
+  // Decides who may create, patch and delete sessions; null: anyone may (tests of the HTTP
+  // rules alone). Must outlive the endpoint.
+  WhipAuthorizer* authorizer = nullptr;
   double rate_limit_burst = 10;
   double rate_limit_per_second = 1;
 };
@@ -73,7 +69,9 @@ private:
   void on_options(const Request& request, const RequestContext& context, Responder respond);
 
   // nullopt when the request may go on; otherwise the response that ends it.
-  std::optional<Response> check_rate_and_token(const Request& request, const RequestContext& context);
+  std::optional<Response> check_rate(const Request& request, const RequestContext& context);
+  std::optional<Response> check_session_access(const Request& request, const RequestContext& context,
+                                               const std::string& session_id);
   std::optional<std::string> session_id_of(const Request& request) const;
   Response failure(const Request& request, const WhipFailure& failure) const;
   void add_cors(Response& response) const;

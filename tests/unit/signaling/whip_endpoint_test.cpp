@@ -1,12 +1,14 @@
 // The WHIP HTTP rules (RFC 9725) through the real router: statuses, headers, authentication and
-// rate limits. The session host here is a recording stand-in: sessions themselves are tested
-// end to end with real senders in tests/integration.
+// rate limits. Authorization is the daemon's real AccessControl (fixed PIN 4821); the session
+// host here is a recording stand-in: sessions themselves are tested end to end with real
+// senders in tests/integration.
 #include "signaling/local/whip_endpoint.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
+#include "access/access_control.hpp"
 #include "signaling/local/bearer_token.hpp"
 
 namespace presentd::signaling {
@@ -14,8 +16,10 @@ namespace {
 
 class RecordingHost : public WhipSessionHost {
 public:
-  void create_session(std::string offer, const RequestContext&, std::function<void(WhipCreateResult)> done) override {
+  void create_session(std::string offer, const RequestContext& context,
+                      std::function<void(WhipCreateResult)> done) override {
     offers.push_back(offer);
+    names.push_back(context.presenter_name);
     if (offer == "v=0 refuse") return done(WhipFailure{http::status::service_unavailable, "room full", 5});
     sessions["0123abcd"] = "e1";
     done(WhipAnswer{"0123abcd", "v=0 answer", "e1"});
@@ -36,6 +40,7 @@ public:
 
   std::map<std::string, std::string> sessions;
   std::vector<std::string> offers;
+  std::vector<std::string> names;
   std::vector<std::string> patches;
 };
 
@@ -43,7 +48,7 @@ class WhipEndpointTest : public ::testing::Test {
 protected:
   WhipEndpointTest() {
     WhipEndpointOptions options;
-    options.expected_token = [this] { return token_; };
+    options.authorizer = &access_;
     options.ice_server_links = {"<stun:10.0.0.1:3478>; rel=\"ice-server\""};
     endpoint_ = std::make_unique<WhipEndpoint>(clock_, host_, options);
     endpoint_->register_routes(router_);
@@ -72,7 +77,13 @@ protected:
   HttpRouter router_;
   std::unique_ptr<WhipEndpoint> endpoint_;
   RequestContext context_;
-  std::optional<std::string> token_ = "4821";
+  static config::PinConfig fixed_pin() {
+    config::PinConfig pin;
+    pin.policy = config::PinPolicy::fixed;
+    pin.fixed = "4821";
+    return pin;
+  }
+  access::AccessControl access_{clock_, fixed_pin(), nullptr};
 };
 
 TEST_F(WhipEndpointTest, PostCreatesASessionWithLocationEtagAndIceServers) {
@@ -97,9 +108,31 @@ TEST_F(WhipEndpointTest, AuthenticationAndContentTypeErrors) {
   EXPECT_EQ(post_offer("").result(), http::status::bad_request);
   EXPECT_TRUE(host_.offers.empty());  // none of these reached the session host
 
-  token_.reset();  // PIN policy "off": no token needed
+  access_.apply(config::PinConfig{config::PinPolicy::off, 4, ""});  // PIN policy "off": no token needed
   EXPECT_EQ(call(http::verb::post, "/whip", "v=0", {{"Content-Type", "Application/SDP; charset=utf-8"}}).result(),
             http::status::created);
+}
+
+TEST_F(WhipEndpointTest, ASessionTokenFromJoinNamesThePresenterAndWorksOnce) {
+  const auto joined = access_.join("4821", "Ada", "192.0.2.7");
+  ASSERT_TRUE(std::holds_alternative<access::JoinGranted>(joined));
+  const auto token = std::get<access::JoinGranted>(joined).token;
+  EXPECT_EQ(post_offer("v=0 offer", token).result(), http::status::created);
+  EXPECT_EQ(host_.names, std::vector<std::string>{"Ada"});
+  EXPECT_EQ(post_offer("v=0 offer", token).result(), http::status::unauthorized);
+  // The session's PATCH and DELETE take that token, not the PIN.
+  EXPECT_EQ(call(http::verb::delete_, "/whip/0123abcd", "", {{"Authorization", "Bearer 4821"}}).result(),
+            http::status::unauthorized);
+  EXPECT_EQ(call(http::verb::delete_, "/whip/0123abcd", "", {{"Authorization", "Bearer " + token}}).result(),
+            http::status::ok);
+  EXPECT_EQ(post_offer().result(), http::status::created);
+  EXPECT_EQ(host_.names.back(), "");  // a plain WHIP sender has no name
+}
+
+TEST_F(WhipEndpointTest, ALockedRoomRefusesOffers) {
+  access_.set_locked(true);
+  EXPECT_EQ(post_offer().result(), http::status::locked);
+  EXPECT_TRUE(host_.offers.empty());
 }
 
 TEST_F(WhipEndpointTest, HostRefusalCarriesRetryAfter) {
@@ -110,7 +143,7 @@ TEST_F(WhipEndpointTest, HostRefusalCarriesRetryAfter) {
 
 TEST_F(WhipEndpointTest, RateLimitPerClientAddress) {
   int limited = 0;
-  for (int i = 0; i < 15; ++i) limited += post_offer("v=0", "bad").result() == http::status::too_many_requests;
+  for (int i = 0; i < 15; ++i) limited += post_offer().result() == http::status::too_many_requests;
   EXPECT_EQ(limited, 5);  // a burst of 10, then refused
   context_.remote = {boost::asio::ip::make_address("192.0.2.8"), 1};
   EXPECT_EQ(post_offer().result(), http::status::created);  // another address is unaffected

@@ -1,0 +1,105 @@
+#pragma once
+// Who may present: the PIN under its policy, the back-off after failed attempts, the session
+// tokens POST /api/v1/join hands out, and the room lock. Implements the WHIP endpoint's
+// authorizer, so browsers (session token) and plain WHIP senders (the PIN itself as Bearer
+// token) pass the same checks and their failures count in the same back-off.
+//
+// Every secret is compared in constant time; attempts are logged with the client's address,
+// never with what it presented.
+//
+// Thread: event loop.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "access/failure_tracker.hpp"
+#include "access/pin_keeper.hpp"
+#include "access/session_tokens.hpp"
+#include "common/clock.hpp"
+#include "signaling/local/whip_authorizer.hpp"
+
+namespace presentd::access {
+
+struct AccessDenied {
+  enum class Reason { wrong_pin, locked_out, room_locked };
+  Reason reason;
+  int attempts_left = 0;  // wrong_pin: failures this address may still make before its back-off
+  int retry_after_s = 0;  // locked_out (and a wrong_pin that started a back-off): seconds to wait
+};
+
+// A running session as the admin API lists it. The ID is the session's full, unguessable ID
+// (a capability: only admins see it; the status API shows its first 8 characters).
+struct PresenterRecord {
+  std::string session_id;
+  std::string name;     // from the session token; "" for a plain WHIP sender
+  std::string address;  // the client that created it
+};
+
+struct JoinGranted {
+  std::string token;
+  int expires_in_s = 0;
+};
+
+class AccessControl final : public signaling::WhipAuthorizer {
+public:
+  // `on_pin_change` is told the PIN to show on the screen, at once and after every change.
+  AccessControl(const Clock& clock, const config::PinConfig& pin, PinKeeper::OnChange on_pin_change);
+
+  void apply(const config::PinConfig& pin);  // reload
+
+  // POST /api/v1/join: the PIN (ignored with policy "off") for a session token.
+  std::variant<JoinGranted, AccessDenied> join(std::string_view pin, std::string presenter_name,
+                                               const std::string& address);
+
+  std::variant<signaling::WhipGrant, signaling::WhipFailure> authorize_create(
+      std::optional<std::string_view> bearer, const signaling::RequestContext& context) override;
+  void create_finished(const signaling::WhipGrant& grant, const std::optional<std::string>& session_id) override;
+  std::optional<signaling::WhipFailure> authorize_session(std::optional<std::string_view> bearer,
+                                                          const std::string& session_id,
+                                                          const signaling::RequestContext& context) override;
+
+  // A session ended (any reason): its credential is forgotten and, with policy "rotate", the
+  // PIN changes.
+  void session_ended(const std::string& session_id);
+
+  // A locked room refuses joins and new WHIP sessions (423); running sessions go on.
+  void set_locked(bool locked);
+  bool locked() const { return locked_; }
+  // Policy "rotate": a new PIN now (false with another policy).
+  bool rotate_pin(std::string_view why);
+  const PinKeeper& pin() const { return pin_; }
+  std::vector<PresenterRecord> presenters() const;
+
+private:
+  std::optional<AccessDenied> check_pin(std::string_view presented, const std::string& address);
+  static signaling::WhipFailure to_whip_failure(const AccessDenied& denied);
+
+  struct Pending {
+    std::string credential;             // the bearer the POST presented ("" with policy "off")
+    std::optional<IssuedToken> token;   // given back if no session comes of it
+    std::string name;
+    std::string address;
+  };
+  struct Running {
+    std::string credential;
+    std::string name;
+    std::string address;
+  };
+
+  PinKeeper pin_;
+  FailureTracker failures_;
+  SessionTokens tokens_;
+  bool locked_ = false;
+  int failures_since_rotation_ = 0;
+  std::uint64_t next_ticket_ = 1;
+  std::map<std::uint64_t, Pending> pending_;
+  // Each running session and the bearer that created it: PATCH and DELETE must present the
+  // same one (the session token, or the PIN as it was, even after it rotated).
+  std::map<std::string, Running> sessions_;
+};
+
+}  // namespace presentd::access

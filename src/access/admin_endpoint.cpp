@@ -1,0 +1,154 @@
+#include "access/admin_endpoint.hpp"
+
+#include "common/log.hpp"
+#include "config/config_schema.hpp"
+#include "signaling/local/bearer_token.hpp"
+#include "signaling/local/json_response.hpp"
+
+namespace presentd::access {
+namespace {
+constexpr std::string_view kTag = "admin";
+namespace http = signaling::http;
+using signaling::make_json_error;
+using signaling::make_json_response;
+
+constexpr std::string_view kPresentersPrefix = "/api/v1/admin/presenters/";
+
+std::string_view policy_name(config::PinPolicy policy) {
+  for (const auto& [name, value] : config::kPinPolicyNames) {
+    if (value == policy) return name;
+  }
+  return "";
+}
+}  // namespace
+
+AdminEndpoint::AdminEndpoint(const Clock& clock, AccessControl& access, AdminHooks hooks)
+    : access_(access), hooks_(std::move(hooks)), failures_(clock) {}
+
+void AdminEndpoint::configure(std::optional<std::string> token, bool snapshot_enabled) {
+  token_ = std::move(token);
+  snapshot_enabled_ = snapshot_enabled;
+}
+
+void AdminEndpoint::register_routes(signaling::HttpRouter& router) {
+  router.add(http::verb::get, "/api/v1/admin/presenters", guarded(&AdminEndpoint::on_list));
+  router.add_prefix(http::verb::post, std::string(kPresentersPrefix), guarded(&AdminEndpoint::on_remove));
+  router.add(http::verb::post, "/api/v1/admin/lock", guarded(&AdminEndpoint::on_lock));
+  router.add(http::verb::post, "/api/v1/admin/unlock", guarded(&AdminEndpoint::on_unlock));
+  router.add(http::verb::post, "/api/v1/admin/pin/rotate", guarded(&AdminEndpoint::on_rotate));
+  router.add(http::verb::get, "/api/v1/admin/pin", guarded(&AdminEndpoint::on_pin));
+  router.add(http::verb::get, "/api/v1/snapshot.png", guarded(&AdminEndpoint::on_snapshot));
+}
+
+signaling::Handler AdminEndpoint::guarded(Handler handler) {
+  return [this, handler](const signaling::Request& request, const signaling::RequestContext& context,
+                         signaling::Responder respond) {
+    if (auto refused = refuse_unless_admin(request, context)) return respond(std::move(*refused));
+    (this->*handler)(request, respond);
+  };
+}
+
+std::optional<signaling::Response> AdminEndpoint::refuse_unless_admin(const signaling::Request& request,
+                                                                      const signaling::RequestContext& context) {
+  if (!token_) {
+    return make_json_error(request, http::status::not_found, "admin_api_off",
+                           "The admin API is off: no admin token is configured (/admin/token_file).");
+  }
+  const auto address = context.remote.address().to_string();
+  if (const auto wait = failures_.wait_for(address); wait > Clock::Duration::zero()) {
+    const int seconds = retry_after_seconds(wait);
+    auto response = make_json_error(request, http::status::too_many_requests, "locked_out",
+                                    "Too many wrong admin tokens. Try again later.", {{"retry_after", seconds}});
+    response.set(http::field::retry_after, std::to_string(seconds));
+    return response;
+  }
+  const auto presented = signaling::bearer_token(request[http::field::authorization]);
+  if (presented && signaling::tokens_equal(*presented, *token_)) {
+    failures_.record_success(address);
+    return std::nullopt;
+  }
+  if (presented) failures_.record_failure(address);  // a missing token is no guess
+  PD_LOG(notice, kTag) << "refused " << request.method_string() << " " << signaling::target_path(request.target())
+                       << " from " << address << ": " << (presented ? "wrong" : "no") << " admin token";
+  auto response = make_json_error(request, http::status::unauthorized, "unauthorized",
+                                  "This needs the admin token as \"Authorization: Bearer <token>\".");
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+void AdminEndpoint::on_list(const signaling::Request& request, const signaling::Responder& respond) {
+  auto list = nlohmann::json::array();
+  for (const auto& presenter : access_.presenters()) {
+    list.push_back({{"session_id", presenter.session_id}, {"name", presenter.name}, {"address", presenter.address}});
+  }
+  respond(make_json_response(request, http::status::ok, {{"presenters", list}}));
+}
+
+void AdminEndpoint::on_remove(const signaling::Request& request, const signaling::Responder& respond) {
+  // POST /api/v1/admin/presenters/<session_id>/remove
+  auto rest = signaling::target_path(request.target()).substr(kPresentersPrefix.size());
+  constexpr std::string_view kSuffix = "/remove";
+  if (!rest.ends_with(kSuffix) || rest.size() == kSuffix.size() || rest.size() > 64 + kSuffix.size()) {
+    return respond(make_json_error(request, http::status::not_found, "not_found", "No such admin action."));
+  }
+  const std::string id(rest.substr(0, rest.size() - kSuffix.size()));
+  if (id.find('/') != std::string::npos || !hooks_.remove_presenter || !hooks_.remove_presenter(id)) {
+    return respond(make_json_error(request, http::status::not_found, "no_such_session", "No such presenter."));
+  }
+  PD_LOG(notice, kTag) << "an admin removed presenter session " << id;
+  respond(make_json_response(request, http::status::ok, {{"removed", id}}));
+}
+
+void AdminEndpoint::on_lock(const signaling::Request& request, const signaling::Responder& respond) {
+  access_.set_locked(true);
+  respond(make_json_response(request, http::status::ok, {{"locked", true}}));
+}
+
+void AdminEndpoint::on_unlock(const signaling::Request& request, const signaling::Responder& respond) {
+  access_.set_locked(false);
+  respond(make_json_response(request, http::status::ok, {{"locked", false}}));
+}
+
+void AdminEndpoint::on_rotate(const signaling::Request& request, const signaling::Responder& respond) {
+  if (!access_.rotate_pin("an admin asked")) {
+    return respond(make_json_error(request, http::status::conflict, "pin_not_rotating",
+                                   "The PIN policy is not \"rotate\"."));
+  }
+  // The admin may pass the new PIN on (to a remote presenter, a booking system); it is answered,
+  // never logged.
+  respond(make_json_response(request, http::status::ok, {{"pin", *access_.pin().current()}}));
+}
+
+void AdminEndpoint::on_pin(const signaling::Request& request, const signaling::Responder& respond) {
+  const auto& pin = access_.pin().current();
+  respond(make_json_response(
+      request, http::status::ok,
+      {{"policy", policy_name(access_.pin().policy())}, {"pin", pin ? nlohmann::json(*pin) : nlohmann::json()},
+       {"locked", access_.locked()}}));
+}
+
+void AdminEndpoint::on_snapshot(const signaling::Request& request, const signaling::Responder& respond) {
+  if (!snapshot_enabled_) {
+    return respond(make_json_error(request, http::status::forbidden, "snapshot_disabled",
+                                   "Snapshots are off (/snapshot/enabled)."));
+  }
+  const auto unavailable = [&](std::string_view message) {
+    auto response = make_json_error(request, http::status::service_unavailable, "snapshot_unavailable", message);
+    response.set(http::field::retry_after, "1");
+    return response;
+  };
+  if (!hooks_.snapshot) return respond(unavailable("This box has no display to take a snapshot of."));
+  signaling::Request shape;  // the original request does not outlive this call
+  shape.version(request.version());
+  shape.keep_alive(request.keep_alive());
+  const bool started = hooks_.snapshot([shape, respond](std::optional<std::string> png) {
+    if (!png) {
+      return respond(make_json_error(shape, http::status::service_unavailable, "snapshot_failed",
+                                     "The screen could not be captured."));
+    }
+    respond(signaling::make_response(shape, http::status::ok, std::move(*png), "image/png"));
+  });
+  if (!started) respond(unavailable("A snapshot is being taken; try again in a moment."));
+}
+
+}  // namespace presentd::access
