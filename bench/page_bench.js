@@ -87,7 +87,8 @@ async function stop(page) {
 async function rampUp(browser) {
   const page = await openPage(browser);
   await share(page);
-  await page.waitForSelector('body[data-state="presenting"]');
+  // Sampling starts with the answer, not once the page says "presenting", to see the start.
+  await page.waitForFunction(() => window.benchAnsweredAt !== undefined);
   const samples = await page.evaluate(async () => {
     const pc = window.benchPcs[0];
     const out = [];
@@ -132,11 +133,12 @@ async function main() {
     const samples = await rampUp(browser);
     console.log('Ramp-up (t = seconds after setRemoteDescription):');
     console.log('t_s\tsent_kbps\testimate_kbps\tresolution');
-    for (const s of samples.filter((_, i) => i % 2 === 1)) {
+    for (const s of samples) {
       console.log(`${s.t.toFixed(1)}\t${s.sent_bps ? Math.round(s.sent_bps / 1000) : '-'}\t` +
         `${s.estimate ? Math.round(s.estimate / 1000) : '-'}\t${s.width || '-'}x${s.height || '-'}`);
     }
     const start = samples.find((s) => s.estimate);
+    if (!start) throw new Error('Chrome reported no bandwidth estimate');
     const reach = samples.find((s) => s.estimate >= 4e6);
     const at5 = samples.filter((s) => s.t <= 5 && s.estimate).pop();
     console.log(`estimate at start ${Math.round(start.estimate / 1000)} kbit/s; at 5 s ${Math.round(at5.estimate / 1000)}` +
