@@ -22,24 +22,10 @@ using namespace std::chrono_literals;
 constexpr unsigned short kPort = 8443;
 constexpr std::string_view kPin = "2468";
 
-class PresenterPage : public ::testing::Test {
+class PresenterPage : public NamespaceDaemonTest {
 protected:
   // `settings`: extra top-level config sections, e.g. R"("admission": {...},)".
-  void start_daemon(const std::string& settings) {
-    std::string why;
-    network_ = enter_private_network(why);
-    ASSERT_TRUE(network_) << why;
-    daemon_ = start_namespace_daemon(dir_, notify_, *network_, {kPort, std::string(kPin), settings});
-    ASSERT_TRUE(daemon_) << read_file(dir_.path() / "presentd.log");
-  }
-
-  void TearDown() override {
-    if (daemon_ && daemon_->running()) {
-      daemon_->signal(SIGTERM);
-      EXPECT_EQ(daemon_->wait_for_exit(3s), 0) << "presentd did not stop cleanly";
-    }
-    if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
-  }
+  void start(const std::string& settings) { ASSERT_NO_FATAL_FAILURE(start_daemon({kPort, std::string(kPin), settings})); }
 
   // Plays `scenario` on the page; returns the driver's report.
   nlohmann::json play(const std::string& scenario) {
@@ -65,10 +51,6 @@ protected:
     return nullptr;
   }
 
-  TempDir dir_;
-  NotifySocket notify_{dir_.path() / "notify.sock"};
-  std::optional<PrivateNetwork> network_;
-  std::unique_ptr<ChildProcess> daemon_;
 };
 
 class PresenterPageCodec : public PresenterPage, public ::testing::WithParamInterface<std::string> {};
@@ -76,7 +58,7 @@ class PresenterPageCodec : public PresenterPage, public ::testing::WithParamInte
 TEST_P(PresenterPageCodec, WrongPinIsReadableThenSharingIsDecodedInThePreferredCodecAndStopFreesTheScreen) {
   // presentd's order decides the codec: the page sets it with setCodecPreferences.
   const auto codecs = GetParam() == "vp8" ? R"(["vp8", "h264"])" : R"(["h264", "vp8"])";
-  start_daemon(std::string(R"("media": {"video_codecs": )") + codecs + "},");
+  ASSERT_NO_FATAL_FAILURE(start(std::string(R"("media": {"video_codecs": )") + codecs + "},"));
   const auto report = play("share");
   EXPECT_NE(report.value("wrong_pin_text", "").find("Wrong PIN"), std::string::npos) << report.dump(2);
   EXPECT_EQ(report.value("presenting_text", ""), "You are presenting.") << report.dump(2);
@@ -94,7 +76,7 @@ TEST_P(PresenterPageCodec, WrongPinIsReadableThenSharingIsDecodedInThePreferredC
 INSTANTIATE_TEST_SUITE_P(Codecs, PresenterPageCodec, ::testing::Values("vp8", "h264"));
 
 TEST_F(PresenterPage, ApproveModeTheSecondWaitsUntilTheFirstApprovesThenBothAreDecoded) {
-  start_daemon(R"("admission": {"mode": "approve", "max_presenters": 2},)");
+  ASSERT_NO_FATAL_FAILURE(start(R"("admission": {"mode": "approve", "max_presenters": 2},)"));
   const auto report = play("approve");
   EXPECT_NE(report.value("bob_waiting_text", "").find("Waiting"), std::string::npos) << report.dump(2);
   EXPECT_EQ(report.value("request_text", ""), "Bob wants to present.") << report.dump(2);
@@ -113,7 +95,7 @@ TEST_F(PresenterPage, ApproveModeTheSecondWaitsUntilTheFirstApprovesThenBothAreD
 }
 
 TEST_F(PresenterPage, AFullRoomWithReplaceTellsTheFirstPresenterAndShowsTheSecond) {
-  start_daemon(R"("admission": {"max_presenters": 1, "when_full": "replace"},)");
+  ASSERT_NO_FATAL_FAILURE(start(R"("admission": {"max_presenters": 1, "when_full": "replace"},)"));
   const auto report = play("replace");
   EXPECT_NE(report.value("alice_ended_text", "").find("Another presenter took over the screen"), std::string::npos)
       << report.dump(2);
@@ -125,7 +107,7 @@ TEST_F(PresenterPage, AFullRoomWithReplaceTellsTheFirstPresenterAndShowsTheSecon
 }
 
 TEST_F(PresenterPage, JoinRedirectsToTheBoxAMeetingIdNamesAndRefusesOthersReadably) {
-  start_daemon("");
+  ASSERT_NO_FATAL_FAILURE(start(""));
   const auto certificate = dir_.path() / "state/tls/https-certificate.pem";
   const auto id = common::encode_meeting_id(0x0AC80002);  // 10.200.0.2
   const auto found = https_request("GET", network_->box_address, kPort, "/join/" + id, certificate);

@@ -21,23 +21,9 @@ using namespace std::chrono_literals;
 constexpr unsigned short kPort = 8443;
 const std::string kSender = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/gst_whip_sender.py";
 
-class WebrtcWhip : public ::testing::Test {
+class WebrtcWhip : public NamespaceDaemonTest {
 protected:
-  void SetUp() override {
-    std::string why;
-    network_ = enter_private_network(why);
-    ASSERT_TRUE(network_) << why;
-    daemon_ = start_namespace_daemon(dir_, notify_, *network_, {kPort, "2468", ""});
-    ASSERT_TRUE(daemon_) << read_file(dir_.path() / "presentd.log");
-  }
-
-  void TearDown() override {
-    if (daemon_ && daemon_->running()) {
-      daemon_->signal(SIGTERM);
-      EXPECT_EQ(daemon_->wait_for_exit(3s), 0) << "presentd did not stop cleanly";
-    }
-    if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
-  }
+  void SetUp() override { start_daemon({kPort, "2468", ""}); }
 
   // File descriptors the daemon holds (its HTTPS client connection from status() comes and goes,
   // so callers compare after the status request has finished).
@@ -106,11 +92,6 @@ protected:
     EXPECT_EQ(video["picture"]["width"], 640);
     EXPECT_EQ(video["picture"]["height"], 360);
   }
-
-  TempDir dir_;
-  NotifySocket notify_{dir_.path() / "notify.sock"};
-  std::optional<PrivateNetwork> network_;
-  std::unique_ptr<ChildProcess> daemon_;
 };
 
 class WebrtcWhipCodec : public WebrtcWhip, public ::testing::WithParamInterface<std::string> {};

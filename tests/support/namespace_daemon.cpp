@@ -1,5 +1,7 @@
 #include "support/namespace_daemon.hpp"
 
+#include <signal.h>
+
 namespace presentd::test {
 
 std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
@@ -19,6 +21,22 @@ std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifyS
       dir.path() / "presentd.log");
   if (!notify.wait_for("READY=1", std::chrono::seconds(20))) return nullptr;
   return daemon;
+}
+
+void NamespaceDaemonTest::start_daemon(const NamespaceDaemonOptions& options) {
+  std::string why;
+  network_ = enter_private_network(why);
+  ASSERT_TRUE(network_) << why;
+  daemon_ = start_namespace_daemon(dir_, notify_, *network_, options);
+  ASSERT_TRUE(daemon_) << read_file(dir_.path() / "presentd.log");
+}
+
+void NamespaceDaemonTest::TearDown() {
+  if (daemon_ && daemon_->running()) {
+    daemon_->signal(SIGTERM);
+    EXPECT_EQ(daemon_->wait_for_exit(std::chrono::seconds(3)), 0) << "presentd did not stop cleanly";
+  }
+  if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
 }
 
 }  // namespace presentd::test

@@ -2,7 +2,10 @@
 // The real presentd binary inside a test's private network namespace, for end-to-end tests with
 // real senders: listening on the box end of the veth pair, fixed PIN, no display, no DNS-SD,
 // the presenter page from this source tree's web/.
+#include <gtest/gtest.h>
+
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "support/child_process.hpp"
@@ -25,5 +28,19 @@ struct NamespaceDaemonOptions {
 std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
                                                      const PrivateNetwork& network,
                                                      const NamespaceDaemonOptions& options = {});
+
+// A fixture for such tests: start_daemon() enters the namespace and starts presentd (fatal
+// failure if either fails); TearDown stops it with SIGTERM, expects a clean exit, and prints
+// its log when the test failed.
+class NamespaceDaemonTest : public ::testing::Test {
+protected:
+  void start_daemon(const NamespaceDaemonOptions& options);
+  void TearDown() override;
+
+  TempDir dir_;
+  NotifySocket notify_{dir_.path() / "notify.sock"};
+  std::optional<PrivateNetwork> network_;
+  std::unique_ptr<ChildProcess> daemon_;
+};
 
 }  // namespace presentd::test
