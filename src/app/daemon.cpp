@@ -24,6 +24,7 @@
 #include "metrics/text_exposition.hpp"
 #include "render/renderer.hpp"
 #include "signaling/local/https_server.hpp"
+#include "signaling/local/join_redirect.hpp"
 #include "signaling/local/static_files.hpp"
 #include "signaling/local/tls_server_context.hpp"
 
@@ -218,6 +219,8 @@ void Daemon::register_routes() {
                                                  metrics::write_text_exposition(metrics_),
                                                  metrics::kTextContentType));
               });
+  signaling::register_join_redirect(router_,
+                                    [this] { return static_cast<unsigned short>(config_.network.https_port); });
   router_.add_prefix(signaling::http::verb::get, "/",
                      [this](const signaling::Request& request, const signaling::RequestContext& context,
                             signaling::Responder respond) { static_files_->handle(request, context, respond); });

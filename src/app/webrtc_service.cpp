@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <boost/asio/post.hpp>
+
 #include "common/log.hpp"
 #include "config/config_schema.hpp"
 #include "dtls/dtls_identity_store.hpp"
@@ -11,6 +13,7 @@
 #include "metrics/registry.hpp"
 #include "session/session_manager.hpp"
 #include "session/session_metrics.hpp"
+#include "signaling/local/event_channel.hpp"
 #include "signaling/local/whip_endpoint.hpp"
 
 namespace presentd::app {
@@ -31,6 +34,8 @@ session::SessionSettings session_settings(const config::Config& config) {
                                                                                : rtp::PayloadFormat::vp9);
   }
   settings.answer.accept_audio = config.media.audio;
+  // The screen and the presenter page's camera (docs/protocol.md, "The page").
+  settings.answer.max_video_streams = 2;
   settings.remb_cap_bps = static_cast<std::uint64_t>(config.media.remb_cap_kbps) * 1000;
   settings.vp8_with_ffmpeg = config.media.vp8_decoder == config::Vp8Decoder::ffmpeg;
   settings.answer.max_bitrate_bps = config.media.max_bitrate_kbps > 0
@@ -40,7 +45,27 @@ session::SessionSettings session_settings(const config::Config& config) {
 }
 
 session::AdmissionSettings admission_settings(const config::Config& config) {
-  return {config.admission.max_presenters, config.admission.when_full};
+  session::AdmissionSettings admission;
+  admission.mode = config.admission.mode;
+  admission.max_presenters = config.admission.max_presenters;
+  admission.when_full = config.admission.when_full;
+  return admission;
+}
+
+// What the presenter page needs to know before it offers (GET /api/v1/capabilities): nothing
+// secret, so no token is needed.
+nlohmann::json capabilities(const config::Config& config) {
+  auto codecs = nlohmann::json::array();
+  for (const auto codec : config.media.video_codecs) {
+    codecs.push_back(codec == config::VideoCodec::vp8 ? "vp8" : codec == config::VideoCodec::h264 ? "h264" : "vp9");
+  }
+  return {{"room", config.room.name},
+          {"pin_required", config.pin.policy != config::PinPolicy::off},
+          {"video_codecs", codecs},
+          {"audio", config.media.audio},
+          {"admission", config.admission.mode == config::AdmissionMode::approve ? "approve" : "auto"},
+          {"max_presenters", config.admission.max_presenters},
+          {"whip", "/whip"}};
 }
 
 // A presenter's renderer ID, derived from the session ID alone, so the decode threads can
@@ -68,24 +93,34 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   auto identity = std::make_shared<const crypto::Identity>(std::move(stored.identity));
 
   session::SessionManager::Observer observer;
-  observer.on_picture = [renderer](const std::string& session_id, std::size_t, media::PicturePtr picture) {
-    if (renderer != nullptr) renderer->present(presenter_id(session_id), std::move(picture));
+  observer.on_picture = [this, renderer](const std::string& session_id, std::size_t stream,
+                                         media::PicturePtr picture) {
+    if (renderer == nullptr) return;
+    // A second video stream is the presenter's camera: its own tile beside the screen, opened
+    // on the event loop when its first picture arrives.
+    if (stream > 0) boost::asio::post(io_, [this, session_id] { show_camera_tile(session_id); });
+    renderer->present(presenter_id(session_id) + stream, std::move(picture));
   };
   observer.on_audio = [renderer](const std::string& session_id, std::span<const float> samples) {
     if (renderer != nullptr) renderer->play_audio(presenter_id(session_id), samples);
   };
-  observer.on_state = [this, on_session_ended = std::move(on_session_ended)](const std::string& session_id,
-                                                                            session::SessionState state) {
+  observer.on_state = [this, on_session_ended = std::move(on_session_ended)](
+                          const std::string& session_id, session::SessionState state, const std::string& name) {
     if (state == session::SessionState::ended && on_session_ended) on_session_ended(session_id);
     if (renderer_ == nullptr) return;
     const auto id = presenter_id(session_id);
     switch (state) {
       case session::SessionState::live:
-        renderer_->presenter_joined(id, "Presenter");
+        names_[session_id] = name;
+        renderer_->presenter_joined(id, name);
         renderer_->set_reconnecting(id, false);
         break;
       case session::SessionState::reconnecting: renderer_->set_reconnecting(id, true); break;
-      case session::SessionState::ended: renderer_->presenter_left(id); break;
+      case session::SessionState::ended:
+        renderer_->presenter_left(id);
+        if (camera_tiles_.erase(session_id) > 0) renderer_->presenter_left(id + 1);
+        names_.erase(session_id);
+        break;
       case session::SessionState::connecting: break;
     }
   };
@@ -100,6 +135,9 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   signaling::WhipEndpointOptions options;
   options.authorizer = authorizer;
   whip_ = std::make_unique<signaling::WhipEndpoint>(clock_, *sessions_, options);
+  events_ = std::make_unique<signaling::EventChannel>(io_, *sessions_);
+  sessions_->set_event_publisher(events_.get());
+  capabilities_ = capabilities(config);
   relays_ = std::make_unique<TurnRelays>(io_, [this] { refresh_settings(); });
   relays_->configure(config_);
   refresh_settings();
@@ -127,31 +165,50 @@ void WebrtcService::set_runtime_turn_servers(std::vector<TurnServerEntry> server
 WebrtcService::~WebrtcService() {
   registry_.remove_collector(collector_);
   stop();
+  if (sessions_) sessions_->set_event_publisher(nullptr);
+  events_.reset();
   whip_.reset();
   sessions_.reset();
   pump_.reset();
   g_main_context_unref(context_);
 }
 
-void WebrtcService::register_routes(signaling::HttpRouter& router) { whip_->register_routes(router); }
+void WebrtcService::show_camera_tile(const std::string& session_id) {
+  const auto name = names_.find(session_id);
+  if (renderer_ == nullptr || name == names_.end() || !camera_tiles_.insert(session_id).second) return;
+  renderer_->presenter_joined(presenter_id(session_id) + 1, name->second + " (camera)");
+}
+
+void WebrtcService::register_routes(signaling::HttpRouter& router) {
+  whip_->register_routes(router);
+  events_->register_routes(router);
+  router.add(signaling::http::verb::get, "/api/v1/capabilities",
+             [this](const signaling::Request& request, const signaling::RequestContext&, signaling::Responder respond) {
+               respond(signaling::make_response(request, signaling::http::status::ok, capabilities_.dump(),
+                                                "application/json"));
+             });
+}
 
 void WebrtcService::apply(const config::Config& config) {
   config_ = config;
   sessions_->set_admission(admission_settings(config));
+  capabilities_ = capabilities(config);
   if (relays_) relays_->configure(config_);
   refresh_settings();
 }
 
 void WebrtcService::end_sessions(const std::string& reason) {
-  if (sessions_) sessions_->end_all(reason);
+  if (sessions_) sessions_->end_all(session::EndReason::ended_at_box, reason);
 }
 
 bool WebrtcService::end_session(const std::string& session_id, const std::string& reason) {
-  return sessions_ && sessions_->end_session(session_id, reason);
+  return sessions_ && sessions_->end_session(session_id, session::EndReason::removed, reason);
 }
 
 void WebrtcService::stop() {
-  end_sessions("the display is shutting down");
+  if (sessions_) sessions_->end_all(session::EndReason::shutdown, "the display is shutting down");
+  // Their last events are queued; the streams close with the HTTPS connections.
+  if (events_) events_->close_all();
   // A running pump always waits on libnice's sockets, which would keep the event loop from
   // running dry at shutdown.
   if (pump_) pump_->stop();

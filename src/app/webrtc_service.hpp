@@ -1,10 +1,13 @@
 #pragma once
 // Everything that turns a WHIP offer into pictures on the screen, wired together: the GLib
 // context libnice runs on (pumped from the event loop), the DTLS identity, the sessions and the
-// WHIP endpoint. Sessions show up on the renderer as presenters.
+// WHIP endpoint, the presenter page's event channel. Sessions show up on the renderer as
+// presenters, under the names they gave.
 //
 // Thread: event loop (pictures are handed to the renderer from the decode threads).
 #include <functional>
+#include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +36,7 @@ class SessionMetrics;
 struct SessionSettings;
 }
 namespace presentd::signaling {
+class EventChannel;
 class WhipAuthorizer;
 class WhipEndpoint;
 }
@@ -57,9 +61,11 @@ public:
   // TURN servers learnt at runtime (time-limited credentials, e.g. XEP-0215): new sessions relay
   // through them besides the configured ones; replaces the previous runtime list.
   void set_runtime_turn_servers(std::vector<TurnServerEntry> servers);
-  // Ends every presentation (Esc/Del on the box); new senders are served as before.
+  // Ends every presentation (Esc/Del on the box; pages are told "ended_at_box"); new senders
+  // are served as before.
   void end_sessions(const std::string& reason);
-  // Ends one presentation (an admin removed it); false when there is no such session.
+  // Ends one presentation (an admin removed it: its page is told "removed"); false when there
+  // is no such session.
   bool end_session(const std::string& session_id, const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
@@ -69,6 +75,7 @@ private:
   session::SessionSettings settings_with_metrics(const config::Config& config) const;
   // New sessions' settings and the WHIP Link headers from config_ and the relays.
   void refresh_settings();
+  void show_camera_tile(const std::string& session_id);
 
   boost::asio::io_context& io_;
   config::Config config_;
@@ -82,6 +89,10 @@ private:
   std::unique_ptr<session::SessionManager> sessions_;
   std::unique_ptr<signaling::WhipEndpoint> whip_;
   std::unique_ptr<TurnRelays> relays_;  // closed in stop(), after the sessions
+  std::unique_ptr<signaling::EventChannel> events_;
+  nlohmann::json capabilities_;
+  std::map<std::string, std::string> names_;  // session → presenter name, while on screen
+  std::set<std::string> camera_tiles_;        // sessions whose camera has a tile
 };
 
 }  // namespace presentd::app

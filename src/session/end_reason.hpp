@@ -1,17 +1,46 @@
 #pragma once
-// A short, stable code for why a session ended ("stopped", "replaced", "ice_failed"...), for
-// metric labels: the reasons sessions carry are sentences for people and logs, and a label
-// must take few values.
+// Why a presenter's session ended, as the short code the event channel and the page use
+// (docs/protocol.md, "Event channel"), and the metric label derived from the readable reason a
+// session carries (a label must take few values).
 //
-// Thread: any (pure function).
+// Thread: any (pure functions).
 #include <string_view>
 
 namespace presentd::session {
 
+enum class EndReason {
+  stopped,          // the presenter stopped (WHIP DELETE, or DTLS close_notify from the sender)
+  replaced,         // the room was full and a newcomer took the place (when_full "replace")
+  removed,          // an admin removed the presenter
+  declined,         // admission "approve": a current presenter said no
+  timeout,          // admission "approve": nobody answered in time
+  room_full,        // approved, but the room had filled up meanwhile (when_full "refuse")
+  connection_lost,  // ICE failed or no packets for too long
+  error,            // the session failed (DTLS, an offer that cannot be answered, ...)
+  ended_at_box,     // Esc/Del on the box's keyboard
+  shutdown,         // the daemon is stopping
+};
+
+constexpr std::string_view to_code(EndReason reason) {
+  switch (reason) {
+    case EndReason::stopped: return "stopped";
+    case EndReason::replaced: return "replaced";
+    case EndReason::removed: return "removed";
+    case EndReason::declined: return "declined";
+    case EndReason::timeout: return "timeout";
+    case EndReason::room_full: return "room_full";
+    case EndReason::connection_lost: return "connection_lost";
+    case EndReason::error: return "error";
+    case EndReason::ended_at_box: return "ended_at_box";
+    case EndReason::shutdown: return "shutdown";
+  }
+  return "error";
+}
+
 // Every code this can return, for pre-creating metric series (so rates start from 0).
 inline constexpr std::string_view kEndReasonCodes[] = {"stopped",     "replaced",    "removed",    "declined",
                                                        "shutdown",    "ended_at_box", "sender_closed", "timeout",
-                                                       "ice_failed",  "dtls_failed", "no_answer",  "error"};
+                                                       "ice_failed",  "dtls_failed", "no_answer",  "room_full", "error"};
 
 [[nodiscard]] std::string_view end_reason_code(std::string_view reason);
 

@@ -168,6 +168,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
     pipeline_ = std::make_unique<media::ReceivePipeline>(
         clock_, pipeline_config, std::make_unique<rtp::SrtpContext>(profile, keys),
         [this](std::size_t stream, media::Frame&& frame, rtp::PayloadFormat format) {
+          if (on_hold_) return;  // waiting for approval: nothing is decoded or shown
           if (decoder_formats_[stream] != static_cast<int>(format)) {
             if (decoders_[stream]) {
               decoders_[stream]->stop();
@@ -208,6 +209,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
           decoders_[stream]->submit(std::move(frame));
         },
         [this](std::vector<std::uint8_t>&& opus, std::uint32_t rtp_timestamp) {
+          if (on_hold_) return;
           if (!audio_decoder_) audio_decoder_ = std::make_unique<media::OpusDecoder>();
           if (auto block = audio_decoder_->decode(opus, rtp_timestamp)) listener_.on_session_audio(id_, block->samples);
         },
@@ -222,12 +224,12 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   callbacks.on_failed = [this](const std::string& reason) {
     PD_LOG(warning, kTag) << short_id(id_) << ": DTLS failed: " << reason;
     boost::asio::post(io_, [this, alive = alive_, reason] {
-      if (*alive) end("DTLS failed: " + reason);
+      if (*alive) end(EndReason::error, "DTLS failed: " + reason);
     });
   };
   callbacks.on_closed = [this] {
     boost::asio::post(io_, [this, alive = alive_] {
-      if (*alive) end("the sender closed the connection");
+      if (*alive) end(EndReason::stopped, "the sender closed the connection");
     });
   };
   dtls_ = std::make_unique<dtls::DtlsTransport>(*dtls_identity_, dtls_config, std::move(callbacks));
@@ -261,6 +263,14 @@ void Session::answer_now() {
   answer_ = answer->description;
   answered_after_ = clock_.now() - created_at_;
   callback(answer->sdp, {});
+}
+
+void Session::set_on_hold(bool on_hold) {
+  if (on_hold == on_hold_) return;
+  on_hold_ = on_hold;
+  if (on_hold_ || !pipeline_) return;
+  // Frames were dropped while on hold: decoding can only start again from a keyframe.
+  for (std::size_t stream = 0; stream < pipeline_->video_stream_count(); ++stream) pipeline_->request_keyframe(stream);
 }
 
 void Session::add_remote_candidates(const sdp::SdpFragment& fragment) {
@@ -316,7 +326,7 @@ void Session::on_ice_state(ice::IceState state) {
     }
   } else if (state == ice::IceState::failed) {
     boost::asio::post(io_, [this, alive = alive_] {
-      if (*alive) end("ICE failed: no network path to the sender");
+      if (*alive) end(EndReason::connection_lost, "ICE failed: no network path to the sender");
     });
   }
 }
@@ -367,24 +377,30 @@ void Session::on_tick() {
   if (pipeline_) pipeline_->on_tick();
   if (clock_.now() - last_rate_sample_ >= kRateSampleInterval) sample_rates();
   const auto silent = clock_.now() - last_packet_at_;
-  if (silent > settings_.end_after) return end("no media or ICE traffic for " + std::to_string(settings_.end_after.count()) + " s");
+  if (silent > settings_.end_after) {
+    return end(EndReason::connection_lost,
+               "no media or ICE traffic for " + std::to_string(settings_.end_after.count()) + " s");
+  }
   if (silent > settings_.reconnecting_after && state_ == SessionState::live) {
     set_state(SessionState::reconnecting, "no media for " + std::to_string(settings_.reconnecting_after.count()) + " s");
   }
   arm_tick();
 }
 
-void Session::end(const std::string& reason) {
-  if (state_ == SessionState::ended) return;
+void Session::end(EndReason reason, const std::string& detail) {
+  // The pending answer callback below may call end() again: the first reason stands.
+  if (state_ == SessionState::ended || ending_) return;
+  ending_ = true;
+  end_reason_ = reason;
   gathering_timer_.cancel();
   tick_timer_.cancel();
   dtls_timer_.cancel();
   if (answer_callback_) {
     auto callback = std::move(answer_callback_);
     answer_callback_ = nullptr;
-    callback(std::nullopt, {AnswerFailure::Kind::ended, {}, reason});
+    callback(std::nullopt, {AnswerFailure::Kind::ended, {}, detail});
   }
-  set_state(SessionState::ended, reason);
+  set_state(SessionState::ended, detail);
 }
 
 void Session::set_state(SessionState state, const std::string& reason) {

@@ -27,6 +27,7 @@
 #include "media/picture.hpp"
 #include "metrics/rate_meter.hpp"
 #include "metrics/registry.hpp"
+#include "session/end_reason.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
 
@@ -109,7 +110,14 @@ public:
   // sender's new ufrag and pwd: ICE restarts with new local credentials while DTLS and SRTP go on
   // over the pair in use. Returns our answer fragment (new credentials and candidates).
   [[nodiscard]] sdp::Result<std::string> restart_ice(const sdp::SdpFragment& fragment);
-  void end(const std::string& reason);
+  // Ends the session; `detail` is a readable sentence for logs and the event channel.
+  void end(EndReason reason, const std::string& detail);
+  // On hold (admission "approve"): the session connects and receives, but no frame is
+  // decoded or shown. Leaving hold asks the sender for a keyframe.
+  void set_on_hold(bool on_hold);
+  bool on_hold() const { return on_hold_; }
+  // Meaningful once state() is ended.
+  EndReason end_reason() const { return end_reason_; }
 
   const std::string& id() const { return id_; }
   const std::string& presenter() const { return presenter_; }
@@ -153,6 +161,9 @@ private:
   Clock::TimePoint created_at_;  // the offer was parsed a few microseconds before
   std::optional<Clock::Duration> answered_after_;         // offer → answer handed to the WHIP endpoint
   std::optional<Clock::Duration> first_picture_after_;    // offer → first decoded picture (pictures_mutex_)
+  EndReason end_reason_ = EndReason::error;
+  bool on_hold_ = false;
+  bool ending_ = false;
   Clock::TimePoint last_packet_at_;
 
   sdp::SessionDescription offer_;

@@ -27,6 +27,19 @@ signaling::WhipFailure answer_failure(const Session::AnswerFailure& failure) {
   }
   return {http::status::internal_server_error, reason};
 }
+
+std::string short_id(const std::string& id) { return id.substr(0, 8); }
+
+// The state a presenter's page shows (docs/protocol.md, "Event channel").
+std::string_view page_state_of(SessionState state) {
+  switch (state) {
+    case SessionState::connecting: return "connecting";
+    case SessionState::live: return "presenting";
+    case SessionState::reconnecting: return "reconnecting";
+    case SessionState::ended: return "ended";
+  }
+  return "connecting";
+}
 }  // namespace
 
 SessionManager::SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,
@@ -41,7 +54,47 @@ SessionManager::SessionManager(boost::asio::io_context& io, ice::GlibContextPump
 
 SessionManager::~SessionManager() {
   *alive_ = false;
+  ending_all_ = true;
   sessions_.clear();
+}
+
+int SessionManager::on_screen_count() const {
+  return static_cast<int>(std::count_if(sessions_.begin(), sessions_.end(), [](const auto& item) {
+    return item.second.admitted && item.second.session->state() != SessionState::ended;
+  }));
+}
+
+SessionManager::Entry* SessionManager::oldest(bool admitted) {
+  Entry* found = nullptr;
+  for (auto& [id, entry] : sessions_) {
+    if (entry.admitted != admitted || entry.session->state() == SessionState::ended) continue;
+    if (found == nullptr || entry.order < found->order) found = &entry;
+  }
+  return found;
+}
+
+std::optional<signaling::WhipFailure> SessionManager::make_room(bool needs_approval) {
+  const bool full = on_screen_count() >= admission_.max_presenters;
+  if (needs_approval) {
+    const auto waiting = static_cast<std::size_t>(std::count_if(
+        sessions_.begin(), sessions_.end(), [](const auto& item) { return !item.second.admitted; }));
+    if (waiting >= admission_.max_waiting) {
+      return signaling::WhipFailure{http::status::service_unavailable,
+                                    "too many presenters are already waiting for approval", 10};
+    }
+  }
+  if (!full) return std::nullopt;
+  if (admission_.when_full == config::WhenFull::refuse) {
+    return signaling::WhipFailure{
+        http::status::service_unavailable,
+        "the room is full (" + std::to_string(admission_.max_presenters) + " presenters); try again when someone stops",
+        10};
+  }
+  // "replace": with approval the oldest presenter leaves only once the newcomer is approved.
+  if (!needs_approval) {
+    if (auto* victim = oldest(true)) victim->session->end(EndReason::replaced, "replaced by another presenter");
+  }
+  return std::nullopt;
 }
 
 void SessionManager::create_session(std::string offer_text, const signaling::RequestContext& context,
@@ -53,18 +106,11 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
     return done(signaling::WhipFailure{static_cast<http::status>(sdp::http_status(offer.error().code)),
                                        "bad SDP offer: " + offer.error().message});
   }
-  if (static_cast<int>(sessions_.size()) >= admission_.max_presenters) {
-    if (admission_.when_full == config::WhenFull::refuse) {
-      if (metrics_) metrics_->on_offer_rejected("room_full");
-      return done(signaling::WhipFailure{http::status::service_unavailable,
-                                         "the room is full (" + std::to_string(admission_.max_presenters) +
-                                             " presenters)",
-                                         10});
-    }
-    const auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-      return a.second.order < b.second.order;
-    });
-    oldest->second.session->end("replaced by another presenter");
+  const bool needs_approval = admission_.mode == config::AdmissionMode::approve && on_screen_count() > 0;
+  if (auto refused = make_room(needs_approval)) {
+    PD_LOG(notice, kTag) << "refused a presenter from " << context.remote.address() << ": " << refused->reason;
+    if (metrics_) metrics_->on_offer_rejected("room_full");
+    return done(std::move(*refused));
   }
 
   const auto id = random_hex(16);
@@ -72,21 +118,105 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   Session::Listener& listener = *this;  // the base is private: converted here, where it is accessible
   auto session = std::make_unique<Session>(io_, pump_, dtls_identity_, settings_, listener, id, presenter);
   auto* raw = session.get();
-  sessions_[id] = Entry{std::move(session), random_hex(8), next_order_++};
+  auto& entry = sessions_[id];
+  entry.session = std::move(session);
+  entry.etag = random_hex(8);
+  entry.order = next_order_++;
+  entry.name = context.presenter_name.empty() ? "Presenter" : context.presenter_name;
   ++sessions_started_;
   if (metrics_) metrics_->on_started(*raw);
+  if (needs_approval) ask_for_approval(id, entry);
   raw->start(*offer, [this, id, done = std::move(done), alive = alive_](std::optional<std::string> answer,
                                                                          Session::AnswerFailure failure) {
     if (!*alive) return;
     const auto it = sessions_.find(id);
     if (!answer || it == sessions_.end()) {
       PD_LOG(notice, kTag) << "could not answer an offer: " << failure.message;
-      if (metrics_ && it != sessions_.end()) metrics_->on_ended(*it->second.session, failure.message);
-      destroy_later(id);
+      // Ending reports to the page, the metrics and destroys the session (a no-op if it already ended).
+      if (it != sessions_.end()) {
+        it->second.session->end(EndReason::error, failure.message.empty() ? "cannot answer" : failure.message);
+      }
       return done(answer_failure(failure));
     }
     done(signaling::WhipAnswer{id, *answer, it->second.etag});
   });
+}
+
+void SessionManager::ask_for_approval(const std::string& session_id, Entry& entry) {
+  entry.admitted = false;
+  entry.request_id = random_hex(8);
+  entry.session->set_on_hold(true);
+  entry.approval_timer = std::make_unique<boost::asio::steady_timer>(io_, admission_.approval_timeout);
+  entry.approval_timer->async_wait([this, session_id, alive = alive_](boost::system::error_code ec) {
+    if (ec || !*alive) return;
+    const auto it = sessions_.find(session_id);
+    if (it == sessions_.end() || it->second.admitted) return;
+    it->second.session->end(EndReason::timeout, "nobody approved the presenter in time");
+  });
+  PD_LOG(notice, kTag) << short_id(session_id) << ": waiting for approval";
+  publish_state(session_id, entry);
+  publish_to_presenters(approval_request_of(entry));
+}
+
+signaling::ChannelEvent SessionManager::approval_request_of(const Entry& entry) const {
+  return {"approval_request", {{"request_id", entry.request_id}, {"name", entry.name}}};
+}
+
+signaling::ApprovalAnswer SessionManager::answer_approval(const std::string& approver_session_id,
+                                                          const std::string& request_id, bool accept) {
+  const auto approver = sessions_.find(approver_session_id);
+  if (approver == sessions_.end() || approver->second.session->state() == SessionState::ended) {
+    return {http::status::not_found, "no_session", "This session does not exist (any more)."};
+  }
+  if (!approver->second.admitted) {
+    return {http::status::forbidden, "not_presenting", "Only a presenter on screen can approve newcomers."};
+  }
+  const auto waiting = std::find_if(sessions_.begin(), sessions_.end(), [&](const auto& item) {
+    return !item.second.admitted && item.second.request_id == request_id &&
+           item.second.session->state() != SessionState::ended;
+  });
+  if (waiting == sessions_.end()) {
+    return {http::status::not_found, "no_request", "This request was already answered or has expired."};
+  }
+  PD_LOG(notice, kTag) << short_id(waiting->first) << ": " << (accept ? "approved" : "declined") << " by "
+                       << short_id(approver_session_id);
+  if (!accept) {
+    waiting->second.session->end(EndReason::declined, "a presenter declined");
+    return {};
+  }
+  if (on_screen_count() >= admission_.max_presenters) {
+    if (admission_.when_full == config::WhenFull::refuse) {
+      waiting->second.session->end(EndReason::room_full, "the room filled up while waiting");
+      return {};
+    }
+    if (auto* victim = oldest(true)) victim->session->end(EndReason::replaced, "replaced by another presenter");
+  }
+  admit(waiting->first, waiting->second);
+  return {};
+}
+
+void SessionManager::admit(const std::string& session_id, Entry& entry) {
+  entry.admitted = true;
+  if (entry.approval_timer) entry.approval_timer->cancel();
+  settle_request(entry, true, "approved");
+  entry.session->set_on_hold(false);
+  publish_state(session_id, entry);
+  const auto state = entry.session->state();
+  if (state != SessionState::connecting && observer_.on_state) observer_.on_state(session_id, state, entry.name);
+}
+
+void SessionManager::settle_request(const Entry& entry, bool accepted, std::string_view why) {
+  publish_to_presenters(
+      {"approval_result", {{"request_id", entry.request_id}, {"name", entry.name}, {"accepted", accepted}, {"reason", why}}});
+}
+
+void SessionManager::admit_waiting_if_alone() {
+  if (ending_all_ || on_screen_count() > 0) return;
+  Entry* next = oldest(false);
+  if (next == nullptr) return;
+  const auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](const auto& item) { return &item.second == next; });
+  PD_LOG(notice, kTag) << short_id(it->first) << ": admitted (nobody left on screen to ask)";
+  admit(it->first, *next);
 }
 
 std::optional<std::string> SessionManager::session_etag(const std::string& session_id) const {
@@ -118,28 +248,77 @@ signaling::WhipPatchResult SessionManager::patch_session(const std::string& sess
 }
 
 bool SessionManager::delete_session(const std::string& session_id) {
+  return end_session(session_id, EndReason::stopped, "stopped by the presenter");
+}
+
+bool SessionManager::end_session(const std::string& session_id, EndReason reason, const std::string& detail) {
   const auto it = sessions_.find(session_id);
   if (it == sessions_.end()) return false;
-  it->second.session->end("stopped by the presenter");
+  it->second.session->end(reason, detail);
   return true;
 }
 
-bool SessionManager::end_session(const std::string& session_id, const std::string& reason) {
-  const auto it = sessions_.find(session_id);
-  if (it == sessions_.end()) return false;
-  it->second.session->end(reason);
-  return true;
-}
-
-void SessionManager::end_all(const std::string& reason) {
-  for (auto& [id, entry] : sessions_) entry.session->end(reason);
+void SessionManager::end_all(EndReason reason, const std::string& detail) {
+  ending_all_ = true;
+  for (auto& [id, entry] : sessions_) entry.session->end(reason, detail);
   sessions_.clear();
+  ending_all_ = false;
 }
 
 void SessionManager::on_session_state(Session& session, SessionState state, const std::string& reason) {
-  if (observer_.on_state) observer_.on_state(session.id(), state);
+  const auto it = sessions_.find(session.id());
+  if (it == sessions_.end()) return;
   if (state == SessionState::ended && metrics_) metrics_->on_ended(session, reason);
-  if (state == SessionState::ended) destroy_later(session.id());
+  auto& entry = it->second;
+  if (entry.admitted && observer_.on_state) observer_.on_state(session.id(), state, entry.name);
+  if (state != SessionState::ended) return publish_state(session.id(), entry);
+
+  if (entry.approval_timer) entry.approval_timer->cancel();
+  if (!entry.admitted) {
+    const auto why = session.end_reason();
+    settle_request(entry, false, why == EndReason::declined || why == EndReason::timeout ? to_code(why)
+                                                                                                : "withdrawn");
+  }
+  if (events_ != nullptr) events_->session_ended(session.id(), {"state", state_of(entry)});
+  entry.page_state = "ended";
+  destroy_later(session.id());
+  admit_waiting_if_alone();
+}
+
+nlohmann::json SessionManager::state_of(const Entry& entry) const {
+  const auto state = entry.session->state();
+  nlohmann::json out{{"state", !entry.admitted && state != SessionState::ended ? "waiting_for_approval"
+                                                                               : page_state_of(state)},
+                     {"name", entry.name}};
+  if (state == SessionState::ended) out["reason"] = to_code(entry.session->end_reason());
+  return out;
+}
+
+void SessionManager::publish_state(const std::string& session_id, Entry& entry) {
+  auto state = state_of(entry);
+  const auto name = state["state"].get<std::string>();
+  if (name == entry.page_state) return;
+  entry.page_state = name;
+  if (events_ != nullptr) events_->publish(session_id, {"state", std::move(state)});
+}
+
+void SessionManager::publish_to_presenters(const signaling::ChannelEvent& event) {
+  if (events_ == nullptr) return;
+  for (const auto& [id, entry] : sessions_) {
+    if (entry.admitted && entry.session->state() != SessionState::ended) events_->publish(id, event);
+  }
+}
+
+std::optional<std::vector<signaling::ChannelEvent>> SessionManager::events_for_new_subscriber(
+    const std::string& session_id) {
+  const auto it = sessions_.find(session_id);
+  if (it == sessions_.end() || it->second.session->state() == SessionState::ended) return std::nullopt;
+  std::vector<signaling::ChannelEvent> events{{"state", state_of(it->second)}};
+  if (!it->second.admitted) return events;
+  for (const auto& [id, entry] : sessions_) {
+    if (!entry.admitted && entry.session->state() != SessionState::ended) events.push_back(approval_request_of(entry));
+  }
+  return events;
 }
 
 void SessionManager::on_session_picture(const std::string& session_id, std::size_t stream, media::PicturePtr picture) {
@@ -160,9 +339,16 @@ void SessionManager::destroy_later(const std::string& session_id) {
 
 nlohmann::json SessionManager::status() const {
   auto sessions = nlohmann::json::array();
-  for (const auto& [id, entry] : sessions_) sessions.push_back(entry.session->status());
   auto presenters = nlohmann::json::array();
-  for (const auto& [id, entry] : sessions_) presenters.push_back(entry.session->presenter_status());
+  for (const auto& [id, entry] : sessions_) {
+    auto session = entry.session->status();
+    session["name"] = entry.name;
+    session["admission"] = entry.admitted ? "admitted" : "waiting_for_approval";
+    sessions.push_back(std::move(session));
+    auto presenter = entry.session->presenter_status();
+    presenter["name"] = entry.name;
+    presenters.push_back(std::move(presenter));
+  }
   return {{"active", sessions_.size()}, {"started_total", sessions_started_}, {"sessions", sessions},
           {"presenters", presenters}};
 }

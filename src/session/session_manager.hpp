@@ -1,19 +1,29 @@
 #pragma once
-// All presenter sessions of the box: creates them from WHIP offers, applies admission (the
-// maximum number of presenters and what happens when the room is full), routes PATCH/DELETE to
-// them and destroys them when they end. Implements the WHIP endpoint's session host.
+// All presenter sessions of the box: creates them from WHIP offers, applies admission (mode
+// "auto" or "approve", the maximum number of presenters and what happens when the room is
+// full), routes PATCH/DELETE to them, tells each session's page what happens through the event
+// channel, and destroys sessions when they end. Implements the WHIP endpoint's session host and
+// the event channel's host.
+//
+// Admission "approve": a newcomer's session is created and answered at once (WHIP senders give
+// up without a quick answer) but kept on hold, off the screen, until a presenter on screen
+// approves it; a refusal or no answer within the approval timeout ends it ("declined",
+// "timeout"). With nobody on screen there is nobody to ask: the newcomer is admitted.
 //
 // Thread: event loop.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
 #include "session/session.hpp"
+#include "signaling/local/event_channel.hpp"
 #include "signaling/local/whip_endpoint.hpp"
 
 namespace presentd::session {
@@ -21,16 +31,22 @@ namespace presentd::session {
 class SessionMetrics;
 
 struct AdmissionSettings {
+  config::AdmissionMode mode = config::AdmissionMode::automatic;
   int max_presenters = 4;
   config::WhenFull when_full = config::WhenFull::replace;
+  std::chrono::seconds approval_timeout{60};
+  std::size_t max_waiting = 4;  // newcomers waiting for approval at once
 };
 
-class SessionManager : public signaling::WhipSessionHost, private Session::Listener {
+class SessionManager : public signaling::WhipSessionHost,
+                       public signaling::EventChannelHost,
+                       private Session::Listener {
 public:
-  // Receives every decoded picture (decode worker threads) and every session's end.
+  // Receives every decoded picture (decode worker threads) and the on-screen life of each
+  // admitted session (event loop); sessions waiting for approval are never reported.
   struct Observer {
     std::function<void(const std::string& session_id, std::size_t stream, media::PicturePtr)> on_picture;
-    std::function<void(const std::string& session_id, SessionState state)> on_state;
+    std::function<void(const std::string& session_id, SessionState state, const std::string& name)> on_state;
     std::function<void(const std::string& session_id, std::span<const float> samples)> on_audio;
   };
 
@@ -39,18 +55,28 @@ public:
                  AdmissionSettings admission, Observer observer = {});
   ~SessionManager() override;
 
+  // Where session events go (the event channel); null: nowhere.
+  void set_event_publisher(signaling::EventPublisher* publisher) { events_ = publisher; }
+
+  // WhipSessionHost
   void create_session(std::string offer, const signaling::RequestContext& context,
                       std::function<void(signaling::WhipCreateResult)> done) override;
   std::optional<std::string> session_etag(const std::string& session_id) const override;
   signaling::WhipPatchResult patch_session(const std::string& session_id, const std::string& sdpfrag) override;
   bool delete_session(const std::string& session_id) override;
 
+  // EventChannelHost
+  std::optional<std::vector<signaling::ChannelEvent>> events_for_new_subscriber(
+      const std::string& session_id) override;
+  signaling::ApprovalAnswer answer_approval(const std::string& approver_session_id, const std::string& request_id,
+                                            bool accept) override;
+
   void set_admission(AdmissionSettings admission) { admission_ = admission; }
   // For sessions created from now on; running ones keep what they negotiated.
   void set_settings(SessionSettings settings) { settings_ = std::move(settings); }
-  void end_all(const std::string& reason);
-  // Ends one session (an admin removed it); false when there is no such session.
-  bool end_session(const std::string& session_id, const std::string& reason);
+  // Ends one session (e.g. an admin's "remove"); false when there is no such session.
+  bool end_session(const std::string& session_id, EndReason reason, const std::string& detail);
+  void end_all(EndReason reason, const std::string& detail);
   std::size_t session_count() const { return sessions_.size(); }
   nlohmann::json status() const;
   // Counts sessions in `metrics` from now on (null: none); it must outlive this manager.
@@ -58,16 +84,33 @@ public:
   void for_each_session(const std::function<void(const Session&)>& visit) const;
 
 private:
+  struct Entry {
+    std::unique_ptr<Session> session;
+    std::string etag;
+    std::uint64_t order = 0;  // admission order: the oldest is replaced first
+    std::string name;
+    bool admitted = true;
+    std::string request_id;  // while waiting for approval
+    std::unique_ptr<boost::asio::steady_timer> approval_timer;
+    std::string page_state;  // last "state" sent to the event channel
+  };
+
   void on_session_state(Session& session, SessionState state, const std::string& reason) override;
   void on_session_picture(const std::string& session_id, std::size_t stream, media::PicturePtr picture) override;
   void on_session_audio(const std::string& session_id, std::span<const float> samples) override;
   void destroy_later(const std::string& session_id);
 
-  struct Entry {
-    std::unique_ptr<Session> session;
-    std::string etag;
-    std::uint64_t order = 0;  // admission order: the oldest is replaced first
-  };
+  std::optional<signaling::WhipFailure> make_room(bool needs_approval);
+  void ask_for_approval(const std::string& session_id, Entry& entry);
+  void admit(const std::string& session_id, Entry& entry);
+  void settle_request(const Entry& entry, bool accepted, std::string_view why);
+  void admit_waiting_if_alone();
+  int on_screen_count() const;
+  Entry* oldest(bool admitted);
+  void publish_state(const std::string& session_id, Entry& entry);
+  void publish_to_presenters(const signaling::ChannelEvent& event);
+  nlohmann::json state_of(const Entry& entry) const;
+  signaling::ChannelEvent approval_request_of(const Entry& entry) const;
 
   boost::asio::io_context& io_;
   ice::GlibContextPump& pump_;
@@ -75,10 +118,12 @@ private:
   SessionSettings settings_;
   AdmissionSettings admission_;
   Observer observer_;
+  signaling::EventPublisher* events_ = nullptr;
   std::map<std::string, Entry> sessions_;
   std::uint64_t next_order_ = 0;
   std::uint64_t sessions_started_ = 0;
   SessionMetrics* metrics_ = nullptr;
+  bool ending_all_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -9,6 +9,7 @@
 
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
+#include "support/namespace_daemon.hpp"
 #include "support/network_namespace.hpp"
 #include "support/notify_socket.hpp"
 #include "support/temp_dir.hpp"
@@ -20,33 +21,9 @@ using namespace std::chrono_literals;
 constexpr unsigned short kPort = 8443;
 const std::string kSender = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/gst_whip_sender.py";
 
-class WebrtcWhip : public ::testing::Test {
+class WebrtcWhip : public NamespaceDaemonTest {
 protected:
-  void SetUp() override {
-    std::string why;
-    network_ = enter_private_network(why);
-    ASSERT_TRUE(network_) << why;
-    const auto config = dir_.write("presentd.json", R"({
-      "network": {"bind_address": ")" + network_->box_address + R"(", "https_port": )" + std::to_string(kPort) + R"(},
-      "pin": {"policy": "fixed", "fixed": "2468"},
-      "display": {"driver": "dummy"},
-      "discovery": {"presentd_service": false, "https_service": false},
-      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "log_level": "debug"}
-    })");
-    daemon_ = std::make_unique<ChildProcess>(std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
-                                             std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()},
-                                                                                {"SDL_AUDIODRIVER", "dummy"}},
-                                             dir_.path() / "presentd.log");
-    ASSERT_TRUE(notify_.wait_for("READY=1", 20s)) << read_file(dir_.path() / "presentd.log");
-  }
-
-  void TearDown() override {
-    if (daemon_ && daemon_->running()) {
-      daemon_->signal(SIGTERM);
-      EXPECT_EQ(daemon_->wait_for_exit(3s), 0) << "presentd did not stop cleanly";
-    }
-    if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
-  }
+  void SetUp() override { start_daemon({kPort, "2468", ""}); }
 
   // File descriptors the daemon holds (its HTTPS client connection from status() comes and goes,
   // so callers compare after the status request has finished).
@@ -140,11 +117,6 @@ protected:
     EXPECT_EQ(video["picture"]["width"], 640);
     EXPECT_EQ(video["picture"]["height"], 360);
   }
-
-  TempDir dir_;
-  NotifySocket notify_{dir_.path() / "notify.sock"};
-  std::optional<PrivateNetwork> network_;
-  std::unique_ptr<ChildProcess> daemon_;
 };
 
 class WebrtcWhipCodec : public WebrtcWhip, public ::testing::WithParamInterface<std::string> {};

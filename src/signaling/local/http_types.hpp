@@ -13,11 +13,16 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
+class EventStreamOpener;
+
 struct RequestContext {
   boost::asio::ip::tcp::endpoint remote;
   // The presenter's name from their session token (POST /api/v1/join); "" for plain WHIP
   // senders. Filled by the WHIP endpoint for the session host.
   std::string presenter_name;
+  // Lets a handler turn its response into a Server-Sent Events stream (event_stream.hpp); null
+  // where streaming is impossible (e.g. a request dispatched outside a connection).
+  EventStreamOpener* event_streams = nullptr;
 };
 
 // Handlers answer through the responder, now or later (an answer may wait for ICE gathering).

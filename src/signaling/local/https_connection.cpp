@@ -1,6 +1,9 @@
 #include "signaling/local/https_connection.hpp"
 
+#include <sstream>
+
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -13,6 +16,9 @@ namespace beast = boost::beast;
 namespace {
 constexpr std::string_view kTag = "https";
 constexpr std::size_t kFirstReadBytes = 4096;
+// About a hundred events; a heartbeat every 15 s means a stalled reader is noticed in minutes
+// at worst, the write deadline usually notices it first.
+constexpr std::size_t kMaxQueuedStreamBytes = 64 * 1024;
 
 bool is_ordinary_disconnect(const beast::error_code& ec) {
   // A client that closes without a TLS close_notify (browsers do) ends the stream "truncated":
@@ -28,6 +34,7 @@ HttpsConnection::HttpsConnection(boost::asio::ip::tcp::socket socket, std::share
     : tls_(std::move(tls)), stream_(std::move(socket), *tls_), router_(router), limits_(limits) {
   beast::error_code ignored;
   context_.remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
+  context_.event_streams = this;
 }
 
 void HttpsConnection::start() {
@@ -104,6 +111,7 @@ void HttpsConnection::on_request(beast::error_code ec) {
   beast::get_lowest_layer(stream_).expires_never();
   const Request& request = parser_->get();
   router_.dispatch(request, context_, [self = shared_from_this()](Response response) {
+    if (self->streaming_) return;  // the handler already answered with an event stream
     self->write_response(std::move(response));
   });
 }
@@ -123,7 +131,7 @@ void HttpsConnection::write_response(Response response) {
 
 void HttpsConnection::shutdown_tls() {
   if (closing_) return;
-  closing_ = true;
+  mark_closed();
   beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
   stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
     beast::get_lowest_layer(self->stream_).close();
@@ -131,8 +139,94 @@ void HttpsConnection::shutdown_tls() {
 }
 
 void HttpsConnection::close() {
-  closing_ = true;
+  mark_closed();
   beast::get_lowest_layer(stream_).close();
+}
+
+void HttpsConnection::mark_closed() {
+  if (closing_) return;
+  closing_ = true;
+  stream_queue_.clear();
+  if (auto callback = std::move(on_closed_)) {
+    on_closed_ = nullptr;
+    // The callback may drop the last outside reference to this connection.
+    auto keep_alive = shared_from_this();
+    callback();
+  }
+}
+
+std::shared_ptr<EventStream> HttpsConnection::open_event_stream(const Request& request) {
+  streaming_ = true;
+  auto head = make_response(request, http::status::ok, "", "text/event-stream; charset=utf-8");
+  // The body ends when the connection does (no length, no chunking); browsers expect exactly
+  // that of an event stream.
+  head.keep_alive(false);
+  head.erase(http::field::content_length);
+  apply_security_headers(head, limits_.hsts);
+  std::ostringstream text;
+  text << head.base();
+  queue_stream_bytes(text.str());
+  watch_for_disconnect();
+  return shared_from_this();
+}
+
+void HttpsConnection::send_event(std::string_view name, std::string_view data) {
+  std::string text;
+  text.reserve(name.size() + data.size() + 16);
+  text.append("event: ").append(name).append("\ndata: ").append(data).append("\n\n");
+  queue_stream_bytes(std::move(text));
+}
+
+void HttpsConnection::send_comment(std::string_view comment) {
+  queue_stream_bytes(std::string(": ").append(comment).append("\n\n"));
+}
+
+void HttpsConnection::finish() {
+  if (!is_open()) return;
+  finishing_ = true;
+  if (!writing_) shutdown_tls();
+}
+
+void HttpsConnection::queue_stream_bytes(std::string bytes) {
+  if (!is_open() || finishing_) return;
+  // A client that reads nothing must not make us buffer without bound.
+  if (stream_queued_bytes_ + bytes.size() > kMaxQueuedStreamBytes) {
+    PD_LOG(notice, kTag) << "event stream to " << context_.remote << " is not read; closing it";
+    return close();
+  }
+  stream_queued_bytes_ += bytes.size();
+  stream_queue_.push_back(std::move(bytes));
+  if (!writing_) write_next_stream_bytes();
+}
+
+void HttpsConnection::write_next_stream_bytes() {
+  if (closing_) return;
+  if (stream_queue_.empty()) {
+    writing_ = false;
+    if (finishing_) shutdown_tls();
+    return;
+  }
+  writing_ = true;
+  // Only the write direction gets a deadline: the read below waits for the client forever.
+  beast::get_lowest_layer(stream_).expires_after(limits_.request_timeout);
+  boost::asio::async_write(stream_, boost::asio::buffer(stream_queue_.front()),
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->close();
+                             if (self->closing_) return;
+                             self->stream_queued_bytes_ -= self->stream_queue_.front().size();
+                             self->stream_queue_.pop_front();
+                             self->write_next_stream_bytes();
+                           });
+}
+
+void HttpsConnection::watch_for_disconnect() {
+  // Nothing is expected from the client any more; a read completes only when it goes away.
+  beast::get_lowest_layer(stream_).expires_never();
+  stream_.async_read_some(buffer_.prepare(512), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return self->close();
+    self->buffer_.clear();
+    self->watch_for_disconnect();
+  });
 }
 
 }  // namespace presentd::signaling

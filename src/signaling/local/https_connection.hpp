@@ -3,10 +3,15 @@
 // has its own deadline (handshake, idle wait for the next request, header, body, write) and
 // every request its size limits (HttpsLimits); a malformed or oversized request gets a 4xx
 // with a short reason and the connection closes. Every answer gets the security headers.
-// Owned by its own pending operations (shared_from_this).
+// A handler may turn the connection into a Server-Sent Events stream instead (EventStream):
+// then it writes queued events, one write in flight, and keeps one read pending only to learn
+// when the client goes away. Owned by its own pending operations and by whoever holds it as
+// an EventStream (shared_from_this).
 // Thread: event loop.
 #include <memory>
+#include <deque>
 #include <optional>
+#include <string>
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -14,17 +19,27 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "signaling/local/event_stream.hpp"
 #include "signaling/local/http_router.hpp"
 #include "signaling/local/https_server.hpp"
 
 namespace presentd::signaling {
 
-class HttpsConnection : public std::enable_shared_from_this<HttpsConnection> {
+class HttpsConnection : public std::enable_shared_from_this<HttpsConnection>,
+                        public EventStream,
+                        private EventStreamOpener {
 public:
   HttpsConnection(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls,
                   const HttpRouter& router, const HttpsLimits& limits);
   void start();
   void close();
+
+  // EventStream
+  void send_event(std::string_view name, std::string_view data) override;
+  void send_comment(std::string_view text) override;
+  void finish() override;
+  bool is_open() const override { return streaming_ && !closing_; }
+  void set_on_closed(std::function<void()> callback) override { on_closed_ = std::move(callback); }
 
 private:
   void read_request();
@@ -34,6 +49,12 @@ private:
   void refuse(http::status status, std::string_view reason);
   void write_response(Response response);
   void shutdown_tls();
+  void mark_closed();
+
+  std::shared_ptr<EventStream> open_event_stream(const Request& request) override;
+  void queue_stream_bytes(std::string bytes);
+  void write_next_stream_bytes();
+  void watch_for_disconnect();
 
   std::shared_ptr<boost::asio::ssl::context> tls_;  // kept alive for the stream's SSL object
   boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
@@ -43,6 +64,14 @@ private:
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool closing_ = false;
+
+  // Event-stream mode.
+  bool streaming_ = false;
+  bool finishing_ = false;  // finish() called: shut down once the queue is empty
+  bool writing_ = false;
+  std::deque<std::string> stream_queue_;
+  std::size_t stream_queued_bytes_ = 0;
+  std::function<void()> on_closed_;
 };
 
 }  // namespace presentd::signaling

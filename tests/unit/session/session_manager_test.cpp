@@ -114,7 +114,7 @@ TEST_F(SessionManagerTest, RefusedOffersGetTheStatusOfWhatIsWrong) {
 }
 
 TEST_F(SessionManagerTest, AFullRoomThatRefusesAnswers503WithRetryAfter) {
-  make_manager(settings(), AdmissionSettings{1, config::WhenFull::refuse});
+  make_manager(settings(), AdmissionSettings{config::AdmissionMode::automatic, 1, config::WhenFull::refuse});
   ASSERT_EQ(status_of(create(valid_offer())), http::status::created);
   const auto refused = create(valid_offer());
   ASSERT_EQ(status_of(refused), http::status::service_unavailable);

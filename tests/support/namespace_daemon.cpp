@@ -1,0 +1,42 @@
+#include "support/namespace_daemon.hpp"
+
+#include <signal.h>
+
+namespace presentd::test {
+
+std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
+                                                     const PrivateNetwork& network,
+                                                     const NamespaceDaemonOptions& options) {
+  const auto config = dir.write("presentd.json", R"({)" + options.extra_sections + R"(
+      "network": {"bind_address": ")" + network.box_address + R"(", "https_port": )" + std::to_string(options.port) + R"(},
+      "pin": {"policy": "fixed", "fixed": ")" + options.pin + R"("},
+      "display": {"driver": "dummy"},
+      "discovery": {"presentd_service": false, "https_service": false},
+      "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"(", "log_level": "debug",
+                 "web_root": ")" PRESENTD_SOURCE_DIR R"(/web"}
+    })");
+  auto daemon = std::make_unique<ChildProcess>(
+      std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
+      std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify.path().string()}, {"SDL_AUDIODRIVER", "dummy"}},
+      dir.path() / "presentd.log");
+  if (!notify.wait_for("READY=1", std::chrono::seconds(20))) return nullptr;
+  return daemon;
+}
+
+void NamespaceDaemonTest::start_daemon(const NamespaceDaemonOptions& options) {
+  std::string why;
+  network_ = enter_private_network(why);
+  ASSERT_TRUE(network_) << why;
+  daemon_ = start_namespace_daemon(dir_, notify_, *network_, options);
+  ASSERT_TRUE(daemon_) << read_file(dir_.path() / "presentd.log");
+}
+
+void NamespaceDaemonTest::TearDown() {
+  if (daemon_ && daemon_->running()) {
+    daemon_->signal(SIGTERM);
+    EXPECT_EQ(daemon_->wait_for_exit(std::chrono::seconds(3)), 0) << "presentd did not stop cleanly";
+  }
+  if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
+}
+
+}  // namespace presentd::test
