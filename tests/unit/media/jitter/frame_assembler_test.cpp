@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <utility>
 #include <vector>
@@ -21,6 +22,13 @@ constexpr std::uint32_t kTicksPerFrame = 3000;  // 90 kHz clock at 30 fps
 struct FrameSpec {
   int packets = 1;
   bool keyframe = false;
+  // The sender cut the frame short: it sent only its first `packets` packets, none with the
+  // marker, and numbered the next frame straight after them (libwebrtc's pacer drops the queued
+  // tail of a frame when a keyframe is queued behind it). Such a frame must never leave.
+  bool cut = false;
+  // Not a frame: `packets` padding-only packets with the previous frame's timestamp, given to the
+  // buffer with insert_padding().
+  bool padding = false;
 };
 
 struct StreamOptions {
@@ -35,7 +43,13 @@ struct StreamOptions {
 struct Stream {
   std::vector<MediaPacket> packets;
   std::vector<std::pair<int, int>> frames;  // first and last packet index
+  std::vector<bool> padding;                // per packet
 };
+
+InsertResult insert(FrameAssembler& assembler, const Stream& stream, int index) {
+  if (stream.padding[index]) return assembler.insert_padding(stream.packets[index].sequence_number);
+  return assembler.insert(stream.packets[index]);
+}
 
 Stream make_stream(const std::vector<FrameSpec>& specs, std::uint16_t first_seq, std::uint32_t first_ts,
                    StreamOptions options = {}) {
@@ -43,15 +57,20 @@ Stream make_stream(const std::vector<FrameSpec>& specs, std::uint16_t first_seq,
   int index = 0;
   for (std::size_t f = 0; f < specs.size(); ++f) {
     const int first = index;
+    const bool padding = specs[f].padding;
     for (int p = 0; p < specs[f].packets; ++p, ++index) {
       MediaPacket packet;
       packet.sequence_number = static_cast<std::uint16_t>(first_seq + index);
-      packet.rtp_timestamp = first_ts + static_cast<std::uint32_t>(f) * kTicksPerFrame;
-      packet.marker = options.marker && p == specs[f].packets - 1;
-      packet.info.frame_start = p == 0 && (specs[f].keyframe || options.delta_frame_start);
-      packet.info.keyframe = p == 0 && specs[f].keyframe;
-      packet.payload = {static_cast<std::uint8_t>(index >> 8), static_cast<std::uint8_t>(index),
-                        static_cast<std::uint8_t>(f)};
+      // Padding repeats the timestamp of the frame before it, as libwebrtc sends it.
+      packet.rtp_timestamp = first_ts + static_cast<std::uint32_t>(padding ? f - 1 : f) * kTicksPerFrame;
+      stream.padding.push_back(padding);
+      if (!padding) {
+        packet.marker = options.marker && !specs[f].cut && p == specs[f].packets - 1;
+        packet.info.frame_start = p == 0 && (specs[f].keyframe || options.delta_frame_start);
+        packet.info.keyframe = p == 0 && specs[f].keyframe;
+        packet.payload = {static_cast<std::uint8_t>(index >> 8), static_cast<std::uint8_t>(index),
+                          static_cast<std::uint8_t>(f)};
+      }
       stream.packets.push_back(std::move(packet));
     }
     stream.frames.emplace_back(first, index - 1);
@@ -99,7 +118,7 @@ struct Outcome {
 Outcome feed(FrameAssembler& assembler, const Stream& stream, const std::vector<int>& order) {
   Outcome outcome;
   for (int index : order) {
-    InsertResult result = assembler.insert(stream.packets[index]);
+    InsertResult result = insert(assembler, stream, index);
     EXPECT_LE(assembler.buffered_packets(), assembler.config().max_packets);
     EXPECT_LE(assembler.buffered_bytes(), assembler.config().max_buffered_bytes);
     if (result.keyframe_needed) outcome.requests.push_back(index);
@@ -138,6 +157,9 @@ struct Case {
 };
 
 const FrameSpec K2{2, true}, K3{3, true}, D2{2, false}, D3{3, false};
+// Cut frames (first packets only, no marker) and padding.
+const FrameSpec K1cut{1, true, true}, K2cut{2, true, true}, D1cut{1, false, true}, D2cut{2, false, true};
+const FrameSpec P1{1, false, false, true}, P2{2, false, false, true};
 
 const std::vector<Case> kCases = {
     {"in_order", {K3, D2, D2}, {0, 1, 2, 3, 4, 5, 6}, {{2, 0}, {4, 1}, {6, 2}}, {}, {}},
@@ -155,23 +177,56 @@ const std::vector<Case> kCases = {
      {{1, 0}, {11, 1}, {11, 2}, {11, 3}, {11, 4}, {11, 5}},
      {},
      {}},
-    // Without marker bits a frame ends when the next frame's first packet shows up; the last frame
-    // stays open.
+    // A sender without marker bits: its first unmarked frame ends could be frames cut short, so
+    // frames are held until three such ends (and no marker) show the sender never marks; then a
+    // new timestamp ends a frame and the held frames leave at once. The last frame stays open.
     {"markerless_split_by_timestamp",
-     {K3, D3, D3},
-     {0, 1, 2, 3, 4, 5, 6, 7, 8},
-     {{3, 0}, {6, 1}},
+     {K3, D3, D3, D3},
+     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+     {{9, 0}, {9, 1}, {9, 2}},
      {},
      {.marker = false, .delta_frame_start = false}},
     {"markerless_reordered",
-     {K3, D3, D3},
-     {0, 1, 3, 2, 4, 5, 6},
-     {{3, 0}, {6, 1}},
+     {K3, D3, D3, D3},
+     {0, 1, 3, 2, 4, 5, 7, 6, 8, 9},
+     {{9, 0}, {9, 1}, {9, 2}},
      {},
      {.marker = false, .delta_frame_start = false}},
     // Joining a stream mid-GOP: each complete delta frame asks for a keyframe, none is decoded.
     {"starts_with_delta_frames", {D2, D2, K2, D2}, {0, 1, 2, 3, 4, 5, 6, 7}, {{5, 2}, {7, 3}}, {1, 3}, {}},
+    // What Chrome sent in the failing run: a PLI-triggered keyframe was queued while a delta frame
+    // was leaving the pacer; the delta's unsent packets were dropped and the keyframe numbered
+    // right after its first packet. The delta (packet 3) must not leave as a frame of its own; the
+    // keyframe it is followed by needs no request.
+    {"delta_cut_short_by_keyframe", {K2, D1cut, K2, D2}, {0, 1, 2, 3, 4, 5, 6}, {{1, 0}, {4, 2}, {6, 3}}, {}, {}},
+    // The decode error itself: a keyframe cut to its first packets by the next keyframe. Its first
+    // partition is larger than what arrived, so FFmpeg said "Header size larger than data
+    // provided". First at the start of the stream (no reference yet: the keyframe search path)...
+    {"keyframe_cut_short_at_start", {K2cut, K3, D2}, {0, 1, 2, 3, 4, 5, 6}, {{4, 1}, {6, 2}}, {}, {}},
+    // ... then mid-stream (in-order path), with the cut keyframe's packets overtaken.
+    {"keyframe_cut_short_mid_stream", {K2, D2, K2cut, K2, D2}, {0, 1, 2, 3, 5, 4, 6, 7, 8, 9}, {{1, 0}, {3, 1}, {7, 3}, {9, 4}}, {}, {}},
+    // The cut is seen only once the keyframe's first packet arrives: the frame stays held until
+    // then (it might yet get its marker), and then goes.
+    {"cut_frame_waits_for_its_successor", {K2, D2cut, K2}, {0, 1, 2, 3, 5, 4}, {{1, 0}, {5, 2}}, {}, {}},
+    // A delta cut short for another reason: the next delta depends on it, so nothing leaves until
+    // a keyframe, which is asked for when the cut shows (and again, paced by the caller, by the
+    // complete delta that cannot be decoded).
+    {"delta_cut_short_by_delta", {K2, D2cut, D2, K2}, {0, 1, 2, 3, 4, 5, 6, 7}, {{1, 0}, {7, 3}}, {4, 5}, {}},
+    // Padding-only packets between frames (a sender without RTX probing on its media SSRC): they
+    // are no frame and nothing waits for them, in any order.
+    {"padding_between_frames", {K2, P1, D2, P2, D2}, {0, 1, 2, 3, 4, 5, 6, 7, 8}, {{1, 0}, {4, 2}, {8, 4}}, {}, {}},
+    {"padding_reordered", {K2, P1, D2, P2, D2}, {0, 2, 3, 1, 6, 7, 5, 4, 8}, {{3, 0}, {7, 2}, {8, 4}}, {}, {}},
+    // Padding after an unmarked frame end is such an end too.
+    {"markerless_with_padding",
+     {K3, P1, D3, D3, D3},
+     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+     {{10, 0}, {10, 2}, {10, 3}},
+     {},
+     {.marker = false, .delta_frame_start = false}},
 };
+
+// Failures name the case instead of dumping its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class FrameAssemblerCases : public ::testing::TestWithParam<Case> {};
 
@@ -190,7 +245,7 @@ TEST_P(FrameAssemblerCases, EmitsExactlyTheExpectedFramesAcrossTheWrap) {
     std::vector<Emission> emitted;
     std::vector<int> keyframe_requests;
     for (int step = 0; step < static_cast<int>(c.arrivals.size()); ++step) {
-      InsertResult result = assembler.insert(stream.packets[c.arrivals[step]]);
+      InsertResult result = insert(assembler, stream, c.arrivals[step]);
       if (result.keyframe_needed) keyframe_requests.push_back(step);
       for (const Frame& frame : result.frames) {
         // Identify the frame by its first packet, then check every field against the stream.
