@@ -66,8 +66,12 @@ bool VideoReceiveStream::select_format(rtp::PayloadFormat format) {
   depacketizer_ = rtp::make_depacketizer(format);
   if (!depacketizer_) return false;
   assembler_ = std::make_unique<FrameAssembler>(*depacketizer_);
+  // A switch needs a keyframe in the new codec. The first packet of a stream does not: senders
+  // start with a keyframe, and one joined mid-stream is asked for by the assembler as soon as a
+  // delta frame shows. A PLI sent while that first keyframe is still being paced out would make
+  // libwebrtc queue another one and drop the rest of the first.
+  if (format_) keyframes_.request();
   format_ = format;
-  keyframes_.request();
   return true;
 }
 

@@ -75,11 +75,11 @@ protected:
     });
   }
 
-  // Sends the first `sent` packets of frame `index` (all of them by default), numbered on from
-  // the previous packet as the sender's packet sequencer does: packets it never sent get no number.
-  void send_frame(std::size_t index, std::optional<std::size_t> sent = std::nullopt) {
+  // Sends packets [from, end) of frame `index` (all of them by default), numbered on from the
+  // previous packet as the sender's packet sequencer does: packets it never sent get no number.
+  void send_frame(std::size_t index, std::optional<std::size_t> end = std::nullopt, std::size_t from = 0) {
     const auto& packets = frames_[index];
-    for (std::size_t i = 0; i < sent.value_or(packets.size()); ++i) {
+    for (std::size_t i = from; i < end.value_or(packets.size()); ++i) {
       const auto parsed = rtp::RtpPacket::parse(packets[i]);
       send(rtp::RtpPacketBuilder::from_packet(*parsed).sequence_number(next_sequence_++).build());
     }
@@ -180,6 +180,24 @@ TEST_F(VideoReceiveStreamTest, ACutDeltaFollowedByADeltaWaitsForAKeyframeAndAsks
   send_frame(7);
   expect_received({0, 1, 2, 6, 7});
   EXPECT_FALSE(pli_due());
+}
+
+TEST_F(VideoReceiveStreamTest, AStreamStartingWithAKeyframeAsksForNone) {
+  // Asking while the first keyframe is still on its way would make Chrome queue a second one and
+  // cut the first short (the failing run's Chrome reported a PLI it had received).
+  send_frame(0, 1);
+  EXPECT_FALSE(pli_due());
+  send_frame(0, std::nullopt, 1);
+  for (std::size_t f = 1; f < 6; ++f) send_frame(f);
+  EXPECT_FALSE(pli_due());
+  expect_received({0, 1, 2, 3, 4, 5});
+}
+
+TEST_F(VideoReceiveStreamTest, AStreamJoinedMidwayAsksForAKeyframeOnceADeltaShows) {
+  send_frame(1);
+  EXPECT_TRUE(pli_due());
+  for (std::size_t f = 2; f < 12; ++f) send_frame(f);
+  expect_received({6, 7, 8, 9, 10, 11});
 }
 
 TEST_F(VideoReceiveStreamTest, PaddingProbesOnEitherSsrcDoNotStallFrames) {
