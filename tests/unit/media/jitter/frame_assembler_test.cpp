@@ -142,6 +142,38 @@ std::vector<std::uint16_t> first_seqs(const Stream& stream, std::initializer_lis
   return seqs;
 }
 
+// Arrival order through a lossy network with NACK: `loss` % of the packets are lost and
+// `recovered` % of those arrive again `delay` (+ up to `spread`) packets later; `duplicates` % arrive
+// twice; 5 % of neighbours are swapped.
+struct LossModel {
+  unsigned loss = 5;
+  unsigned recovered = 0;
+  std::size_t delay = 0;
+  unsigned spread = 0;
+  unsigned duplicates = 0;
+};
+std::vector<int> lossy_order(const Stream& stream, std::mt19937& rng, LossModel model) {
+  std::vector<int> order;
+  std::vector<std::pair<std::size_t, int>> retransmissions;  // position in order, packet
+  for (int i = 0; i < static_cast<int>(stream.packets.size()); ++i) {
+    if (rng() % 100 < model.loss) {
+      if (rng() % 100 < model.recovered) {
+        retransmissions.emplace_back(order.size() + model.delay + (model.spread ? rng() % model.spread : 0), i);
+      }
+      continue;
+    }
+    order.push_back(i);
+    if (model.duplicates != 0 && rng() % 100 < model.duplicates) order.push_back(i);
+  }
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (rng() % 100 < 5) std::swap(order[i - 1], order[i]);
+  }
+  for (auto it = retransmissions.rbegin(); it != retransmissions.rend(); ++it) {
+    order.insert(order.begin() + static_cast<std::ptrdiff_t>(std::min(it->first, order.size())), it->second);
+  }
+  return order;
+}
+
 struct Emission {
   int step;   // index into arrivals
   int frame;  // index into frames
@@ -405,22 +437,7 @@ TEST(FrameAssembler, RandomLossAndReorderingNeverBreaksDecodeOrder) {
   const Stream stream = make_stream(specs, static_cast<std::uint16_t>(rng()), static_cast<std::uint32_t>(rng()));
   // 5 % loss, most of it retransmitted 20 packets later as NACK would; 3 % duplicates; 5 % of
   // neighbours swapped.
-  std::vector<int> order;
-  std::vector<std::pair<std::size_t, int>> retransmissions;  // position in order, packet
-  for (int i = 0; i < static_cast<int>(stream.packets.size()); ++i) {
-    if (rng() % 100 < 5) {
-      if (rng() % 100 < 80) retransmissions.emplace_back(order.size() + 20, i);
-      continue;
-    }
-    order.push_back(i);
-    if (rng() % 100 < 3) order.push_back(i);
-  }
-  for (std::size_t i = 1; i < order.size(); ++i) {
-    if (rng() % 100 < 5) std::swap(order[i - 1], order[i]);
-  }
-  for (auto it = retransmissions.rbegin(); it != retransmissions.rend(); ++it) {
-    order.insert(order.begin() + static_cast<std::ptrdiff_t>(std::min(it->first, order.size())), it->second);
-  }
+  const std::vector<int> order = lossy_order(stream, rng, {.recovered = 80, .delay = 20, .duplicates = 3});
   ConcatDepacketizer depacketizer;
   FrameAssembler assembler(depacketizer, {.max_packets = 256});
   SequenceUnwrapper unwrapper;
@@ -472,21 +489,8 @@ TEST(FrameAssembler, EveryEmittedFrameIsWholeUnderCutsPaddingLossAndReordering) 
       }
     }
     const Stream stream = make_stream(specs, static_cast<std::uint16_t>(rng()), static_cast<std::uint32_t>(rng()));
-    std::vector<int> order;
-    std::vector<std::pair<std::size_t, int>> late;
-    for (int i = 0; i < static_cast<int>(stream.packets.size()); ++i) {
-      if (rng() % 100 < 5) {
-        if (rng() % 100 < 70) late.emplace_back(order.size() + rng() % 40, i);
-        continue;
-      }
-      order.push_back(i);
-    }
-    for (std::size_t i = 1; i < order.size(); ++i) {
-      if (rng() % 100 < 5) std::swap(order[i - 1], order[i]);
-    }
-    for (auto it = late.rbegin(); it != late.rend(); ++it) {
-      order.insert(order.begin() + static_cast<std::ptrdiff_t>(std::min(it->first, order.size())), it->second);
-    }
+    // 5 % loss, 70 % of it retransmitted up to 40 packets later; 5 % of neighbours swapped.
+    const std::vector<int> order = lossy_order(stream, rng, {.recovered = 70, .spread = 40});
     ConcatDepacketizer depacketizer;
     FrameAssembler assembler(depacketizer, {.max_packets = 128});
     int emitted = 0;
