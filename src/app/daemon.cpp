@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/config_check.hpp"
+#include "app/status_report.hpp"
 #include "common/build_info.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -15,6 +16,7 @@
 #include "crypto/certificate.hpp"
 #include "crypto/identity_store.hpp"
 #include "discovery/avahi_publisher.hpp"
+#include "metrics/text_exposition.hpp"
 #include "render/renderer.hpp"
 #include "signaling/local/https_server.hpp"
 #include "signaling/local/static_files.hpp"
@@ -97,14 +99,17 @@ void Daemon::start_webrtc() {
     current_pin_ = random_digits(static_cast<std::size_t>(config_.pin.length));
     set_pin(current_pin_);
   }
-  webrtc_ = std::make_unique<WebrtcService>(io_, config_, renderer_.get(), [this]() -> std::optional<std::string> {
-    switch (config_.pin.policy) {
-      case config::PinPolicy::fixed: return config_.pin.fixed;
-      case config::PinPolicy::rotate: return current_pin_;
-      case config::PinPolicy::off: return std::nullopt;
-    }
-    return std::nullopt;
-  });
+  webrtc_ = std::make_unique<WebrtcService>(
+      io_, config_, renderer_.get(),
+      [this]() -> std::optional<std::string> {
+        switch (config_.pin.policy) {
+          case config::PinPolicy::fixed: return config_.pin.fixed;
+          case config::PinPolicy::rotate: return current_pin_;
+          case config::PinPolicy::off: return std::nullopt;
+        }
+        return std::nullopt;
+      },
+      metrics_);
   webrtc_->register_routes(router_);
 }
 
@@ -158,22 +163,23 @@ void Daemon::apply_runtime_settings(const config::Config& config) {
 }
 
 void Daemon::register_routes() {
+  router_.set_response_observer([this](unsigned status) { daemon_metrics_.on_http_response(status); });
   router_.add(signaling::http::verb::get, "/api/v1/status",
               [this](const signaling::Request& request, const signaling::RequestContext&, signaling::Responder respond) {
-                auto sessions = webrtc_ ? webrtc_->status() : nlohmann::json::object();
-                const bool presenting = sessions.value("active", 0) > 0;
-                const nlohmann::json status{
-                    {"version", build::kVersion},
-                    {"room", {{"name", config_.room.name}}},
-                    {"state", presenting ? "presenting" : "idle"},
-                    {"sessions", sessions},
-                    {"pin_required", config_.pin.policy != config::PinPolicy::off},
-                    {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(
-                                           std::chrono::steady_clock::now() - started_at_)
-                                           .count()},
-                };
-                respond(signaling::make_response(request, signaling::http::status::ok, status.dump(),
-                                                 "application/json"));
+                StatusFacts facts;
+                facts.uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                                started_at_);
+                facts.addresses = local_ipv4_addresses();
+                facts.meeting_id = screen_state_.meeting_id;
+                if (webrtc_) facts.sessions = webrtc_->status();
+                respond(signaling::make_response(request, signaling::http::status::ok,
+                                                 make_status(config_, facts).dump(), "application/json"));
+              });
+  router_.add(signaling::http::verb::get, "/metrics",
+              [this](const signaling::Request& request, const signaling::RequestContext&, signaling::Responder respond) {
+                respond(signaling::make_response(request, signaling::http::status::ok,
+                                                 metrics::write_text_exposition(metrics_),
+                                                 metrics::kTextContentType));
               });
   router_.add_prefix(signaling::http::verb::get, "/",
                      [this](const signaling::Request& request, const signaling::RequestContext& context,

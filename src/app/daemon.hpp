@@ -11,9 +11,11 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "app/command_line.hpp"
+#include "app/daemon_metrics.hpp"
 #include "app/screen_info.hpp"
 #include "app/systemd_notifier.hpp"
 #include "config/config.hpp"
+#include "metrics/registry.hpp"
 #include "signaling/local/http_router.hpp"
 
 namespace presentd::discovery {
@@ -68,6 +70,9 @@ private:
   std::chrono::steady_clock::time_point shutdown_deadline_;
   SystemdNotifier notifier_;
   config::Config config_;
+  // Before everything that registers metrics or holds references into them (destroyed last).
+  metrics::Registry metrics_;
+  DaemonMetrics daemon_metrics_{metrics_};
   signaling::HttpRouter router_;
   std::unique_ptr<signaling::StaticFiles> static_files_;
   std::unique_ptr<signaling::HttpsServer> https_;

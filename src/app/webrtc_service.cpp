@@ -8,7 +8,9 @@
 #include "ice/glib_context_pump.hpp"
 #include "render/renderer.hpp"
 #include "sdp/answer_builder.hpp"
+#include "metrics/registry.hpp"
 #include "session/session_manager.hpp"
+#include "session/session_metrics.hpp"
 #include "signaling/local/whip_endpoint.hpp"
 
 namespace presentd::app {
@@ -52,8 +54,12 @@ render::PresenterId presenter_id(const std::string& session_id) {
 }  // namespace
 
 WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                             std::function<std::optional<std::string>()> token)
-    : io_(io), renderer_(renderer), context_(g_main_context_new()) {
+                             std::function<std::optional<std::string>()> token, metrics::Registry& registry)
+    : io_(io),
+      renderer_(renderer),
+      registry_(registry),
+      metrics_(std::make_unique<session::SessionMetrics>(registry)),
+      context_(g_main_context_new()) {
   pump_ = std::make_unique<ice::GlibContextPump>(io_, context_);
   pump_->start();
   auto stored = dtls::load_or_create_dtls_identity(config.daemon.state_directory, crypto::KeyType::ecdsa_p256);
@@ -79,8 +85,14 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
       case session::SessionState::connecting: break;
     }
   };
-  sessions_ = std::make_unique<session::SessionManager>(io_, *pump_, identity, session_settings(config),
+  sessions_ = std::make_unique<session::SessionManager>(io_, *pump_, identity, settings_with_metrics(config),
                                                         admission_settings(config), std::move(observer));
+  sessions_->set_metrics(metrics_.get());
+  // Before each scrape: bring the media counters up to date from the running sessions.
+  collector_ = registry_.add_collector([this] {
+    sessions_->for_each_session([this](const session::Session& session) { metrics_->update(session); });
+    metrics_->set_active(sessions_->session_count());
+  });
   signaling::WhipEndpointOptions options;
   options.expected_token = std::move(token);
   if (!config.ice.stun_server.empty()) {
@@ -90,6 +102,7 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
 }
 
 WebrtcService::~WebrtcService() {
+  registry_.remove_collector(collector_);
   stop();
   whip_.reset();
   sessions_.reset();
@@ -101,7 +114,7 @@ void WebrtcService::register_routes(signaling::HttpRouter& router) { whip_->regi
 
 void WebrtcService::apply(const config::Config& config) {
   sessions_->set_admission(admission_settings(config));
-  sessions_->set_settings(session_settings(config));
+  sessions_->set_settings(settings_with_metrics(config));
 }
 
 void WebrtcService::end_sessions(const std::string& reason) {
@@ -113,6 +126,12 @@ void WebrtcService::stop() {
   // A running pump always waits on libnice's sockets, which would keep the event loop from
   // running dry at shutdown.
   if (pump_) pump_->stop();
+}
+
+session::SessionSettings WebrtcService::settings_with_metrics(const config::Config& config) const {
+  auto settings = session_settings(config);
+  settings.decode_seconds = &metrics_->decode_seconds();
+  return settings;
 }
 
 nlohmann::json WebrtcService::status() const { return sessions_->status(); }

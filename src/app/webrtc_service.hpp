@@ -23,8 +23,13 @@ class GlibContextPump;
 namespace presentd::render {
 class Renderer;
 }
+namespace presentd::metrics {
+class Registry;
+}
 namespace presentd::session {
 class SessionManager;
+class SessionMetrics;
+struct SessionSettings;
 }
 namespace presentd::signaling {
 class WhipEndpoint;
@@ -35,9 +40,9 @@ namespace presentd::app {
 class WebrtcService {
 public:
   // `renderer` may be null (headless); `token` gives the Bearer token WHIP senders must present
-  // (nullopt: none).
+  // (nullopt: none). Sessions are counted in `registry` (it must outlive the service).
   WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                std::function<std::optional<std::string>()> token);
+                std::function<std::optional<std::string>()> token, metrics::Registry& registry);
   ~WebrtcService();
   WebrtcService(const WebrtcService&) = delete;
   WebrtcService& operator=(const WebrtcService&) = delete;
@@ -52,9 +57,14 @@ public:
   nlohmann::json status() const;
 
 private:
+  session::SessionSettings settings_with_metrics(const config::Config& config) const;
+
   boost::asio::io_context& io_;
   render::Renderer* renderer_;
   SteadyClock clock_;
+  metrics::Registry& registry_;
+  std::unique_ptr<session::SessionMetrics> metrics_;
+  std::uint64_t collector_ = 0;
   GMainContext* context_;
   std::unique_ptr<ice::GlibContextPump> pump_;
   std::unique_ptr<session::SessionManager> sessions_;

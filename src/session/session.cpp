@@ -17,6 +17,32 @@ namespace {
 constexpr std::string_view kTag = "session";
 
 std::string short_id(const std::string& id) { return id.substr(0, 8); }
+
+// How often the fps and bitrate meters take a sample (on the 20 ms tick).
+constexpr Clock::Duration kRateSampleInterval = std::chrono::milliseconds(500);
+
+std::string_view codec_name(rtp::PayloadFormat format) {
+  switch (format) {
+    case rtp::PayloadFormat::vp8: return "vp8";
+    case rtp::PayloadFormat::vp9: return "vp9";
+    case rtp::PayloadFormat::h264: return "h264";
+    case rtp::PayloadFormat::opus: return "opus";
+  }
+  return "unknown";
+}
+
+void add_decode_stats(media::DecodeWorkerStats& total, const media::DecodeWorkerStats& more) {
+  total.frames_decoded += more.frames_decoded;
+  total.frames_dropped_queue_full += more.frames_dropped_queue_full;
+  total.frames_dropped_waiting_for_keyframe += more.frames_dropped_waiting_for_keyframe;
+  total.decode_errors += more.decode_errors;
+}
+
+double milliseconds(Clock::Duration duration) { return std::chrono::duration<double, std::milli>(duration).count(); }
+
+nlohmann::json optional_number(std::optional<double> value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
 }  // namespace
 
 std::string_view to_string(SessionState state) {
@@ -143,9 +169,19 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
         clock_, pipeline_config, std::make_unique<rtp::SrtpContext>(profile, keys),
         [this](std::size_t stream, media::Frame&& frame, rtp::PayloadFormat format) {
           if (decoder_formats_[stream] != static_cast<int>(format)) {
-            if (decoders_[stream]) decoders_[stream]->stop();
+            if (decoders_[stream]) {
+              decoders_[stream]->stop();
+              add_decode_stats(retired_decoders_, decoders_[stream]->stats());
+            }
+            // The histogram child is looked up here, on the loop; the decode thread only
+            // observes into it (lock-free).
+            metrics::Histogram* decode_seconds =
+                settings_.decode_seconds ? &settings_.decode_seconds->with({std::string(codec_name(format))}) : nullptr;
             media::DecodeWorkerCallbacks decode_callbacks;
-            decode_callbacks.on_picture = [this, stream](media::PicturePtr picture) {
+            decode_callbacks.on_picture = [this, stream, decode_seconds](media::PicturePtr picture) {
+              if (decode_seconds != nullptr) {
+                decode_seconds->observe(std::chrono::duration<double>(picture->timing().decode_duration()).count());
+              }
               {
                 std::lock_guard lock(pictures_mutex_);
                 latest_pictures_[stream] = picture;
@@ -289,6 +325,7 @@ void Session::arm_tick() {
 void Session::on_tick() {
   if (state_ == SessionState::ended) return;
   if (pipeline_) pipeline_->on_tick();
+  if (clock_.now() - last_rate_sample_ >= kRateSampleInterval) sample_rates();
   const auto silent = clock_.now() - last_packet_at_;
   if (silent > settings_.end_after) return end("no media or ICE traffic for " + std::to_string(settings_.end_after.count()) + " s");
   if (silent > settings_.reconnecting_after && state_ == SessionState::live) {
@@ -313,6 +350,7 @@ void Session::end(const std::string& reason) {
 void Session::set_state(SessionState state, const std::string& reason) {
   if (state == state_) return;
   state_ = state;
+  if (state == SessionState::live) was_live_ = true;
   PD_LOG(notice, kTag) << short_id(id_) << ": " << to_string(state) << " (" << reason << ")";
   listener_.on_session_state(*this, state, reason);
 }
@@ -375,6 +413,101 @@ nlohmann::json Session::status() const {
     if (audio_decoder_) out["audio_blocks_decoded"] = audio_decoder_->stats().packets_decoded;
     out["rtcp_sent"] = pipeline_stats.rtcp_sent;
     out["transport_feedback_messages"] = pipeline_->transport_feedback_stats().feedback_messages;
+  }
+  return out;
+}
+
+}  // namespace presentd::session
+
+namespace presentd::session {
+
+void Session::sample_rates() {
+  last_rate_sample_ = clock_.now();
+  if (!pipeline_) return;
+  frame_rate_.add_sample(last_rate_sample_, decode_totals().frames_decoded);
+  bit_rate_.add_sample(last_rate_sample_, pipeline_->stats().rtp_bytes * 8);
+}
+
+media::DecodeWorkerStats Session::decode_totals() const {
+  auto total = retired_decoders_;
+  for (const auto& decoder : decoders_) {
+    if (decoder) add_decode_stats(total, decoder->stats());
+  }
+  return total;
+}
+
+SessionCounters Session::counters() const {
+  SessionCounters out;
+  if (!pipeline_) return out;
+  out.rtp_packets = pipeline_->stats().rtp_packets;
+  out.rtp_bytes = pipeline_->stats().rtp_bytes;
+  for (std::size_t i = 0; i < pipeline_->video_stream_count(); ++i) {
+    const auto& stream = pipeline_->video_stream(i);
+    out.packets_lost += stream.nack_stats().packets_given_up;
+    out.packets_recovered += stream.nack_stats().packets_recovered;
+    out.nack_requests += stream.nack_stats().requests_sent;
+    out.plis_sent += stream.keyframe_stats().plis_sent;
+    out.firs_sent += stream.keyframe_stats().firs_sent;
+  }
+  const auto decode = decode_totals();
+  out.frames_decoded = decode.frames_decoded;
+  out.frames_dropped_queue_full = decode.frames_dropped_queue_full;
+  out.frames_dropped_waiting_for_keyframe = decode.frames_dropped_waiting_for_keyframe;
+  out.decode_errors = decode.decode_errors;
+  return out;
+}
+
+nlohmann::json Session::presenter_status() const {
+  nlohmann::json out{{"id", short_id(id_)},
+                     {"name", presenter_},
+                     {"state", to_string(state_)},
+                     {"since_seconds", std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - created_at_).count()},
+                     {"codec", nullptr},
+                     {"resolution", nullptr},
+                     {"fps", optional_number(frame_rate_.per_second())},
+                     {"bitrate_bps", optional_number(bit_rate_.per_second())},
+                     {"loss_fraction", nullptr},
+                     {"packets_lost", 0},
+                     {"rtt_ms", nullptr},
+                     {"jitter_ms", nullptr},
+                     {"nacks_sent", 0},
+                     {"plis_sent", 0},
+                     {"frames_decoded", 0},
+                     {"frames_dropped", 0},
+                     {"decode_ms", nullptr}};
+  if (!pipeline_) return out;
+  const auto totals = counters();
+  out["packets_lost"] = totals.packets_lost;
+  out["nacks_sent"] = totals.nack_requests;
+  out["plis_sent"] = totals.plis_sent;
+  out["frames_decoded"] = totals.frames_decoded;
+  out["frames_dropped"] = totals.frames_dropped_queue_full + totals.frames_dropped_waiting_for_keyframe;
+  if (const auto rtt = pipeline_->rtt()) out["rtt_ms"] = milliseconds(*rtt);
+  // Codec, picture size, wire loss and jitter describe the main (first) video stream.
+  if (pipeline_->video_stream_count() > 0) {
+    if (!decoder_formats_.empty() && decoder_formats_[0] >= 0) {
+      out["codec"] = codec_name(static_cast<rtp::PayloadFormat>(decoder_formats_[0]));
+    }
+    {
+      std::lock_guard lock(pictures_mutex_);
+      if (!latest_pictures_.empty() && latest_pictures_[0]) {
+        out["resolution"] = {{"width", latest_pictures_[0]->width()}, {"height", latest_pictures_[0]->height()}};
+      }
+    }
+    const auto ssrc = pipeline_->video_stream(0).media_ssrc();
+    if (const auto* statistics = ssrc ? pipeline_->statistics().stream(*ssrc) : nullptr) {
+      // RFC 3550 A.3: lost on the wire, before NACK/RTX recovered what it could.
+      const auto lost = std::max<std::int64_t>(statistics->cumulative_lost(), 0);
+      const auto expected = static_cast<double>(statistics->packets_received()) + static_cast<double>(lost);
+      out["loss_fraction"] = expected > 0 ? static_cast<double>(lost) / expected : 0.0;
+      out["jitter_ms"] = statistics->jitter() / 90.0;  // 90 kHz video clock
+    }
+    if (!decoders_.empty() && decoders_[0]) {
+      const auto decode = decoders_[0]->stats();
+      out["decode_ms"] = {{"p50", milliseconds(decode.decode_time_p50)},
+                          {"p95", milliseconds(decode.decode_time_p95)},
+                          {"p99", milliseconds(decode.decode_time_p99)}};
+    }
   }
   return out;
 }

@@ -23,7 +23,10 @@
 #include "common/clock.hpp"
 #include "crypto/certificate.hpp"
 #include "ice/ice_agent.hpp"
+#include "media/decode/decode_worker.hpp"
 #include "media/picture.hpp"
+#include "metrics/rate_meter.hpp"
+#include "metrics/registry.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
 
@@ -50,6 +53,23 @@ struct SessionSettings {
   std::chrono::milliseconds feedback_tick{20};
   std::chrono::seconds reconnecting_after{3};
   std::chrono::seconds end_after{10};
+  // Decode times go here, one histogram per codec (observed on the decode threads); null: none.
+  metrics::HistogramFamily* decode_seconds = nullptr;
+};
+
+// A session's cumulative media figures, for the metrics (SessionMetrics adds the differences).
+struct SessionCounters {
+  std::uint64_t rtp_packets = 0;
+  std::uint64_t rtp_bytes = 0;
+  std::uint64_t packets_lost = 0;  // given up after NACK
+  std::uint64_t packets_recovered = 0;
+  std::uint64_t nack_requests = 0;
+  std::uint64_t plis_sent = 0;
+  std::uint64_t firs_sent = 0;
+  std::uint64_t frames_decoded = 0;
+  std::uint64_t frames_dropped_queue_full = 0;
+  std::uint64_t frames_dropped_waiting_for_keyframe = 0;
+  std::uint64_t decode_errors = 0;
 };
 
 class Session {
@@ -81,7 +101,12 @@ public:
   const std::string& presenter() const { return presenter_; }
   SessionState state() const { return state_; }
   const std::string& ice_ufrag() const { return local_ufrag_; }
+  bool was_live() const { return was_live_; }
+  // Diagnostic detail (ICE, DTLS, SRTP, per stream) for the status API's "sessions".
   nlohmann::json status() const;
+  // The documented per-presenter summary of the status API's "presenters" (docs/protocol.md).
+  nlohmann::json presenter_status() const;
+  SessionCounters counters() const;
 
 private:
   class IceEvents;
@@ -93,6 +118,9 @@ private:
   void arm_tick();
   void on_tick();
   void set_state(SessionState state, const std::string& reason);
+  void sample_rates();
+  // Decoder figures of every decoder this session has had (a codec change replaces one).
+  media::DecodeWorkerStats decode_totals() const;
 
   boost::asio::io_context& io_;
   ice::GlibContextPump& pump_;
@@ -103,6 +131,7 @@ private:
   std::string presenter_;
   SteadyClock clock_;
   SessionState state_ = SessionState::connecting;
+  bool was_live_ = false;
   Clock::TimePoint created_at_;
   Clock::TimePoint last_packet_at_;
 
@@ -120,6 +149,12 @@ private:
   std::vector<std::unique_ptr<media::DecodeWorker>> decoders_;
   std::unique_ptr<media::OpusDecoder> audio_decoder_;  // Opus is cheap: decoded on the event loop
   std::vector<int> decoder_formats_;  // rtp::PayloadFormat per decoder, -1 when none yet
+  media::DecodeWorkerStats retired_decoders_;  // figures of decoders replaced by a codec change
+
+  // Rates for the status API, sampled every kRateSampleInterval on the tick.
+  metrics::RateMeter frame_rate_;
+  metrics::RateMeter bit_rate_;
+  Clock::TimePoint last_rate_sample_{};
 
   // Latest picture per stream, for the status API (written on decode threads).
   mutable std::mutex pictures_mutex_;

@@ -7,6 +7,7 @@
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "sdp/sdp_parser.hpp"
+#include "session/session_metrics.hpp"
 
 namespace presentd::session {
 namespace {
@@ -34,11 +35,13 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   auto offer = sdp::parse_sdp(offer_text);
   if (!offer) {
     PD_LOG(notice, kTag) << "rejected an offer from " << context.remote.address() << ": " << offer.error().message;
+    if (metrics_) metrics_->on_offer_rejected("bad_offer");
     return done(signaling::WhipFailure{static_cast<http::status>(sdp::http_status(offer.error().code)),
                                        "bad SDP offer: " + offer.error().message});
   }
   if (static_cast<int>(sessions_.size()) >= admission_.max_presenters) {
     if (admission_.when_full == config::WhenFull::refuse) {
+      if (metrics_) metrics_->on_offer_rejected("room_full");
       return done(signaling::WhipFailure{http::status::service_unavailable,
                                          "the room is full (" + std::to_string(admission_.max_presenters) +
                                              " presenters)",
@@ -57,12 +60,14 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   auto* raw = session.get();
   sessions_[id] = Entry{std::move(session), random_hex(8), next_order_++};
   ++sessions_started_;
+  if (metrics_) metrics_->on_started(*raw);
   raw->start(*offer, [this, id, done = std::move(done), alive = alive_](std::optional<std::string> answer,
                                                                          std::string error) {
     if (!*alive) return;
     const auto it = sessions_.find(id);
     if (!answer || it == sessions_.end()) {
       PD_LOG(notice, kTag) << "could not answer an offer: " << error;
+      if (metrics_ && it != sessions_.end()) metrics_->on_ended(*it->second.session, error);
       destroy_later(id);
       return done(signaling::WhipFailure{http::status::not_acceptable, error.empty() ? "cannot answer" : error});
     }
@@ -101,8 +106,9 @@ void SessionManager::end_all(const std::string& reason) {
   sessions_.clear();
 }
 
-void SessionManager::on_session_state(Session& session, SessionState state, const std::string&) {
+void SessionManager::on_session_state(Session& session, SessionState state, const std::string& reason) {
   if (observer_.on_state) observer_.on_state(session.id(), state);
+  if (state == SessionState::ended && metrics_) metrics_->on_ended(session, reason);
   if (state == SessionState::ended) destroy_later(session.id());
 }
 
@@ -125,7 +131,14 @@ void SessionManager::destroy_later(const std::string& session_id) {
 nlohmann::json SessionManager::status() const {
   auto sessions = nlohmann::json::array();
   for (const auto& [id, entry] : sessions_) sessions.push_back(entry.session->status());
-  return {{"active", sessions_.size()}, {"started_total", sessions_started_}, {"sessions", sessions}};
+  auto presenters = nlohmann::json::array();
+  for (const auto& [id, entry] : sessions_) presenters.push_back(entry.session->presenter_status());
+  return {{"active", sessions_.size()}, {"started_total", sessions_started_}, {"sessions", sessions},
+          {"presenters", presenters}};
+}
+
+void SessionManager::for_each_session(const std::function<void(const Session&)>& visit) const {
+  for (const auto& [id, entry] : sessions_) visit(*entry.session);
 }
 
 }  // namespace presentd::session

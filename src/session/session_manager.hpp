@@ -18,6 +18,8 @@
 
 namespace presentd::session {
 
+class SessionMetrics;
+
 struct AdmissionSettings {
   int max_presenters = 4;
   config::WhenFull when_full = config::WhenFull::replace;
@@ -49,6 +51,9 @@ public:
   void end_all(const std::string& reason);
   std::size_t session_count() const { return sessions_.size(); }
   nlohmann::json status() const;
+  // Counts sessions in `metrics` from now on (null: none); it must outlive this manager.
+  void set_metrics(SessionMetrics* metrics) { metrics_ = metrics; }
+  void for_each_session(const std::function<void(const Session&)>& visit) const;
 
 private:
   void on_session_state(Session& session, SessionState state, const std::string& reason) override;
@@ -71,6 +76,7 @@ private:
   std::map<std::string, Entry> sessions_;
   std::uint64_t next_order_ = 0;
   std::uint64_t sessions_started_ = 0;
+  SessionMetrics* metrics_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

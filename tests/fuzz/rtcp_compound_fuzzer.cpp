@@ -15,6 +15,7 @@ constexpr std::pair<std::uint8_t, std::uint8_t> kTypes[] = {
     {kTypeSenderReport, 0},         {kTypeReceiverReport, 0},        {kTypeSdes, 0},
     {kTypeBye, 0},                  {kTypeRtpFeedback, kFmtNack},    {kTypeRtpFeedback, kFmtTransportFeedback},
     {kTypePayloadFeedback, kFmtPli}, {kTypePayloadFeedback, kFmtFir}, {kTypePayloadFeedback, kFmtApplicationLayer},
+    {kTypeExtendedReport, 0},
 };
 }  // namespace
 

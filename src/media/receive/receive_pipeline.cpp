@@ -19,8 +19,14 @@ ReceivePipeline::ReceivePipeline(const Clock& clock, ReceivePipelineConfig confi
       send_rtcp_(std::move(send_rtcp)),
       statistics_(clock),
       transport_feedback_(clock, config_.local_ssrc),
+      rtt_(clock, config_.local_ssrc),
       last_receiver_report_(clock.now()),
       last_transport_feedback_(clock.now()) {
+  // Signalled SSRCs get their statistics from the first packet on (unsignalled ones when adopted).
+  for (const auto& video : config_.video) {
+    if (video.media_ssrc) statistics_.add_stream(*video.media_ssrc, 90000);
+  }
+  if (config_.audio && config_.audio->ssrc) statistics_.add_stream(*config_.audio->ssrc, config_.audio->clock_rate);
   for (std::size_t i = 0; i < config_.video.size(); ++i) {
     video_.push_back(std::make_unique<VideoReceiveStream>(
         clock, config_.video[i], [sink = video_sink, i](Frame&& frame, rtp::PayloadFormat format) {
@@ -51,6 +57,7 @@ void ReceivePipeline::on_rtp(std::vector<std::uint8_t>& packet) {
     return;
   }
   ++stats_.rtp_packets;
+  stats_.rtp_bytes += packet.size();
   if (config_.transport_cc_extension_id) {
     if (const auto data = parsed->find_extension(*config_.transport_cc_extension_id)) {
       if (const auto sequence = rtp::parse_transport_sequence_number(*data)) {
@@ -102,6 +109,10 @@ void ReceivePipeline::on_rtcp(std::vector<std::uint8_t>& packet) {
   stats_.malformed_rtcp += compound->malformed;
   for (const auto& message : compound->messages) {
     if (const auto* report = std::get_if<rtp::rtcp::SenderReport>(&message)) statistics_.on_sender_report(*report);
+    if (const auto* xr = std::get_if<rtp::rtcp::ExtendedReport>(&message); xr && rtt_.on_extended_report(*xr)) {
+      // A measured round trip times NACK retries better than the default guess.
+      for (auto& stream : video_) stream->set_rtt(*rtt_.rtt());
+    }
   }
 }
 
@@ -112,9 +123,11 @@ void ReceivePipeline::request_keyframe(std::size_t stream_index) {
 void ReceivePipeline::on_tick() {
   const auto now = clock_.now();
   std::vector<rtp::rtcp::Message> messages;
+  bool reference_time_due = false;
   if (now - last_receiver_report_ >= config_.receiver_report_interval) {
     last_receiver_report_ = now;
     messages.emplace_back(rtp::rtcp::ReceiverReport{config_.local_ssrc, statistics_.make_report_blocks()});
+    reference_time_due = true;
     if (config_.remb_cap_bps > 0) {
       std::vector<std::uint32_t> ssrcs;
       for (const auto& stream : video_) {
@@ -124,6 +137,8 @@ void ReceivePipeline::on_tick() {
     }
   }
   for (auto& stream : video_) stream->collect_feedback(config_.local_ssrc, messages);
+  // Last in the compound, after the feedback, so a sender that skips XR loses nothing else.
+  if (reference_time_due) messages.emplace_back(rtt_.make_reference_time());
   // Every compound starts with a receiver report (RFC 3550 §6.1): senders that did not negotiate
   // reduced-size RTCP (GStreamer's rtpbin) drop feedback that does not. An empty RR is 8 bytes.
   const auto starts_with_report = [](const std::vector<rtp::rtcp::Message>& list) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "media/feedback/rtt_estimator.hpp"
 #include "media/feedback/transport_feedback_recorder.hpp"
 #include "media/receive/video_receive_stream.hpp"
 #include "rtp/receive_statistics.hpp"
@@ -40,6 +41,7 @@ struct ReceivePipelineConfig {
 
 struct ReceivePipelineStats {
   std::uint64_t rtp_packets = 0;
+  std::uint64_t rtp_bytes = 0;  // of the authenticated packets, RTP header included
   std::uint64_t rtcp_packets = 0;
   std::uint64_t malformed_rtp = 0;
   std::uint64_t malformed_rtcp = 0;
@@ -73,6 +75,8 @@ public:
   std::size_t video_stream_count() const { return video_.size(); }
   const rtp::ReceiveStatistics& statistics() const { return statistics_; }
   const TransportFeedbackStats& transport_feedback_stats() const { return transport_feedback_.stats(); }
+  // From RTCP XR (RFC 3611), when the sender answers our reference time reports.
+  std::optional<Clock::Duration> rtt() const { return rtt_.rtt(); }
 
 private:
   void on_rtp(std::vector<std::uint8_t>& packet);
@@ -88,6 +92,7 @@ private:
   std::vector<std::unique_ptr<VideoReceiveStream>> video_;
   rtp::ReceiveStatistics statistics_;
   TransportFeedbackRecorder transport_feedback_;
+  RttEstimator rtt_;
   std::optional<std::uint16_t> last_audio_sequence_;
   Clock::TimePoint last_receiver_report_{};
   Clock::TimePoint last_transport_feedback_{};

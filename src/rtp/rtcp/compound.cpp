@@ -15,6 +15,7 @@ std::optional<Message> parse_message(const PacketView& packet) {
     case kTypeReceiverReport: return as_message(ReceiverReport::parse(packet));
     case kTypeSdes: return as_message(Sdes::parse(packet));
     case kTypeBye: return as_message(Bye::parse(packet));
+    case kTypeExtendedReport: return as_message(ExtendedReport::parse(packet));
     case kTypeRtpFeedback:
       if (packet.count == kFmtNack) return as_message(Nack::parse(packet));
       if (packet.count == kFmtTransportFeedback) return as_message(TransportFeedback::parse(packet));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rtp/rtcp/bye.hpp"
+#include "rtp/rtcp/extended_report.hpp"
 #include "rtp/rtcp/fir.hpp"
 #include "rtp/rtcp/nack.hpp"
 #include "rtp/rtcp/pli.hpp"
@@ -22,7 +23,7 @@
 
 namespace presentd::rtp::rtcp {
 
-// A well-framed packet of a type (or feedback format) we do not interpret, e.g. APP or XR.
+// A well-framed packet of a type (or feedback format) we do not interpret, e.g. APP.
 struct UnknownPacket {
   std::uint8_t type = 0;
   std::uint8_t count = 0;
@@ -30,7 +31,7 @@ struct UnknownPacket {
 };
 
 using Message = std::variant<SenderReport, ReceiverReport, Sdes, Bye, Nack, Pli, Fir, Remb, TransportFeedback,
-                             UnknownPacket>;
+                             ExtendedReport, UnknownPacket>;
 
 struct CompoundParseResult {
   std::vector<Message> messages;

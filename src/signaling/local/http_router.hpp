@@ -2,6 +2,7 @@
 // Maps method + path to handlers. Exact paths win over prefixes; a known path with the wrong
 // method answers 405 with Allow, an unknown one 404.
 // Thread: event loop.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,12 @@ public:
 
   void dispatch(const Request& request, const RequestContext& context, Responder respond) const;
 
+  // Told the status code of every response the HTTPS server writes, routed or not (metrics).
+  void set_response_observer(std::function<void(unsigned status)> observer) { response_observer_ = std::move(observer); }
+  void note_response(unsigned status) const {
+    if (response_observer_) response_observer_(status);
+  }
+
 private:
   struct Route {
     http::verb method;
@@ -25,6 +32,7 @@ private:
     Handler handler;
   };
   std::vector<Route> routes_;
+  std::function<void(unsigned)> response_observer_;
 };
 
 // The path part of a request target ("/a/b?x=1" → "/a/b").

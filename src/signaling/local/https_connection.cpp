@@ -75,6 +75,7 @@ void HttpsConnection::on_request(beast::error_code ec) {
 
 void HttpsConnection::write_response(Response response) {
   if (closing_) return;
+  router_.note_response(response.result_int());
   auto shared = std::make_shared<Response>(std::move(response));
   beast::get_lowest_layer(stream_).expires_after(limits_.request_timeout);
   http::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {

@@ -1,0 +1,51 @@
+#include "app/status_report.hpp"
+
+#include "app/screen_info.hpp"
+#include "common/build_info.hpp"
+#include "config/config_schema.hpp"
+
+namespace presentd::app {
+namespace {
+
+template <class Enum, std::size_t N>
+std::string_view name_in(const config::EnumNames<Enum, N>& names, Enum value) {
+  for (const auto& [name, candidate] : names) {
+    if (candidate == value) return name;
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+nlohmann::json make_status(const config::Config& config, const StatusFacts& facts) {
+  auto sessions = facts.sessions.is_object() ? facts.sessions : nlohmann::json{{"active", 0}, {"started_total", 0},
+                                                                               {"sessions", nlohmann::json::array()},
+                                                                               {"presenters", nlohmann::json::array()}};
+  nlohmann::json pin{{"policy", name_in(config::kPinPolicyNames, config.pin.policy)},
+                     {"required", config.pin.policy != config::PinPolicy::off}};
+  // The length of a rotating PIN helps the page size its field; a fixed PIN's length is the
+  // admin's secret's shape, so it stays out.
+  if (config.pin.policy == config::PinPolicy::rotate) pin["length"] = config.pin.length;
+  const bool presenting = sessions.value("active", 0) > 0;
+  auto presenters = sessions["presenters"];
+  sessions.erase("presenters");
+  return {
+      {"version", build::kVersion},
+      {"room", {{"name", config.room.name}}},
+      {"state", presenting ? "presenting" : "idle"},
+      {"uptime_seconds", facts.uptime.count()},
+      {"addresses", facts.addresses},
+      {"urls", connection_urls(config.network, facts.addresses)},
+      {"meeting_id", facts.meeting_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(facts.meeting_id)},
+      {"pin", pin},
+      {"pin_required", pin["required"]},
+      {"admission",
+       {{"mode", name_in(config::kAdmissionModeNames, config.admission.mode)},
+        {"max_presenters", config.admission.max_presenters},
+        {"when_full", name_in(config::kWhenFullNames, config.admission.when_full)}}},
+      {"presenters", presenters},
+      {"sessions", sessions},
+  };
+}
+
+}  // namespace presentd::app
