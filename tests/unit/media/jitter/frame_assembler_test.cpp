@@ -236,7 +236,12 @@ const std::vector<Case> kCases = {
     // provided". First at the start of the stream (no reference yet: the keyframe search path)...
     {"keyframe_cut_short_at_start", {K2cut, K3, D2}, {0, 1, 2, 3, 4, 5, 6}, {{4, 1}, {6, 2}}, {}, {}},
     // ... then mid-stream (in-order path), with the cut keyframe's packets overtaken.
-    {"keyframe_cut_short_mid_stream", {K2, D2, K2cut, K2, D2}, {0, 1, 2, 3, 5, 4, 6, 7, 8, 9}, {{1, 0}, {3, 1}, {7, 3}, {9, 4}}, {}, {}},
+    {"keyframe_cut_short_mid_stream",
+     {K2, D2, K2cut, K2, D2},
+     {0, 1, 2, 3, 5, 4, 6, 7, 8, 9},
+     {{1, 0}, {3, 1}, {7, 3}, {9, 4}},
+     {},
+     {}},
     // The cut is seen only once the keyframe's first packet arrives: the frame stays held until
     // then (it might yet get its marker), and then goes.
     {"cut_frame_waits_for_its_successor", {K2, D2cut, K2}, {0, 1, 2, 3, 5, 4}, {{1, 0}, {5, 2}}, {}, {}},
@@ -258,7 +263,9 @@ const std::vector<Case> kCases = {
 };
 
 // Failures name the case instead of dumping its bytes.
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class FrameAssemblerCases : public ::testing::TestWithParam<Case> {};
 

@@ -88,7 +88,12 @@ protected:
   // A padding-only packet on the media SSRC, with the timestamp of the frame before it.
   void send_media_padding(std::size_t after_frame) {
     const auto last = rtp::RtpPacket::parse(frames_[after_frame].back());
-    send(rtp::RtpPacketBuilder::from_packet(*last).marker(false).payload(std::span<const std::uint8_t>{}).sequence_number(next_sequence_++).padding(224).build());
+    send(rtp::RtpPacketBuilder::from_packet(*last)
+             .marker(false)
+             .payload(std::span<const std::uint8_t>{})
+             .sequence_number(next_sequence_++)
+             .padding(224)
+             .build());
   }
 
   // libwebrtc's probe on the RTX SSRC: RTP padding only, no OSN.
