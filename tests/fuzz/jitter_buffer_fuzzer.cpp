@@ -11,7 +11,8 @@
 //               number byte 3 (base + 3000 * byte 3, so reordered packets keep their frame's
 //               timestamp), 0x10 timestamp base jump (+byte 3 << 24), 0x20 playout delay
 //               (min = max = byte 3), 0x40 NACK tick (clock +20 ms), 0x80 width/height set
-//     byte 2    payload length (0 is malformed for the test payload format: assembly fails)
+//     byte 2    payload length (0 is malformed for the test payload format: assembly fails;
+//               0 with byte 3 = 0xFF is a padding-only packet, given to insert_padding())
 //     byte 3    argument for the flags above
 //
 // Checked on every operation: the buffer never holds more packets or bytes than configured, the
@@ -98,7 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(batch.sequence_numbers.size() <= kMaxNackList);
     }
 
-    const auto result = assembler.insert(std::move(packet));
+    const bool padding = data[pos + 2] == 0 && arg == 0xFF;
+    const auto result = padding ? assembler.insert_padding(seq) : assembler.insert(std::move(packet));
     FUZZ_CHECK(assembler.buffered_packets() <= assembler.config().max_packets);
     FUZZ_CHECK(assembler.buffered_bytes() <= assembler.config().max_buffered_bytes);
     for (const auto& frame : result.frames) {

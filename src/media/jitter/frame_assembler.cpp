@@ -17,46 +17,60 @@ FrameAssembler::FrameAssembler(rtp::Depacketizer& depacketizer, FrameAssemblerCo
 }
 
 InsertResult FrameAssembler::insert(MediaPacket packet) {
-  InsertResult result;
   ++stats_.packets_inserted;
   const std::int64_t seq = unwrapper_.unwrap(packet.sequence_number);
-  const std::size_t size = packet.payload.size();
-  if (size > config_.max_frame_bytes) {
+  if (packet.payload.size() > config_.max_frame_bytes) {
     // Its frame can never be decoded: only a keyframe gets the stream going again.
     ++stats_.oversized_frames;
+    InsertResult result;
     result.keyframe_needed = true;
     return result;
   }
+  return store(seq, std::move(packet), false);
+}
+
+InsertResult FrameAssembler::insert_padding(std::uint16_t sequence_number) {
+  ++stats_.padding_packets;
+  MediaPacket packet;
+  packet.sequence_number = sequence_number;
+  return store(unwrapper_.unwrap(sequence_number), std::move(packet), true);
+}
+
+InsertResult FrameAssembler::store(std::int64_t seq, MediaPacket packet, bool padding) {
+  InsertResult result;
   if (!admit(seq, result)) {
-    ++stats_.late_packets;
+    if (!padding) ++stats_.late_packets;
     return result;
   }
   Slot& slot = slots_[index_of(seq)];
   if (slot.used) {
     // admit() keeps every held packet within one window, so an occupied slot holds this very seq.
-    ++stats_.duplicate_packets;
+    if (!padding) ++stats_.duplicate_packets;
     return result;
   }
+  const std::size_t size = packet.payload.size();
   if (!make_room(seq, size, result)) {
     ++stats_.packets_discarded;
     return result;
   }
   slot.used = true;
+  slot.padding = padding;
   slot.seq = seq;
   slot.packet = std::move(packet);
   ++buffered_packets_;
   buffered_bytes_ += size;
   if (slot.packet.info.keyframe) keyframe_packets_.insert(seq);
+  learn_marker_use(seq, slot);
 
   release(result);
-  if (!have_reference_) request_keyframe_if_stuck(seq, result);
+  if (!have_reference_ && !padding) request_keyframe_if_stuck(seq, result);
   return result;
 }
 
 void FrameAssembler::clear() {
   for (Slot& slot : slots_) {
     if (slot.used) {
-      ++stats_.packets_discarded;
+      if (!slot.padding) ++stats_.packets_discarded;
       free_slot(slot);
     }
   }
@@ -132,8 +146,17 @@ void FrameAssembler::release_in_order(InsertResult& result) {
   while (have_reference_) {
     const Slot* slot = find(scan_);
     if (slot == nullptr) return;
-    if (scan_ > *floor_ && starts_frame(scan_, slot->packet)) {
+    if (scan_ > *floor_ && starts_frame(scan_, *slot)) {
+      if (cut_before(scan_)) {
+        drop_cut_frame(scan_, *slot, result);
+        return;
+      }
       emit({*floor_, scan_ - 1}, result);
+      continue;
+    }
+    if (slot->padding) {
+      // At floor_: no frame here, the next one starts after it.
+      discard_below(scan_ + 1, true);
       continue;
     }
     if (slot->packet.marker) {
@@ -174,7 +197,7 @@ void FrameAssembler::request_keyframe_if_stuck(std::int64_t inserted, InsertResu
   std::int64_t completed = inserted;
   if (const Slot* prev = find(inserted - 1); prev != nullptr && !prev->packet.marker) {
     // Without a marker, the previous frame ends only when this packet shows it started a new one.
-    if (const Slot* self = find(inserted); self != nullptr && starts_frame(inserted, self->packet)) {
+    if (const Slot* self = find(inserted); self != nullptr && starts_frame(inserted, *self)) {
       completed = inserted - 1;
     }
   }
@@ -187,16 +210,17 @@ void FrameAssembler::request_keyframe_if_stuck(std::int64_t inserted, InsertResu
 std::optional<FrameAssembler::FrameSpan> FrameAssembler::complete_frame_at(std::int64_t seq,
                                                                            std::int64_t& checked) {
   const Slot* slot = find(seq);
-  if (slot == nullptr) return std::nullopt;
+  if (slot == nullptr || slot->padding) return std::nullopt;
   // Forward to the end: a marker, or a next packet that starts another frame.
   std::int64_t last = seq;
   while (!slot->packet.marker) {
     const Slot* next = find(last + 1);
-    if (next == nullptr) {
+    // Missing, or the sender cut the frame short: it will never be complete.
+    if (next == nullptr || (starts_frame(last + 1, *next) && cut_before(last + 1))) {
       checked = last;
       return std::nullopt;
     }
-    if (starts_frame(last + 1, next->packet)) break;
+    if (starts_frame(last + 1, *next)) break;
     slot = next;
     ++last;
   }
@@ -205,23 +229,68 @@ std::optional<FrameAssembler::FrameSpan> FrameAssembler::complete_frame_at(std::
   std::int64_t first = seq;
   for (;;) {
     const Slot* current = find(first);
-    if (starts_frame(first, current->packet)) break;
+    if (starts_frame(first, *current)) break;
     if (find(first - 1) == nullptr) return std::nullopt;
     --first;
   }
   return FrameSpan{first, last};
 }
 
-bool FrameAssembler::starts_frame(std::int64_t seq, const MediaPacket& packet) {
+bool FrameAssembler::starts_frame(std::int64_t seq, const Slot& slot) {
+  // Padding belongs to no frame, so it ends whatever came before it and the packet after it
+  // starts afresh.
+  if (slot.padding) return true;
+  const MediaPacket& packet = slot.packet;
   // When the previous packet is here it decides: a packet right after one of the same picture
   // (same RTP timestamp, no marker) continues that picture even if its payload header reads as
   // a start. H.264 parameter sets after an access unit delimiter and the spatial layers of one
   // VP9 superframe look like starts but belong to the picture before them.
   if (const Slot* prev = find(seq - 1)) {
-    return prev->packet.marker || prev->packet.rtp_timestamp != packet.rtp_timestamp;
+    return prev->padding || prev->packet.marker || prev->packet.rtp_timestamp != packet.rtp_timestamp;
   }
   if (packet.info.frame_start) return true;
   return floor_ && seq == *floor_ && floor_is_boundary_;
+}
+
+namespace {
+// Unmarked frame ends, with no marker ever, that make a sender markerless. More than one, so a
+// conforming sender whose very first frame is cut short before any marker arrived is not taken
+// for one; few, so a markerless sender's first frames are held (not lost) only briefly.
+constexpr int kUnmarkedEndsOfMarkerlessSender = 3;
+}  // namespace
+
+void FrameAssembler::learn_marker_use(std::int64_t seq, const Slot& slot) {
+  if (slot.packet.marker) markers_seen_ = true;
+  if (markers_seen_ || markerless_) return;
+  // Each boundary is counted once: when the later of its two packets arrives.
+  if (ends_unmarked(seq, slot)) ++unmarked_ends_;
+  if (const Slot* next = find(seq + 1); next != nullptr && ends_unmarked(seq + 1, *next)) ++unmarked_ends_;
+  if (unmarked_ends_ >= kUnmarkedEndsOfMarkerlessSender) {
+    markerless_ = true;
+    PD_LOG(notice, "jitter") << "the sender sets no RTP marker bits: frames end at a new timestamp";
+  }
+}
+
+bool FrameAssembler::ends_unmarked(std::int64_t seq, const Slot& slot) {
+  const Slot* prev = find(seq - 1);
+  if (prev == nullptr || prev->padding || prev->packet.marker) return false;
+  return slot.padding || prev->packet.rtp_timestamp != slot.packet.rtp_timestamp;
+}
+
+bool FrameAssembler::cut_before(std::int64_t seq) {
+  if (markerless_) return false;
+  const Slot* prev = find(seq - 1);
+  return prev != nullptr && !prev->padding && !prev->packet.marker;
+}
+
+void FrameAssembler::drop_cut_frame(std::int64_t end, const Slot& next, InsertResult& result) {
+  ++stats_.truncated_frames;
+  PD_LOG(debug, "jitter") << "dropping a frame the sender cut short (" << (end - *floor_) << " packets, no marker)";
+  // The decoder misses a frame, so what follows must wait for a keyframe. Usually the next frame
+  // is the very keyframe whose queuing made the sender drop the tail: then there is nothing to ask.
+  have_reference_ = false;
+  if (!next.packet.info.keyframe) result.keyframe_needed = true;
+  discard_below(end, true);
 }
 
 bool FrameAssembler::has_keyframe_packet(FrameSpan span) {
@@ -278,7 +347,7 @@ void FrameAssembler::discard_below(std::int64_t seq, bool boundary) {
     for (std::int64_t s = *floor_; s < end; ++s) {
       Slot& slot = slots_[index_of(s)];
       if (slot.used && slot.seq == s) {
-        ++stats_.packets_discarded;
+        if (!slot.padding) ++stats_.packets_discarded;
         free_slot(slot);
       }
     }
@@ -293,6 +362,7 @@ void FrameAssembler::free_slot(Slot& slot) {
   --buffered_packets_;
   buffered_bytes_ -= slot.packet.payload.size();
   slot.used = false;
+  slot.padding = false;
   // Release the payload now so freed slots do not pin memory beyond the byte bound.
   slot.packet = MediaPacket{};
 }

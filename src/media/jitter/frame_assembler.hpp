@@ -8,6 +8,12 @@
 //  - frames leave strictly in sequence order, each exactly once;
 //  - after a gap, no delta frame leaves until the gap is filled; a complete keyframe after the gap
 //    supersedes it, and everything older than that keyframe is discarded;
+//  - a frame the sender cut short never leaves. Once a stream has shown marker bits, a packet
+//    whose predecessor has another RTP timestamp but no marker proves that the predecessor's frame
+//    lost its tail without a sequence gap: libwebrtc's pacer drops the queued, not yet numbered
+//    packets of a frame when a keyframe is queued behind them, so the keyframe's first packet
+//    directly follows the cut frame's last one. That frame is dropped like a lost one;
+//  - padding-only packets (insert_padding) fill their sequence number without being a frame;
 //  - memory is bounded (packet count and bytes); on overflow the buffer is cleared and the caller
 //    is told to request a keyframe.
 // Sequence numbers are unwrapped to 64 bits (SequenceUnwrapper); RTP timestamps are only ever
@@ -90,6 +96,9 @@ struct FrameAssemblerStats {
   std::uint64_t assembly_failures = 0;
   std::uint64_t oversized_frames = 0;
   std::uint64_t overflows = 0;
+  // Frames whose end the sender never sent (see the class comment), dropped.
+  std::uint64_t truncated_frames = 0;
+  std::uint64_t padding_packets = 0;
 };
 
 class FrameAssembler {
@@ -97,6 +106,9 @@ public:
   explicit FrameAssembler(rtp::Depacketizer& depacketizer, FrameAssemblerConfig config = {});
 
   InsertResult insert(MediaPacket packet);
+  // A padding-only packet (no payload): its sequence number carries no media and belongs to no
+  // frame, but it must not be waited for either. Senders pad only between frames.
+  InsertResult insert_padding(std::uint16_t sequence_number);
 
   // Drops everything held; the next frame emitted will be a keyframe.
   void clear();
@@ -109,6 +121,7 @@ public:
 private:
   struct Slot {
     bool used = false;
+    bool padding = false;
     std::int64_t seq = 0;
     MediaPacket packet;
   };
@@ -132,7 +145,16 @@ private:
   // The complete frame containing `seq`, if its start and end are both known and nothing between
   // them is missing. `checked` is set to the last packet examined, which lies in the same frame.
   std::optional<FrameSpan> complete_frame_at(std::int64_t seq, std::int64_t& checked);
-  bool starts_frame(std::int64_t seq, const MediaPacket& packet);
+  InsertResult store(std::int64_t seq, MediaPacket packet, bool padding);
+  void learn_marker_use(std::int64_t seq, const Slot& slot);
+  // The packets at seq - 1 and seq are both here and a frame ends between them without a marker.
+  bool ends_unmarked(std::int64_t seq, const Slot& slot);
+  bool starts_frame(std::int64_t seq, const Slot& slot);
+  // The frame before `seq` ended without its marker although the stream uses markers: the sender
+  // dropped its tail. Only meaningful where starts_frame(seq) holds.
+  bool cut_before(std::int64_t seq);
+  // Drops the frame [floor_, end) that the sender cut short; `next` is the slot after it.
+  void drop_cut_frame(std::int64_t end, const Slot& next, InsertResult& result);
   bool has_keyframe_packet(FrameSpan span);
   void emit(FrameSpan span, InsertResult& result);
   // Frees every slot below `seq` and moves the floor there.
@@ -156,6 +178,11 @@ private:
   // In-order scan position while have_reference_: packets [floor_, scan_) are present and belong
   // to the frame that starts at floor_.
   std::int64_t scan_ = 0;
+  // Whether the sender marks frame ends (see the class comment): a marker settles it for good;
+  // unmarked frame ends with no marker ever seen make the stream markerless.
+  bool markers_seen_ = false;
+  bool markerless_ = false;
+  int unmarked_ends_ = 0;
   // Packets that carry keyframe data, so a keyframe after a gap is found without a full scan.
   std::set<std::int64_t> keyframe_packets_;
   // Reused for assemble() so a frame does not allocate its span list.

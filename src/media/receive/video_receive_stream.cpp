@@ -33,6 +33,11 @@ void VideoReceiveStream::on_rtp(const rtp::RtpPacket& packet) {
     const auto recovered = rtp::parse_rtx_payload(packet.payload());
     ++stats_.packets;
     stats_.bytes += packet.data().size();
+    if (!recovered && packet.payload().empty() && packet.padding_size() > 0) {
+      // libwebrtc's bandwidth probes on the RTX SSRC carry RTP padding and not even an OSN.
+      ++stats_.rtx_padding_packets;
+      return;
+    }
     if (!recovered) {
       ++stats_.malformed_packets;
       return;
@@ -61,8 +66,12 @@ bool VideoReceiveStream::select_format(rtp::PayloadFormat format) {
   depacketizer_ = rtp::make_depacketizer(format);
   if (!depacketizer_) return false;
   assembler_ = std::make_unique<FrameAssembler>(*depacketizer_);
+  // A switch needs a keyframe in the new codec. The first packet of a stream does not: senders
+  // start with a keyframe, and one joined mid-stream is asked for by the assembler as soon as a
+  // delta frame shows. A PLI sent while that first keyframe is still being paced out would make
+  // libwebrtc queue another one and drop the rest of the first.
+  if (format_) keyframes_.request();
   format_ = format;
-  keyframes_.request();
   return true;
 }
 
@@ -75,11 +84,18 @@ void VideoReceiveStream::insert(const rtp::RtpPacket& packet, std::uint8_t paylo
   }
   if (!select_format(format->second)) return;
   nack_.on_packet(sequence_number, retransmission);
-  if (payload.empty()) return;  // padding-only media packet: counted for loss, nothing to assemble
+  if (payload.empty()) {
+    // Padding-only media packet (a sender without RTX probing bandwidth): counted for loss and
+    // given to the assembler so it does not wait for media under that sequence number.
+    ++stats_.media_padding_packets;
+    return deliver(assembler_->insert_padding(sequence_number));
+  }
 
   const auto info = depacketizer_->inspect(payload);
   if (!info) {
+    // The frame it belonged to cannot be built, and no retransmission will fix the packet.
     ++stats_.malformed_packets;
+    keyframes_.request();
     return;
   }
   MediaPacket media{sequence_number, packet.timestamp(), packet.marker(),
@@ -92,7 +108,10 @@ void VideoReceiveStream::insert(const rtp::RtpPacket& packet, std::uint8_t paylo
       }
     }
   }
-  auto result = assembler_->insert(std::move(media));
+  deliver(assembler_->insert(std::move(media)));
+}
+
+void VideoReceiveStream::deliver(InsertResult result) {
   if (result.keyframe_needed) keyframes_.request();
   for (auto& frame : result.frames) {
     ++stats_.frames_assembled;

@@ -43,6 +43,7 @@ struct VideoStreamStats {
   std::uint64_t bytes = 0;
   std::uint64_t rtx_packets = 0;
   std::uint64_t rtx_padding_packets = 0;  // bandwidth probes: no media inside
+  std::uint64_t media_padding_packets = 0;  // the same on the media SSRC (senders without RTX)
   std::uint64_t malformed_packets = 0;
   std::uint64_t unknown_payload_type = 0;
   std::uint64_t frames_assembled = 0;
@@ -77,6 +78,8 @@ public:
 private:
   void insert(const rtp::RtpPacket& packet, std::uint8_t payload_type, std::uint16_t sequence_number,
               std::span<const std::uint8_t> payload, bool retransmission);
+  // Acts on what the assembler returned: keyframe request, frames to the sink.
+  void deliver(InsertResult result);
   bool select_format(rtp::PayloadFormat format);
 
   const Clock& clock_;

@@ -69,16 +69,18 @@ std::optional<Vp8Descriptor> parse_vp8_descriptor(std::span<const std::uint8_t> 
 //       +-+-+-+-+-+-+-+-+
 //       |     Size2     |
 //       +-+-+-+-+-+-+-+-+
+// The first partition's size is the 19-bit little-endian Size0 | Size1 << 3 | Size2 << 11.
 // Keyframes continue with the start code 9d 01 2a, then 16-bit little-endian width and height
 // whose top two bits are a scaling mode, not part of the size.
 std::optional<Vp8FrameHeader> parse_vp8_frame_header(std::span<const std::uint8_t> frame) {
   ByteReader reader(frame);
-  const auto tag = reader.u8();
+  const auto tag = reader.bytes(kVp8FrameTagSize);
   if (!tag) return std::nullopt;
+  const auto& t = *tag;
   Vp8FrameHeader header;
-  header.keyframe = (*tag & 0x01) == 0;
+  header.keyframe = (t[0] & 0x01) == 0;
+  header.first_partition_size = static_cast<std::uint32_t>((t[0] >> 5) | (t[1] << 3) | (t[2] << 11));
   if (!header.keyframe) return header;
-  if (!reader.skip(2)) return std::nullopt;
   const auto start_code = reader.u24();
   if (!start_code || *start_code != 0x9d012a) return std::nullopt;
   const auto size = reader.bytes(4);
@@ -87,6 +89,10 @@ std::optional<Vp8FrameHeader> parse_vp8_frame_header(std::span<const std::uint8_
   header.width = static_cast<std::uint16_t>(((s[1] << 8) | s[0]) & 0x3fff);
   header.height = static_cast<std::uint16_t>(((s[3] << 8) | s[2]) & 0x3fff);
   return header;
+}
+
+std::size_t Vp8FrameHeader::minimum_frame_size() const {
+  return (keyframe ? kVp8KeyframeHeaderSize : kVp8FrameTagSize) + first_partition_size;
 }
 
 std::optional<PayloadInfo> Vp8Depacketizer::inspect(std::span<const std::uint8_t> payload) {
@@ -125,6 +131,9 @@ std::optional<AssembledFrame> Vp8Depacketizer::assemble(std::span<const std::spa
   if (frame.bitstream.empty()) return std::nullopt;
   const auto header = parse_vp8_frame_header(frame.bitstream);
   if (!header) return std::nullopt;
+  // Shorter than its own first partition: packets are missing at the end (a sender that cut the
+  // frame short). The decoder would refuse it; refusing it here asks for a keyframe at once.
+  if (frame.bitstream.size() < header->minimum_frame_size()) return std::nullopt;
   frame.keyframe = header->keyframe;
   return frame;
 }

@@ -28,15 +28,23 @@ struct Vp8Descriptor {
 // Parses the descriptor; nullopt when it is truncated or no VP8 data follows it.
 [[nodiscard]] std::optional<Vp8Descriptor> parse_vp8_descriptor(std::span<const std::uint8_t> payload);
 
-// What the first bytes of a VP8 frame say (RFC 6386 §9.1): keyframe and, for keyframes, the size.
+// What the first bytes of a VP8 frame say (RFC 6386 §9.1): keyframe, the size of the first
+// partition and, for keyframes, the picture size.
 struct Vp8FrameHeader {
   bool keyframe = false;
+  std::uint32_t first_partition_size = 0;
   std::uint16_t width = 0;
   std::uint16_t height = 0;
+
+  // Bytes a frame needs at least: its uncompressed header, then the whole first partition.
+  // Decoders refuse anything shorter (FFmpeg: "Header size larger than data provided").
+  std::size_t minimum_frame_size() const;
 };
 // Frame tag (3 bytes), start code (3) and the two sizes (2 + 2) of a keyframe.
+inline constexpr std::size_t kVp8FrameTagSize = 3;
 inline constexpr std::size_t kVp8KeyframeHeaderSize = 10;
-// nullopt when a keyframe header is truncated or lacks the 9d 01 2a start code.
+// nullopt when the frame tag or a keyframe header is truncated, or a keyframe lacks the 9d 01 2a
+// start code.
 [[nodiscard]] std::optional<Vp8FrameHeader> parse_vp8_frame_header(std::span<const std::uint8_t> frame);
 
 class Vp8Depacketizer final : public Depacketizer {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <utility>
 #include <vector>
@@ -21,6 +22,13 @@ constexpr std::uint32_t kTicksPerFrame = 3000;  // 90 kHz clock at 30 fps
 struct FrameSpec {
   int packets = 1;
   bool keyframe = false;
+  // The sender cut the frame short: it sent only its first `packets` packets, none with the
+  // marker, and numbered the next frame straight after them (libwebrtc's pacer drops the queued
+  // tail of a frame when a keyframe is queued behind it). Such a frame must never leave.
+  bool cut = false;
+  // Not a frame: `packets` padding-only packets with the previous frame's timestamp, given to the
+  // buffer with insert_padding().
+  bool padding = false;
 };
 
 struct StreamOptions {
@@ -35,7 +43,13 @@ struct StreamOptions {
 struct Stream {
   std::vector<MediaPacket> packets;
   std::vector<std::pair<int, int>> frames;  // first and last packet index
+  std::vector<bool> padding;                // per packet
 };
+
+InsertResult insert(FrameAssembler& assembler, const Stream& stream, int index) {
+  if (stream.padding[index]) return assembler.insert_padding(stream.packets[index].sequence_number);
+  return assembler.insert(stream.packets[index]);
+}
 
 Stream make_stream(const std::vector<FrameSpec>& specs, std::uint16_t first_seq, std::uint32_t first_ts,
                    StreamOptions options = {}) {
@@ -43,15 +57,20 @@ Stream make_stream(const std::vector<FrameSpec>& specs, std::uint16_t first_seq,
   int index = 0;
   for (std::size_t f = 0; f < specs.size(); ++f) {
     const int first = index;
+    const bool padding = specs[f].padding;
     for (int p = 0; p < specs[f].packets; ++p, ++index) {
       MediaPacket packet;
       packet.sequence_number = static_cast<std::uint16_t>(first_seq + index);
-      packet.rtp_timestamp = first_ts + static_cast<std::uint32_t>(f) * kTicksPerFrame;
-      packet.marker = options.marker && p == specs[f].packets - 1;
-      packet.info.frame_start = p == 0 && (specs[f].keyframe || options.delta_frame_start);
-      packet.info.keyframe = p == 0 && specs[f].keyframe;
-      packet.payload = {static_cast<std::uint8_t>(index >> 8), static_cast<std::uint8_t>(index),
-                        static_cast<std::uint8_t>(f)};
+      // Padding repeats the timestamp of the frame before it, as libwebrtc sends it.
+      packet.rtp_timestamp = first_ts + static_cast<std::uint32_t>(padding ? f - 1 : f) * kTicksPerFrame;
+      stream.padding.push_back(padding);
+      if (!padding) {
+        packet.marker = options.marker && !specs[f].cut && p == specs[f].packets - 1;
+        packet.info.frame_start = p == 0 && (specs[f].keyframe || options.delta_frame_start);
+        packet.info.keyframe = p == 0 && specs[f].keyframe;
+        packet.payload = {static_cast<std::uint8_t>(index >> 8), static_cast<std::uint8_t>(index),
+                          static_cast<std::uint8_t>(f)};
+      }
       stream.packets.push_back(std::move(packet));
     }
     stream.frames.emplace_back(first, index - 1);
@@ -99,7 +118,7 @@ struct Outcome {
 Outcome feed(FrameAssembler& assembler, const Stream& stream, const std::vector<int>& order) {
   Outcome outcome;
   for (int index : order) {
-    InsertResult result = assembler.insert(stream.packets[index]);
+    InsertResult result = insert(assembler, stream, index);
     EXPECT_LE(assembler.buffered_packets(), assembler.config().max_packets);
     EXPECT_LE(assembler.buffered_bytes(), assembler.config().max_buffered_bytes);
     if (result.keyframe_needed) outcome.requests.push_back(index);
@@ -123,6 +142,38 @@ std::vector<std::uint16_t> first_seqs(const Stream& stream, std::initializer_lis
   return seqs;
 }
 
+// Arrival order through a lossy network with NACK: `loss` % of the packets are lost and
+// `recovered` % of those arrive again `delay` (+ up to `spread`) packets later; `duplicates` % arrive
+// twice; 5 % of neighbours are swapped.
+struct LossModel {
+  unsigned loss = 5;
+  unsigned recovered = 0;
+  std::size_t delay = 0;
+  unsigned spread = 0;
+  unsigned duplicates = 0;
+};
+std::vector<int> lossy_order(const Stream& stream, std::mt19937& rng, LossModel model) {
+  std::vector<int> order;
+  std::vector<std::pair<std::size_t, int>> retransmissions;  // position in order, packet
+  for (int i = 0; i < static_cast<int>(stream.packets.size()); ++i) {
+    if (rng() % 100 < model.loss) {
+      if (rng() % 100 < model.recovered) {
+        retransmissions.emplace_back(order.size() + model.delay + (model.spread ? rng() % model.spread : 0), i);
+      }
+      continue;
+    }
+    order.push_back(i);
+    if (model.duplicates != 0 && rng() % 100 < model.duplicates) order.push_back(i);
+  }
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (rng() % 100 < 5) std::swap(order[i - 1], order[i]);
+  }
+  for (auto it = retransmissions.rbegin(); it != retransmissions.rend(); ++it) {
+    order.insert(order.begin() + static_cast<std::ptrdiff_t>(std::min(it->first, order.size())), it->second);
+  }
+  return order;
+}
+
 struct Emission {
   int step;   // index into arrivals
   int frame;  // index into frames
@@ -138,6 +189,9 @@ struct Case {
 };
 
 const FrameSpec K2{2, true}, K3{3, true}, D2{2, false}, D3{3, false};
+// Cut frames (first packets only, no marker) and padding.
+const FrameSpec K1cut{1, true, true}, K2cut{2, true, true}, D1cut{1, false, true}, D2cut{2, false, true};
+const FrameSpec P1{1, false, false, true}, P2{2, false, false, true};
 
 const std::vector<Case> kCases = {
     {"in_order", {K3, D2, D2}, {0, 1, 2, 3, 4, 5, 6}, {{2, 0}, {4, 1}, {6, 2}}, {}, {}},
@@ -155,23 +209,63 @@ const std::vector<Case> kCases = {
      {{1, 0}, {11, 1}, {11, 2}, {11, 3}, {11, 4}, {11, 5}},
      {},
      {}},
-    // Without marker bits a frame ends when the next frame's first packet shows up; the last frame
-    // stays open.
+    // A sender without marker bits: its first unmarked frame ends could be frames cut short, so
+    // frames are held until three such ends (and no marker) show the sender never marks; then a
+    // new timestamp ends a frame and the held frames leave at once. The last frame stays open.
     {"markerless_split_by_timestamp",
-     {K3, D3, D3},
-     {0, 1, 2, 3, 4, 5, 6, 7, 8},
-     {{3, 0}, {6, 1}},
+     {K3, D3, D3, D3},
+     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+     {{9, 0}, {9, 1}, {9, 2}},
      {},
      {.marker = false, .delta_frame_start = false}},
     {"markerless_reordered",
-     {K3, D3, D3},
-     {0, 1, 3, 2, 4, 5, 6},
-     {{3, 0}, {6, 1}},
+     {K3, D3, D3, D3},
+     {0, 1, 3, 2, 4, 5, 7, 6, 8, 9},
+     {{9, 0}, {9, 1}, {9, 2}},
      {},
      {.marker = false, .delta_frame_start = false}},
     // Joining a stream mid-GOP: each complete delta frame asks for a keyframe, none is decoded.
     {"starts_with_delta_frames", {D2, D2, K2, D2}, {0, 1, 2, 3, 4, 5, 6, 7}, {{5, 2}, {7, 3}}, {1, 3}, {}},
+    // What Chrome sent in the failing run: a PLI-triggered keyframe was queued while a delta frame
+    // was leaving the pacer; the delta's unsent packets were dropped and the keyframe numbered
+    // right after its first packet. The delta (packet 3) must not leave as a frame of its own; the
+    // keyframe it is followed by needs no request.
+    {"delta_cut_short_by_keyframe", {K2, D1cut, K2, D2}, {0, 1, 2, 3, 4, 5, 6}, {{1, 0}, {4, 2}, {6, 3}}, {}, {}},
+    // The decode error itself: a keyframe cut to its first packets by the next keyframe. Its first
+    // partition is larger than what arrived, so FFmpeg said "Header size larger than data
+    // provided". First at the start of the stream (no reference yet: the keyframe search path)...
+    {"keyframe_cut_short_at_start", {K2cut, K3, D2}, {0, 1, 2, 3, 4, 5, 6}, {{4, 1}, {6, 2}}, {}, {}},
+    // ... then mid-stream (in-order path), with the cut keyframe's packets overtaken.
+    {"keyframe_cut_short_mid_stream",
+     {K2, D2, K2cut, K2, D2},
+     {0, 1, 2, 3, 5, 4, 6, 7, 8, 9},
+     {{1, 0}, {3, 1}, {7, 3}, {9, 4}},
+     {},
+     {}},
+    // The cut is seen only once the keyframe's first packet arrives: the frame stays held until
+    // then (it might yet get its marker), and then goes.
+    {"cut_frame_waits_for_its_successor", {K2, D2cut, K2}, {0, 1, 2, 3, 5, 4}, {{1, 0}, {5, 2}}, {}, {}},
+    // A delta cut short for another reason: the next delta depends on it, so nothing leaves until
+    // a keyframe, which is asked for when the cut shows (and again, paced by the caller, by the
+    // complete delta that cannot be decoded).
+    {"delta_cut_short_by_delta", {K2, D2cut, D2, K2}, {0, 1, 2, 3, 4, 5, 6, 7}, {{1, 0}, {7, 3}}, {4, 5}, {}},
+    // Padding-only packets between frames (a sender without RTX probing on its media SSRC): they
+    // are no frame and nothing waits for them, in any order.
+    {"padding_between_frames", {K2, P1, D2, P2, D2}, {0, 1, 2, 3, 4, 5, 6, 7, 8}, {{1, 0}, {4, 2}, {8, 4}}, {}, {}},
+    {"padding_reordered", {K2, P1, D2, P2, D2}, {0, 2, 3, 1, 6, 7, 5, 4, 8}, {{3, 0}, {7, 2}, {8, 4}}, {}, {}},
+    // Padding after an unmarked frame end is such an end too.
+    {"markerless_with_padding",
+     {K3, P1, D3, D3, D3},
+     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+     {{10, 0}, {10, 2}, {10, 3}},
+     {},
+     {.marker = false, .delta_frame_start = false}},
 };
+
+// Failures name the case instead of dumping its bytes.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class FrameAssemblerCases : public ::testing::TestWithParam<Case> {};
 
@@ -190,7 +284,7 @@ TEST_P(FrameAssemblerCases, EmitsExactlyTheExpectedFramesAcrossTheWrap) {
     std::vector<Emission> emitted;
     std::vector<int> keyframe_requests;
     for (int step = 0; step < static_cast<int>(c.arrivals.size()); ++step) {
-      InsertResult result = assembler.insert(stream.packets[c.arrivals[step]]);
+      InsertResult result = insert(assembler, stream, c.arrivals[step]);
       if (result.keyframe_needed) keyframe_requests.push_back(step);
       for (const Frame& frame : result.frames) {
         // Identify the frame by its first packet, then check every field against the stream.
@@ -350,22 +444,7 @@ TEST(FrameAssembler, RandomLossAndReorderingNeverBreaksDecodeOrder) {
   const Stream stream = make_stream(specs, static_cast<std::uint16_t>(rng()), static_cast<std::uint32_t>(rng()));
   // 5 % loss, most of it retransmitted 20 packets later as NACK would; 3 % duplicates; 5 % of
   // neighbours swapped.
-  std::vector<int> order;
-  std::vector<std::pair<std::size_t, int>> retransmissions;  // position in order, packet
-  for (int i = 0; i < static_cast<int>(stream.packets.size()); ++i) {
-    if (rng() % 100 < 5) {
-      if (rng() % 100 < 80) retransmissions.emplace_back(order.size() + 20, i);
-      continue;
-    }
-    order.push_back(i);
-    if (rng() % 100 < 3) order.push_back(i);
-  }
-  for (std::size_t i = 1; i < order.size(); ++i) {
-    if (rng() % 100 < 5) std::swap(order[i - 1], order[i]);
-  }
-  for (auto it = retransmissions.rbegin(); it != retransmissions.rend(); ++it) {
-    order.insert(order.begin() + static_cast<std::ptrdiff_t>(std::min(it->first, order.size())), it->second);
-  }
+  const std::vector<int> order = lossy_order(stream, rng, {.recovered = 80, .delay = 20, .duplicates = 3});
   ConcatDepacketizer depacketizer;
   FrameAssembler assembler(depacketizer, {.max_packets = 256});
   SequenceUnwrapper unwrapper;
@@ -395,6 +474,51 @@ TEST(FrameAssembler, RandomLossAndReorderingNeverBreaksDecodeOrder) {
   // GOP: roughly a quarter of the frames survive (177 with this seed). Guard against collapse.
   EXPECT_GT(frames, 120);
   EXPECT_GT(assembler.stats().packets_discarded, 0u);
+}
+
+// Property check with what a loaded Chrome sends: frames cut short by a keyframe, padding probes,
+// plus loss, late retransmission and reordering. Every frame that leaves is exactly one whole
+// frame of the stream, never a cut one, in order.
+TEST(FrameAssembler, EveryEmittedFrameIsWholeUnderCutsPaddingLossAndReordering) {
+  for (unsigned seed = 1; seed <= 40; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed);
+    std::mt19937 rng(seed);
+    std::vector<FrameSpec> specs{K3};
+    for (int i = 0; i < 150; ++i) {
+      const int packets = 1 + static_cast<int>(rng() % 6);
+      if (rng() % 10 == 0) {
+        specs.push_back({1 + static_cast<int>(rng() % 2), false, false, true});  // padding
+      } else if (packets > 1 && rng() % 12 == 0) {
+        specs.push_back({1 + static_cast<int>(rng() % static_cast<unsigned>(packets - 1)), rng() % 3 == 0, true});
+        specs.push_back({packets, true});  // the keyframe that cut it
+      } else {
+        specs.push_back({packets, rng() % 30 == 0});
+      }
+    }
+    const Stream stream = make_stream(specs, static_cast<std::uint16_t>(rng()), static_cast<std::uint32_t>(rng()));
+    // 5 % loss, 70 % of it retransmitted up to 40 packets later; 5 % of neighbours swapped.
+    const std::vector<int> order = lossy_order(stream, rng, {.recovered = 70, .spread = 40});
+    ConcatDepacketizer depacketizer;
+    FrameAssembler assembler(depacketizer, {.max_packets = 128});
+    int emitted = 0;
+    int next_frame = 0;  // frames leave in order
+    for (int index : order) {
+      InsertResult result = insert(assembler, stream, index);
+      for (const Frame& frame : result.frames) {
+        int f = next_frame;
+        while (f < static_cast<int>(specs.size()) &&
+               stream.packets[stream.frames[f].first].sequence_number != frame.first_sequence_number) {
+          ++f;
+        }
+        ASSERT_LT(f, static_cast<int>(specs.size()));
+        EXPECT_FALSE(specs[f].cut || specs[f].padding) << "frame " << f;
+        EXPECT_EQ(frame.bitstream, expected_bitstream(stream, f)) << "frame " << f;
+        next_frame = f + 1;
+        ++emitted;
+      }
+    }
+    EXPECT_GT(emitted, 20);
+  }
 }
 
 }  // namespace

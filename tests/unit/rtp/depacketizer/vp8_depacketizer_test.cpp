@@ -18,11 +18,11 @@ Bytes concat(Bytes a, const Bytes& b) {
   return a;
 }
 
-// A 320x240 keyframe's first 10 bytes: frame tag (P=0, show_frame=1), start code, sizes with
-// scaling bits set on the width (they must not leak into the size).
-const Bytes kKeyframeStart = {0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x41, 0xf0, 0x00};
-// An interframe tag (P=1).
-const Bytes kInterframeStart = {0x31, 0x01, 0x00, 0xaa};
+// A 320x240 keyframe's first 10 bytes: frame tag (P=0, show_frame=1, first partition 2 bytes:
+// Size0=2), start code, sizes with scaling bits set on the width (they must not leak into the size).
+const Bytes kKeyframeStart = {0x50, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x41, 0xf0, 0x00};
+// An interframe tag (P=1, first partition 1 byte: Size0=1) and that byte.
+const Bytes kInterframeStart = {0x31, 0x00, 0x00, 0xaa};
 
 struct DescriptorCase {
   std::string name;
@@ -126,6 +126,21 @@ TEST(Vp8FrameHeaderTest, InterframeHasNoSize) {
   ASSERT_TRUE(header.has_value());
   EXPECT_FALSE(header->keyframe);
   EXPECT_EQ(header->width, 0);
+  EXPECT_FALSE(parse_vp8_frame_header(Bytes{0x31, 0x00}).has_value());  // the tag is 3 bytes
+}
+
+TEST(Vp8FrameHeaderTest, FirstPartitionSizeSpansAllThreeTagBytes) {
+  // RFC 6386 §9.1: size = Size0 (top 3 bits of byte 0) | byte 1 << 3 | byte 2 << 11, here
+  // 0b101 | 0x34 << 3 | 0x12 << 11 = 5 + 416 + 36864. Chrome's keyframes of a 720p screen carry
+  // first partitions of about 2 kB, far more than the first RTP packet.
+  const auto header = parse_vp8_frame_header(Bytes{0xb1, 0x34, 0x12});
+  ASSERT_TRUE(header.has_value());
+  EXPECT_EQ(header->first_partition_size, 5u + 416u + 36864u);
+  EXPECT_EQ(header->minimum_frame_size(), 3u + 5u + 416u + 36864u);
+  const auto key = parse_vp8_frame_header(kKeyframeStart);
+  ASSERT_TRUE(key.has_value());
+  EXPECT_EQ(key->first_partition_size, 2u);
+  EXPECT_EQ(key->minimum_frame_size(), 12u);
 }
 
 TEST(Vp8FrameHeaderTest, RejectsBadOrTruncatedKeyframeHeader) {
@@ -171,7 +186,7 @@ TEST(Vp8DepacketizerTest, InspectReportsStartKeyframeAndSize) {
 TEST(Vp8DepacketizerTest, AssembleStripsDescriptorsInOrder) {
   Vp8Depacketizer depacketizer;
   const Bytes first = concat({0x90, 0x80, 0x81, 0x00}, kKeyframeStart);
-  const Bytes middle = {0x80, 0x80, 0x81, 0x00, 0x01, 0x02};
+  const Bytes middle = {0x80, 0x80, 0x81, 0x00, 0x01, 0x02};  // the 2-byte first partition
   const Bytes last = {0x01, 0x03};  // continuation of partition 1, no extensions
   const std::vector<std::span<const std::uint8_t>> payloads = {first, middle, last};
   const auto frame = depacketizer.assemble(payloads);
@@ -191,6 +206,22 @@ TEST(Vp8DepacketizerTest, AssembleRejectsMissingStartOrTwoStarts) {
   EXPECT_FALSE(depacketizer.assemble(Payloads{start, start}).has_value());
   EXPECT_FALSE(depacketizer.assemble(Payloads{start, bad}).has_value());
   EXPECT_TRUE(depacketizer.assemble(Payloads{start, continuation}).has_value());
+}
+
+// A frame whose sender dropped its last packets but marked nothing (no sequence gap) still fails
+// the size check: the bytes cannot hold the first partition the frame tag announces. Without it
+// FFmpeg logs "Header size larger than data provided" and counts a decode error.
+TEST(Vp8DepacketizerTest, AssembleRejectsFramesShorterThanTheirFirstPartition) {
+  Vp8Depacketizer depacketizer;
+  using Payloads = std::vector<std::span<const std::uint8_t>>;
+  const Bytes key_start = concat({0x90, 0x80, 0x81, 0x00}, kKeyframeStart);  // announces 2 bytes
+  const Bytes one = {0x80, 0x80, 0x81, 0x00, 0x01};
+  const Bytes two = {0x80, 0x80, 0x81, 0x00, 0x02};
+  EXPECT_FALSE(depacketizer.assemble(Payloads{key_start}).has_value());
+  EXPECT_FALSE(depacketizer.assemble(Payloads{key_start, one}).has_value());
+  EXPECT_TRUE(depacketizer.assemble(Payloads{key_start, one, two}).has_value());
+  const Bytes inter_tag_only = {0x10, 0x31, 0x00, 0x00};  // announces 1 byte, carries none
+  EXPECT_FALSE(depacketizer.assemble(Payloads{inter_tag_only}).has_value());
 }
 
 }  // namespace
