@@ -24,6 +24,7 @@
 #include "crypto/certificate.hpp"
 #include "ice/ice_agent.hpp"
 #include "media/picture.hpp"
+#include "session/lip_sync_gate.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
 
@@ -50,6 +51,8 @@ struct SessionSettings {
   std::chrono::milliseconds feedback_tick{20};
   std::chrono::seconds reconnecting_after{3};
   std::chrono::seconds end_after{10};
+  // Lip sync: the longest a picture is held back to meet its sound; zero turns it off.
+  std::chrono::milliseconds max_lip_sync_delay{300};
 };
 
 class Session {
@@ -58,10 +61,17 @@ public:
   public:
     virtual ~Listener() = default;
     virtual void on_session_state(Session& session, SessionState state, const std::string& reason) = 0;
-    // Decode worker thread: hand the picture over (e.g. into a mailbox) and return.
+    // Decode worker thread, or the event loop when lip sync held the picture back: hand the
+    // picture over (e.g. into a mailbox) and return.
     virtual void on_session_picture(const std::string& session_id, std::size_t stream, media::PicturePtr picture) = 0;
     // Event loop: 48 kHz interleaved stereo samples of the presenter's sound, in order.
     virtual void on_session_audio(const std::string& session_id, std::span<const float> samples) = 0;
+    // Event loop: how long sound handed over now waits before it is heard (mixer queue and
+    // device buffer), for lip sync; nullopt when nobody hears it (no audio device), and then
+    // video never waits for sound.
+    virtual std::optional<Clock::Duration> audio_output_delay(const std::string& /*session_id*/) {
+      return std::nullopt;
+    }
   };
   using AnswerCallback = std::function<void(std::optional<std::string> answer_sdp, std::string error)>;
 
@@ -93,6 +103,7 @@ private:
   void arm_tick();
   void on_tick();
   void set_state(SessionState state, const std::string& reason);
+  void on_picture_decoded(std::size_t stream, media::PicturePtr picture);
 
   boost::asio::io_context& io_;
   ice::GlibContextPump& pump_;
@@ -120,6 +131,7 @@ private:
   std::vector<std::unique_ptr<media::DecodeWorker>> decoders_;
   std::unique_ptr<media::OpusDecoder> audio_decoder_;  // Opus is cheap: decoded on the event loop
   std::vector<int> decoder_formats_;  // rtp::PayloadFormat per decoder, -1 when none yet
+  std::unique_ptr<LipSyncGate> lip_sync_;  // only when the session carries audio
 
   // Latest picture per stream, for the status API (written on decode threads).
   mutable std::mutex pictures_mutex_;

@@ -47,8 +47,22 @@ class Sender:
             f"videotestsrc is-live=true pattern={args.pattern} ! {caps} ! videoconvert ! queue ! "
             f"{ENCODERS[args.codec]} ! webrtcbin name=send bundle-policy=max-bundle"
         )
+        if args.audio:
+            # A live tone as Opus. The queue after the payloader holds packets back without touching
+            # their timestamps, as a sender with a slow sound path does: the RTCP sender reports
+            # still say when the sound was captured, so the box can tell the sound is late.
+            delay_ns = int(args.audio_delay_ms * 1_000_000)
+            description += (
+                " audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample ! "
+                "audio/x-raw,rate=48000,channels=2 ! opusenc ! rtpopuspay pt=111 ! "
+                f"queue max-size-buffers=0 max-size-bytes=0 max-size-time=0 min-threshold-time={delay_ns} ! send."
+            )
         self.pipeline = Gst.parse_launch(description)
         self.webrtc = self.pipeline.get_by_name("send")
+        if args.audio:
+            # Sender reports map RTP time to the capture time, as browsers do (GStreamer's default
+            # maps it to the send time, which would hide a slow sound path from the receiver).
+            self.webrtc.get_by_name("rtpbin").set_property("rtcp-sync-send-time", False)
         self.webrtc.connect("on-negotiation-needed", self.on_negotiation_needed)
         if args.drop > 0:
             # Lose packets on the wire, after webrtcbin's RTX history (rtprtxsend) has seen them:
@@ -179,6 +193,9 @@ def main():
     parser.add_argument("--width", type=int, default=640)
     parser.add_argument("--height", type=int, default=360)
     parser.add_argument("--duration", type=float, default=6.0, help="seconds to stream after the answer")
+    parser.add_argument("--audio", action="store_true", help="also send a 440 Hz Opus tone")
+    parser.add_argument("--audio-delay-ms", type=float, default=0.0,
+                        help="hold the sound's packets back this long after capture (a slow sound path)")
     parser.add_argument("--drop", type=float, default=0.0, help="probability of dropping each RTP packet")
     parser.add_argument("--strip-candidates", action="store_true")
     parser.add_argument("--tamper-fingerprint", action="store_true")
