@@ -38,6 +38,7 @@ session::SessionSettings session_settings(const config::Config& config) {
   settings.answer.max_video_streams = 2;
   settings.remb_cap_bps = static_cast<std::uint64_t>(config.media.remb_cap_kbps) * 1000;
   settings.vp8_with_ffmpeg = config.media.vp8_decoder == config::Vp8Decoder::ffmpeg;
+  settings.max_lip_sync_delay = std::chrono::milliseconds(config.audio.lip_sync_max_delay_ms);
   settings.answer.max_bitrate_bps = config.media.max_bitrate_kbps > 0
                                         ? static_cast<std::uint64_t>(config.media.max_bitrate_kbps) * 1000
                                         : sdp::kDefaultMaxBitrateUpTo1080p;
@@ -103,6 +104,10 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   };
   observer.on_audio = [renderer](const std::string& session_id, std::span<const float> samples) {
     if (renderer != nullptr) renderer->play_audio(presenter_id(session_id), samples);
+  };
+  observer.audio_output_delay = [renderer](const std::string& session_id) -> std::optional<Clock::Duration> {
+    if (renderer == nullptr) return std::nullopt;
+    return renderer->audio_output_delay(presenter_id(session_id));
   };
   observer.on_state = [this, on_session_ended = std::move(on_session_ended)](
                           const std::string& session_id, session::SessionState state, const std::string& name) {

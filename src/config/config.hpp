@@ -72,6 +72,8 @@ struct AudioConfig {
   int volume = 100;  // percent, linear gain
   bool mute = false;
   AudioMix mix = AudioMix::all;
+  // Longest a picture is held back to meet its sound (lip sync); 0 turns lip sync off.
+  int lip_sync_max_delay_ms = 300;
   bool operator==(const AudioConfig&) const = default;
 };
 

@@ -112,6 +112,7 @@ void describe(V& v, AudioConfig& c) {
   v.integer("volume", c.volume, IntRange{0, 100});
   v.flag("mute", c.mute);
   v.choice("mix", c.mix, kAudioMixNames);
+  v.integer("lip_sync_max_delay_ms", c.lip_sync_max_delay_ms, IntRange{0, 1000});
 }
 
 template <class V>

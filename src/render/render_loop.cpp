@@ -35,7 +35,10 @@ RenderLoop::~RenderLoop() {
   // requests (with nullopt, below) instead of breaking their promises.
   for (auto& command : late) command(*this);
   for (auto& promise : snapshots_) promise->set_value(std::nullopt);
-  if (audio_ != 0) SDL_CloseAudioDevice(audio_);
+  if (audio_ != 0) {
+    mixer_.set_output(std::nullopt);
+    SDL_CloseAudioDevice(audio_);
+  }
   view_.drop_textures();
   idle_.clear();
   painter_ = TextPainter(options_.fonts);  // fonts close before TTF_Quit
@@ -139,6 +142,7 @@ void RenderLoop::open_audio() {
     return;
   }
   PD_LOG(info, kTag) << "audio on " << SDL_GetCurrentAudioDriver() << ", " << have.samples << "-frame buffer";
+  mixer_.set_output(have.samples);
 }
 
 void RenderLoop::run() {

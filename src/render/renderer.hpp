@@ -79,6 +79,9 @@ public:
   void set_audio_settings(const AudioSettings& settings);
   // 48 kHz interleaved stereo float PCM of one presenter (media::AudioBlock::samples).
   void play_audio(PresenterId id, std::span<const float> interleaved_stereo);
+  // How long sound handed to play_audio now waits before it is heard; nullopt without an audio
+  // device (any thread).
+  std::optional<Clock::Duration> audio_output_delay(PresenterId id) const { return mixer_.output_delay(id); }
   // What is on screen after the next redraw; nullopt when the renderer is not running.
   [[nodiscard]] std::future<std::optional<Snapshot>> request_snapshot();
 

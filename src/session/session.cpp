@@ -98,6 +98,7 @@ Session::~Session() {
   }
   decoders_.clear();
   pipeline_.reset();
+  lip_sync_.reset();
   audio_decoder_.reset();
   dtls_.reset();
   ice_.reset();
@@ -183,12 +184,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
               if (decode_seconds != nullptr) {
                 decode_seconds->observe(std::chrono::duration<double>(picture->timing().decode_duration()).count());
               }
-              {
-                std::lock_guard lock(pictures_mutex_);
-                latest_pictures_[stream] = picture;
-                if (!first_picture_after_) first_picture_after_ = clock_.now() - created_at_;
-              }
-              listener_.on_session_picture(id_, stream, std::move(picture));
+              on_picture_decoded(stream, std::move(picture));
             };
             decode_callbacks.post_to_loop = [this, alive = alive_](std::function<void()> work) {
               boost::asio::post(io_, [alive, work = std::move(work)] {
@@ -211,11 +207,31 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
         [this](std::vector<std::uint8_t>&& opus, std::uint32_t rtp_timestamp) {
           if (on_hold_) return;
           if (!audio_decoder_) audio_decoder_ = std::make_unique<media::OpusDecoder>();
-          if (auto block = audio_decoder_->decode(opus, rtp_timestamp)) listener_.on_session_audio(id_, block->samples);
+          if (auto block = audio_decoder_->decode(opus, rtp_timestamp)) {
+            // Measured before the hand-over: this block waits behind what is queued already.
+            const auto output_delay = listener_.audio_output_delay(id_);
+            listener_.on_session_audio(id_, block->samples);
+            if (lip_sync_ && output_delay) lip_sync_->on_audio_scheduled(rtp_timestamp, clock_.now() + *output_delay);
+          }
         },
         [this](std::vector<std::uint8_t>&& srtcp) {
           if (ice_) (void)ice_->send(srtcp);
         });
+    if (negotiated_->audio && settings_.max_lip_sync_delay.count() > 0) {
+      lip_sync_ = std::make_unique<LipSyncGate>(
+          io_, clock_, negotiated_->audio->clock_rate, settings_.max_lip_sync_delay,
+          [this](std::size_t stream, media::PicturePtr picture) {
+            listener_.on_session_picture(id_, stream, std::move(picture));
+          });
+      pipeline_->set_sender_report_observer([this](media::ReceivePipeline::ReportedStream kind, std::size_t index,
+                                                   std::uint64_t ntp, std::uint32_t rtp_timestamp) {
+        if (kind == media::ReceivePipeline::ReportedStream::audio) {
+          lip_sync_->on_audio_sender_report(ntp, rtp_timestamp);
+        } else if (index == 0) {
+          lip_sync_->on_video_sender_report(ntp, rtp_timestamp);
+        }
+      });
+    }
     PD_LOG(notice, kTag) << short_id(id_) << ": DTLS-SRTP established (" << rtp::srtp_profile_info(profile).name
                          << "), media flowing";
     set_state(SessionState::live, "media flowing");
@@ -411,6 +427,24 @@ void Session::set_state(SessionState state, const std::string& reason) {
   listener_.on_session_state(*this, state, reason);
 }
 
+// Decode worker thread.
+void Session::on_picture_decoded(std::size_t stream, media::PicturePtr picture) {
+  {
+    std::lock_guard lock(pictures_mutex_);
+    latest_pictures_[stream] = picture;
+    if (!first_picture_after_) first_picture_after_ = clock_.now() - created_at_;
+  }
+  if (!lip_sync_) {
+    listener_.on_session_picture(id_, stream, std::move(picture));
+    return;
+  }
+  // lip_sync_ is created before the first frame reaches a decoder and lives as long as the
+  // pipeline, so reading the pointer here races with nothing; the gate itself is used on the loop.
+  boost::asio::post(io_, [this, alive = alive_, stream, picture = std::move(picture)]() mutable {
+    if (*alive && lip_sync_) lip_sync_->on_picture(stream, std::move(picture));
+  });
+}
+
 nlohmann::json Session::status() const {
   nlohmann::json out{{"id", short_id(id_)},
                      {"presenter", presenter_},
@@ -475,6 +509,18 @@ nlohmann::json Session::status() const {
     out["audio_packets"] = pipeline_stats.audio_packets;
     if (audio_decoder_) out["audio_blocks_decoded"] = audio_decoder_->stats().packets_decoded;
     out["rtcp_sent"] = pipeline_stats.rtcp_sent;
+    if (lip_sync_) {
+      const auto sync = lip_sync_->state();
+      out["lip_sync"] = {{"active", sync.active},
+                         {"video_delay_ms", std::chrono::duration<double, std::milli>(sync.video_delay).count()},
+                         {"pictures_held", lip_sync_->pictures_held()}};
+      if (const auto output = listener_.audio_output_delay(id_)) {
+        out["lip_sync"]["sound_output_delay_ms"] = std::chrono::duration<double, std::milli>(*output).count();
+      }
+      if (sync.audio_lag) {
+        out["lip_sync"]["audio_lag_ms"] = std::chrono::duration<double, std::milli>(*sync.audio_lag).count();
+      }
+    }
     out["transport_feedback_messages"] = pipeline_->transport_feedback_stats().feedback_messages;
   }
   return out;

@@ -28,6 +28,7 @@
 #include "metrics/rate_meter.hpp"
 #include "metrics/registry.hpp"
 #include "session/end_reason.hpp"
+#include "session/lip_sync_gate.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
 
@@ -54,6 +55,8 @@ struct SessionSettings {
   std::chrono::milliseconds feedback_tick{20};
   std::chrono::seconds reconnecting_after{3};
   std::chrono::seconds end_after{10};
+  // Lip sync: the longest a picture is held back to meet its sound; zero turns it off.
+  std::chrono::milliseconds max_lip_sync_delay{300};
   // Decode times go here, one histogram per codec (observed on the decode threads); null: none.
   metrics::HistogramFamily* decode_seconds = nullptr;
 };
@@ -79,10 +82,17 @@ public:
   public:
     virtual ~Listener() = default;
     virtual void on_session_state(Session& session, SessionState state, const std::string& reason) = 0;
-    // Decode worker thread: hand the picture over (e.g. into a mailbox) and return.
+    // Decode worker thread, or the event loop when lip sync held the picture back: hand the
+    // picture over (e.g. into a mailbox) and return.
     virtual void on_session_picture(const std::string& session_id, std::size_t stream, media::PicturePtr picture) = 0;
     // Event loop: 48 kHz interleaved stereo samples of the presenter's sound, in order.
     virtual void on_session_audio(const std::string& session_id, std::span<const float> samples) = 0;
+    // Event loop: how long sound handed over now waits before it is heard (mixer queue and
+    // device buffer), for lip sync; nullopt when nobody hears it (no audio device), and then
+    // video never waits for sound.
+    virtual std::optional<Clock::Duration> audio_output_delay(const std::string& /*session_id*/) {
+      return std::nullopt;
+    }
   };
   // Why a session gave no answer; the WHIP host turns it into an HTTP status.
   struct AnswerFailure {
@@ -147,6 +157,7 @@ private:
   void sample_rates();
   // Decoder figures of every decoder this session has had (a codec change replaces one).
   media::DecodeWorkerStats decode_totals() const;
+  void on_picture_decoded(std::size_t stream, media::PicturePtr picture);
 
   boost::asio::io_context& io_;
   ice::GlibContextPump& pump_;
@@ -188,6 +199,7 @@ private:
   metrics::RateMeter frame_rate_;
   metrics::RateMeter bit_rate_;
   Clock::TimePoint last_rate_sample_{};
+  std::unique_ptr<LipSyncGate> lip_sync_;  // only when the session carries audio
 
   // Latest picture per stream, for the status API (written on decode threads).
   mutable std::mutex pictures_mutex_;

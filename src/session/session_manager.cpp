@@ -329,6 +329,10 @@ void SessionManager::on_session_audio(const std::string& session_id, std::span<c
   if (observer_.on_audio) observer_.on_audio(session_id, samples);
 }
 
+std::optional<Clock::Duration> SessionManager::audio_output_delay(const std::string& session_id) {
+  return observer_.audio_output_delay ? observer_.audio_output_delay(session_id) : std::nullopt;
+}
+
 void SessionManager::destroy_later(const std::string& session_id) {
   // Never destroy a session inside one of its own callbacks: post, then erase.
   boost::asio::post(io_, [this, session_id, alive = alive_] {

@@ -48,6 +48,8 @@ public:
     std::function<void(const std::string& session_id, std::size_t stream, media::PicturePtr)> on_picture;
     std::function<void(const std::string& session_id, SessionState state, const std::string& name)> on_state;
     std::function<void(const std::string& session_id, std::span<const float> samples)> on_audio;
+    // How long sound handed to on_audio now waits before it is heard; nullopt: nobody hears it.
+    std::function<std::optional<Clock::Duration>(const std::string& session_id)> audio_output_delay;
   };
 
   SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,
@@ -98,6 +100,7 @@ private:
   void on_session_state(Session& session, SessionState state, const std::string& reason) override;
   void on_session_picture(const std::string& session_id, std::size_t stream, media::PicturePtr picture) override;
   void on_session_audio(const std::string& session_id, std::span<const float> samples) override;
+  std::optional<Clock::Duration> audio_output_delay(const std::string& session_id) override;
   void destroy_later(const std::string& session_id);
 
   std::optional<signaling::WhipFailure> make_room(bool needs_approval);

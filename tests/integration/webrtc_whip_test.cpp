@@ -371,6 +371,45 @@ TEST_F(WebrtcWhip, FirefoxSendingItsCameraIsDecoded) {
   EXPECT_NE(read_file(dir_.path() / "presentd.log").find("DTLSv1.2"), std::string::npos);
 }
 
+// Lip sync: a sender whose sound reaches the box 150 ms after the picture captured with it (its
+// RTCP sender reports still say when both were captured). The box holds the pictures back by
+// that much, plus what its own sound path adds, and no more.
+TEST_F(WebrtcWhip, PicturesWaitForTheirLateSound) {
+  const auto lip_sync_after_a_while = [&](const std::string& audio_delay_ms, const std::string& log) {
+    auto sender = start_sender({"--pattern", "red", "--duration", "60", "--audio", "--audio-delay-ms", audio_delay_ms}, log);
+    // Two seconds of held pictures: long past the first sender reports and the smoothing.
+    const auto live = wait_for_status(
+        [](const nlohmann::json& s) {
+          const auto& sessions = s["sessions"]["sessions"];
+          return !sessions.empty() && sessions[0].contains("lip_sync") && sessions[0]["lip_sync"]["active"] == true &&
+                 sessions[0]["lip_sync"]["pictures_held"].get<int>() >= 60;
+        },
+        40s);
+    const auto video = wait_for_frames(1, 5s);
+    sender->signal(SIGUSR2);
+    EXPECT_EQ(sender->wait_for_exit(30s), 0) << read_file(dir_.path() / log);
+    wait_for_status([](const nlohmann::json& s) { return s["sessions"]["active"] == 0; }, 10s);
+    EXPECT_GE(video.value("frames_decoded", 0), 60) << live.dump(2);
+    EXPECT_EQ(video.value("decode_errors", -1), 0) << live.dump(2);
+    const auto& sessions = live["sessions"]["sessions"];
+    return sessions.empty() ? nlohmann::json() : sessions[0].value("lip_sync", nlohmann::json());
+  };
+
+  const auto in_step = lip_sync_after_a_while("0", "in_step.log");
+  const auto late = lip_sync_after_a_while("150", "late.log");
+  ASSERT_TRUE(in_step.is_object() && late.is_object()) << in_step.dump() << late.dump();
+  // What the box's own sound path adds (the mixer queue and a 10.7 ms device buffer) differs
+  // from run to run; without it, the two lags differ by the sender's 150 ms.
+  const auto sender_part = [](const nlohmann::json& sync) {
+    return sync["audio_lag_ms"].get<double>() - sync["sound_output_delay_ms"].get<double>();
+  };
+  EXPECT_NEAR(sender_part(late) - sender_part(in_step), 150.0, 60.0) << in_step.dump() << late.dump();
+  const double late_delay = late["video_delay_ms"].get<double>();
+  EXPECT_GT(late_delay, in_step["video_delay_ms"].get<double>()) << in_step.dump() << late.dump();
+  EXPECT_LE(late_delay, 300.0) << late.dump();  // audio/lip_sync_max_delay_ms
+  EXPECT_NEAR(late["audio_lag_ms"].get<double>(), late_delay, 5.0) << late.dump();
+}
+
 TEST_F(WebrtcWhip, AiortcSenderIsDecoded) {
   // A second, independent WebRTC stack (Python: aioice, pylibsrtp, PyAV's libvpx encoder).
   ChildProcess sender({"/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/aiortc_whip_sender.py",

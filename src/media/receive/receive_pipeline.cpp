@@ -108,10 +108,27 @@ void ReceivePipeline::on_rtcp(std::vector<std::uint8_t>& packet) {
   ++stats_.rtcp_packets;
   stats_.malformed_rtcp += compound->malformed;
   for (const auto& message : compound->messages) {
-    if (const auto* report = std::get_if<rtp::rtcp::SenderReport>(&message)) statistics_.on_sender_report(*report);
+    if (const auto* report = std::get_if<rtp::rtcp::SenderReport>(&message)) {
+      statistics_.on_sender_report(*report);
+      report_sender_clock(*report);
+    }
     if (const auto* xr = std::get_if<rtp::rtcp::ExtendedReport>(&message); xr && rtt_.on_extended_report(*xr)) {
       // A measured round trip times NACK retries better than the default guess.
       for (auto& stream : video_) stream->set_rtt(*rtt_.rtt());
+    }
+  }
+}
+
+void ReceivePipeline::report_sender_clock(const rtp::rtcp::SenderReport& report) {
+  if (!sender_report_observer_) return;
+  if (config_.audio && config_.audio->ssrc == report.sender_ssrc) {
+    sender_report_observer_(ReportedStream::audio, 0, report.ntp_timestamp, report.rtp_timestamp);
+    return;
+  }
+  for (std::size_t index = 0; index < video_.size(); ++index) {
+    if (video_[index]->media_ssrc() == report.sender_ssrc) {
+      sender_report_observer_(ReportedStream::video, index, report.ntp_timestamp, report.rtp_timestamp);
+      return;
     }
   }
 }

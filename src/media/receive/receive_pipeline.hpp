@@ -57,6 +57,10 @@ public:
   // One Opus packet with its RTP timestamp, in sequence order (late packets are dropped).
   using AudioPacketSink = std::function<void(std::vector<std::uint8_t>&& opus, std::uint32_t rtp_timestamp)>;
   using PacketSender = std::function<void(std::vector<std::uint8_t>&& srtcp)>;
+  // A sender report for the audio stream or a video stream (its wall-clock ↔ RTP time mapping).
+  enum class ReportedStream { audio, video };
+  using SenderReportObserver = std::function<void(ReportedStream, std::size_t video_index,
+                                                  std::uint64_t ntp_timestamp, std::uint32_t rtp_timestamp)>;
 
   ReceivePipeline(const Clock& clock, ReceivePipelineConfig config, std::unique_ptr<rtp::SrtpContext> srtp,
                   VideoFrameSink video_sink, AudioPacketSink audio_sink, PacketSender send_rtcp);
@@ -64,6 +68,7 @@ public:
 
   // One datagram that RFC 7983 classified as RTP or RTCP (still encrypted).
   void on_packet(std::vector<std::uint8_t> datagram);
+  void set_sender_report_observer(SenderReportObserver observer) { sender_report_observer_ = std::move(observer); }
   // Sends the feedback that is due; call every ~20 ms.
   void on_tick();
   // The decoder of `stream_index` needs a keyframe (error or overflow).
@@ -83,12 +88,14 @@ private:
   void on_rtcp(std::vector<std::uint8_t>& packet);
   void on_audio(const rtp::RtpPacket& packet);
   void send(std::vector<std::uint8_t> compound);
+  void report_sender_clock(const rtp::rtcp::SenderReport& report);
 
   const Clock& clock_;
   ReceivePipelineConfig config_;
   std::unique_ptr<rtp::SrtpContext> srtp_;
   AudioPacketSink audio_sink_;
   PacketSender send_rtcp_;
+  SenderReportObserver sender_report_observer_;
   std::vector<std::unique_ptr<VideoReceiveStream>> video_;
   rtp::ReceiveStatistics statistics_;
   TransportFeedbackRecorder transport_feedback_;

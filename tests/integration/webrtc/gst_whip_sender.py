@@ -54,6 +54,16 @@ class Sender:
             f"videotestsrc is-live=true pattern={args.pattern} horizontal-speed={args.speed} ! {caps} ! "
             f"videoconvert ! queue ! {encoder} ! webrtcbin name=send bundle-policy=max-bundle"
         )
+        if args.audio:
+            # A live tone as Opus. The queue after the payloader holds packets back without touching
+            # their timestamps, as a sender with a slow sound path does: the RTCP sender reports
+            # still say when the sound was captured, so the box can tell the sound is late.
+            delay_ns = int(args.audio_delay_ms * 1_000_000)
+            description += (
+                " audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample ! "
+                "audio/x-raw,rate=48000,channels=2 ! opusenc ! rtpopuspay pt=111 ! "
+                f"queue max-size-buffers=0 max-size-bytes=0 max-size-time=0 min-threshold-time={delay_ns} ! send."
+            )
         self.pipeline = Gst.parse_launch(description)
         self.webrtc = self.pipeline.get_by_name("send")
         if args.turn:
@@ -62,6 +72,10 @@ class Sender:
         if args.relay_only:
             # Gathers and uses relayed candidates only: every packet to the box goes via TURN.
             self.webrtc.set_property("ice-transport-policy", GstWebRTC.WebRTCICETransportPolicy.RELAY)
+        if args.audio:
+            # Sender reports map RTP time to the capture time, as browsers do (GStreamer's default
+            # maps it to the send time, which would hide a slow sound path from the receiver).
+            self.webrtc.get_by_name("rtpbin").set_property("rtcp-sync-send-time", False)
         self.webrtc.connect("on-negotiation-needed", self.on_negotiation_needed)
         if args.drop > 0:
             # Lose packets on the wire, after webrtcbin's RTX history (rtprtxsend) has seen them:
@@ -247,6 +261,9 @@ def main():
     parser.add_argument("--duration", type=float, default=6.0, help="seconds to stream after the answer")
     parser.add_argument("--bitrate", type=int, default=1500000, help="encoder target, bit/s")
     parser.add_argument("--speed", type=int, default=0, help="pixels per frame the pattern scrolls (motion)")
+    parser.add_argument("--audio", action="store_true", help="also send a 440 Hz Opus tone")
+    parser.add_argument("--audio-delay-ms", type=float, default=0.0,
+                        help="hold the sound's packets back this long after capture (a slow sound path)")
     parser.add_argument("--drop", type=float, default=0.0, help="probability of dropping each RTP packet")
     parser.add_argument("--strip-candidates", action="store_true")
     parser.add_argument("--turn", default="", help="TURN server of the sender, turn://user:pass@host:port")

@@ -85,5 +85,42 @@ TEST(AudioMixer, ARemovedPresenterIsSilentAndAHalfFrameIsIgnored) {
   EXPECT_EQ(mix(mixer, 2), (std::vector<std::int16_t>{16384, 16384, 0, 0}));
 }
 
+// Steady playback: each device callback takes 512 frames and the network delivers 512 frames
+// before it, on top of whatever was queued at the start.
+void play_steadily(AudioMixer& mixer, std::size_t seconds_x10) {
+  const std::size_t callbacks = seconds_x10 * AudioMixer::kSampleRate / 10 / 512;
+  for (std::size_t i = 0; i < callbacks; ++i) {
+    mixer.push(1, constant(512, 0.1F, 0.1F));
+    mix(mixer, 512);
+  }
+}
+
+TEST(AudioMixer, AStandingQueueIsCutBackSoSoundIsNotHeardLate) {
+  AudioMixer mixer;
+  mixer.push(1, constant(AudioMixer::kSampleRate * 150 / 1000, 0.1F, 0.1F));  // a 150 ms burst
+  play_steadily(mixer, 10);
+  // The burst never drained by itself (as much comes in as goes out); now at most the 20 ms
+  // margin plus what arrived since the last callback is queued.
+  EXPECT_LE(mixer.buffered_frames(1), AudioMixer::kStandingQueueFrames + 512);
+  EXPECT_GT(mixer.dropped_frames(), 0U);
+}
+
+TEST(AudioMixer, AQueueThatJitterEmptiesIsLeftAlone) {
+  AudioMixer mixer;
+  play_steadily(mixer, 20);  // the queue falls to zero every callback: all of it is needed
+  EXPECT_EQ(mixer.dropped_frames(), 0U);
+}
+
+TEST(AudioMixer, OutputDelayIsTheQueueAndTheDeviceBufferOnlyWhileADevicePlays) {
+  AudioMixer mixer;
+  mixer.push(1, constant(480, 0.1F, 0.1F));  // 10 ms
+  EXPECT_FALSE(mixer.output_delay(1).has_value());
+  mixer.set_output(512);
+  EXPECT_EQ(mixer.output_delay(1), std::chrono::microseconds((480 + 512) * 1'000'000LL / 48000));
+  EXPECT_EQ(mixer.output_delay(2), std::chrono::microseconds(512 * 1'000'000LL / 48000));
+  mixer.set_output(std::nullopt);
+  EXPECT_FALSE(mixer.output_delay(1).has_value());
+}
+
 }  // namespace
 }  // namespace presentd::render
