@@ -1,6 +1,7 @@
 #pragma once
 // Types shared by the HTTPS server, the router and the endpoints registered on it.
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -14,6 +15,9 @@ using Response = http::response<http::string_body>;
 
 struct RequestContext {
   boost::asio::ip::tcp::endpoint remote;
+  // Who asks when it is not an HTTP client: "xmpp:alice@example.net/phone" for a Jingle session
+  // (the remote endpoint is then the XMPP server's). Empty for HTTP requests.
+  std::string origin;
 };
 
 // Handlers answer through the responder, now or later (an answer may wait for ICE gathering).
