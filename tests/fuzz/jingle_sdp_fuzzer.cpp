@@ -4,6 +4,7 @@
 // trickle parser accepts.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
@@ -19,6 +20,11 @@ using namespace presentd;
 using namespace presentd::signaling::jingle;
 
 // Limits the SDP parser has and the mapper leaves to it (a large stanza may give a long SDP).
+[[noreturn]] void die(const char* why) {
+  std::fprintf(stderr, "jingle_sdp_fuzzer: %s\n", why);
+  std::abort();
+}
+
 bool is_size_limit(sdp::ErrorCode code) {
   return code == sdp::ErrorCode::too_large || code == sdp::ErrorCode::too_many_lines ||
          code == sdp::ErrorCode::line_too_long || code == sdp::ErrorCode::too_many_items;
@@ -28,7 +34,7 @@ bool is_size_limit(sdp::ErrorCode code) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto parsed = parse_xml_element(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!parsed.element) {
-    if (parsed.error.empty()) std::abort();
+    if (parsed.error.empty()) die("XML refused without a reason");
     return 0;
   }
   const XmlElement* jingle = &*parsed.element;
@@ -36,12 +42,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (const auto fragment = transport_info_to_sdpfrag(*jingle)) {
     const auto reparsed = sdp::parse_sdp_fragment(fragment.value());
-    if (!reparsed && !is_size_limit(reparsed.error().code)) std::abort();
+    if (!reparsed && !is_size_limit(reparsed.error().code)) die("transport-info gave an sdpfrag the parser refuses");
   }
 
   const auto offer = jingle_to_sdp(*jingle, {Party::initiator});
   if (!offer) {
-    if (offer.error().message.empty()) std::abort();
+    if (offer.error().message.empty()) die("mapping refused without a reason");
     return 0;
   }
   const auto text = sdp::write_sdp(offer.value());
@@ -50,13 +56,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The parser may miss what an offer needs (a fingerprint, ICE credentials) or hit a size
     // limit; a malformed line would mean the mapper let something through.
     const auto code = reparsed.error().code;
-    if (code != sdp::ErrorCode::missing_field && !is_size_limit(code)) std::abort();
+    if (code != sdp::ErrorCode::missing_field && !is_size_limit(code)) die("mapped SDP does not parse");
     return 0;
   }
-  if (!(reparsed.value() == offer.value())) std::abort();
+  if (!(reparsed.value() == offer.value())) die("mapped SDP parses to another model");
 
   const auto again = sdp_to_jingle(offer.value(), {"session-initiate", "sid", "a@b/c", ""}, Party::initiator);
   const auto twice = jingle_to_sdp(parse_xml_element(write_xml(again)).element.value(), {Party::initiator});
-  if (!twice || !(sdp::write_sdp(twice.value()) == text)) std::abort();
+  if (!twice || !(sdp::write_sdp(twice.value()) == text)) die("SDP -> Jingle -> SDP changed the description");
   return 0;
 }

@@ -54,7 +54,7 @@ public:
     if (mapped.empty()) return fail(ErrorCode::unsupported_offer, "no RTP content");
 
     sdp::SessionDescription out;
-    if (!add_groups(jingle, out)) return *error_;
+    if (!add_groups(jingle, mapped, out)) return *error_;
     out.extmap_allow_mixed = extmap_allow_mixed_;
     if (options_.offer) {
       arrange_as_offer(*options_.offer, mapped, out);
@@ -321,7 +321,10 @@ private:
     return std::nullopt;
   }
 
-  bool add_groups(const XmlElement& jingle, sdp::SessionDescription& out) {
+  // A group may name contents we skipped (a data channel): they are left out, as in
+  // sdp_to_jingle, and a group left empty is dropped.
+  bool add_groups(const XmlElement& jingle, const std::vector<std::pair<std::string, sdp::MediaDescription>>& mapped,
+                  sdp::SessionDescription& out) {
     const auto groups = jingle.children_named("group", ns::kGrouping);
     if (groups.size() > sdp::kMaxGroups) return failed(ErrorCode::too_many_items, "too many groups");
     for (const auto* group : groups) {
@@ -333,9 +336,11 @@ private:
       for (const auto* content : contents) {
         const auto name = token(*content, "name", "group content");
         if (!name) return false;
-        out_group.mids.push_back(*name);
+        if (std::any_of(mapped.begin(), mapped.end(), [&](const auto& entry) { return entry.first == *name; })) {
+          out_group.mids.push_back(*name);
+        }
       }
-      out.groups.push_back(std::move(out_group));
+      if (!out_group.mids.empty()) out.groups.push_back(std::move(out_group));
     }
     return true;
   }
