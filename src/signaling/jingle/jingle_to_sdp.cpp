@@ -296,9 +296,15 @@ private:
     for (const auto* fingerprint : fingerprints) {
       const auto hash = token(*fingerprint, "hash", where + ": fingerprint");
       if (!hash) return;
-      const auto value = text::trim(fingerprint->text);
-      if (!text::is_token(value)) return (void)failed(ErrorCode::bad_attribute, where + ": fingerprint: bad value");
-      m.transport.fingerprints.push_back(sdp::Fingerprint{text::to_lower(*hash), std::string(value)});
+      // The SDP attribute parser is the judge of a well-formed fingerprint (RFC 8122 §5), as
+      // the candidate grammar is for candidates: one set of rules.
+      const std::string attribute = *hash + " " + std::string(text::trim(fingerprint->text));
+      std::string_view why;
+      sdp::TransportAttributes checked;
+      if (sdp::parse_transport_attribute({"fingerprint", attribute, true}, checked, why) != sdp::AttributeOutcome::handled) {
+        return (void)failed(ErrorCode::bad_attribute, where + ": fingerprint: bad value");
+      }
+      m.transport.fingerprints.push_back(checked.fingerprints.front());
       if (const auto* setup = fingerprint->attribute("setup")) {
         const auto parsed = parse_setup(*setup);
         if (!parsed) return (void)failed(ErrorCode::bad_attribute, where + ": fingerprint: unknown setup");
@@ -402,7 +408,8 @@ sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& element) {
     candidate.related_port = static_cast<std::uint16_t>(*rport);
   }
   if (element.attribute("tcptype")) candidate.tcptype = text::to_lower(get("tcptype"));
-  if (element.attribute("generation")) candidate.extensions.emplace_back("generation", get("generation"));
+  // XEP-0176 makes generation mandatory and sdp_to_jingle always writes it: "0" when absent.
+  candidate.extensions.emplace_back("generation", element.attribute("generation") ? get("generation") : "0");
   if (element.attribute("network")) candidate.extensions.emplace_back("network-id", get("network"));
   // The SDP candidate grammar is the judge: what it would not read back the same (spaces, empty
   // fields, a type it does not know) is refused here rather than passed on.
