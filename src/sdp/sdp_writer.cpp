@@ -63,6 +63,12 @@ void write_media(std::ostream& out, const MediaDescription& m) {
   if (m.rtcp_mux_only) out << "a=rtcp-mux-only" << kEnd;
   if (m.rtcp_rsize) out << "a=rtcp-rsize" << kEnd;
   for (const auto pt : m.payload_types()) write_payload_type(out, m, pt);
+  for (const auto& fb : m.rtcp_feedback) {  // RFC 4585 §4.2 "*": every payload type
+    if (fb.payload_type) continue;
+    out << "a=rtcp-fb:* " << fb.type;
+    if (!fb.parameter.empty()) out << ' ' << fb.parameter;
+    out << kEnd;
+  }
   for (const auto& g : m.ssrc_groups) {
     out << "a=ssrc-group:" << g.semantics;
     for (const auto ssrc : g.ssrcs) out << ' ' << ssrc;

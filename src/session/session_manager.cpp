@@ -40,6 +40,10 @@ std::string_view page_state_of(SessionState state) {
   }
   return "connecting";
 }
+
+std::string presenter_of(const signaling::RequestContext& context) {
+  return context.origin.empty() ? context.remote.address().to_string() : context.origin;
+}
 }  // namespace
 
 SessionManager::SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,
@@ -101,7 +105,7 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
                                     std::function<void(signaling::WhipCreateResult)> done) {
   auto offer = sdp::parse_sdp(offer_text);
   if (!offer) {
-    PD_LOG(notice, kTag) << "rejected an offer from " << context.remote.address() << ": " << offer.error().message;
+    PD_LOG(notice, kTag) << "rejected an offer from " << presenter_of(context) << ": " << offer.error().message;
     if (metrics_) metrics_->on_offer_rejected("bad_offer");
     return done(signaling::WhipFailure{static_cast<http::status>(sdp::http_status(offer.error().code)),
                                        "bad SDP offer: " + offer.error().message});
@@ -114,7 +118,7 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   }
 
   const auto id = random_hex(16);
-  const auto presenter = context.remote.address().to_string();
+  const auto presenter = presenter_of(context);
   Session::Listener& listener = *this;  // the base is private: converted here, where it is accessible
   auto session = std::make_unique<Session>(io_, pump_, dtls_identity_, settings_, listener, id, presenter);
   auto* raw = session.get();

@@ -1,0 +1,33 @@
+#include "signaling/jingle/jid_filter.hpp"
+
+#include "sdp/text.hpp"
+
+namespace presentd::signaling::jingle {
+namespace {
+std::vector<std::string> lowered(std::vector<std::string> list) {
+  for (auto& entry : list) entry = sdp::text::to_lower(entry);
+  return list;
+}
+}  // namespace
+
+std::string bare_jid(std::string_view jid) { return std::string(jid.substr(0, jid.find('/'))); }
+
+JidFilter::JidFilter(std::vector<std::string> allowed, std::vector<std::string> blocked)
+    : allowed_(lowered(std::move(allowed))), blocked_(lowered(std::move(blocked))) {}
+
+bool JidFilter::matches(const std::vector<std::string>& list, std::string_view bare) {
+  const auto at = bare.find('@');
+  const auto domain = at == std::string_view::npos ? bare : bare.substr(at + 1);
+  for (const auto& entry : list) {
+    if (entry == bare || entry == domain) return true;
+  }
+  return false;
+}
+
+bool JidFilter::allows(std::string_view jid) const {
+  const auto bare = sdp::text::to_lower(bare_jid(jid));
+  if (bare.empty() || matches(blocked_, bare)) return false;
+  return allowed_.empty() || matches(allowed_, bare);
+}
+
+}  // namespace presentd::signaling::jingle

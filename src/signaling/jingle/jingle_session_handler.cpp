@@ -1,0 +1,237 @@
+#include "signaling/jingle/jingle_session_handler.hpp"
+
+#include "common/log.hpp"
+#include "sdp/sdp_parser.hpp"
+#include "sdp/sdp_writer.hpp"
+#include "sdp/text.hpp"
+#include "signaling/jingle/jingle_namespaces.hpp"
+#include "signaling/jingle/jingle_stanzas.hpp"
+#include "signaling/jingle/jingle_to_sdp.hpp"
+#include "signaling/jingle/sdp_to_jingle.hpp"
+
+namespace presentd::signaling::jingle {
+namespace {
+constexpr std::string_view kTag = "jingle";
+constexpr std::size_t kMaxEarlyFragments = 64;
+constexpr std::size_t kMaxRemoteSessions = 16;  // admission caps real sessions; this caps pending ones
+
+// What a failed create_session tells the presenter (XEP-0166 §7.4 reasons).
+std::string_view reason_for(http::status status) {
+  switch (status) {
+    case http::status::service_unavailable:
+    case http::status::too_many_requests: return "busy";
+    case http::status::unprocessable_entity: return "incompatible-parameters";
+    case http::status::bad_request: return "failed-application";
+    default: return "general-error";
+  }
+}
+}  // namespace
+
+JingleSessionHandler::JingleSessionHandler(WhipSessionHost& host, Send send, PinCheck pin_check, JidFilter filter)
+    : host_(host), send_(std::move(send)), pin_check_(std::move(pin_check)), filter_(std::move(filter)) {}
+
+JingleSessionHandler::~JingleSessionHandler() { *alive_ = false; }
+
+void JingleSessionHandler::send(const XmlElement& stanza) { send_(write_xml(stanza)); }
+
+std::string JingleSessionHandler::next_id() { return "pd-jingle-" + std::to_string(++next_id_); }
+
+bool JingleSessionHandler::handle_iq(const XmlElement& iq) {
+  const auto type = iq.attribute_or("type");
+  if (type == "result" || type == "error") {
+    if (!pending_accepts_.contains(iq.attribute_or("id"))) return false;
+    on_reply(iq);
+    return true;
+  }
+  const auto* jingle = iq.child("jingle", ns::kJingle);
+  if (type != "set" || !jingle) return false;
+  if (!iq.attribute("from") || !jingle->attribute("sid") || !jingle->attribute("action")) {
+    send(iq_error(iq, "modify", "bad-request", {}, "from, sid and action are required"));
+    return true;
+  }
+  const auto action = jingle->attribute_or("action");
+  if (action == "session-initiate") {
+    on_initiate(iq, *jingle);
+  } else if (action == "transport-info") {
+    on_transport_info(iq, *jingle);
+  } else if (action == "session-terminate") {
+    on_terminate(iq, *jingle);
+  } else if (!sessions_.contains({iq.attribute_or("from"), jingle->attribute_or("sid")})) {
+    send(iq_error(iq, "cancel", "item-not-found", "unknown-session"));
+  } else if (action == "session-info") {
+    send(iq_result(iq));  // ringing, mute, active: nothing for a receiver to do (XEP-0167 §7)
+  } else {
+    // content-add, transport-replace, …: one fixed set of contents per presentation.
+    send(iq_error(iq, "cancel", "feature-not-implemented", "unsupported-info"));
+  }
+  return true;
+}
+
+void JingleSessionHandler::on_initiate(const XmlElement& iq, const XmlElement& jingle) {
+  const auto peer = iq.attribute_or("from");
+  const Key key{peer, jingle.attribute_or("sid")};
+  if (!filter_.allows(peer)) {
+    PD_LOG(notice, kTag) << "refused a session from " << bare_jid(peer) << ": not allowed by the configuration";
+    send(iq_error(iq, "cancel", "forbidden", {}, "this address may not present here"));
+    return;
+  }
+  if (sessions_.contains(key)) {
+    send(iq_error(iq, "cancel", "conflict", "out-of-order", "session already exists"));
+    return;
+  }
+  if (sessions_.size() >= kMaxRemoteSessions) {
+    send(iq_error(iq, "wait", "resource-constraint"));
+    return;
+  }
+  // XEP-0166 §6.3: acknowledge first, then accept or terminate.
+  send(iq_result(iq));
+  RemoteSession session{peer, key.second, iq.attribute_or("to"), {}, {}};
+  sessions_.emplace(key, std::move(session));
+
+  std::optional<std::string> pin;
+  if (const auto* element = jingle.child("pin", ns::kPin)) pin = std::string(sdp::text::trim(element->text));
+  switch (pin_check_ ? pin_check_(pin, bare_jid(peer)) : PinVerdict::accepted) {
+    case PinVerdict::accepted: break;
+    case PinVerdict::missing: return terminate(key, "security-error", "this room needs its PIN");
+    case PinVerdict::wrong: return terminate(key, "security-error", "wrong PIN");
+    case PinVerdict::locked_out: return terminate(key, "security-error", "too many wrong PINs, try again later");
+  }
+  auto offer = jingle_to_sdp(jingle, {Party::initiator});
+  if (!offer) {
+    PD_LOG(notice, kTag) << "bad session-initiate from " << bare_jid(peer) << ": " << offer.error().message;
+    return terminate(key, offer.error().code == sdp::ErrorCode::unsupported_offer ? "unsupported-applications"
+                                                                                   : "failed-application",
+                     offer.error().message);
+  }
+  PD_LOG(info, kTag) << "session-initiate from " << bare_jid(peer);
+  RequestContext context;
+  context.origin = "xmpp:" + peer;
+  host_.create_session(sdp::write_sdp(offer.value()), context,
+                       [this, key, alive = alive_](WhipCreateResult result) {
+                         if (*alive) on_answer(key, std::move(result));
+                       });
+}
+
+void JingleSessionHandler::on_answer(const Key& key, WhipCreateResult result) {
+  const auto it = sessions_.find(key);
+  if (auto* failure = std::get_if<WhipFailure>(&result)) {
+    if (it != sessions_.end()) terminate(key, reason_for(failure->status), failure->reason);
+    return;
+  }
+  auto& answer = std::get<WhipAnswer>(result);
+  if (it == sessions_.end()) {
+    host_.delete_session(answer.session_id);  // the presenter hung up while we were answering
+    return;
+  }
+  const auto description = sdp::parse_sdp(answer.sdp);
+  if (!description) {
+    host_.delete_session(answer.session_id);
+    return terminate(key, "general-error", "internal error");
+  }
+  auto& session = it->second;
+  session.session_id = answer.session_id;
+  const JingleHeader header{"session-accept", session.sid, session.peer, session.own_jid};
+  const auto id = next_id();
+  pending_accepts_[id] = key;
+  send(iq_set(session.peer, id, sdp_to_jingle(description.value(), header, Party::responder)));
+  for (const auto& fragment : session.early_fragments) host_.patch_session(session.session_id, fragment);
+  session.early_fragments.clear();
+}
+
+void JingleSessionHandler::on_transport_info(const XmlElement& iq, const XmlElement& jingle) {
+  const auto it = sessions_.find({iq.attribute_or("from"), jingle.attribute_or("sid")});
+  if (it == sessions_.end()) return send(iq_error(iq, "cancel", "item-not-found", "unknown-session"));
+  const auto fragment = transport_info_to_sdpfrag(jingle);
+  if (!fragment) return send(iq_error(iq, "modify", "bad-request", {}, fragment.error().message));
+  auto& session = it->second;
+  if (session.session_id.empty()) {
+    if (session.early_fragments.size() >= kMaxEarlyFragments) return send(iq_error(iq, "wait", "resource-constraint"));
+    session.early_fragments.push_back(fragment.value());
+    return send(iq_result(iq));
+  }
+  const auto patched = host_.patch_session(session.session_id, fragment.value());
+  if (const auto* failure = std::get_if<WhipFailure>(&patched)) {
+    return send(iq_error(iq, "modify", "not-acceptable", {}, failure->reason));
+  }
+  send(iq_result(iq));
+}
+
+void JingleSessionHandler::on_terminate(const XmlElement& iq, const XmlElement& jingle) {
+  const auto it = sessions_.find({iq.attribute_or("from"), jingle.attribute_or("sid")});
+  if (it == sessions_.end()) return send(iq_error(iq, "cancel", "item-not-found", "unknown-session"));
+  const auto session_id = it->second.session_id;
+  PD_LOG(info, kTag) << "session-terminate from " << bare_jid(it->second.peer);
+  sessions_.erase(it);
+  send(iq_result(iq));
+  if (!session_id.empty()) host_.delete_session(session_id);
+}
+
+void JingleSessionHandler::on_reply(const XmlElement& iq) {
+  const auto key = pending_accepts_.at(iq.attribute_or("id"));
+  pending_accepts_.erase(iq.attribute_or("id"));
+  if (iq.attribute_or("type") != "error") return;
+  // The presenter refused our session-accept: the session cannot start.
+  const auto it = sessions_.find(key);
+  if (it == sessions_.end()) return;
+  PD_LOG(notice, kTag) << bare_jid(it->second.peer) << " refused the session-accept";
+  const auto session_id = it->second.session_id;
+  sessions_.erase(it);
+  if (!session_id.empty()) host_.delete_session(session_id);
+}
+
+void JingleSessionHandler::terminate(const Key& key, std::string_view condition, std::string_view text) {
+  const auto it = sessions_.find(key);
+  if (it == sessions_.end()) return;
+  XmlElement jingle = make_jingle({"session-terminate", it->second.sid, {}, {}});
+  jingle.add(jingle_reason(condition, text));
+  send(iq_set(it->second.peer, next_id(), std::move(jingle)));
+  sessions_.erase(it);
+}
+
+void JingleSessionHandler::session_ended(const std::string& session_id, const std::string& reason) {
+  for (const auto& [key, session] : sessions_) {
+    if (session.session_id == session_id) {
+      const auto condition = reason.find("replaced") != std::string::npos ? "alternative-session"
+                             : reason.find("ICE") != std::string::npos    ? "connectivity-error"
+                                                                          : "success";
+      return terminate(key, condition, reason);
+    }
+  }
+}
+
+void JingleSessionHandler::terminate_all(const std::string& reason) {
+  std::vector<std::pair<Key, std::string>> ended;
+  for (const auto& [key, session] : sessions_) ended.emplace_back(key, session.session_id);
+  for (const auto& [key, session_id] : ended) {
+    terminate(key, "success", reason);
+    if (!session_id.empty()) host_.delete_session(session_id);
+  }
+}
+
+bool JingleSessionHandler::handle_message(const XmlElement& message) {
+  const XmlElement* payload = nullptr;
+  for (const auto& child : message.children) {
+    if (child.ns == ns::kJingleMessage) payload = &child;
+  }
+  if (!payload) return false;
+  const auto peer = message.attribute_or("from");
+  const auto id = payload->attribute_or("id");
+  if (peer.empty() || id.empty()) return true;  // nothing to answer to
+  if (payload->name != "propose") return true;  // retract, finish, accept from our other devices: nothing to do
+  // XEP-0353 §3: proceed to the proposing resource; it then sends session-initiate with sid = id.
+  const auto* description = payload->child("description", ns::kRtp);
+  if (!filter_.allows(peer)) {
+    PD_LOG(notice, kTag) << "declined a call from " << bare_jid(peer) << ": not allowed by the configuration";
+    const auto reason = jingle_reason("decline", "this address may not present here");
+    send(jingle_message(peer, "reject", id, &reason));
+  } else if (!description) {
+    const auto reason = jingle_reason("unsupported-applications", "only audio/video sessions can present");
+    send(jingle_message(peer, "reject", id, &reason));
+  } else {
+    PD_LOG(info, kTag) << "call proposed by " << bare_jid(peer) << ": proceeding";
+    send(jingle_message(peer, "proceed", id));
+  }
+  return true;
+}
+
+}  // namespace presentd::signaling::jingle

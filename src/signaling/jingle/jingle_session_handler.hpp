@@ -1,0 +1,93 @@
+#pragma once
+// Remote presenters over XMPP: Jingle sessions (XEP-0166/0167/0176/0320) and Jingle Message
+// Initiation (XEP-0353) on top of the same session host as WHIP, so a remote session passes the
+// same admission (max presenters, what happens when full) as a local one.
+//
+//   presenter                       box (this handler)                 WhipSessionHost
+//   <message><propose id=S/>  ───▶  allowed JID? ──▶ <proceed id=S/>
+//   <iq set><jingle session-initiate sid=S><pin/>…  ──▶  <iq result/>
+//                                   JID, PIN ──▶ Jingle→SDP offer ──▶ create_session(offer)
+//   <iq set><jingle session-accept> ◀── SDP answer→Jingle  ◀────────── answer
+//   <iq set><jingle transport-info> ──▶ <iq result/>, sdpfrag ───────▶ patch_session
+//   <iq set><jingle session-terminate> ──▶ <iq result/> ─────────────▶ delete_session
+//   <iq set><jingle session-terminate> ◀── session_ended() (replaced, ICE failed, Esc on the box)
+//
+// The PIN travels as <pin xmlns='urn:presentd:pin:0'>…</pin> inside <jingle/> of the
+// session-initiate (docs/protocol.md); it is checked by a hook (the same authorizer as WHIP) and
+// never logged. Outgoing stanzas go through `send` as text, so this class does not depend on the
+// XMPP client; incoming ones arrive as element trees.
+//
+// Thread: event loop (the host's done callbacks must arrive there too).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "signaling/jingle/jid_filter.hpp"
+#include "signaling/jingle/xml_element.hpp"
+#include "signaling/local/whip_endpoint.hpp"
+
+namespace presentd::signaling::jingle {
+
+enum class PinVerdict { accepted, missing, wrong, locked_out };
+
+// nullopt pin: the session-initiate carried none. The checker rate-limits and compares in
+// constant time; the handler only maps the verdict onto a Jingle reason.
+using PinCheck = std::function<PinVerdict(const std::optional<std::string>& pin, const std::string& bare_jid)>;
+
+class JingleSessionHandler {
+public:
+  using Send = std::function<void(std::string xml)>;
+
+  JingleSessionHandler(WhipSessionHost& host, Send send, PinCheck pin_check, JidFilter filter = {});
+  ~JingleSessionHandler();
+  JingleSessionHandler(const JingleSessionHandler&) = delete;
+  JingleSessionHandler& operator=(const JingleSessionHandler&) = delete;
+
+  // An <iq/> addressed to the box. true: it was Jingle (or a reply to one of ours) and has been
+  // answered; false: not ours, the caller answers it (e.g. service-unavailable).
+  bool handle_iq(const XmlElement& iq);
+  // A <message/>: true when it carried XEP-0353 Jingle Message Initiation.
+  bool handle_message(const XmlElement& message);
+
+  // The host ended a session on its own (replaced, ICE failed, stopped on the box): tell the
+  // presenter. Sessions the presenter ended are already forgotten, so this is a no-op for them.
+  void session_ended(const std::string& session_id, const std::string& reason);
+  // Every remote session gets a session-terminate (shutdown, XMPP going offline).
+  void terminate_all(const std::string& reason);
+
+  void set_filter(JidFilter filter) { filter_ = std::move(filter); }
+  std::size_t session_count() const { return sessions_.size(); }
+
+private:
+  struct RemoteSession {
+    std::string peer;        // full JID of the presenter
+    std::string sid;
+    std::string own_jid;     // the address the presenter wrote to (our full JID)
+    std::string session_id;  // the host's id; empty while the offer is being answered
+    std::vector<std::string> early_fragments;  // transport-info before the answer existed
+  };
+  using Key = std::pair<std::string, std::string>;  // (peer, sid)
+
+  void on_initiate(const XmlElement& iq, const XmlElement& jingle);
+  void on_transport_info(const XmlElement& iq, const XmlElement& jingle);
+  void on_terminate(const XmlElement& iq, const XmlElement& jingle);
+  void on_answer(const Key& key, WhipCreateResult result);
+  void on_reply(const XmlElement& iq);
+  void terminate(const Key& key, std::string_view condition, std::string_view text);
+  void send(const XmlElement& stanza);
+  std::string next_id();
+
+  WhipSessionHost& host_;
+  Send send_;
+  PinCheck pin_check_;
+  JidFilter filter_;
+  std::map<Key, RemoteSession> sessions_;
+  std::map<std::string, Key> pending_accepts_;  // our session-accept IQ id → session
+  std::uint64_t next_id_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace presentd::signaling::jingle

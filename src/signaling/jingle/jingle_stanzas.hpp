@@ -1,0 +1,27 @@
+#pragma once
+// The stanzas the Jingle handler sends, built as element trees:
+//   <iq type='result'/>, <iq type='error'> with an RFC 6120 §8.3 condition (and a XEP-0166 §11
+//   Jingle condition), <iq type='set'><jingle action='session-terminate'><reason>…, and the
+//   XEP-0353 messages (<proceed/>, <reject/>) with the XEP-0334 store hint the XEP asks for.
+// Thread: none; pure functions.
+#include <string>
+#include <string_view>
+
+#include "signaling/jingle/xml_element.hpp"
+
+namespace presentd::signaling::jingle {
+
+XmlElement iq_result(const XmlElement& request);
+// `condition`: "bad-request", "item-not-found", "feature-not-implemented", "forbidden" …;
+// `type`: "cancel", "modify", "auth"; `jingle_condition`: "unknown-session", "out-of-order" or "".
+XmlElement iq_error(const XmlElement& request, std::string_view type, std::string_view condition,
+                    std::string_view jingle_condition = {}, std::string_view text = {});
+XmlElement iq_set(std::string to, std::string id, XmlElement payload);
+
+// <reason><{condition}/><text>…</text></reason> (XEP-0166 §7.4); text left out when empty.
+XmlElement jingle_reason(std::string_view condition, std::string_view text);
+
+// <message type='chat' to=…><{action} xmlns='urn:xmpp:jingle-message:0' id=…>[reason]<store/>
+XmlElement jingle_message(std::string to, std::string_view action, std::string id, const XmlElement* reason = nullptr);
+
+}  // namespace presentd::signaling::jingle
