@@ -32,6 +32,7 @@ class Renderer;
 namespace presentd::app {
 
 class WebrtcService;
+class CloudService;
 
 class Daemon {
 public:
@@ -61,6 +62,9 @@ private:
   void start_webrtc();
   void update_screen();
   void publish_on_network();
+  void start_cloud();
+  void on_cloud_online(bool online);
+  void update_room_status();
 
   ConfigSource source_;
   boost::asio::io_context io_{1};
@@ -77,6 +81,7 @@ private:
   std::unique_ptr<render::Renderer> renderer_;  // null: no display, running headless
   ScreenState screen_state_;
   std::unique_ptr<WebrtcService> webrtc_;
+  std::unique_ptr<CloudService> cloud_;  // the XMPP client (cloud section); idle when disabled
   std::optional<std::string> current_pin_;  // the rotating PIN (policy "rotate"); never logged
   bool stopping_ = false;
 };

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <boost/asio/post.hpp>
+
 #include "common/log.hpp"
 #include "config/config_schema.hpp"
 #include "dtls/dtls_identity_store.hpp"
@@ -67,6 +69,10 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
     if (renderer != nullptr) renderer->play_audio(presenter_id(session_id), samples);
   };
   observer.on_state = [this](const std::string& session_id, session::SessionState state) {
+    // Posted: the session manager may still hold the ending session while it reports.
+    boost::asio::post(io_, [this] {
+      if (on_sessions_changed_) on_sessions_changed_();
+    });
     if (renderer_ == nullptr) return;
     const auto id = presenter_id(session_id);
     switch (state) {

@@ -50,6 +50,8 @@ public:
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
   nlohmann::json status() const;
+  // Called (posted on the event loop) whenever a session starts, goes live or ends.
+  void set_on_sessions_changed(std::function<void()> hook) { on_sessions_changed_ = std::move(hook); }
 
 private:
   boost::asio::io_context& io_;
@@ -59,6 +61,7 @@ private:
   std::unique_ptr<ice::GlibContextPump> pump_;
   std::unique_ptr<session::SessionManager> sessions_;
   std::unique_ptr<signaling::WhipEndpoint> whip_;
+  std::function<void()> on_sessions_changed_;
 };
 
 }  // namespace presentd::app
