@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
+#include "common/log.hpp"
 #include "signaling/xmpp/xmpp_client.hpp"
 #include "signaling/xmpp/xmpp_tls.hpp"
 #include "support/prosody_server.hpp"
@@ -21,6 +22,7 @@ struct Server {
   test::TempDir dir;
   std::unique_ptr<test::ProsodyServer> prosody;
   Server() {
+    log::set_level(log::Level::warning);  // one login line per iteration would drown the table
     std::filesystem::permissions(dir.path(), std::filesystem::perms::others_exec, std::filesystem::perm_options::add);
     std::filesystem::create_directories(dir.path() / "prosody");
     prosody = std::make_unique<test::ProsodyServer>(dir.path() / "prosody");
