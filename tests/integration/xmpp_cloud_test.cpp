@@ -187,5 +187,31 @@ TEST_F(XmppCloud, ProsodyRestartsAreSurvivedAndLeakNothing) {
   EXPECT_EQ(daemon_->wait_for_exit(5s), 0) << log();
 }
 
+// Not Prosody: a server of the test's that answers with hostile XML. Each stream is closed with
+// its reason logged; the daemon stays up and keeps reconnecting.
+TEST_F(XmppCloud, HostileXmlFromTheServerClosesOnlyThatStream) {
+  make_test_pki(dir_.path() / "hostile-pki", "localhost");
+  const auto port = free_loopback_port();
+  const auto server_log = dir_.path() / "hostile.log";
+  const auto pki = dir_.path() / "hostile-pki";
+  ChildProcess hostile({"/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/xmpp/hostile_server.py",
+                        (pki / "server.pem").string(), (pki / "server.key").string(), std::to_string(port), "bomb",
+                        "deep", "huge", "utf8"},
+                       {}, server_log);
+  ASSERT_TRUE(wait_for_text(server_log, "LISTENING", 1, 20s)) << read_file(server_log);
+  start_daemon(write_config("direct", port, kPassword, pki / "ca.pem"));
+  ASSERT_TRUE(wait_for_text(server_log, "SERVED utf8", 1, 60s)) << read_file(server_log) << log();
+  ASSERT_TRUE(wait_for_text(log_, "closing the stream from 127.0.0.1", 4, 20s)) << log();
+  const auto text = log();
+  // A DOCTYPE inside the stream is already a well-formedness error for libxml2 (the bomb is
+  // never expanded); the parser unit tests cover the DOCTYPE-first case and its own message.
+  EXPECT_NE(text.find("nested deeper than"), std::string::npos) << text;
+  EXPECT_NE(text.find("stanza larger than 262144 bytes"), std::string::npos) << text;
+  EXPECT_NE(text.find("XML: Input is not proper UTF-8"), std::string::npos) << text;
+  EXPECT_TRUE(daemon_->running());
+  daemon_->signal(SIGTERM);
+  EXPECT_EQ(daemon_->wait_for_exit(5s), 0) << log();
+}
+
 }  // namespace
 }  // namespace presentd::test
