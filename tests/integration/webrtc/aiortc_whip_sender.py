@@ -7,6 +7,7 @@ the session at the end. Prints "answer <status>" and "done"; exit 0 on a clean r
 import argparse
 import asyncio
 import fractions
+import signal
 import ssl
 import time
 import urllib.request
@@ -54,7 +55,7 @@ async def run(args):
     print("answer", response.status, location, flush=True)
     await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
     deadline = time.monotonic() + args.duration
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not STOP_REQUESTED:
         await asyncio.sleep(0.2)
     base = args.url[: args.url.index("/", len("https://"))]
     deleted = await loop.run_in_executor(None, lambda: request(args, "DELETE", base + location))
@@ -63,7 +64,17 @@ async def run(args):
     print("done", flush=True)
 
 
+# The test sends SIGUSR2 once it has seen what it waited for: stop streaming early, cleanly.
+STOP_REQUESTED = False
+
+
+def request_stop(_signum, _frame):
+    global STOP_REQUESTED
+    STOP_REQUESTED = True
+
+
 def main():
+    signal.signal(signal.SIGUSR2, request_stop)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
     parser.add_argument("--ca", required=True)

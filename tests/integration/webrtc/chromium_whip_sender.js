@@ -6,6 +6,7 @@
 // reached), then DELETEs the session.
 //
 // Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--audio]
+// SIGUSR2 ends the streaming early (the test saw what it waited for).
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
 const { chromium } = require('playwright-core');
 
@@ -26,6 +27,14 @@ async function openBoxPage(page, address) {
   }
 }
 
+// Installed at once: an early SIGUSR2 must not kill the process (its default action).
+let stopRequested = false;
+let stopStreaming = null;
+process.on('SIGUSR2', () => {
+  stopRequested = true;
+  if (stopStreaming) stopStreaming();
+});
+
 async function main() {
   const url = option('url');
   const token = option('token', '');
@@ -45,8 +54,9 @@ async function main() {
     // The box's own page gives a secure origin for getDisplayMedia and fetch().
     page.setDefaultTimeout(120000);
     await openBoxPage(page, new URL('/', url).href);
-    const result = await page.evaluate(async ({ url, token, durationMs, withAudio }) => {
-      const say = [];
+    // Connect, then stream until --duration passes or the test sends SIGUSR2 (it has seen what
+    // it waited for), then report and DELETE.
+    const started = await page.evaluate(async ({ url, token, withAudio }) => {
       const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
       const track = stream.getVideoTracks()[0];
       track.contentHint = 'detail';
@@ -69,10 +79,33 @@ async function main() {
         body: pc.localDescription.sdp,
       });
       if (response.status !== 201) return { status: response.status, reason: await response.text() };
-      const location = new URL(response.headers.get('Location'), url).href;
+      window.whipLocation = new URL(response.headers.get('Location'), url).href;
+      window.whipConnection = pc;
       await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
-      await new Promise((resolve) => setTimeout(resolve, durationMs));
-      const report = { status: 201, connection: pc.connectionState, dtls: '', srtp_cipher: '' };
+      // The congestion controller's first estimate once connected: where the ramp-up starts.
+      for (let i = 0; i < 100; ++i) {
+        let estimate;
+        (await pc.getStats()).forEach((s) => {
+          if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') estimate = s.availableOutgoingBitrate;
+        });
+        if (estimate) return { status: 201, initial_outgoing_bitrate: estimate };
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return { status: 201 };
+    }, { url, token, withAudio });
+    if (started.status !== 201) {
+      console.log(JSON.stringify(started));
+      return 2;
+    }
+    await new Promise((resolve) => {
+      if (stopRequested) return resolve();
+      stopStreaming = resolve;
+      setTimeout(resolve, durationMs);
+    });
+    const result = await page.evaluate(async ({ token, initial }) => {
+      const pc = window.whipConnection;
+      const report = { status: 201, connection: pc.connectionState, dtls: '', srtp_cipher: '',
+                       initial_outgoing_bitrate: initial };
       (await pc.getStats()).forEach((s) => {
         if (s.type === 'outbound-rtp' && s.kind === 'video') {
           report.frames_encoded = s.framesEncoded;
@@ -89,11 +122,11 @@ async function main() {
           report.srtp_cipher = s.srtpCipher;
         }
       });
-      const deleted = await fetch(location, { method: 'DELETE', headers: { Authorization: 'Bearer ' + token } });
+      const deleted = await fetch(window.whipLocation, { method: 'DELETE', headers: { Authorization: 'Bearer ' + token } });
       report.deleted = deleted.status;
       pc.close();
       return report;
-    }, { url, token, durationMs, withAudio });
+    }, { token, initial: started.initial_outgoing_bitrate });
     console.log(JSON.stringify(result));
     return result.status === 201 ? 0 : 2;
   } finally {

@@ -11,6 +11,7 @@ the offer (the status is printed), 1 on any other failure.
 """
 import argparse
 import re
+import signal
 import ssl
 import sys
 import threading
@@ -142,6 +143,9 @@ class Sender:
         say("ice", state.value_nick)
 
     def finish(self):
+        if self.finished:
+            return False
+        self.finished = True
         if self.location and not self.args.no_delete:
             base = re.match(r"(https://[^/]+)", self.args.url).group(1)
             try:
@@ -155,6 +159,9 @@ class Sender:
 
     def run(self):
         self.pipeline.set_state(Gst.State.PLAYING)
+        # The test sends SIGUSR2 once it has seen what it waited for: stop early, cleanly.
+        self.finished = False
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR2, self.finish)
         GLib.timeout_add(int((self.args.duration + 30) * 1000), self.loop.quit)  # never hang a test
         self.loop.run()
         self.pipeline.set_state(Gst.State.NULL)
