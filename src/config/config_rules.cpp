@@ -75,9 +75,12 @@ std::optional<std::string> require_six_digits(const std::string& value) {
 }
 
 std::optional<std::string> require_host_name(const std::string& value) {
-  const bool ok = value.size() <= 253 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
-                    return std::isalnum(c) != 0 || c == '.' || c == '-' || c == ':' || c == '_';
-                  });
+  // A colon only belongs in an IPv6 literal, never as a port suffix.
+  const bool ok = value.find(':') != std::string::npos
+                      ? !require_ip_address(value)
+                      : value.size() <= 253 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
+                          return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_';
+                        });
   if (ok) return std::nullopt;
   return "must be a host name or IP address without port (the port is /cloud/port)";
 }
