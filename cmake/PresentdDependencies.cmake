@@ -28,6 +28,7 @@ presentd_require_pkg(AVAHI     avahi-client    libavahi-client-dev)
 presentd_require_pkg(LIBXML2   libxml-2.0      libxml2-dev)
 presentd_require_pkg(SYSTEMD   libsystemd      libsystemd-dev)
 presentd_require_pkg(QRENCODE  libqrencode     libqrencode-dev)
+presentd_require_pkg(GSASL     libgsasl        libgsasl-dev)
 
 presentd_require_package(OpenSSL libssl-dev 3.0)
 presentd_require_package(Boost libboost1.81-dev 1.81 CONFIG)

@@ -12,9 +12,11 @@
 #include "access/admin_endpoint.hpp"
 #include "access/admin_token.hpp"
 #include "access/join_endpoint.hpp"
+#include "app/cloud_service.hpp"
 #include "app/config_check.hpp"
 #include "app/status_report.hpp"
 #include "common/build_info.hpp"
+#include "config/config_schema.hpp"
 #include "common/log.hpp"
 #include "app/webrtc_service.hpp"
 #include "common/meeting_id.hpp"
@@ -110,6 +112,31 @@ void Daemon::start(const config::Config& config) {
   start_access();
   start_webrtc();
   publish_on_network();
+  start_cloud();
+}
+
+void Daemon::start_cloud() {
+  cloud_ = std::make_unique<CloudService>(io_, [this](bool online) { on_cloud_online(online); });
+  webrtc_->set_on_sessions_changed([this] { update_room_status(); });
+  cloud_->apply(config_.cloud);
+  on_cloud_online(cloud_->online());
+}
+
+void Daemon::on_cloud_online(bool online) {
+  if (stopping_) return;
+  screen_state_.cloud_connected = online;
+  // The idle screen shows the cloud meeting ID only while the box is reachable through it
+  // (screen_info.cpp); the status line says "cloud offline" otherwise.
+  screen_state_.cloud_meeting_id = config_.cloud.enabled ? config::cloud_meeting_id(config_.cloud) : std::string();
+  publish_on_network();
+}
+
+void Daemon::update_room_status() {
+  if (!cloud_ || !webrtc_) return;
+  const int active = webrtc_->status().value("active", 0);
+  cloud_->set_room_status(active == 0                                    ? xmpp::RoomStatus::idle
+                          : active >= config_.admission.max_presenters ? xmpp::RoomStatus::full
+                                                                       : xmpp::RoomStatus::presenting);
 }
 
 signaling::HttpsLimits Daemon::https_limits(const config::Config& config, bool hsts) const {
@@ -187,7 +214,8 @@ void Daemon::publish_on_network() {
   }
   screen_state_.meeting_id = meeting_id;
   update_screen();
-  auto settings = discovery::publish_settings(config_, meeting_id, certificate_fingerprint_);
+  auto settings = discovery::publish_settings(config_, meeting_id, certificate_fingerprint_,
+                                              cloud_ ? cloud_->online_meeting_id() : std::string());
   if (discovery_) {
     discovery_->update(std::move(settings));
   } else {
@@ -267,6 +295,8 @@ void Daemon::reload() {
     access_->apply(config_.pin);
     admin_->configure(std::move(admin_token), config_.snapshot.enabled);
     if (webrtc_) webrtc_->apply(config_);
+    if (cloud_) cloud_->apply(config_.cloud);
+    if (cloud_) screen_state_.cloud_meeting_id = config_.cloud.enabled ? config::cloud_meeting_id(config_.cloud) : "";
     certificate_fingerprint_ = tls.fingerprint;
     publish_on_network();
     update_screen();  // room name, URLs, PIN policy, audio; display changes need a restart
@@ -295,6 +325,8 @@ void Daemon::shutdown() {
   // going away), stop accepting and close connections, stop timers, then let the loop run dry;
   // run_loop() stops it at the deadline if anything still lingers.
   if (discovery_) discovery_->stop();
+  // Unavailable presence first, so remote senders see the room leave before anything else stops.
+  if (cloud_) cloud_->stop();
   if (https_) https_->close();
   // Sessions end before the renderer stops, so nothing presents into a stopped screen.
   if (webrtc_) webrtc_->stop();

@@ -42,6 +42,7 @@ class JoinEndpoint;
 namespace presentd::app {
 
 class WebrtcService;
+class CloudService;
 
 class Daemon {
 public:
@@ -73,6 +74,9 @@ private:
   signaling::HttpsLimits https_limits(const config::Config& config, bool hsts) const;
   void update_screen();
   void publish_on_network();
+  void start_cloud();
+  void on_cloud_online(bool online);
+  void update_room_status();
 
   ConfigSource source_;
   boost::asio::io_context io_{1};
@@ -97,6 +101,7 @@ private:
   std::unique_ptr<access::JoinEndpoint> join_;
   std::unique_ptr<access::AdminEndpoint> admin_;
   std::unique_ptr<WebrtcService> webrtc_;  // after access_: its sessions report their end to it
+  std::unique_ptr<CloudService> cloud_;  // the XMPP client (cloud section); idle when disabled
   bool stopping_ = false;
 };
 

@@ -66,7 +66,8 @@ render::IdleInfo make_idle_info(const config::Config& config, const ScreenState&
     info.pin = state.pin;
   }
   info.meeting_id = state.meeting_id;
-  info.cloud_meeting_id = state.cloud_meeting_id;
+  // The cloud meeting ID only helps while the server can reach the box.
+  info.cloud_meeting_id = state.cloud_connected ? state.cloud_meeting_id : std::string();
   std::string addresses;
   for (const auto& address : interface_addresses) addresses += (addresses.empty() ? "" : ", ") + address;
   info.status_line = (addresses.empty() ? std::string("no network address") : addresses);

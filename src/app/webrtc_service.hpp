@@ -70,6 +70,8 @@ public:
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
   nlohmann::json status() const;
+  // Called (posted on the event loop) whenever a session starts, goes live or ends.
+  void set_on_sessions_changed(std::function<void()> hook) { on_sessions_changed_ = std::move(hook); }
 
 private:
   session::SessionSettings settings_with_metrics(const config::Config& config) const;
@@ -93,6 +95,7 @@ private:
   nlohmann::json capabilities_;
   std::map<std::string, std::string> names_;  // session → presenter name, while on screen
   std::set<std::string> camera_tiles_;        // sessions whose camera has a tile
+  std::function<void()> on_sessions_changed_;
 };
 
 }  // namespace presentd::app

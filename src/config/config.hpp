@@ -16,6 +16,7 @@ enum class VideoCodec { vp8, h264, vp9 };
 enum class Vp8Decoder { libvpx, ffmpeg };
 enum class AudioMix { all, focused };
 enum class ProxyType { none, http, socks5 };
+enum class CloudTls { direct, starttls };
 
 struct RoomConfig {
   std::string name = "Meeting room";
@@ -145,6 +146,21 @@ struct ProxyConfig {
   bool operator==(const ProxyConfig&) const = default;
 };
 
+// The box as a client of an XMPP server (docs/cloud.md).
+struct CloudConfig {
+  bool enabled = false;
+  std::string jid;     // the room's account, "123456@cloud.example.com"
+  std::string server;  // host to connect to; "" = the JID's domain (no SRV lookup)
+  int port = 0;        // 0 = 443 with Direct TLS, 5222 with STARTTLS
+  CloudTls tls = CloudTls::direct;
+  // The account's password, alone in a file only the service user can read: never in this file.
+  std::string password_file;
+  std::string ca_file;  // PEM CA certificates to trust; "" = the system store
+  bool allow_plain = false;  // SASL PLAIN (over verified TLS only) when the server lacks SCRAM
+  std::string meeting_id;    // 6 digits shown as the cloud meeting ID; "" = the JID's local part
+  bool operator==(const CloudConfig&) const = default;
+};
+
 struct Config {
   RoomConfig room;
   NetworkConfig network;
@@ -159,6 +175,7 @@ struct Config {
   AudioConfig audio;
   SnapshotConfig snapshot;
   DiscoveryConfig discovery;
+  CloudConfig cloud;
   DaemonConfig daemon;
   bool operator==(const Config&) const = default;
 };

@@ -42,6 +42,14 @@ void check_relations(const Config& c, std::vector<Problem>& problems) {
     add("/proxy/username", "must be set with /proxy/password_file");
   }
   if (c.daemon.state_directory.empty()) add("/daemon/state_directory", "must not be empty");
+  if (c.cloud.enabled) {
+    if (c.cloud.jid.empty()) add("/cloud/jid", "must be set when /cloud/enabled is true");
+    if (c.cloud.password_file.empty()) add("/cloud/password_file", "must be set when /cloud/enabled is true");
+    if (!c.cloud.jid.empty() && require_six_digits(cloud_meeting_id(c.cloud))) {
+      add("/cloud/meeting_id", "must be 6 digits when the JID's local part (\"" + jid_local_part(c.cloud.jid) +
+                                   "\") is not: it is the cloud meeting ID people type");
+    }
+  }
 }
 
 }  // namespace

@@ -59,20 +59,52 @@ std::optional<std::string> require_turn_url(const std::string& value) {
   return std::nullopt;
 }
 
-std::optional<std::string> require_host_name(const std::string& value) {
-  const bool ok = value.size() <= 253 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
-    return std::isalnum(c) != 0 || c == '-' || c == '.' || c == ':';
-  });
-  if (ok) return std::nullopt;
-  return "must be a host name or numeric address";
-}
-
 std::optional<std::string> require_user_name(const std::string& value) {
   const bool ok = value.size() <= 255 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
     return c > 0x20 && c < 0x7f && c != ':';
   });
   if (ok) return std::nullopt;
   return "must be at most 255 printable ASCII characters without blanks or ':'";
+}
+
+std::string jid_local_part(const std::string& jid) {
+  const auto at = jid.find('@');
+  return at == std::string::npos ? std::string() : jid.substr(0, at);
+}
+
+std::string jid_domain_part(const std::string& jid) {
+  const auto at = jid.find('@');
+  return at == std::string::npos ? jid : jid.substr(at + 1);
+}
+
+std::string cloud_meeting_id(const CloudConfig& cloud) {
+  return cloud.meeting_id.empty() ? jid_local_part(cloud.jid) : cloud.meeting_id;
+}
+
+std::optional<std::string> require_bare_jid(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  const auto at = value.find('@');
+  const bool ok = at != std::string::npos && at > 0 && at + 1 < value.size() && value.find('@', at + 1) == std::string::npos &&
+                  value.find('/') == std::string::npos && value.size() <= 1023 &&
+                  std::none_of(value.begin(), value.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+  if (ok) return std::nullopt;
+  return "must be the room's account as \"name@domain\" (a bare JID, no resource)";
+}
+
+std::optional<std::string> require_six_digits(const std::string& value) {
+  if (value.empty() || (value.size() == 6 && !require_digits(value))) return std::nullopt;
+  return "must be exactly 6 digits, or \"\" for the JID's local part";
+}
+
+std::optional<std::string> require_host_name(const std::string& value) {
+  // A colon only belongs in an IPv6 literal, never as a port suffix.
+  const bool ok = value.find(':') != std::string::npos
+                      ? !require_ip_address(value)
+                      : value.size() <= 253 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
+                          return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_';
+                        });
+  if (ok) return std::nullopt;
+  return "must be a host name or IP address without a port (the port has its own key)";
 }
 
 std::optional<HostPort> parse_host_port(const std::string& value) {

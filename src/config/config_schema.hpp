@@ -127,6 +127,32 @@ void describe(V& v, DiscoveryConfig& c) {
   v.text("interfaces", c.interfaces, require_interface_names);
 }
 
+inline constexpr EnumNames<CloudTls, 2> kCloudTlsNames{{{"direct", CloudTls::direct}, {"starttls", CloudTls::starttls}}};
+
+// "local@domain" with both parts present and no resource (bare JID, RFC 7622).
+std::optional<std::string> require_bare_jid(const std::string& value);
+// "" or exactly six digits.
+std::optional<std::string> require_six_digits(const std::string& value);
+// A DNS name or IP literal without port ("" allowed).
+// The parts of a bare JID ("" when absent) and the meeting ID the idle screen shows: the
+// configured alias, else the JID's local part.
+std::string jid_local_part(const std::string& jid);
+std::string jid_domain_part(const std::string& jid);
+std::string cloud_meeting_id(const CloudConfig& cloud);
+
+template <class V>
+void describe(V& v, CloudConfig& c) {
+  v.flag("enabled", c.enabled);
+  v.text("jid", c.jid, require_bare_jid);
+  v.text("server", c.server, require_host_name);
+  v.integer("port", c.port, IntRange{0, 65535});
+  v.choice("tls", c.tls, kCloudTlsNames);
+  v.readable_file("password_file", c.password_file);
+  v.readable_file("ca_file", c.ca_file);
+  v.flag("allow_plain", c.allow_plain);
+  v.text("meeting_id", c.meeting_id, require_six_digits);
+}
+
 template <class V>
 void describe(V& v, DaemonConfig& c) {
   v.text("state_directory", c.state_directory, require_absolute_path);
@@ -199,6 +225,7 @@ void describe(V& v, Config& c) {
   v.section("audio", c.audio);
   v.section("snapshot", c.snapshot);
   v.section("discovery", c.discovery);
+  v.section("cloud", c.cloud);
   v.section("daemon", c.daemon);
 }
 
