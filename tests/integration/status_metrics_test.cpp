@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/meeting_id.hpp"
+#include "support/poll_json.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/network_namespace.hpp"
@@ -87,14 +88,7 @@ protected:
 
   template <class Predicate>
   nlohmann::json wait_for_status(Predicate done, std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    nlohmann::json last;
-    while (std::chrono::steady_clock::now() < deadline) {
-      last = status();
-      if (done(last)) return last;
-      std::this_thread::sleep_for(200ms);
-    }
-    return last;
+    return poll_json([this] { return status(); }, done, limit);
   }
 
   TempDir dir_;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/poll_json.hpp"
 #include "support/child_process.hpp"
 #include "support/coturn_server.hpp"
 #include "support/dante_proxy.hpp"
@@ -123,14 +124,7 @@ protected:
 
   template <class Predicate>
   nlohmann::json wait_for_status(Predicate done, std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    nlohmann::json last;
-    while (std::chrono::steady_clock::now() < deadline) {
-      last = status();
-      if (done(last)) return last;
-      std::this_thread::sleep_for(200ms);
-    }
-    return last;
+    return poll_json([this] { return status(); }, done, limit);
   }
 
   // Frames decoded on a relayed pair; returns the last status seen.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/poll_json.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/namespace_daemon.hpp"
@@ -97,14 +98,7 @@ protected:
   // Polls the status API until `done` holds; returns the last status seen.
   template <class Predicate>
   nlohmann::json wait_for_status(Predicate done, std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    nlohmann::json last;
-    while (std::chrono::steady_clock::now() < deadline) {
-      last = status();
-      if (done(last)) return last;
-      std::this_thread::sleep_for(200ms);
-    }
-    return last;
+    return poll_json([this] { return status(); }, done, limit);
   }
 
   void expect_red_pictures(const nlohmann::json& video) {
