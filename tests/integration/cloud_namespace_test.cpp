@@ -16,6 +16,7 @@
 #include "support/dante_proxy.hpp"
 #include "support/https_client.hpp"
 #include "support/namespace_daemon.hpp"
+#include "support/poll_json.hpp"
 #include "support/prosody_server.hpp"
 #include "support/squid_proxy.hpp"
 
@@ -77,13 +78,16 @@ protected:
     return false;
   }
 
-  // Frames decoded so far by the first session's first video stream (0 when there is none).
-  long frames_decoded() {
+  nlohmann::json status() {
     const auto result = https_request("GET", network_->box_address, kPort, "/api/v1/status",
                                       dir_.path() / "state/tls/https-certificate.pem");
-    const auto status = nlohmann::json::parse(result.body, nullptr, false);
-    if (status.is_discarded()) return 0;
-    const auto& sessions = status["sessions"]["sessions"];
+    return nlohmann::json::parse(result.body, nullptr, false);
+  }
+
+  // Frames decoded by the first session's first video stream (0 when there is none).
+  static long frames_decoded(const nlohmann::json& status) {
+    if (!status.is_object()) return 0;
+    const auto sessions = status.value(nlohmann::json::json_pointer("/sessions/sessions"), nlohmann::json::array());
     if (!sessions.is_array() || sessions.empty() || !sessions[0].contains("video") || sessions[0]["video"].empty()) {
       return 0;
     }
@@ -147,12 +151,9 @@ TEST_F(CloudInNamespace, ARemoteGStreamerPresenterIsAcceptedAndItsFramesAreDecod
   start_cloud_daemon();
   ASSERT_TRUE(wait_for_log("online as 123456@localhost/", 30s)) << read_file(prosody_->log_file());
   auto presenter = start_presenter("2468");
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  long frames = 0;
-  while ((frames = frames_decoded()) < 30 && std::chrono::steady_clock::now() < deadline && presenter->running()) {
-    std::this_thread::sleep_for(200ms);
-  }
-  EXPECT_GE(frames, 30) << read_file(sender_log_);
+  const auto last = poll_json([this] { return status(); },
+                              [](const nlohmann::json& status) { return frames_decoded(status) >= 30; }, 60s);
+  EXPECT_GE(frames_decoded(last), 30) << last.dump() << "\n" << read_file(sender_log_);
   EXPECT_NE(read_file(sender_log_).find("accepted"), std::string::npos) << read_file(sender_log_);
   EXPECT_EQ(read_file(dir_.path() / "presentd.log").find("2468"), std::string::npos) << "the PIN must never be logged";
 }
