@@ -68,6 +68,14 @@ signaling::WhipFailure AccessControl::to_whip_failure(const AccessDenied& denied
   return {http::status::unauthorized, "wrong PIN"};
 }
 
+std::optional<AccessDenied> AccessControl::check_remote_pin(const std::optional<std::string>& pin,
+                                                            const std::string& who) {
+  if (locked_) return AccessDenied{AccessDenied::Reason::room_locked};
+  if (!pin_.required()) return std::nullopt;
+  // A missing PIN is a wrong one: it counts in the back-off like any other guess.
+  return check_pin(pin ? std::string_view(*pin) : std::string_view(), "xmpp:" + who);
+}
+
 std::variant<signaling::WhipGrant, signaling::WhipFailure> AccessControl::authorize_create(
     std::optional<std::string_view> bearer, const signaling::RequestContext& context) {
   if (locked_) return to_whip_failure({AccessDenied::Reason::room_locked});

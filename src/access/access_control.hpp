@@ -69,6 +69,10 @@ public:
                                                           const std::string& session_id,
                                                           const signaling::RequestContext& context) override;
 
+  // A remote (cloud) presenter's PIN, counted in the same back-off as local attempts under
+  // `who` (its bare JID). nullopt: may present. `pin` nullopt: none was sent.
+  std::optional<AccessDenied> check_remote_pin(const std::optional<std::string>& pin, const std::string& who);
+
   // A session ended (any reason): its credential is forgotten and, with policy "rotate", the
   // PIN changes.
   void session_ended(const std::string& session_id);

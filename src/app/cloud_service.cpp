@@ -3,11 +3,16 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <boost/asio/post.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "app/stanza_conversion.hpp"
+#include "app/turn_relays.hpp"
 #include "common/log.hpp"
+#include "net/proxy_connector.hpp"
 #include "config/config_schema.hpp"
 #include "signaling/xmpp/tcp_connector.hpp"
 #include "signaling/xmpp/xmpp_tls.hpp"
@@ -41,9 +46,36 @@ std::string digest(const std::string& secret) {
   return std::string(reinterpret_cast<const char*>(out), length);
 }
 
-xmpp::Connector make_connector(boost::asio::io_context& io) {
-  // The one place a proxy connector (HTTP CONNECT, SOCKS5) is slotted in.
-  return xmpp::make_tcp_connector(io);
+constexpr std::chrono::seconds kProxyConnectTimeout{20};
+
+xmpp::Connector make_connector(boost::asio::io_context& io, const config::ProxyConfig& config) {
+  if (config.type == config::ProxyType::none) return xmpp::make_tcp_connector(io);
+  auto proxy = load_proxy_settings(config);  // logs what is wrong (never the password)
+  if (!proxy) {
+    // A proxy is configured but unusable: do not bypass it (the network may forbid direct
+    // connections and the admin asked for the proxy); each attempt fails and is retried.
+    return [&io](const std::string&, std::uint16_t, xmpp::ConnectHandler done) -> xmpp::CancelConnect {
+      boost::asio::post(io, [&io, done = std::move(done)] {
+        done(make_error_code(boost::asio::error::access_denied), boost::asio::ip::tcp::socket(io));
+      });
+      return [] {};
+    };
+  }
+  return [&io, proxy = *proxy](const std::string& host, std::uint16_t port,
+                               xmpp::ConnectHandler done) -> xmpp::CancelConnect {
+    auto connector = net::ProxyConnector::start(
+        io.get_executor(), proxy, host, port, kProxyConnectTimeout,
+        [done = std::move(done)](std::string error, boost::asio::ip::tcp::socket socket) {
+          if (error.empty()) return done({}, std::move(socket));
+          PD_LOG(warning, kTag) << error;
+          done(error == "cancelled" ? make_error_code(boost::asio::error::operation_aborted)
+                                    : make_error_code(boost::asio::error::connection_refused),
+               std::move(socket));
+        });
+    return [weak = std::weak_ptr<net::ProxyConnector>(connector)] {
+      if (auto live = weak.lock()) live->cancel();
+    };
+  };
 }
 
 }  // namespace
@@ -66,9 +98,12 @@ void CloudService::apply(const config::CloudConfig& cloud) {
     }
   }
   const std::string fingerprint = password ? digest(*password) : std::string();
-  if (client_ && cloud == config_ && fingerprint == password_fingerprint_) return;  // nothing changed
+  if (client_ && cloud == config_ && proxy_ == applied_proxy_ && fingerprint == password_fingerprint_) {
+    return;  // nothing changed
+  }
   stop();
   config_ = cloud;
+  applied_proxy_ = proxy_;
   password_fingerprint_ = fingerprint;
   if (!cloud.enabled || !password) {
     if (password) OPENSSL_cleanse(password->data(), password->size());
@@ -94,14 +129,50 @@ void CloudService::apply(const config::CloudConfig& cloud) {
   callbacks.on_online_changed = [this](bool online) {
     if (on_online_changed_) on_online_changed_(online);
   };
-  client_ = std::make_unique<xmpp::XmppClient>(io_, std::move(settings), std::move(tls), make_connector(io_),
-                                               std::move(callbacks));
+  callbacks.on_stanza = [this](const xmpp::Element& stanza) { return on_stanza(stanza); };
+  client_ = std::make_unique<xmpp::XmppClient>(io_, std::move(settings), std::move(tls),
+                                               make_connector(io_, proxy_), std::move(callbacks));
+  if (host_ != nullptr) {
+    jingle_ = std::make_unique<signaling::jingle::JingleSessionHandler>(
+        *host_, [this](std::string xml) { send_xml(xml); }, pin_check_);
+  }
   client_->set_room_status(status_);
   PD_LOG(info, kTag) << "cloud meeting ID " << config::cloud_meeting_id(cloud) << " (" << cloud.jid << ")";
   client_->start();
 }
 
+void CloudService::set_session_host(signaling::WhipSessionHost& host, signaling::jingle::PinCheck pin_check) {
+  host_ = &host;
+  pin_check_ = std::move(pin_check);
+}
+
+void CloudService::session_ended(const std::string& session_id, const std::string& reason) {
+  if (jingle_) jingle_->session_ended(session_id, reason);
+}
+
+bool CloudService::on_stanza(const xmpp::Element& stanza) {
+  if (!jingle_) return false;
+  if (stanza.name == "iq") return jingle_->handle_iq(to_jingle_element(stanza));
+  if (stanza.name == "message") return jingle_->handle_message(to_jingle_element(stanza));
+  return false;
+}
+
+void CloudService::send_xml(const std::string& xml) {
+  // The handler writes text; the client sends element trees. Its own output always parses.
+  auto parsed = signaling::jingle::parse_xml_element(xml);
+  if (!parsed.element) {
+    PD_LOG(error, kTag) << "dropped an outgoing Jingle stanza: " << parsed.error;
+    return;
+  }
+  if (!client_ || !client_->send_stanza(to_xmpp_element(*parsed.element))) {
+    PD_LOG(notice, kTag) << "a Jingle stanza was not sent: the cloud is offline";
+  }
+}
+
 void CloudService::stop() {
+  // Remote presenters are told before the stream closes; their sessions end with it.
+  if (jingle_) jingle_->terminate_all("the room left the cloud");
+  jingle_.reset();
   if (!client_) return;
   client_->stop();  // reports going offline through on_online_changed
   client_.reset();

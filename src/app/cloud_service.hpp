@@ -3,9 +3,12 @@
 // reads the password file, restarts the client when the section changes on reload, and tells
 // the daemon when the room goes online or offline (idle screen, DNS-SD `cid`).
 //
-// Where a proxy plugs in: make_connector() in cloud_service.cpp returns the Connector the
-// client dials through (today xmpp::make_tcp_connector); a proxy connector from src/net/
-// replaces it there.
+// Remote presenters: once given the session host (set_session_host), stanzas the client does
+// not handle go to a JingleSessionHandler (converted by stanza_conversion), which creates
+// sessions on the same host as WHIP and sends its answers back through the client.
+//
+// The client dials through make_connector() in cloud_service.cpp: straight to the server, or
+// through the `proxy` section's HTTP CONNECT / SOCKS5 proxy when one is set.
 //
 // Thread: event loop.
 #include <functional>
@@ -15,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "config/config.hpp"
+#include "signaling/jingle/jingle_session_handler.hpp"
 #include "signaling/xmpp/xmpp_client.hpp"
 
 namespace presentd::app {
@@ -29,6 +33,14 @@ public:
   // Start, restart (a changed section, or a changed password file) or stop the client. Problems
   // (unreadable password or CA file) are logged and leave the cloud offline.
   void apply(const config::CloudConfig& cloud);
+  // Outgoing connections go through this proxy (section `proxy`); takes effect on the next apply
+  // that (re)starts the client.
+  void set_proxy(const config::ProxyConfig& proxy) { proxy_ = proxy; }
+  // Before apply: where remote (Jingle) sessions are created and how their PIN is checked.
+  // `host` must outlive this service.
+  void set_session_host(signaling::WhipSessionHost& host, signaling::jingle::PinCheck pin_check);
+  // A session of the host ended: if it was a remote one, its presenter is told.
+  void session_ended(const std::string& session_id, const std::string& reason);
   void stop();
   void set_room_status(xmpp::RoomStatus status);
 
@@ -39,12 +51,20 @@ public:
   [[nodiscard]] xmpp::XmppClient* client() { return client_.get(); }
 
 private:
+  bool on_stanza(const xmpp::Element& stanza);
+  void send_xml(const std::string& xml);
+
   boost::asio::io_context& io_;
   std::function<void(bool)> on_online_changed_;
   config::CloudConfig config_;
   std::string password_fingerprint_;  // SHA-256 of the password, to notice a changed file on reload
   xmpp::RoomStatus status_ = xmpp::RoomStatus::idle;
+  config::ProxyConfig proxy_;
+  config::ProxyConfig applied_proxy_;  // the one the running client dials through
+  signaling::WhipSessionHost* host_ = nullptr;
+  signaling::jingle::PinCheck pin_check_;
   std::unique_ptr<xmpp::XmppClient> client_;
+  std::unique_ptr<signaling::jingle::JingleSessionHandler> jingle_;  // with client_, when a host is set
 };
 
 }  // namespace presentd::app

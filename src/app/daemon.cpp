@@ -118,6 +118,21 @@ void Daemon::start(const config::Config& config) {
 void Daemon::start_cloud() {
   cloud_ = std::make_unique<CloudService>(io_, [this](bool online) { on_cloud_online(online); });
   webrtc_->set_on_sessions_changed([this] { update_room_status(); });
+  // Remote presenters: the same sessions, admission and PIN back-off as WHIP senders.
+  cloud_->set_session_host(webrtc_->session_host(),
+                           [this](const std::optional<std::string>& pin, const std::string& bare_jid) {
+                             using signaling::jingle::PinVerdict;
+                             if (!pin && access_->pin().required() && !access_->locked()) return PinVerdict::missing;
+                             const auto denied = access_->check_remote_pin(pin, bare_jid);
+                             if (!denied) return PinVerdict::accepted;
+                             switch (denied->reason) {
+                               case access::AccessDenied::Reason::room_locked: return PinVerdict::room_locked;
+                               case access::AccessDenied::Reason::locked_out: return PinVerdict::locked_out;
+                               case access::AccessDenied::Reason::wrong_pin: break;
+                             }
+                             return PinVerdict::wrong;
+                           });
+  cloud_->set_proxy(config_.proxy);
   cloud_->apply(config_.cloud);
   on_cloud_online(cloud_->online());
 }
@@ -173,6 +188,7 @@ void Daemon::start_webrtc() {
                                             [this](const std::string& session_id) {
                                               // No rotation while shutting down: nobody is left to read it.
                                               if (!stopping_) access_->session_ended(session_id);
+                                              if (cloud_) cloud_->session_ended(session_id, "the presentation ended");
                                             },
                                             metrics_);
   webrtc_->register_routes(router_);
@@ -295,6 +311,7 @@ void Daemon::reload() {
     access_->apply(config_.pin);
     admin_->configure(std::move(admin_token), config_.snapshot.enabled);
     if (webrtc_) webrtc_->apply(config_);
+    if (cloud_) cloud_->set_proxy(config_.proxy);
     if (cloud_) cloud_->apply(config_.cloud);
     if (cloud_) screen_state_.cloud_meeting_id = config_.cloud.enabled ? config::cloud_meeting_id(config_.cloud) : "";
     certificate_fingerprint_ = tls.fingerprint;

@@ -188,6 +188,8 @@ void WebrtcService::show_camera_tile(const std::string& session_id) {
   renderer_->presenter_joined(presenter_id(session_id) + 1, name->second + " (camera)");
 }
 
+signaling::WhipSessionHost& WebrtcService::session_host() { return *sessions_; }
+
 void WebrtcService::register_routes(signaling::HttpRouter& router) {
   whip_->register_routes(router);
   events_->register_routes(router);

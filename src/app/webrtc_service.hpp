@@ -37,6 +37,7 @@ struct SessionSettings;
 }
 namespace presentd::signaling {
 class EventChannel;
+class WhipSessionHost;
 class WhipAuthorizer;
 class WhipEndpoint;
 }
@@ -70,6 +71,8 @@ public:
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
   nlohmann::json status() const;
+  // Where sessions are created: WHIP uses it, and the cloud's Jingle sessions too (same admission).
+  signaling::WhipSessionHost& session_host();
   // Called (posted on the event loop) whenever a session starts, goes live or ends.
   void set_on_sessions_changed(std::function<void()> hook) { on_sessions_changed_ = std::move(hook); }
 

@@ -95,6 +95,7 @@ void JingleSessionHandler::on_initiate(const XmlElement& iq, const XmlElement& j
     case PinVerdict::missing: return terminate(key, "security-error", "this room needs its PIN");
     case PinVerdict::wrong: return terminate(key, "security-error", "wrong PIN");
     case PinVerdict::locked_out: return terminate(key, "security-error", "too many wrong PINs, try again later");
+    case PinVerdict::room_locked: return terminate(key, "decline", "the room is locked");
   }
   auto offer = jingle_to_sdp(jingle, {Party::initiator});
   if (!offer) {

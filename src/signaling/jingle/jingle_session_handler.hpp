@@ -31,7 +31,7 @@
 
 namespace presentd::signaling::jingle {
 
-enum class PinVerdict { accepted, missing, wrong, locked_out };
+enum class PinVerdict { accepted, missing, wrong, locked_out, room_locked };
 
 // nullopt pin: the session-initiate carried none. The checker rate-limits and compares in
 // constant time; the handler only maps the verdict onto a Jingle reason.

@@ -172,5 +172,33 @@ TEST_F(AccessControlTest, FixedPinNeverRotates) {
   EXPECT_EQ(pin(), "2468");
 }
 
+TEST_F(AccessControlTest, RemotePresentersPassTheSamePinBackOffAndRoomLock) {
+  use_policy(config::PinPolicy::fixed);
+  EXPECT_FALSE(access_->check_remote_pin(std::string("2468"), "alice@example.net").has_value());
+  for (int left = 4; left >= 0; --left) {
+    const auto denied = access_->check_remote_pin(std::string("1357"), "mallory@example.net");
+    ASSERT_TRUE(denied.has_value());
+    EXPECT_EQ(denied->reason, AccessDenied::Reason::wrong_pin);
+    EXPECT_EQ(denied->attempts_left, left);
+  }
+  // Locked out now: even the right PIN is refused without being looked at.
+  const auto locked_out = access_->check_remote_pin(std::string("2468"), "mallory@example.net");
+  ASSERT_TRUE(locked_out.has_value());
+  EXPECT_EQ(locked_out->reason, AccessDenied::Reason::locked_out);
+  // Another account is not affected, and a missing PIN is a wrong one.
+  const auto missing = access_->check_remote_pin(std::nullopt, "bob@example.net");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->reason, AccessDenied::Reason::wrong_pin);
+  access_->set_locked(true);
+  const auto room_locked = access_->check_remote_pin(std::string("2468"), "alice@example.net");
+  ASSERT_TRUE(room_locked.has_value());
+  EXPECT_EQ(room_locked->reason, AccessDenied::Reason::room_locked);
+}
+
+TEST_F(AccessControlTest, RemotePresentersNeedNoPinWithPolicyOff) {
+  use_policy(config::PinPolicy::off);
+  EXPECT_FALSE(access_->check_remote_pin(std::nullopt, "alice@example.net").has_value());
+}
+
 }  // namespace
 }  // namespace presentd::access
