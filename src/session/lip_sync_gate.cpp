@@ -15,7 +15,10 @@ LipSyncGate::LipSyncGate(boost::asio::io_context& io, const Clock& clock, std::u
       sync_(audio_clock_rate, kVideoClockRate, max_video_delay),
       forward_(std::move(forward)) {}
 
-LipSyncGate::~LipSyncGate() { timer_.cancel(); }
+LipSyncGate::~LipSyncGate() {
+  *alive_ = false;
+  timer_.cancel();
+}
 
 void LipSyncGate::on_audio_sender_report(std::uint64_t ntp_timestamp, std::uint32_t rtp_timestamp) {
   sync_.on_audio_sender_report(ntp_timestamp, rtp_timestamp);
@@ -57,8 +60,9 @@ void LipSyncGate::release_due() {
 void LipSyncGate::arm_timer() {
   if (held_.empty()) return;
   timer_.expires_after(std::max(held_.front().show_at - clock_.now(), Clock::Duration::zero()));
-  timer_.async_wait([this](const boost::system::error_code& error) {
-    if (error) return;  // cancelled: a newer wait replaced this one, or the gate is going away
+  timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+    // Cancelled (a newer wait replaced this one), or completed after the gate went away.
+    if (error || !*alive) return;
     release_due();
     arm_timer();
   });

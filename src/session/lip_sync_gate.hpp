@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -53,6 +54,9 @@ private:
   Forward forward_;
   std::deque<Held> held_;  // in show order (LipSync never lets show times go backwards)
   std::uint64_t pictures_held_ = 0;
+  // A wait that already completed cannot be cancelled: its handler may still run after the
+  // gate is gone, so it checks this first.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace presentd::session
