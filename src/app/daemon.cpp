@@ -111,8 +111,7 @@ void Daemon::start(const config::Config& config) {
   start_screen();
   start_access();
   start_webrtc();
-  publish_on_network();
-  start_cloud();
+  start_cloud();  // announces the box on the network (publish_on_network) with the cloud's state
 }
 
 void Daemon::start_cloud() {
