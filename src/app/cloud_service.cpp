@@ -127,11 +127,19 @@ void CloudService::apply(const config::CloudConfig& cloud) {
   }
   xmpp::XmppClientCallbacks callbacks;
   callbacks.on_online_changed = [this](bool online) {
+    if (discovery_) discovery_->set_online(online);
     if (on_online_changed_) on_online_changed_(online);
   };
   callbacks.on_stanza = [this](const xmpp::Element& stanza) { return on_stanza(stanza); };
   client_ = std::make_unique<xmpp::XmppClient>(io_, std::move(settings), std::move(tls),
                                                make_connector(io_, proxy_), std::move(callbacks));
+  discovery_ = std::make_unique<xmpp::ExternalServiceDiscovery>(
+      io_, config::jid_domain_part(cloud.jid),
+      [this](const xmpp::Element& stanza) { return client_ && client_->send_stanza(stanza); },
+      [this](std::vector<xmpp::ExternalService> services) {
+        reported_turn_ = true;
+        if (turn_listener_) turn_listener_(turn_servers_from(services));
+      });
   if (host_ != nullptr) {
     jingle_ = std::make_unique<signaling::jingle::JingleSessionHandler>(
         *host_, [this](std::string xml) { send_xml(xml); }, pin_check_);
@@ -151,6 +159,7 @@ void CloudService::session_ended(const std::string& session_id, const std::strin
 }
 
 bool CloudService::on_stanza(const xmpp::Element& stanza) {
+  if (discovery_ && discovery_->handle(stanza)) return true;
   if (!jingle_) return false;
   if (stanza.name == "iq") return jingle_->handle_iq(to_jingle_element(stanza));
   if (stanza.name == "message") return jingle_->handle_message(to_jingle_element(stanza));
@@ -173,6 +182,9 @@ void CloudService::stop() {
   // Remote presenters are told before the stream closes; their sessions end with it.
   if (jingle_) jingle_->terminate_all("the room left the cloud");
   jingle_.reset();
+  discovery_.reset();
+  if (reported_turn_ && turn_listener_) turn_listener_({});  // the server's TURN servers go with it
+  reported_turn_ = false;
   if (!client_) return;
   client_->stop();  // reports going offline through on_online_changed
   client_.reset();

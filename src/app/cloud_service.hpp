@@ -7,6 +7,10 @@
 // not handle go to a JingleSessionHandler (converted by stanza_conversion), which creates
 // sessions on the same host as WHIP and sends its answers back through the client.
 //
+// TURN: after each login an ExternalServiceDiscovery asks the server for its TURN services
+// (XEP-0215) and refreshes them before they expire; the TURN ones go to the turn listener
+// (the daemon hands them to WebrtcService as runtime relays).
+//
 // The client dials through make_connector() in cloud_service.cpp: straight to the server, or
 // through the `proxy` section's HTTP CONNECT / SOCKS5 proxy when one is set.
 //
@@ -17,8 +21,10 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "app/turn_relays.hpp"
 #include "config/config.hpp"
 #include "signaling/jingle/jingle_session_handler.hpp"
+#include "signaling/xmpp/external_service_discovery.hpp"
 #include "signaling/xmpp/xmpp_client.hpp"
 
 namespace presentd::app {
@@ -41,6 +47,11 @@ public:
   void set_session_host(signaling::WhipSessionHost& host, signaling::jingle::PinCheck pin_check);
   // A session of the host ended: if it was a remote one, its presenter is told.
   void session_ended(const std::string& session_id, const std::string& reason);
+  // TURN servers learnt from the XMPP server (XEP-0215); an empty list when they expired or the
+  // cloud stopped.
+  void set_turn_listener(std::function<void(std::vector<TurnServerEntry>)> listener) {
+    turn_listener_ = std::move(listener);
+  }
   void stop();
   void set_room_status(xmpp::RoomStatus status);
 
@@ -65,6 +76,9 @@ private:
   signaling::jingle::PinCheck pin_check_;
   std::unique_ptr<xmpp::XmppClient> client_;
   std::unique_ptr<signaling::jingle::JingleSessionHandler> jingle_;  // with client_, when a host is set
+  std::function<void(std::vector<TurnServerEntry>)> turn_listener_;
+  std::unique_ptr<xmpp::ExternalServiceDiscovery> discovery_;  // with client_
+  bool reported_turn_ = false;  // the listener holds servers of ours
 };
 
 }  // namespace presentd::app
