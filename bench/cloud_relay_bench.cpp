@@ -1,6 +1,7 @@
 // Remote session-initiate → first decoded picture over presentd's TURN-over-TLS path, on
 // loopback inside a network namespace of the benchmark's own, against a baseline measured in
-// the same run: the same remote presenter straight over host candidates.
+// the same run: the same remote presenter straight over host candidates. A third case, the
+// same relay-only set-up over plain TURN/UDP, tells the cost of relayed ICE from the tunnel's.
 //
 // Each benchmark sets up its own world outside the timed part: a Prosody 0.12 (the room's and the
 // presenter's accounts), the presentd binary logged in as the room, and for the relay case a
@@ -16,11 +17,15 @@
 //
 // Run as root (network namespace; Prosody runs as nobody):
 //   build/bench/cloud_relay_bench --benchmark_counters_tabular=true
+// CLOUD_RELAY_BENCH_LOGS=<directory> keeps presentd's debug log of each world there.
 #include <benchmark/benchmark.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -55,17 +60,19 @@ const PrivateNetwork& network() {
   return instance;
 }
 
-// Prosody, coturn (relay case only) and the box, for one benchmark.
+enum class Path { direct, turn_udp, turn_tls };
+
+// Prosody, coturn (relay cases only) and the box, for one benchmark.
 class World {
 public:
-  explicit World(bool relay) : relay_(relay) {
+  explicit World(Path path) : path_(path), relay_(path != Path::direct) {
     const auto& net = network();
     std::filesystem::permissions(dir_.path(), std::filesystem::perms::others_exec | std::filesystem::perms::others_read,
                                  std::filesystem::perm_options::add);
     std::filesystem::create_directories(dir_.path() / "prosody");
     ProsodyExtras extras;
     std::string ice;
-    if (relay) {
+    if (relay_) {
       certificate_ = make_test_certificate(dir_.path(), "turn", "IP:" + net.box_address);
       CoturnOptions options;
       options.listen_address = net.box_address;
@@ -77,8 +84,11 @@ public:
       coturn_ = std::make_unique<CoturnServer>(dir_.path(), options);
       if (!coturn_->ready()) throw std::runtime_error("coturn did not start: " + coturn_->log());
       extras = {{"external_services"},
-                "external_services = { { type = \"turns\", transport = \"tcp\", host = \"" + net.box_address +
-                    "\", port = 5349, secret = \"" + kSecret + "\", algorithm = \"turn\", ttl = 3600 } }"};
+                "external_services = { { " +
+                    (path == Path::turn_tls ? std::string("type = \"turns\", transport = \"tcp\", port = 5349")
+                                            : std::string("type = \"turn\", transport = \"udp\", port = 3478")) +
+                    ", host = \"" + net.box_address + "\", secret = \"" + kSecret +
+                    "\", algorithm = \"turn\", ttl = 3600 } }"};
       ice = R"("ice": {"turn_ca_file": ")" + certificate_.certificate.string() + R"("},)";
     }
     prosody_ = std::make_unique<ProsodyServer>(dir_.path() / "prosody", extras);
@@ -95,17 +105,26 @@ public:
         password_file.string() + R"(", "ca_file": ")" + prosody_->ca_file().string() + R"("},)" + ice;
     daemon_ = start_namespace_daemon(dir_, notify_, net, options);
     if (!daemon_) throw std::runtime_error("presentd did not start: " + read_file(dir_.path() / "presentd.log"));
-    wait_for_log(relay ? "1 TURN server(s) from the signaling server" : "online as 123456@localhost/");
+    wait_for_log(relay_ ? "1 TURN server(s) from the signaling server" : "online as 123456@localhost/");
   }
 
   ~World() {
     daemon_->signal(SIGTERM);
     daemon_->wait_for_exit(10s);
+    // To see where the time goes: CLOUD_RELAY_BENCH_LOGS=<dir> keeps presentd's debug log.
+    if (const char* keep = std::getenv("CLOUD_RELAY_BENCH_LOGS")) {
+      std::filesystem::copy_file(dir_.path() / "presentd.log",
+                                 std::filesystem::path(keep) / (path_ == Path::turn_tls   ? "presentd-turn-tls.log"
+                                                                : path_ == Path::turn_udp ? "presentd-turn-udp.log"
+                                                                                          : "presentd-direct.log"),
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
     prosody_->stop();
   }
 
   // One remote session; presentd's session-initiate → first picture in seconds, or < 0.
-  double one_session(std::string& error) {
+  // `answer_ms`: presentd's session-initiate → session-accept of that session.
+  double one_session(std::string& error, double& answer_ms) {
     std::vector<std::string> argv{
         "/usr/bin/python3",
         std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/xmpp/slixmpp_jingle_sender.py",
@@ -122,7 +141,7 @@ public:
         "--pin",
         "2468",
         "--duration",
-        "2",
+        "8",
         "--width",
         "1280",
         "--height",
@@ -136,10 +155,13 @@ public:
     const auto first =
         poll_json([this] { return status(); }, [](const nlohmann::json& s) { return first_picture_ms(s) >= 0; }, 60s);
     const double ms = first_picture_ms(first);
+    answer_ms = first.value(nlohmann::json::json_pointer("/sessions/sessions/0/answer_ms"), -1.0);
     const auto pair =
         first.value(nlohmann::json::json_pointer("/sessions/sessions/0/ice/selected_pair"), std::string());
     if (ms < 0) {
-      error = "no picture: " + read_file(dir_.path() / "sender.log");
+      const auto log = read_file(dir_.path() / "presentd.log");
+      error = "no picture: " + read_file(dir_.path() / "sender.log") + "\n--- presentd (tail) ---\n" +
+              log.substr(log.size() > 5000 ? log.size() - 5000 : 0);
     } else if (relay_ != (pair.find(" relay <-> ") != std::string::npos)) {
       error = "unexpected pair " + pair;
     }
@@ -185,6 +207,7 @@ private:
     }
   }
 
+  Path path_;
   bool relay_;
   TempDir dir_;
   NotifySocket notify_{dir_.path() / "notify.sock"};
@@ -194,27 +217,44 @@ private:
   std::unique_ptr<ChildProcess> daemon_;
 };
 
-void run(benchmark::State& state, bool relay) {
-  World world(relay);
+void run(benchmark::State& state, Path path) {
+  World world(path);
+  double answers = 0;
+  std::vector<double> times;
   for (auto _ : state) {
     std::string error;
-    const double seconds = world.one_session(error);
+    double answer_ms = 0;
+    const double seconds = world.one_session(error, answer_ms);
     if (seconds < 0) {
       state.SkipWithError(error.c_str());
       break;
     }
     state.SetIterationTime(seconds);
+    answers += answer_ms;
+    times.push_back(seconds * 1000);
   }
+  if (times.empty()) return;
+  // The mean is the Time column; the spread of first pictures is wide, so the median too.
+  std::sort(times.begin(), times.end());
+  state.counters["median_ms"] = times[times.size() / 2];
+  state.counters["min_ms"] = times.front();
+  state.counters["max_ms"] = times.back();
+  state.counters["answer_ms"] = answers / static_cast<double>(times.size());
 }
 
 void BM_FirstPictureDirectBaseline(benchmark::State& state) {
-  run(state, false);
+  run(state, Path::direct);
+}
+// The same relay-only set-up over plain TURN/UDP: separates relayed ICE from the TLS tunnel.
+void BM_FirstPictureOverTurnUdp(benchmark::State& state) {
+  run(state, Path::turn_udp);
 }
 void BM_FirstPictureOverTurnTls(benchmark::State& state) {
-  run(state, true);
+  run(state, Path::turn_tls);
 }
 
 BENCHMARK(BM_FirstPictureDirectBaseline)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(kIterations);
+BENCHMARK(BM_FirstPictureOverTurnUdp)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(kIterations);
 BENCHMARK(BM_FirstPictureOverTurnTls)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(kIterations);
 
 }  // namespace
