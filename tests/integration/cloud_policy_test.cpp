@@ -63,7 +63,8 @@ protected:
     for (const auto& account : {kAlice, kBob, kMallory}) prosody_->add_user(account.name, account.password);
     prosody_->start();
     password_file_ = dir_.write("cloud-password", std::string(kRoomPassword) + "\n");
-    std::filesystem::permissions(password_file_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+    std::filesystem::permissions(password_file_,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                  std::filesystem::perm_options::replace);
     dir_.write("admin-token", std::string(kAdminToken) + "\n");
   }
@@ -83,7 +84,8 @@ protected:
                          server + R"(", "port": )" + std::to_string(prosody_->starttls_port()) +
                          R"(, "tls": "starttls", "password_file": ")" + password_file_.string() + R"(", "ca_file": ")" +
                          prosody_->ca_file().string() + "\"" + cloud_extra + R"(},
-        "admin": {"token_file": ")" + (dir_.path() / "admin-token").string() + R"("},)" + sections;
+        "admin": {"token_file": ")" +
+                         (dir_.path() / "admin-token").string() + R"("},)" + sections;
     return out;
   }
 
@@ -147,10 +149,20 @@ protected:
   std::unique_ptr<ChildProcess> start_presenter(const Account& account, bool ring = true, double duration = 30) {
     std::vector<std::string> argv{"/usr/bin/python3",
                                   std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/xmpp/slixmpp_jingle_sender.py",
-                                  "--jid", std::string(account.name) + "@localhost", "--password", account.password,
-                                  "--server", "127.0.0.1:" + std::to_string(prosody_->starttls_port()), "--ca",
-                                  prosody_->ca_file().string(), "--pin", "2468", "--duration", std::to_string(duration),
-                                  "--tool", sdp_tool().string()};
+                                  "--jid",
+                                  std::string(account.name) + "@localhost",
+                                  "--password",
+                                  account.password,
+                                  "--server",
+                                  "127.0.0.1:" + std::to_string(prosody_->starttls_port()),
+                                  "--ca",
+                                  prosody_->ca_file().string(),
+                                  "--pin",
+                                  "2468",
+                                  "--duration",
+                                  std::to_string(duration),
+                                  "--tool",
+                                  sdp_tool().string()};
     if (ring) {
       argv.insert(argv.end(), {"--room", std::string(kRoom) + "@localhost"});
     } else {

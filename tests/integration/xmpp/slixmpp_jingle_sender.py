@@ -12,8 +12,9 @@ only flow through the relay. --print-initiate makes the offer and prints the Jin
 XMPP (a quick check of the GStreamer + mapping half).
 
 Prints one line per event on stdout ("online", "proceed <jid>", "initiate-sent", "accepted",
-"ice <state>", "terminated <reason>", "rejected <reason>" (XEP-0353), "done"). Exit code 0 on a clean run, 2 when the box
-refused or terminated the session, 1 on any other failure. Run with /usr/bin/python3.
+"ice <state>", "terminated <reason>", "rejected <reason>" (XEP-0353 reject), "initiate-error
+<condition>", "done"). Exit code 0 on a clean run, 2 when the box refused or terminated the
+session, 1 on any other failure. Run with /usr/bin/python3.
 """
 import argparse
 import asyncio

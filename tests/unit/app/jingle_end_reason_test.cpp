@@ -14,18 +14,29 @@ using session::EndReason;
 
 TEST(JingleEndReason, MapsEveryEndReasonOntoAXep0166Condition) {
   const std::pair<EndReason, std::string_view> cases[] = {
-      {EndReason::stopped, "success"},         {EndReason::ended_at_box, "success"},
-      {EndReason::replaced, "busy"},           {EndReason::room_full, "busy"},
-      {EndReason::removed, "decline"},         {EndReason::declined, "decline"},
-      {EndReason::timeout, "timeout"},         {EndReason::connection_lost, "timeout"},
-      {EndReason::error, "general-error"},     {EndReason::shutdown, "gone"},
+      {EndReason::stopped, "success"}, {EndReason::ended_at_box, "success"},    {EndReason::replaced, "busy"},
+      {EndReason::room_full, "busy"},  {EndReason::removed, "decline"},         {EndReason::declined, "decline"},
+      {EndReason::timeout, "timeout"}, {EndReason::connection_lost, "timeout"}, {EndReason::error, "general-error"},
+      {EndReason::shutdown, "gone"},
   };
   // XEP-0166 §7.4: the conditions a <reason/> may carry.
-  const std::set<std::string_view> xep0166 = {
-      "alternative-session", "busy",           "cancel",           "connectivity-error",       "decline",
-      "expired",             "failed-application", "failed-transport", "general-error",         "gone",
-      "incompatible-parameters", "media-error", "security-error",   "success",                  "timeout",
-      "unsupported-applications", "unsupported-transports"};
+  const std::set<std::string_view> xep0166 = {"alternative-session",
+                                              "busy",
+                                              "cancel",
+                                              "connectivity-error",
+                                              "decline",
+                                              "expired",
+                                              "failed-application",
+                                              "failed-transport",
+                                              "general-error",
+                                              "gone",
+                                              "incompatible-parameters",
+                                              "media-error",
+                                              "security-error",
+                                              "success",
+                                              "timeout",
+                                              "unsupported-applications",
+                                              "unsupported-transports"};
   for (const auto& [reason, condition] : cases) {
     const auto end = jingle_end_for(reason);
     EXPECT_EQ(end.condition, condition) << session::to_code(reason);
