@@ -105,8 +105,10 @@ void ExternalServiceDiscovery::schedule_refresh() {
                          : std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(*expiry - now));
   if (online_) PD_LOG(debug, kTag) << "asking for new TURN credentials in " << delay.count() << " s";
   timer_.expires_after(delay);
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) on_timer();
+  // A wait that already completed still runs after cancel(): the handler checks that this
+  // object is still alive before touching it (the cloud service destroys it on every restart).
+  timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+    if (!ec && !alive.expired()) on_timer();
   });
 }
 

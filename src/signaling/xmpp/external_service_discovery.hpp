@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,7 @@ private:
   std::string pending_id_;
   std::uint64_t counter_ = 0;
   std::vector<ExternalService> services_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // timer handlers hold a weak_ptr
 };
 
 }  // namespace presentd::xmpp
