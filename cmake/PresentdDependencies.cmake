@@ -24,6 +24,8 @@ presentd_require_pkg(AVUTIL    libavutil       libavutil-dev)
 presentd_require_pkg(SWSCALE   libswscale      libswscale-dev)
 presentd_require_pkg(SDL2      sdl2            libsdl2-dev)
 presentd_require_pkg(SDL2TTF   SDL2_ttf        libsdl2-ttf-dev)
+# Xlib directly only to survive a lost X server (src/render/x11_loss_guard.cpp).
+presentd_require_pkg(X11       x11             libx11-dev)
 presentd_require_pkg(AVAHI     avahi-client    libavahi-client-dev)
 presentd_require_pkg(LIBXML2   libxml-2.0      libxml2-dev)
 presentd_require_pkg(SYSTEMD   libsystemd      libsystemd-dev)
