@@ -330,11 +330,14 @@ void RenderLoop::presenters_changed() {
 
 void RenderLoop::apply_screensaver() {
   // Keep the display awake only while someone presents; idle, let it sleep.
+  // SDL covers the desktop's D-Bus inhibition and the other drivers; on X11 the connection sets
+  // the server's own state (x11_connection.hpp says why SDL alone is not enough).
   if (view_.empty()) {
     SDL_EnableScreenSaver();
   } else {
     SDL_DisableScreenSaver();
   }
+  x11_.suspend_screensaver(window_.get(), !view_.empty());
 }
 
 void RenderLoop::apply_display(const DisplaySettings& settings) {

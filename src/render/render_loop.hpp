@@ -5,7 +5,7 @@
 // take the newest picture of every presenter; it redraws only when something changed. Window,
 // display and render-device events re-create what the display took away (monitor unplugged and
 // plugged back, GPU reset), so losing the screen is never fatal. When the X server itself goes
-// away (X11LossGuard), the loop closes SDL's video subsystem, keeps answering commands (sessions
+// away (X11Connection), the loop closes SDL's video subsystem, keeps answering commands (sessions
 // go on, with sound) and tries every two seconds to open the display again.
 //
 // Thread: render (created, used and destroyed there).
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "render/idle_screen.hpp"
-#include "render/x11_loss_guard.hpp"
+#include "render/x11_connection.hpp"
 #include "render/presentation_view.hpp"
 #include "render/render_inbox.hpp"
 #include "render/renderer.hpp"
@@ -74,7 +74,7 @@ private:
   WindowPtr window_;
   SdlRendererPtr renderer_;
   SDL_AudioDeviceID audio_ = 0;
-  X11LossGuard x11_;
+  X11Connection x11_;
   TextPainter painter_;
   IdleScreen idle_;
   IdleInfo idle_info_;

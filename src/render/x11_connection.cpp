@@ -1,4 +1,4 @@
-#include "render/x11_loss_guard.hpp"
+#include "render/x11_connection.hpp"
 
 #include <dlfcn.h>
 
@@ -9,6 +9,7 @@
 
 // After our own headers: X11's macros (None, Status, Bool...) must not leak into them.
 #include <SDL2/SDL_syswm.h>
+#include <X11/extensions/scrnsaver.h>
 
 namespace presentd::render {
 namespace {
@@ -17,12 +18,12 @@ namespace {
 // connection: the State of every watched connection stays alive here until that connection's
 // address is watched again.
 std::mutex watched_mutex;
-std::vector<std::pair<Display*, std::shared_ptr<X11LossGuard::State>>> watched;
+std::vector<std::pair<Display*, std::shared_ptr<X11Connection::State>>> watched;
 
 // Returning (instead of Xlib's exit(1)) leaves the connection marked dead; later calls on it
 // fail quietly.
 void on_io_error_exit(Display*, void* user) {
-  auto* state = static_cast<X11LossGuard::State*>(user);
+  auto* state = static_cast<X11Connection::State*>(user);
   if (state == nullptr || state->lost.exchange(true)) return;
   // SDL_WaitEvent would otherwise keep polling a dead socket; our event makes it return.
   SDL_Event event{};
@@ -39,7 +40,7 @@ int on_io_error(Display*) {
 
 void on_io_error_exit_any(Display* display, void* user) { on_io_error_exit(display, user); }
 
-void X11LossGuard::watch(SDL_Window* window, Uint32 wake_event) {
+void X11Connection::watch(SDL_Window* window, Uint32 wake_event) {
   SDL_SysWMinfo info;
   SDL_VERSION(&info.version);
   if (window == nullptr || SDL_GetWindowWMInfo(window, &info) != SDL_TRUE || info.subsystem != SDL_SYSWM_X11) return;
@@ -53,7 +54,7 @@ void X11LossGuard::watch(SDL_Window* window, Uint32 wake_event) {
   XSetIOErrorExitHandler(info.info.x11.display, on_io_error_exit, state_.get());
 }
 
-void X11LossGuard::release_window(SDL_Window* window) const {
+void X11Connection::release_window(SDL_Window* window) const {
   SDL_SysWMinfo info;
   SDL_VERSION(&info.version);
   if (!lost() || window == nullptr || SDL_GetWindowWMInfo(window, &info) != SDL_TRUE ||
@@ -66,6 +67,29 @@ void X11LossGuard::release_window(SDL_Window* window) const {
   event.xunmap.event = info.info.x11.window;
   event.xunmap.window = info.info.x11.window;
   XPutBackEvent(info.info.x11.display, &event);
+}
+
+void X11Connection::suspend_screensaver(SDL_Window* window, bool suspend) const {
+  SDL_SysWMinfo info;
+  SDL_VERSION(&info.version);
+  if (lost() || window == nullptr || SDL_GetWindowWMInfo(window, &info) != SDL_TRUE ||
+      info.subsystem != SDL_SYSWM_X11) {
+    return;
+  }
+  Display* display = info.info.x11.display;
+  int event_base = 0;
+  int error_base = 0;
+  int major = 0;
+  int minor = 0;
+  if (!XScreenSaverQueryExtension(display, &event_base, &error_base) ||
+      !XScreenSaverQueryVersion(display, &major, &minor) || major < 1 || (major == 1 && minor < 1)) {
+    return;  // no suspend request before 1.1
+  }
+  XScreenSaverSuspend(display, suspend ? True : False);
+  if (suspend) XResetScreenSaver(display);  // wake a display that already blanked
+  // The render thread is about to sleep and the GL renderer presents through its own path:
+  // nothing else would send the request.
+  XFlush(display);
 }
 
 }  // namespace presentd::render

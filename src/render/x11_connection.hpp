@@ -1,5 +1,6 @@
 #pragma once
-// Keeps the daemon alive when the X server goes away (restarted, crashed, killed).
+// What the render thread needs from its X11 connection beyond SDL: surviving the X server going
+// away (restarted, crashed, killed), and holding the screensaver off while presenting.
 //
 // Xlib's default answer to a broken connection is exit(1): one restarted X server would take
 // every running session and the HTTPS server down with it. The guard installs an Xlib I/O error
@@ -16,7 +17,7 @@
 
 namespace presentd::render {
 
-class X11LossGuard {
+class X11Connection {
 public:
   // `wake_event`: the SDL event type pushed when the connection breaks.
   void watch(SDL_Window* window, Uint32 wake_event);
@@ -26,6 +27,11 @@ public:
   // UnmapNotify when it hides a window (XIfEvent), which on a dead connection spins forever. The
   // guard queues that event locally so the wait ends at once.
   void release_window(SDL_Window* window) const;
+  // Suspends (presenting) or resumes (idle) the X server's screensaver and DPMS blanking with
+  // MIT-SCREEN-SAVER 1.1, and sends the request at once. SDL 2.26 cannot be trusted with this
+  // on a box without a D-Bus session: its SDL_EnableScreenSaver asks D-Bus first and, finding no
+  // inhibition there, returns without resuming the X screensaver it suspended.
+  void suspend_screensaver(SDL_Window* window, bool suspend) const;
   // Forget the old display (before the video subsystem is re-initialised).
   void reset() { state_ = std::make_shared<State>(); }
 
