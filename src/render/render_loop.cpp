@@ -100,10 +100,7 @@ bool RenderLoop::video_driver_usable() const {
   // Left to choose, SDL falls back to its offscreen driver when no display is reachable: that is
   // "no screen" for the daemon (and would cost CPU, as it has no blocking event wait).
   const std::string chosen = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
-  // SDL's dummy driver shows nothing and cannot sleep either: configured or chosen, it means
-  // "no screen" (an explicitly configured offscreen driver still renders, for snapshots).
-  if (chosen == "dummy") return false;
-  return !options_.video_driver.empty() || chosen != "offscreen";
+  return !options_.video_driver.empty() || (chosen != "offscreen" && chosen != "dummy");
 }
 
 void RenderLoop::close_window() {

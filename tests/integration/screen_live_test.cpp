@@ -23,7 +23,9 @@ constexpr int kHeight = 720;
 const std::string kSender = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/gst_whip_sender.py";
 const std::string kScreensaverState = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/x11_screensaver_state.py";
 
-bool is_red(const std::array<int, 3>& rgb) { return rgb[0] > 200 && rgb[1] < 60 && rgb[2] < 60; }
+bool is_red(const std::array<int, 3>& rgb) {
+  return rgb[0] > 200 && rgb[1] < 60 && rgb[2] < 60;
+}
 
 class ScreenLive : public NamespaceDaemonTest {
 protected:
@@ -61,7 +63,8 @@ protected:
 
   nlohmann::json status() {
     const auto certificate = dir_.path() / "state/tls/https-certificate.pem";
-    return nlohmann::json::parse(https_request("GET", network_->box_address, kPort, "/api/v1/status", certificate).body);
+    return nlohmann::json::parse(
+        https_request("GET", network_->box_address, kPort, "/api/v1/status", certificate).body);
   }
 
   int active_sessions() { return status()["sessions"].value("active", -1); }
@@ -77,7 +80,9 @@ protected:
   // The red sender is on screen (the picture fills the 16:9 screen, so the centre is red).
   void wait_for_red(const char* why) {
     EXPECT_TRUE(wait_for_screen([](const Screenshot& s) { return is_red(s.at(kWidth / 2, kHeight / 2)); }, 60s))
-        << why << "\n" << status().dump() << "\n" << read_file(dir_.path() / "sender.log");
+        << why << "\n"
+        << status().dump() << "\n"
+        << read_file(dir_.path() / "sender.log");
   }
 
   // "on", "off" or "disabled": the X server's screensaver state.

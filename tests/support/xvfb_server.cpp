@@ -61,14 +61,18 @@ XvfbServer::XvfbServer(const std::filesystem::path& log, int width, int height)
   }
 }
 
-XvfbServer::~XvfbServer() { stop(); }
+XvfbServer::~XvfbServer() {
+  stop();
+}
 
-std::filesystem::path XvfbServer::socket() const { return "/tmp/.X11-unix/X" + std::to_string(number_); }
+std::filesystem::path XvfbServer::socket() const {
+  return "/tmp/.X11-unix/X" + std::to_string(number_);
+}
 
 bool XvfbServer::start() {
-  server_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{"/usr/bin/Xvfb", ":" + std::to_string(number_), "-screen", "0", size_, "-nolisten", "tcp"},
-      std::map<std::string, std::string>{}, log_);
+  server_ = std::make_unique<ChildProcess>(std::vector<std::string>{"/usr/bin/Xvfb", ":" + std::to_string(number_),
+                                                                    "-screen", "0", size_, "-nolisten", "tcp"},
+                                           std::map<std::string, std::string>{}, log_);
   return wait_until([this] { return std::filesystem::exists(socket()); }, 10s);
 }
 
