@@ -42,11 +42,8 @@ RenderLoop::~RenderLoop() {
     mixer_.set_output(std::nullopt);
     SDL_CloseAudioDevice(audio_);
   }
-  view_.drop_textures();
-  idle_.clear();
+  close_window();  // safe on a lost X server too
   painter_ = TextPainter(options_.fonts);  // fonts close before TTF_Quit
-  renderer_.reset();
-  window_.reset();
   if (ttf_up_) TTF_Quit();
   if (sdl_up_) SDL_Quit();
 }
