@@ -4,11 +4,10 @@
 
 namespace presentd::test {
 
-std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
-                                                     const PrivateNetwork& network,
-                                                     const NamespaceDaemonOptions& options,
-                                                     const NamespaceDaemonScreen& screen) {
-  const auto config = dir.write("presentd.json", R"({)" + options.extra_sections + R"(
+std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const PrivateNetwork& network,
+                                                    const NamespaceDaemonOptions& options,
+                                                    const NamespaceDaemonScreen& screen) {
+  return dir.write("presentd.json", R"({)" + options.extra_sections + R"(
       "network": {"bind_address": ")" + network.box_address + R"(", "https_port": )" + std::to_string(options.port) + R"(},
       "pin": {"policy": "fixed", "fixed": ")" + options.pin + R"("},
       "display": )" + screen.display_section + R"(,
@@ -16,6 +15,13 @@ std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifyS
       "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"(", "log_level": "debug",
                  "web_root": ")" PRESENTD_SOURCE_DIR R"(/web"}
     })");
+}
+
+std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
+                                                     const PrivateNetwork& network,
+                                                     const NamespaceDaemonOptions& options,
+                                                     const NamespaceDaemonScreen& screen) {
+  const auto config = write_namespace_daemon_config(dir, network, options, screen);
   auto environment = screen.environment;
   environment.emplace("NOTIFY_SOCKET", notify.path().string());
   environment.emplace("SDL_AUDIODRIVER", "dummy");

@@ -4,6 +4,7 @@
 // the presenter page from this source tree's web/.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +30,11 @@ struct NamespaceDaemonScreen {
   std::string display_section = R"({"driver": "dummy"})";  // the "display" configuration section
   std::map<std::string, std::string> environment;           // e.g. DISPLAY
 };
+
+// Writes (or rewrites, before a SIGHUP reload) `dir`/presentd.json for these options.
+std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const PrivateNetwork& network,
+                                                    const NamespaceDaemonOptions& options,
+                                                    const NamespaceDaemonScreen& screen = {});
 
 // Writes `dir`/presentd.json, starts presentd (its log in `dir`/presentd.log) and waits for
 // READY=1 on `notify`; null when it did not get ready within 20 s (the log says why).
