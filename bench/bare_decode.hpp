@@ -47,11 +47,10 @@ struct PaddedStream {
 // Decodes `stream` on this thread alone, as presentd's worker does (no frame threading, low
 // delay); returns the number of pictures that came out.
 inline std::uint64_t bare_libavcodec(const PaddedStream& stream, AVCodecID id) {
-  media::AvCodecContextPtr context =
-      media::open_codec_context(avcodec_find_decoder(id), [](AVCodecContext& ctx) {
-        ctx.flags |= AV_CODEC_FLAG_LOW_DELAY;
-        ctx.thread_count = 1;
-      });
+  media::AvCodecContextPtr context = media::open_codec_context(avcodec_find_decoder(id), [](AVCodecContext& ctx) {
+    ctx.flags |= AV_CODEC_FLAG_LOW_DELAY;
+    ctx.thread_count = 1;
+  });
   media::AvFramePtr frame(av_frame_alloc());
   media::AvPacketPtr packet(av_packet_alloc());
   std::uint64_t pictures = 0;

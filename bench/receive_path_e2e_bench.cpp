@@ -90,19 +90,20 @@ const Codec kVp8{"vp8", rtp::PayloadFormat::vp8, AV_CODEC_ID_VP8,
                  "vp8enc deadline=1 cpu-used=12 threads=1 end-usage=cbr target-bitrate=4000000 "
                  "keyframe-max-dist=100000",
                  "rtpvp8pay mtu=1200 picture-id-mode=15-bit"};
-const Codec kH264{"h264", rtp::PayloadFormat::h264, AV_CODEC_ID_H264,
-                  "openh264enc usage-type=screen rate-control=bitrate bitrate=4000000 gop-size=100000 multi-thread=1 ! h264parse ! "
-                  "video/x-h264,stream-format=byte-stream,alignment=au",
-                  "rtph264pay mtu=1200 aggregate-mode=zero-latency config-interval=-1"};
+const Codec kH264{
+    "h264", rtp::PayloadFormat::h264, AV_CODEC_ID_H264,
+    "openh264enc usage-type=screen rate-control=bitrate bitrate=4000000 gop-size=100000 multi-thread=1 ! h264parse ! "
+    "video/x-h264,stream-format=byte-stream,alignment=au",
+    "rtph264pay mtu=1200 aggregate-mode=zero-latency config-interval=-1"};
 
 // The stream as it reaches presentd, and the elementary stream the baseline decodes.
 struct Replay {
   bench::PaddedStream elementary;
-  std::vector<Bytes> datagrams;      // SRTP-protected, in sending order
-  std::vector<bool> ends_frame;      // per datagram: the last one with its RTP timestamp
+  std::vector<Bytes> datagrams;  // SRTP-protected, in sending order
+  std::vector<bool> ends_frame;  // per datagram: the last one with its RTP timestamp
   std::uint8_t payload_type = 0;
   rtp::SrtpKeyPair receiver_keys;
-  std::string error;                 // set when the setup failed
+  std::string error;  // set when the setup failed
 };
 
 Bytes read_bytes(const std::filesystem::path& path) {
@@ -215,15 +216,15 @@ struct PathResult {
   std::uint64_t rtcp_sent = 0;
   std::uint64_t keyframe_requests = 0;
   double loop_seconds = 0;  // CPU time of the feeding (event-loop) thread
-  bool stalled = false;  // a frame's picture never came out
+  bool stalled = false;     // a frame's picture never came out
 };
 
 // presentd's receive path over the whole replay. `datagrams` is a copy made before the clock
 // started: a socket read hands the pipeline a fresh buffer per datagram too.
 PathResult through_presentd(const Replay& replay, const Codec& codec, std::vector<Bytes> datagrams, Pacing pacing) {
   PathResult result;
-  ManualClock loop_clock;     // the event loop's time: 1/30 s per frame
-  SteadyClock decode_clock;   // read on the decode thread
+  ManualClock loop_clock;    // the event loop's time: 1/30 s per frame
+  SteadyClock decode_clock;  // read on the decode thread
   std::mutex mailbox_mutex;
   std::condition_variable picture_out;
   PicturePtr mailbox;
@@ -336,13 +337,17 @@ void BM_ReceivePathEndToEnd(benchmark::State& state, const Codec& codec, Pacing 
 }
 
 BENCHMARK_CAPTURE(BM_ReceivePathEndToEnd, vp8_1080p30_live, kVp8, Pacing::live)
-    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_ReceivePathEndToEnd, h264_1080p30_live, kH264, Pacing::live)
-    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_ReceivePathEndToEnd, vp8_1080p30_burst, kVp8, Pacing::burst)
-    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_ReceivePathEndToEnd, h264_1080p30_burst, kH264, Pacing::burst)
-    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 
 }  // namespace
 }  // namespace presentd::media

@@ -148,7 +148,8 @@ protected:
   // Seeded by the test's name: each test starts somewhere else within 8 packets of the 16-bit
   // wrap, so every replay crosses it.
   std::uint16_t next_sequence_ = rtp::test::start_near_wrap(
-      static_cast<std::uint32_t>(std::hash<std::string>{}(::testing::UnitTest::GetInstance()->current_test_info()->name())),
+      static_cast<std::uint32_t>(
+          std::hash<std::string>{}(::testing::UnitTest::GetInstance()->current_test_info()->name())),
       8);
   std::uint16_t rtx_sequence_ = 100;
 };
