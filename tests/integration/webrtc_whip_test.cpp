@@ -235,7 +235,8 @@ TEST_F(WebrtcWhip, ChromiumRestartsIceThroughPatchAndTheSameSessionGoesOn) {
   chromium->signal(SIGUSR2);
   ASSERT_EQ(chromium->wait_for_exit(90s), 0) << read_file(dir_.path() / "chromium.log");
   const auto line = read_file(dir_.path() / "chromium.log");
-  const auto report = nlohmann::json::parse(line.substr(line.rfind('{')));
+  const auto last_line = line.rfind("\n{");  // the report holds nested objects: its own line
+  const auto report = nlohmann::json::parse(line.substr(last_line == std::string::npos ? 0 : last_line + 1));
   ASSERT_TRUE(report.contains("ice_restart")) << line;
   const auto& restart = report["ice_restart"];
   EXPECT_EQ(restart["status"], 200) << line;

@@ -111,6 +111,7 @@ async function restartWhipIce({ token }) {
     body: fragment,
   });
   const result = { status: response.status, old_ufrag: before, new_ufrag: ufrag,
+    fragment_candidates: lines.filter((line) => line.startsWith('a=candidate:')).length,
     content_type: response.headers.get('Content-Type'), etag: response.headers.get('ETag'),
     etag_changed: response.headers.get('ETag') !== window.whipEtag };
   const answerFragment = await response.text();
