@@ -167,7 +167,8 @@ TEST_F(WebrtcWhip, AnIceRestartThroughPatchKeepsThePictureComing) {
   // libnice stream and runs new checks, while DTLS/SRTP carry on over the pair in use: frames go
   // on being decoded, no new handshake. (webrtcbin 1.22 cannot restart by itself; the sender
   // restarts the libnice agent under it, whose own checks then stall, so the new pair's selection
-  // is proven by the IceAgent unit test with two libnice agents, not here.)
+  // is proven by the IceAgent unit test with two libnice agents and, with a real sender, by
+  // ChromiumRestartsIceThroughPatchAndTheSameSessionGoesOn.)
   auto sender = start_sender({"--pattern", "red", "--duration", "8", "--ice-restart-after", "3"}, "sender.log");
   ASSERT_FALSE(wait_for_frames(30, 30s).is_null()) << read_file(dir_.path() / "sender.log");
   const auto deadline = std::chrono::steady_clock::now() + 20s;
