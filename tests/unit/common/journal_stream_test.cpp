@@ -23,7 +23,8 @@ TEST(JournalStream, StderrIsTheJournalOnlyWhenDeviceAndInodeMatch) {
   const auto other_inode = here + "1";  // same device, another inode
   EXPECT_FALSE(stderr_is_journal(other_inode.c_str()));
   EXPECT_FALSE(stderr_is_journal(nullptr));
-  for (const char* malformed : {"", "12", "12:", ":34", "a:b", "12:34:56", "12:34x", "-", " 12:34", "+12:34", "-1:34"}) {
+  for (const char* malformed :
+       {"", "12", "12:", ":34", "a:b", "12:34:56", "12:34x", "-", " 12:34", "+12:34", "-1:34"}) {
     EXPECT_FALSE(stderr_is_journal(malformed)) << malformed;
   }
 }
