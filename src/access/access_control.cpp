@@ -128,6 +128,10 @@ std::optional<signaling::WhipFailure> AccessControl::authorize_session(std::opti
   return signaling::WhipFailure{http::status::unauthorized, "the Bearer token that created this session is required"};
 }
 
+void AccessControl::remote_session_started(const std::string& session_id, const std::string& bare_jid) {
+  sessions_[session_id] = Running{{}, bare_jid, "xmpp:" + bare_jid};
+}
+
 void AccessControl::session_ended(const std::string& session_id) {
   sessions_.erase(session_id);
   rotate_pin("a session ended");

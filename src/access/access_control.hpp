@@ -72,6 +72,12 @@ public:
   // A remote (cloud) presenter's PIN, counted in the same back-off as local attempts under
   // `who` (its bare JID). nullopt: may present. `pin` nullopt: none was sent.
   std::optional<AccessDenied> check_remote_pin(const std::optional<std::string>& pin, const std::string& who);
+  // A remote presenter's session exists (its PIN passed): listed for admins like a local one
+  // (address "xmpp:<bare JID>"), so it can be removed; forgotten in session_ended.
+  void remote_session_started(const std::string& session_id, const std::string& bare_jid);
+  // Any session that ended, also one that never got on screen (approval declined or timed out):
+  // no longer listed. No PIN rotation (session_ended does that for sessions that presented).
+  void forget_session(const std::string& session_id) { sessions_.erase(session_id); }
 
   // A session ended (any reason): its credential is forgotten and, with policy "rotate", the
   // PIN changes.

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/jingle_end_reason.hpp"
 #include "app/stanza_conversion.hpp"
 #include "app/turn_relays.hpp"
 #include "common/log.hpp"
@@ -78,6 +79,19 @@ xmpp::Connector make_connector(boost::asio::io_context& io, const config::ProxyC
   };
 }
 
+// Everything but the JID lists: what the connection depends on.
+bool same_connection(config::CloudConfig a, config::CloudConfig b) {
+  a.allowed_jids.clear();
+  a.blocked_jids.clear();
+  b.allowed_jids.clear();
+  b.blocked_jids.clear();
+  return a == b;
+}
+
+signaling::jingle::JidFilter filter_of(const config::CloudConfig& cloud) {
+  return signaling::jingle::JidFilter(cloud.allowed_jids, cloud.blocked_jids);
+}
+
 }  // namespace
 
 CloudService::CloudService(boost::asio::io_context& io, std::function<void(bool)> on_online_changed)
@@ -98,10 +112,19 @@ void CloudService::apply(const config::CloudConfig& cloud) {
     }
   }
   const std::string fingerprint = password ? digest(*password) : std::string();
-  if (client_ && cloud == config_ && proxy_ == applied_proxy_ && fingerprint == password_fingerprint_) {
-    return;  // nothing changed
+  if (jingle_) jingle_->set_filter(filter_of(cloud));  // new calls only; running ones stay
+  if (client_ && same_connection(cloud, config_) && proxy_ == applied_proxy_ && fingerprint == password_fingerprint_) {
+    config_ = cloud;
+    return;  // the connection is unchanged: nothing else to do
   }
-  stop();
+  if (!cloud.enabled) {
+    end_remote_sessions("gone", "the room no longer takes presenters from the cloud");
+  } else if (remote_sessions() > 0) {
+    PD_LOG(notice, kTag) << "the cloud connection changes: " << remote_sessions()
+                         << " remote presentation(s) keep running; they are told of their end over the new "
+                            "connection once it is online";
+  }
+  stop_client();
   config_ = cloud;
   applied_proxy_ = proxy_;
   password_fingerprint_ = fingerprint;
@@ -132,9 +155,12 @@ void CloudService::apply(const config::CloudConfig& cloud) {
   callbacks.on_stanza = [this](const xmpp::Element& stanza) { return on_stanza(stanza); };
   client_ = std::make_unique<xmpp::XmppClient>(io_, std::move(settings), std::move(tls),
                                                make_connector(io_, proxy_), std::move(callbacks));
-  if (host_ != nullptr) {
+  if (host_ != nullptr && !jingle_) {
     jingle_ = std::make_unique<signaling::jingle::JingleSessionHandler>(
-        *host_, [this](std::string xml) { send_xml(xml); }, pin_check_);
+        *host_, [this](std::string xml) { send_xml(xml); }, pin_check_, filter_of(cloud));
+    jingle_->set_on_started([this](const std::string& session_id, const std::string& bare_jid) {
+      if (on_remote_session_) on_remote_session_(session_id, bare_jid);
+    });
   }
   client_->set_room_status(status_);
   PD_LOG(info, kTag) << "cloud meeting ID " << config::cloud_meeting_id(cloud) << " (" << cloud.jid << ")";
@@ -146,8 +172,10 @@ void CloudService::set_session_host(signaling::WhipSessionHost& host, signaling:
   pin_check_ = std::move(pin_check);
 }
 
-void CloudService::session_ended(const std::string& session_id, const std::string& reason) {
-  if (jingle_) jingle_->session_ended(session_id, reason);
+void CloudService::session_ended(const std::string& session_id, session::EndReason reason) {
+  if (!jingle_) return;
+  const auto end = jingle_end_for(reason);
+  jingle_->session_ended(session_id, end.condition, end.text);
 }
 
 bool CloudService::on_stanza(const xmpp::Element& stanza) {
@@ -171,10 +199,24 @@ void CloudService::send_xml(const std::string& xml) {
 
 void CloudService::stop() {
   // Remote presenters are told before the stream closes; their sessions end with it.
-  if (jingle_) jingle_->terminate_all("the room left the cloud");
+  end_remote_sessions("gone", "the display is shutting down");
+  stop_client();
+}
+
+void CloudService::end_remote_sessions(std::string_view condition, std::string_view text) {
+  if (!jingle_) return;
+  if (jingle_->session_count() > 0) {
+    PD_LOG(notice, kTag) << "ending " << jingle_->session_count() << " remote presentation(s): " << text;
+  }
+  jingle_->terminate_all(condition, text);
   jingle_.reset();
+}
+
+void CloudService::stop_client() {
   if (!client_) return;
   client_->stop();  // reports going offline through on_online_changed
+  // The client's pending handlers hold only its liveness flag, so destroying it right after
+  // stop() is safe (xmpp_client.hpp).
   client_.reset();
 }
 

@@ -10,6 +10,13 @@
 // The client dials through make_connector() in cloud_service.cpp: straight to the server, or
 // through the `proxy` section's HTTP CONNECT / SOCKS5 proxy when one is set.
 //
+// Reloads: a change to the connection (cloud keys other than the JID lists, the proxy, the
+// password file) replaces the client, but running remote presentations keep going: their media
+// never went through XMPP. The Jingle handler outlives the client, so their later
+// session-terminate goes out over the new stream once it is online (or is dropped, logged, if
+// the box is offline then). Only switching the cloud off ends them. The JID lists apply to new
+// calls at once, without a reconnect.
+//
 // Thread: event loop.
 #include <functional>
 #include <memory>
@@ -18,6 +25,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "config/config.hpp"
+#include "session/end_reason.hpp"
 #include "signaling/jingle/jingle_session_handler.hpp"
 #include "signaling/xmpp/xmpp_client.hpp"
 
@@ -39,9 +47,17 @@ public:
   // Before apply: where remote (Jingle) sessions are created and how their PIN is checked.
   // `host` must outlive this service.
   void set_session_host(signaling::WhipSessionHost& host, signaling::jingle::PinCheck pin_check);
-  // A session of the host ended: if it was a remote one, its presenter is told.
-  void session_ended(const std::string& session_id, const std::string& reason);
+  // Told of every remote session the host created (session id, presenter's bare JID).
+  void set_on_remote_session(std::function<void(const std::string&, const std::string&)> hook) {
+    on_remote_session_ = std::move(hook);
+  }
+  // A session of the host ended: if it was a remote one, its presenter is told why
+  // (app/jingle_end_reason.hpp).
+  void session_ended(const std::string& session_id, session::EndReason reason);
+  // Shutdown: remote presenters are told the box is gone, then the client leaves.
   void stop();
+  // Remote sessions the Jingle handler tracks (being answered or running).
+  [[nodiscard]] std::size_t remote_sessions() const { return jingle_ ? jingle_->session_count() : 0; }
   void set_room_status(xmpp::RoomStatus status);
 
   [[nodiscard]] bool online() const { return client_ && client_->online(); }
@@ -51,6 +67,8 @@ public:
   [[nodiscard]] xmpp::XmppClient* client() { return client_.get(); }
 
 private:
+  void stop_client();
+  void end_remote_sessions(std::string_view condition, std::string_view text);
   bool on_stanza(const xmpp::Element& stanza);
   void send_xml(const std::string& xml);
 
@@ -63,8 +81,10 @@ private:
   config::ProxyConfig applied_proxy_;  // the one the running client dials through
   signaling::WhipSessionHost* host_ = nullptr;
   signaling::jingle::PinCheck pin_check_;
+  std::function<void(const std::string&, const std::string&)> on_remote_session_;
   std::unique_ptr<xmpp::XmppClient> client_;
-  std::unique_ptr<signaling::jingle::JingleSessionHandler> jingle_;  // with client_, when a host is set
+  // Created with the first client when a host is set; outlives client restarts (see above).
+  std::unique_ptr<signaling::jingle::JingleSessionHandler> jingle_;
 };
 
 }  // namespace presentd::app

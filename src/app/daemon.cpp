@@ -117,6 +117,13 @@ void Daemon::start(const config::Config& config) {
 void Daemon::start_cloud() {
   cloud_ = std::make_unique<CloudService>(io_, [this](bool online) { on_cloud_online(online); });
   webrtc_->set_on_sessions_changed([this] { update_room_status(); });
+  cloud_->set_on_remote_session([this](const std::string& session_id, const std::string& bare_jid) {
+    access_->remote_session_started(session_id, bare_jid);
+  });
+  webrtc_->set_on_session_end([this](const std::string& session_id, session::EndReason reason) {
+    access_->forget_session(session_id);
+    if (cloud_) cloud_->session_ended(session_id, reason);
+  });
   // Remote presenters: the same sessions, admission and PIN back-off as WHIP senders.
   cloud_->set_session_host(webrtc_->session_host(),
                            [this](const std::optional<std::string>& pin, const std::string& bare_jid) {
@@ -187,7 +194,6 @@ void Daemon::start_webrtc() {
                                             [this](const std::string& session_id) {
                                               // No rotation while shutting down: nobody is left to read it.
                                               if (!stopping_) access_->session_ended(session_id);
-                                              if (cloud_) cloud_->session_ended(session_id, "the presentation ended");
                                             },
                                             metrics_);
   webrtc_->register_routes(router_);

@@ -109,6 +109,9 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
     if (renderer == nullptr) return std::nullopt;
     return renderer->audio_output_delay(presenter_id(session_id));
   };
+  observer.on_ended = [this](const std::string& session_id, session::EndReason reason) {
+    if (on_session_end_) on_session_end_(session_id, reason);
+  };
   observer.on_state = [this, on_session_ended = std::move(on_session_ended)](
                           const std::string& session_id, session::SessionState state, const std::string& name) {
     if (state == session::SessionState::ended && on_session_ended) on_session_ended(session_id);

@@ -19,6 +19,7 @@
 #include "common/clock.hpp"
 #include "app/turn_relays.hpp"
 #include "config/config.hpp"
+#include "session/end_reason.hpp"
 #include "signaling/local/http_router.hpp"
 
 namespace presentd::ice {
@@ -75,6 +76,11 @@ public:
   signaling::WhipSessionHost& session_host();
   // Called (posted on the event loop) whenever a session starts, goes live or ends.
   void set_on_sessions_changed(std::function<void()> hook) { on_sessions_changed_ = std::move(hook); }
+  // Called (synchronously) for every session that ends, also one still waiting for approval,
+  // with why: the cloud tells its remote presenter (app/jingle_end_reason.hpp).
+  void set_on_session_end(std::function<void(const std::string&, session::EndReason)> hook) {
+    on_session_end_ = std::move(hook);
+  }
 
 private:
   session::SessionSettings settings_with_metrics(const config::Config& config) const;
@@ -99,6 +105,7 @@ private:
   std::map<std::string, std::string> names_;  // session → presenter name, while on screen
   std::set<std::string> camera_tiles_;        // sessions whose camera has a tile
   std::function<void()> on_sessions_changed_;
+  std::function<void(const std::string&, session::EndReason)> on_session_end_;
 };
 
 }  // namespace presentd::app

@@ -158,6 +158,10 @@ struct CloudConfig {
   std::string ca_file;  // PEM CA certificates to trust; "" = the system store
   bool allow_plain = false;  // SASL PLAIN (over verified TLS only) when the server lacks SCRAM
   std::string meeting_id;    // 6 digits shown as the cloud meeting ID; "" = the JID's local part
+  // Who may present remotely: bare JIDs, "*@domain" or "domain" (signaling/jingle/jid_filter.hpp).
+  // Empty allowed list: everyone not blocked. Blocked wins.
+  std::vector<std::string> allowed_jids;
+  std::vector<std::string> blocked_jids;
   bool operator==(const CloudConfig&) const = default;
 };
 

@@ -19,6 +19,7 @@ public:
     out_[std::string(key)] = std::move(child);
   }
   void text(std::string_view key, std::string& value, TextRule) { out_[std::string(key)] = value; }
+  void text_list(std::string_view key, std::vector<std::string>& values, TextRule) { out_[std::string(key)] = values; }
   void secret(std::string_view key, std::string& value, TextRule) {
     // Masked, but an admin still sees whether one is set.
     out_[std::string(key)] = value.empty() ? "" : "********";
@@ -69,6 +70,7 @@ public:
     describe(child, value);
   }
   void text(std::string_view key, std::string&, TextRule) { add(key); }
+  void text_list(std::string_view key, std::vector<std::string>&, TextRule) { add(key); }
   void secret(std::string_view key, std::string&, TextRule) { add(key); }
   void readable_file(std::string_view key, std::string&) { add(key); }
   void integer(std::string_view key, int&, IntRange) { add(key); }

@@ -60,6 +60,32 @@ void ConfigReader::text(std::string_view key, std::string& out, TextRule rule) {
   out = *text;
 }
 
+void ConfigReader::text_list(std::string_view key, std::vector<std::string>& out, TextRule rule) {
+  const nlohmann::json* value = find(key);
+  if (value == nullptr) return;
+  if (!value->is_array()) return report(key, "must be an array of strings");
+  std::vector<std::string> items;
+  bool ok = true;
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const auto pointer = member_pointer(key) + "/" + std::to_string(i);
+    const auto& item = (*value)[i];
+    if (!item.is_string()) {
+      problems_.push_back(Problem{0, pointer, "must be a string"});
+      ok = false;
+      continue;
+    }
+    if (rule != nullptr) {
+      if (auto error = rule(item.get_ref<const std::string&>())) {
+        problems_.push_back(Problem{0, pointer, *error});
+        ok = false;
+        continue;
+      }
+    }
+    items.push_back(item.get<std::string>());
+  }
+  if (ok) out = std::move(items);
+}
+
 void ConfigReader::readable_file(std::string_view key, std::string& out) {
   const std::string* path = find_string(key);
   if (path == nullptr) return;

@@ -29,6 +29,8 @@ public:
   }
 
   void text(std::string_view key, std::string& out, TextRule rule);
+  // A JSON array of strings, each checked with `rule` (problems point at the item).
+  void text_list(std::string_view key, std::vector<std::string>& out, TextRule rule);
   void secret(std::string_view key, std::string& out, TextRule rule) { text(key, out, rule); }
   void readable_file(std::string_view key, std::string& out);
   void integer(std::string_view key, int& out, IntRange range);

@@ -91,6 +91,20 @@ std::optional<std::string> require_bare_jid(const std::string& value) {
   return "must be the room's account as \"name@domain\" (a bare JID, no resource)";
 }
 
+std::optional<std::string> require_jid_pattern(const std::string& value) {
+  // "*@domain" and "domain" both name a whole domain; the wildcard is only allowed as the whole
+  // local part (no partial patterns: they would be easy to get wrong).
+  const std::string_view rest = std::string_view(value).starts_with("*@") ? std::string_view(value).substr(2) : value;
+  const auto at = rest.find('@');
+  const bool ok = !rest.empty() && rest.size() <= 1023 && rest.find('/') == std::string_view::npos &&
+                  rest.find('*') == std::string_view::npos &&
+                  (at == std::string_view::npos ||
+                   (at > 0 && at + 1 < rest.size() && rest.find('@', at + 1) == std::string_view::npos)) &&
+                  std::none_of(rest.begin(), rest.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+  if (ok) return std::nullopt;
+  return "must be a bare JID (\"alice@example.net\"), \"*@example.net\" or \"example.net\" (no resource)";
+}
+
 std::optional<std::string> require_six_digits(const std::string& value) {
   if (value.empty() || (value.size() == 6 && !require_digits(value))) return std::nullopt;
   return "must be exactly 6 digits, or \"\" for the JID's local part";

@@ -133,6 +133,8 @@ inline constexpr EnumNames<CloudTls, 2> kCloudTlsNames{{{"direct", CloudTls::dir
 std::optional<std::string> require_bare_jid(const std::string& value);
 // "" or exactly six digits.
 std::optional<std::string> require_six_digits(const std::string& value);
+// "name@domain", "*@domain" or "domain": an entry of cloud.allowed_jids / blocked_jids.
+std::optional<std::string> require_jid_pattern(const std::string& value);
 // A DNS name or IP literal without port ("" allowed).
 // The parts of a bare JID ("" when absent) and the meeting ID the idle screen shows: the
 // configured alias, else the JID's local part.
@@ -151,6 +153,8 @@ void describe(V& v, CloudConfig& c) {
   v.readable_file("ca_file", c.ca_file);
   v.flag("allow_plain", c.allow_plain);
   v.text("meeting_id", c.meeting_id, require_six_digits);
+  v.text_list("allowed_jids", c.allowed_jids, require_jid_pattern);
+  v.text_list("blocked_jids", c.blocked_jids, require_jid_pattern);
 }
 
 template <class V>

@@ -1,7 +1,8 @@
 #pragma once
-// Why a presenter's session ended, as the short code the event channel and the page use
-// (docs/protocol.md, "Event channel"), and the metric label derived from the readable reason a
-// session carries (a label must take few values).
+// Why a presenter's session ended: one vocabulary for the event channel and the page
+// (docs/protocol.md, "Event channel"), the metrics' `reason` label and, mapped onto XEP-0166
+// reasons (app/jingle_end_reason.hpp), what a remote presenter is told. The readable sentence a
+// session also carries is for logs only; nothing parses it.
 //
 // Thread: any (pure functions).
 #include <string_view>
@@ -37,11 +38,9 @@ constexpr std::string_view to_code(EndReason reason) {
   return "error";
 }
 
-// Every code this can return, for pre-creating metric series (so rates start from 0).
-inline constexpr std::string_view kEndReasonCodes[] = {"stopped",     "replaced",    "removed",    "declined",
-                                                       "shutdown",    "ended_at_box", "sender_closed", "timeout",
-                                                       "ice_failed",  "dtls_failed", "no_answer",  "room_full", "error"};
-
-[[nodiscard]] std::string_view end_reason_code(std::string_view reason);
+// Every code to_code returns, for pre-creating metric series (so rates start from 0).
+inline constexpr std::string_view kEndReasonCodes[] = {"stopped",  "replaced",        "removed", "declined",
+                                                       "timeout",  "room_full",       "connection_lost",
+                                                       "error",    "ended_at_box",    "shutdown"};
 
 }  // namespace presentd::session

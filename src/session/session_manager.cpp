@@ -269,10 +269,11 @@ void SessionManager::end_all(EndReason reason, const std::string& detail) {
   ending_all_ = false;
 }
 
-void SessionManager::on_session_state(Session& session, SessionState state, const std::string& reason) {
+void SessionManager::on_session_state(Session& session, SessionState state, const std::string& /*reason*/) {
   const auto it = sessions_.find(session.id());
   if (it == sessions_.end()) return;
-  if (state == SessionState::ended && metrics_) metrics_->on_ended(session, reason);
+  if (state == SessionState::ended && metrics_) metrics_->on_ended(session);
+  if (state == SessionState::ended && observer_.on_ended) observer_.on_ended(session.id(), session.end_reason());
   auto& entry = it->second;
   if (entry.admitted && observer_.on_state) observer_.on_state(session.id(), state, entry.name);
   if (state != SessionState::ended) return publish_state(session.id(), entry);

@@ -50,6 +50,9 @@ public:
     std::function<void(const std::string& session_id, std::span<const float> samples)> on_audio;
     // How long sound handed to on_audio now waits before it is heard; nullopt: nobody hears it.
     std::function<std::optional<Clock::Duration>(const std::string& session_id)> audio_output_delay;
+    // Every session that ends, admitted or still waiting for approval, with why (remote
+    // presenters are told, and a waiting one must hear about its timeout or refusal too).
+    std::function<void(const std::string& session_id, EndReason reason)> on_ended;
   };
 
   SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,

@@ -53,13 +53,13 @@ void SessionMetrics::on_started(const Session& session) {
   last_.emplace(session.id(), SessionCounters{});
 }
 
-void SessionMetrics::on_ended(const Session& session, std::string_view reason) {
+void SessionMetrics::on_ended(const Session& session) {
   const auto it = last_.find(session.id());
   if (it == last_.end()) return;
   add_difference(session.counters(), it->second);
   last_.erase(it);
   auto& family = session.was_live() ? ended_ : failed_;
-  family.with({std::string(end_reason_code(reason))}).increment();
+  family.with({std::string(to_code(session.end_reason()))}).increment();
 }
 
 void SessionMetrics::update(const Session& session) {

@@ -30,8 +30,8 @@ public:
   void on_offer_rejected(std::string_view reason);
   void on_started(const Session& session);
   // Counts the end once (later calls for the same session are ignored): "ended" when the
-  // session had been live, "failed" when it never was.
-  void on_ended(const Session& session, std::string_view reason);
+  // session had been live, "failed" when it never was; labelled with to_code(end_reason()).
+  void on_ended(const Session& session);
   void update(const Session& session);
   void set_active(std::size_t sessions) { active_.set(static_cast<double>(sessions)); }
 

@@ -258,7 +258,8 @@ TEST_F(StatusAndMetrics, FailedSessionsAndRefusedOffersAreCountedByReason) {
   impostor->wait_for_exit(30s);
   EXPECT_EQ(metrics.value("presentd_offers_rejected_total", {{"reason", "bad_offer"}}), 1.0);
   EXPECT_EQ(metrics.value("presentd_sessions_started_total"), 1.0);
-  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "dtls_failed"}}), 1.0) << last_metrics_text_;
+  // The label is the session's EndReason code (session/end_reason.hpp): a DTLS failure is "error".
+  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "error"}}), 1.0) << last_metrics_text_;
   EXPECT_EQ(metrics.sum("presentd_sessions_ended_total"), 0.0);
   EXPECT_EQ(metrics.value("presentd_frames_decoded_total"), 0.0);
   expect_promtool_accepts_last_scrape();

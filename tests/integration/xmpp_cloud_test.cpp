@@ -226,6 +226,66 @@ TEST_F(XmppCloud, RoomStatusChangesReachSubscribers) {
   EXPECT_TRUE(watcher_says("/presentd unavailable")) << read_file(watcher_log_);
 }
 
+// The issue's "a remote sender that calls while the box is offline sees it as unavailable and
+// can wait for it to come back": a sender that asks to subscribe while the room has never been
+// online is approved at the room's next login and sees it available; a subscribed sender that
+// logs in while the room is offline gets its presence as unavailable, then sees it come back.
+TEST_F(XmppCloud, ASenderSeesTheRoomOfflineAndWaitsForItToComeBack) {
+  boost::asio::io_context io;
+  xmpp::XmppClientSettings settings;
+  settings.local = kRoom;
+  settings.domain = ProsodyServer::kDomain;
+  settings.host = "127.0.0.1";
+  settings.port = prosody_->starttls_port();
+  settings.direct_tls = false;
+  settings.password = kPassword;
+  const auto make_client = [&] {
+    return std::make_unique<xmpp::XmppClient>(io, settings, xmpp::make_xmpp_tls_context(prosody_->ca_file().string()),
+                                              xmpp::make_tcp_connector(io), xmpp::XmppClientCallbacks{});
+  };
+  const auto pump_until = [&](const std::function<bool()>& done) {
+    const auto deadline = Clock::now() + 30s;
+    while (!done() && Clock::now() < deadline) {
+      io.run_for(50ms);
+      io.restart();  // run_for stops an io_context that ran out of work (no client yet)
+    }
+    return done();
+  };
+  const auto says = [&](const std::filesystem::path& file, const char* text, std::size_t times = 1) {
+    return pump_until([&] { return count_of(read_file(file), text) >= times; });
+  };
+
+  // The room is offline: the sender's subscription request waits on the server.
+  auto watcher = start_watcher();
+  ASSERT_TRUE(says(watcher_log_, "WATCHER online")) << read_file(watcher_log_);
+  EXPECT_EQ(read_file(watcher_log_).find("PRESENCE"), std::string::npos) << read_file(watcher_log_);
+
+  // The room comes online, approves the waiting request, and the sender sees it available.
+  auto client = make_client();
+  client->start();
+  ASSERT_TRUE(pump_until([&] { return client->online(); }));
+  EXPECT_TRUE(says(watcher_log_, "subscribed")) << read_file(watcher_log_);
+  EXPECT_TRUE(says(watcher_log_, "/presentd available - idle")) << read_file(watcher_log_);
+  client->stop();
+  EXPECT_TRUE(says(watcher_log_, "/presentd unavailable")) << read_file(watcher_log_);
+  client.reset();
+  watcher.reset();
+
+  // A subscribed sender calling while the room is offline is told it is unavailable ...
+  watcher_log_ = dir_.path() / "watcher-again.log";
+  watcher = start_watcher();
+  ASSERT_TRUE(says(watcher_log_, "WATCHER online")) << read_file(watcher_log_);
+  EXPECT_TRUE(says(watcher_log_, "PRESENCE 123456@localhost unavailable")) << read_file(watcher_log_);
+  EXPECT_EQ(read_file(watcher_log_).find("available - idle"), std::string::npos) << read_file(watcher_log_);
+  // ... and sees it when it comes back.
+  client = make_client();
+  client->start();
+  ASSERT_TRUE(pump_until([&] { return client->online(); }));
+  EXPECT_TRUE(says(watcher_log_, "/presentd available - idle")) << read_file(watcher_log_);
+  client->stop();
+  io.run_for(200ms);  // let the unavailable presence leave before the client goes away
+}
+
 // A dropped TCP connection while Prosody keeps running: the session is resumed (XEP-0198)
 // instead of a new login, and the second client never sees the room go offline.
 TEST_F(XmppCloud, ADroppedConnectionIsResumed) {

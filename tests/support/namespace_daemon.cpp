@@ -4,10 +4,9 @@
 
 namespace presentd::test {
 
-std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
-                                                     const PrivateNetwork& network,
-                                                     const NamespaceDaemonOptions& options) {
-  const auto config = dir.write("presentd.json", R"({)" + options.extra_sections + R"(
+std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const PrivateNetwork& network,
+                                                    const NamespaceDaemonOptions& options) {
+  return dir.write("presentd.json", R"({)" + options.extra_sections + R"(
       "network": {"bind_address": ")" + network.box_address + R"(", "https_port": )" + std::to_string(options.port) + R"(},
       "pin": {"policy": "fixed", "fixed": ")" + options.pin + R"("},
       "display": {"driver": "dummy"},
@@ -15,6 +14,12 @@ std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifyS
       "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"(", "log_level": "debug",
                  "web_root": ")" PRESENTD_SOURCE_DIR R"(/web"}
     })");
+}
+
+std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
+                                                     const PrivateNetwork& network,
+                                                     const NamespaceDaemonOptions& options) {
+  const auto config = write_namespace_daemon_config(dir, network, options);
   auto daemon = std::make_unique<ChildProcess>(
       std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
       std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify.path().string()}, {"SDL_AUDIODRIVER", "dummy"}},

@@ -4,6 +4,7 @@
 // the presenter page from this source tree's web/.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,10 @@ struct NamespaceDaemonOptions {
   // R"("admission": {"max_presenters": 1},)".
   std::string extra_sections;
 };
+
+// Writes (or rewrites, before a SIGHUP reload) `dir`/presentd.json for these options.
+std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const PrivateNetwork& network,
+                                                    const NamespaceDaemonOptions& options);
 
 // Writes `dir`/presentd.json, starts presentd (its log in `dir`/presentd.log) and waits for
 // READY=1 on `notify`; null when it did not get ready within 20 s (the log says why).

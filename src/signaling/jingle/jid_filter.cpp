@@ -4,8 +4,12 @@
 
 namespace presentd::signaling::jingle {
 namespace {
-std::vector<std::string> lowered(std::vector<std::string> list) {
-  for (auto& entry : list) entry = sdp::text::to_lower(entry);
+// Lower case; "*@domain" is stored as "domain" (both mean every account of the domain).
+std::vector<std::string> normalized(std::vector<std::string> list) {
+  for (auto& entry : list) {
+    entry = sdp::text::to_lower(entry);
+    if (entry.starts_with("*@")) entry.erase(0, 2);
+  }
   return list;
 }
 }  // namespace
@@ -13,7 +17,7 @@ std::vector<std::string> lowered(std::vector<std::string> list) {
 std::string bare_jid(std::string_view jid) { return std::string(jid.substr(0, jid.find('/'))); }
 
 JidFilter::JidFilter(std::vector<std::string> allowed, std::vector<std::string> blocked)
-    : allowed_(lowered(std::move(allowed))), blocked_(lowered(std::move(blocked))) {}
+    : allowed_(normalized(std::move(allowed))), blocked_(normalized(std::move(blocked))) {}
 
 bool JidFilter::matches(const std::vector<std::string>& list, std::string_view bare) {
   const auto at = bare.find('@');

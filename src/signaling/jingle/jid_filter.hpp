@@ -1,7 +1,7 @@
 #pragma once
 // Which XMPP addresses may start a remote session: the allowed and blocked lists of the
-// configuration. An entry is a bare JID ("alice@example.net") or a domain ("example.net", which
-// covers every account there). Blocked wins over allowed; an empty allowed list allows everyone
+// configuration. An entry is a bare JID ("alice@example.net") or a domain ("example.net" or
+// "*@example.net", which cover every account there). Blocked wins over allowed; an empty allowed list allows everyone
 // not blocked. Matching ignores the resource and ASCII case (RFC 7622 case-folds domain and,
 // in practice, local part).
 // Thread: none of its own; a value type.

@@ -14,6 +14,7 @@ namespace {
 constexpr std::string_view kTag = "jingle";
 constexpr std::size_t kMaxEarlyFragments = 64;
 constexpr std::size_t kMaxRemoteSessions = 16;  // admission caps real sessions; this caps pending ones
+constexpr std::string_view kNotAllowed = "this address may not present in this room";
 
 // What a failed create_session tells the presenter (XEP-0166 §7.4 reasons).
 std::string_view reason_for(http::status status) {
@@ -71,8 +72,12 @@ void JingleSessionHandler::on_initiate(const XmlElement& iq, const XmlElement& j
   const auto peer = iq.attribute_or("from");
   const Key key{peer, jingle.attribute_or("sid")};
   if (!filter_.allows(peer)) {
-    PD_LOG(notice, kTag) << "refused a session from " << bare_jid(peer) << ": not allowed by the configuration";
-    send(iq_error(iq, "cancel", "forbidden", {}, "this address may not present here"));
+    // Acknowledged, then ended with a Jingle reason (XEP-0166 §6.3): the caller's client shows
+    // "declined" rather than a bare stanza error. The same as a JMI <reject/>.
+    PD_LOG(notice, kTag) << "refused a session from " << bare_jid(peer)
+                         << ": not allowed by cloud.allowed_jids / cloud.blocked_jids";
+    send(iq_result(iq));
+    send_terminate(peer, key.second, "decline", kNotAllowed);
     return;
   }
   if (sessions_.contains(key)) {
@@ -131,6 +136,7 @@ void JingleSessionHandler::on_answer(const Key& key, WhipCreateResult result) {
   }
   auto& session = it->second;
   session.session_id = answer.session_id;
+  if (on_started_) on_started_(session.session_id, bare_jid(session.peer));
   const JingleHeader header{"session-accept", session.sid, session.peer, session.own_jid};
   const auto id = next_id();
   pending_accepts_[id] = key;
@@ -180,31 +186,36 @@ void JingleSessionHandler::on_reply(const XmlElement& iq) {
   if (!session_id.empty()) host_.delete_session(session_id);
 }
 
+void JingleSessionHandler::send_terminate(const std::string& peer, const std::string& sid, std::string_view condition,
+                                          std::string_view text) {
+  XmlElement jingle = make_jingle({"session-terminate", sid, {}, {}});
+  jingle.add(jingle_reason(condition, text));
+  send(iq_set(peer, next_id(), std::move(jingle)));
+}
+
 void JingleSessionHandler::terminate(const Key& key, std::string_view condition, std::string_view text) {
   const auto it = sessions_.find(key);
   if (it == sessions_.end()) return;
-  XmlElement jingle = make_jingle({"session-terminate", it->second.sid, {}, {}});
-  jingle.add(jingle_reason(condition, text));
-  send(iq_set(it->second.peer, next_id(), std::move(jingle)));
+  send_terminate(it->second.peer, it->second.sid, condition, text);
   sessions_.erase(it);
 }
 
-void JingleSessionHandler::session_ended(const std::string& session_id, const std::string& reason) {
+void JingleSessionHandler::session_ended(const std::string& session_id, std::string_view condition,
+                                         std::string_view text) {
+  if (session_id.empty()) return;  // sessions still being answered have no id yet
   for (const auto& [key, session] : sessions_) {
     if (session.session_id == session_id) {
-      const auto condition = reason.find("replaced") != std::string::npos ? "alternative-session"
-                             : reason.find("ICE") != std::string::npos    ? "connectivity-error"
-                                                                          : "success";
-      return terminate(key, condition, reason);
+      PD_LOG(info, kTag) << "telling " << bare_jid(session.peer) << " the session ended (" << condition << ")";
+      return terminate(key, condition, text);
     }
   }
 }
 
-void JingleSessionHandler::terminate_all(const std::string& reason) {
+void JingleSessionHandler::terminate_all(std::string_view condition, std::string_view text) {
   std::vector<std::pair<Key, std::string>> ended;
   for (const auto& [key, session] : sessions_) ended.emplace_back(key, session.session_id);
   for (const auto& [key, session_id] : ended) {
-    terminate(key, "success", reason);
+    terminate(key, condition, text);
     if (!session_id.empty()) host_.delete_session(session_id);
   }
 }
@@ -222,8 +233,9 @@ bool JingleSessionHandler::handle_message(const XmlElement& message) {
   // XEP-0353 §3: proceed to the proposing resource; it then sends session-initiate with sid = id.
   const auto* description = payload->child("description", ns::kRtp);
   if (!filter_.allows(peer)) {
-    PD_LOG(notice, kTag) << "declined a call from " << bare_jid(peer) << ": not allowed by the configuration";
-    const auto reason = jingle_reason("decline", "this address may not present here");
+    PD_LOG(notice, kTag) << "declined a call from " << bare_jid(peer)
+                         << ": not allowed by cloud.allowed_jids / cloud.blocked_jids";
+    const auto reason = jingle_reason("decline", kNotAllowed);
     send(jingle_message(peer, "reject", id, &reason));
   } else if (!description) {
     const auto reason = jingle_reason("unsupported-applications", "only audio/video sessions can present");

@@ -4,9 +4,10 @@
 // same admission (max presenters, what happens when full) as a local one.
 //
 //   presenter                       box (this handler)                 WhipSessionHost
-//   <message><propose id=S/>  ───▶  allowed JID? ──▶ <proceed id=S/>
+//   <message><propose id=S/>  ───▶  allowed JID? ──▶ <proceed id=S/> (or <reject><decline/>)
 //   <iq set><jingle session-initiate sid=S><pin/>…  ──▶  <iq result/>
-//                                   JID, PIN ──▶ Jingle→SDP offer ──▶ create_session(offer)
+//                                   allowed JID? (else terminate <decline/>)
+//                                   PIN ──▶ Jingle→SDP offer ──▶ create_session(offer)
 //   <iq set><jingle session-accept> ◀── SDP answer→Jingle  ◀────────── answer
 //   <iq set><jingle transport-info> ──▶ <iq result/>, sdpfrag ───────▶ patch_session
 //   <iq set><jingle session-terminate> ──▶ <iq result/> ─────────────▶ delete_session
@@ -23,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "signaling/jingle/jid_filter.hpp"
@@ -52,13 +54,20 @@ public:
   // A <message/>: true when it carried XEP-0353 Jingle Message Initiation.
   bool handle_message(const XmlElement& message);
 
-  // The host ended a session on its own (replaced, ICE failed, stopped on the box): tell the
-  // presenter. Sessions the presenter ended are already forgotten, so this is a no-op for them.
-  void session_ended(const std::string& session_id, const std::string& reason);
-  // Every remote session gets a session-terminate (shutdown, XMPP going offline).
-  void terminate_all(const std::string& reason);
+  // The host ended a session on its own (replaced, ICE failed, removed, stopped on the box):
+  // tell the presenter with this XEP-0166 reason `condition` and `text` (the caller maps its
+  // end reason, app/jingle_end_reason.hpp). Sessions the presenter ended are already
+  // forgotten, so this is a no-op for them.
+  void session_ended(const std::string& session_id, std::string_view condition, std::string_view text);
+  // Every remote session gets a session-terminate and its host session ends (the cloud is
+  // switched off, the daemon stops).
+  void terminate_all(std::string_view condition, std::string_view text);
 
   void set_filter(JidFilter filter) { filter_ = std::move(filter); }
+  // Told when the host created a remote session (its id, the presenter's bare JID).
+  void set_on_started(std::function<void(const std::string& session_id, const std::string& bare_jid)> hook) {
+    on_started_ = std::move(hook);
+  }
   std::size_t session_count() const { return sessions_.size(); }
 
 private:
@@ -77,6 +86,7 @@ private:
   void on_answer(const Key& key, WhipCreateResult result);
   void on_reply(const XmlElement& iq);
   void terminate(const Key& key, std::string_view condition, std::string_view text);
+  void send_terminate(const std::string& peer, const std::string& sid, std::string_view condition, std::string_view text);
   void send(const XmlElement& stanza);
   std::string next_id();
 
@@ -84,6 +94,7 @@ private:
   Send send_;
   PinCheck pin_check_;
   JidFilter filter_;
+  std::function<void(const std::string&, const std::string&)> on_started_;
   std::map<Key, RemoteSession> sessions_;
   std::map<std::string, Key> pending_accepts_;  // our session-accept IQ id → session
   std::uint64_t next_id_ = 0;

@@ -85,6 +85,7 @@ XmppClient::XmppClient(boost::asio::io_context& io, XmppClientSettings settings,
 }
 
 XmppClient::~XmppClient() {
+  *alive_ = false;
   if (link_) link_->close();
   if (cancel_connect_) cancel_connect_();
 }
@@ -138,15 +139,15 @@ void XmppClient::connect() {
   PD_LOG(info, kTag) << "connecting to " << settings_.host << " port " << settings_.port
                      << (settings_.direct_tls ? " (Direct TLS)" : " (STARTTLS)");
   cancel_connect_ = connector_(settings_.host, settings_.port,
-                               [this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
-                                 if (phase_ != Phase::connecting) return;  // stopped meanwhile
+                               [this, alive = alive_](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+                                 if (!*alive || phase_ != Phase::connecting) return;  // gone or stopped meanwhile
                                  cancel_connect_ = nullptr;
                                  on_connected(ec, std::move(socket));
                                });
   // The whole login, TCP connect included, must finish in time or the attempt is dropped.
   deadline_timer_.expires_after(settings_.login_timeout);
-  deadline_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || phase_ == Phase::online || phase_ == Phase::stopped || phase_ == Phase::waiting) return;
+  deadline_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (ec || !*alive || phase_ == Phase::online || phase_ == Phase::stopped || phase_ == Phase::waiting) return;
     drop("login did not finish within " + std::to_string(settings_.login_timeout.count() / 1000) + " s");
   });
 }
@@ -504,8 +505,8 @@ void XmppClient::write_next() {
 
 void XmppClient::schedule_ping() {
   ping_timer_.expires_after(settings_.ping_interval);
-  ping_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || !online()) return;
+  ping_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (ec || !*alive || !online()) return;
     // XEP-0199 §4.2: a client-to-server ping; a missing reply means the link is dead even if
     // TCP has not noticed (a NAT or proxy silently dropped it).
     pending_ping_id_ = next_id();
@@ -514,8 +515,8 @@ void XmppClient::schedule_ping() {
              sm_.active());
     if (sm_.active()) send_raw("<r xmlns='urn:xmpp:sm:3'/>");
     deadline_timer_.expires_after(settings_.ping_timeout);
-    deadline_timer_.async_wait([this](boost::system::error_code wait_ec) {
-      if (wait_ec || pending_ping_id_.empty() || !online()) return;
+    deadline_timer_.async_wait([this, alive](boost::system::error_code wait_ec) {
+      if (wait_ec || !*alive || pending_ping_id_.empty() || !online()) return;
       drop("no answer to a ping within " + std::to_string(settings_.ping_timeout.count() / 1000) + " s");
     });
     schedule_ping();
@@ -548,8 +549,8 @@ void XmppClient::schedule_reconnect() {
   const auto delay = backoff_.next_delay();
   PD_LOG(info, kTag) << "reconnecting in " << delay.count() << " ms (attempt " << backoff_.attempts() << ")";
   reconnect_timer_.expires_after(delay);
-  reconnect_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || phase_ != Phase::waiting) return;
+  reconnect_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (ec || !*alive || phase_ != Phase::waiting) return;
     connect();
   });
 }

@@ -14,7 +14,11 @@
 // Callbacks::on_stanza; the Jingle code plugs in there and sends with send_stanza().
 //
 // Thread: event loop. Every handler checks that its connection is still the current one, so a
-// stop() or a reconnect never sees callbacks from an older link.
+// stop() or a reconnect never sees callbacks from an older link. Lifetime: the owner may destroy
+// the client right after stop() (a reload does): timer and connect handlers also hold a shared
+// liveness flag, cleared by the destructor, because a wait that completed just before its
+// cancel (or a connector that reports "cancelled" later) still runs its handler; socket
+// handlers hold the Link, whose owner pointer the destructor clears.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -135,6 +139,7 @@ private:
   std::uint64_t id_counter_ = 0;
   std::chrono::steady_clock::time_point connected_at_;
   std::optional<std::chrono::microseconds> last_login_time_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // false once destroyed
 };
 
 }  // namespace presentd::xmpp

@@ -12,8 +12,9 @@ only flow through the relay. --print-initiate makes the offer and prints the Jin
 XMPP (a quick check of the GStreamer + mapping half).
 
 Prints one line per event on stdout ("online", "proceed <jid>", "initiate-sent", "accepted",
-"ice <state>", "terminated <reason>", "done"). Exit code 0 on a clean run, 2 when the box
-refused or terminated the session, 1 on any other failure. Run with /usr/bin/python3.
+"ice <state>", "terminated <reason>", "rejected <reason>" (XEP-0353 reject), "initiate-error
+<condition>", "done"). Exit code 0 on a clean run, 2 when the box refused or terminated the
+session, 1 on any other failure. Run with /usr/bin/python3.
 """
 import argparse
 import asyncio
@@ -192,7 +193,12 @@ def run_xmpp(args):
             self.proceeded.set()
 
         def on_reject(self, message):
-            say("terminated", "rejected")
+            reject = message.xml.find(f"{{{JMI}}}reject")
+            if reject is None or reject.get("id") != self.sid:
+                return
+            reason = reject.find(f"{{{JINGLE}}}reason")
+            condition = reason[0].tag.split("}")[1] if reason is not None and len(reason) else "none"
+            say("rejected", condition)
             self.exit_code = 2
             self.disconnect()
 
@@ -200,8 +206,14 @@ def run_xmpp(args):
             xml = self.mapper.offer_to_jingle(sdp, self.sid, str(self.boundjid), args.pin, args.relay_only)
             iq = self.make_iq_set(ito=self.box)
             iq.append(ET.fromstring(xml))
-            iq.send()
+            iq.send(callback=self.on_initiate_reply)
             say("initiate-sent")
+
+        def on_initiate_reply(self, reply):
+            if reply["type"] == "error":
+                say("initiate-error", reply["error"]["condition"])
+                self.exit_code = 2
+                self.disconnect()
 
         def on_jingle(self, iq):
             jingle = iq.xml.find(f"{{{JINGLE}}}jingle")

@@ -42,5 +42,32 @@ TEST(CloudConfig, ReportsBadValuesAtTheirKeys) {
       "meeting_id": "246810"}})").empty());
 }
 
+TEST(CloudConfig, ReadsTheJidListsAndReportsEachBadEntryAtItsIndex) {
+  const auto result = parse_config(R"({"cloud": {"allowed_jids": ["alice@example.net", "*@corp.example", "partner.example"],
+      "blocked_jids": ["Mallory@Example.net"]}})");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.config.cloud.allowed_jids,
+            (std::vector<std::string>{"alice@example.net", "*@corp.example", "partner.example"}));
+  EXPECT_EQ(result.config.cloud.blocked_jids, std::vector<std::string>{"Mallory@Example.net"});
+  EXPECT_EQ(pointers_of(R"({"cloud": {"allowed_jids": ["ok@example.net", "a@b/phone", "a*@example.net", "", 7,
+      "@example.net", "a@", "a@b@c", "x y@example.net"]}})"),
+            (std::vector<std::string>{"/cloud/allowed_jids/1", "/cloud/allowed_jids/2", "/cloud/allowed_jids/3",
+                                      "/cloud/allowed_jids/4", "/cloud/allowed_jids/5", "/cloud/allowed_jids/6",
+                                      "/cloud/allowed_jids/7", "/cloud/allowed_jids/8"}));
+  EXPECT_EQ(pointers_of(R"({"cloud": {"blocked_jids": "mallory@example.net"}})"),
+            std::vector<std::string>{"/cloud/blocked_jids"});
+  EXPECT_EQ(pointers_of(R"({"cloud": {"blocked_jids": ["*@"]}})"), std::vector<std::string>{"/cloud/blocked_jids/0"});
+}
+
+TEST(CloudConfig, PrintsTheJidLists) {
+  auto result = parse_config(R"({"cloud": {"blocked_jids": ["mallory@example.net"]}})");
+  ASSERT_TRUE(result.ok());
+  const auto printed = print_config(result.config);
+  EXPECT_NE(printed.find(R"("blocked_jids": [
+      "mallory@example.net"
+    ])"), std::string::npos) << printed;
+  EXPECT_NE(printed.find(R"("allowed_jids": [])"), std::string::npos) << printed;
+}
+
 }  // namespace
 }  // namespace presentd::config

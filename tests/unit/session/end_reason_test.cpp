@@ -1,41 +1,37 @@
-// The reason codes metric labels carry, from the sentences sessions end with (the exact strings
-// Session and SessionManager use, so a reworded reason shows up here).
+// One vocabulary of end reasons: every EndReason has its own code, and the list metrics pre-create
+// series from is exactly the set of codes (a new reason that is not listed would start its
+// series only at its first end, and rate() would miss the first one).
 #include "session/end_reason.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 namespace presentd::session {
 namespace {
 
-TEST(EndReason, MapsTheSentencesSessionsEndWith) {
-  const std::pair<const char*, const char*> cases[] = {
-      {"stopped by the presenter", "stopped"},
-      {"replaced by another presenter", "replaced"},
-      {"removed by an admin", "removed"},
-      {"declined by the presenter", "declined"},
-      {"the display is shutting down", "shutdown"},
-      {"ended from the box's keyboard", "ended_at_box"},
-      {"the sender closed the connection", "sender_closed"},
-      {"no media or ICE traffic for 10 s", "timeout"},
-      {"ICE failed: no network path to the sender", "ice_failed"},
-      {"DTLS failed: the certificate does not match a=fingerprint", "dtls_failed"},
-      {"no usable network address or port for media", "no_answer"},
-      {"something new", "error"},
-      {"", "error"},
-  };
-  for (const auto& [sentence, code] : cases) EXPECT_EQ(end_reason_code(sentence), code) << sentence;
-}
+constexpr EndReason kAll[] = {
+    EndReason::stopped,   EndReason::replaced,        EndReason::removed, EndReason::declined,     EndReason::timeout,
+    EndReason::room_full, EndReason::connection_lost, EndReason::error,   EndReason::ended_at_box, EndReason::shutdown};
 
-TEST(EndReason, EveryCodeIsListedForPreCreatedSeries) {
-  for (const auto* sentence : {"stopped", "replaced", "removed", "declined", "the display is shutting down",
-                               "ended from the box", "the sender closed", "no media or ICE traffic", "ICE failed",
-                               "DTLS failed", "no usable network address", "?"}) {
-    const auto code = end_reason_code(sentence);
+TEST(EndReason, EveryReasonHasItsOwnCodeAndEveryCodeIsPreCreated) {
+  std::set<std::string_view> codes;
+  for (const auto reason : kAll) {
+    const auto code = to_code(reason);
+    EXPECT_TRUE(codes.insert(code).second) << "two reasons share " << code;
     EXPECT_NE(std::find(std::begin(kEndReasonCodes), std::end(kEndReasonCodes), code), std::end(kEndReasonCodes))
         << code;
   }
+  EXPECT_EQ(codes.size(), std::size(kEndReasonCodes));
+}
+
+TEST(EndReason, CodesAreThePagesVocabulary) {
+  // web/app.js and docs/protocol.md ("Event channel") use these exact strings.
+  EXPECT_EQ(to_code(EndReason::replaced), "replaced");
+  EXPECT_EQ(to_code(EndReason::connection_lost), "connection_lost");
+  EXPECT_EQ(to_code(EndReason::ended_at_box), "ended_at_box");
+  EXPECT_EQ(to_code(EndReason::room_full), "room_full");
 }
 
 }  // namespace

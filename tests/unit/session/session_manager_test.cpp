@@ -192,3 +192,37 @@ TEST_F(SessionManagerTest, PatchTricklesRestartsIceWithANewETagAndRefusesBadFrag
 
 }  // namespace
 }  // namespace presentd::session
+
+namespace presentd::session {
+namespace {
+
+// Observer::on_ended hears every end with its EndReason, also that of a presenter still waiting
+// for approval (on_state never reports those): the cloud must tell such a remote presenter too.
+TEST_F(SessionManagerTest, EveryEndIsReportedWithItsReasonAlsoForAPresenterStillWaiting) {
+  std::vector<std::pair<std::string, EndReason>> ended;
+  SessionManager::Observer observer;
+  observer.on_ended = [&](const std::string& id, EndReason reason) { ended.emplace_back(id, reason); };
+  const AdmissionSettings admission{config::AdmissionMode::approve, 2, config::WhenFull::replace, 1s};
+  manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, settings(), admission, observer);
+  const auto first = create(valid_offer());  // nobody on screen to ask: admitted
+  const auto second = create(valid_offer());  // waits for the first presenter's approval
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(first));
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(second));
+  const auto first_id = std::get<signaling::WhipAnswer>(first).session_id;
+  const auto second_id = std::get<signaling::WhipAnswer>(second).session_id;
+
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (ended.empty() && std::chrono::steady_clock::now() < deadline) {
+    io_.run_for(10ms);
+    io_.restart();
+  }
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0], std::make_pair(second_id, EndReason::timeout));
+
+  ASSERT_TRUE(manager_->end_session(first_id, EndReason::removed, "removed by an admin"));
+  ASSERT_EQ(ended.size(), 2u);
+  EXPECT_EQ(ended[1], std::make_pair(first_id, EndReason::removed));
+}
+
+}  // namespace
+}  // namespace presentd::session

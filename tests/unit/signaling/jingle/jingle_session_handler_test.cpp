@@ -163,7 +163,7 @@ TEST_F(Handler, InitiateIsAcknowledgedAnsweredWithSessionAcceptAndTerminated) {
   EXPECT_EQ(handler_.session_count(), 0u);
   // The host's own end of that session afterwards sends nothing more.
   const auto before = sent_.size();
-  handler_.session_ended("session-1", "stopped by the presenter");
+  handler_.session_ended("session-1", "success", "the presentation ended");
   EXPECT_EQ(sent_.size(), before);
 }
 
@@ -204,22 +204,47 @@ TEST_F(Handler, WrongOrMissingPinTerminatesWithoutASession) {
   for (const auto& stanza : sent_) EXPECT_EQ(write_xml(stanza).find("0000"), std::string::npos);
 }
 
-TEST_F(Handler, BlockedAddressesAreRefusedBeforeAnything) {
+TEST_F(Handler, BlockedAddressesAreDeclinedBeforeAnything) {
   ASSERT_TRUE(handler_.handle_iq(initiate("mallory@example.net/x", "b1")));
   ASSERT_TRUE(handler_.handle_iq(initiate("bob@EVIL.example/y", "b2")));
-  ASSERT_EQ(sent_.size(), 2u);
-  for (const auto& stanza : sent_) {
-    EXPECT_EQ(stanza.attribute_or("type"), "error");
-    const auto* error = stanza.child("error", "jabber:client");
-    ASSERT_NE(error, nullptr);
-    EXPECT_NE(error->child("forbidden", ns::kStanzas), nullptr);
+  // Each: the initiate acknowledged, then session-terminate <decline/> with a readable text.
+  ASSERT_EQ(sent_.size(), 4u);
+  for (std::size_t i = 0; i < sent_.size(); i += 2) {
+    EXPECT_EQ(sent_[i].attribute_or("type"), "result");
+    EXPECT_EQ(sent_[i + 1].attribute_or("type"), "set");
+    const auto* jingle = sent_[i + 1].child("jingle", ns::kJingle);
+    ASSERT_NE(jingle, nullptr);
+    EXPECT_EQ(jingle->attribute_or("action"), "session-terminate");
+    EXPECT_EQ(jingle->attribute_or("sid"), i == 0 ? "b1" : "b2");
+    EXPECT_EQ(reason_of(*jingle), "decline");
+    EXPECT_NE(write_xml(*jingle).find("may not present"), std::string::npos);
   }
+  EXPECT_EQ(sent_[1].attribute_or("to"), "mallory@example.net/x");
   EXPECT_TRUE(pin_checks_.empty());
   EXPECT_TRUE(host_.offers.empty());
+  EXPECT_EQ(handler_.session_count(), 0u);
 
-  handler_.set_filter(JidFilter({"example.net"}, {}));
+  // An allowed list: "*@domain" admits the domain's accounts, others are declined.
+  handler_.set_filter(JidFilter({"*@example.net"}, {}));
   ASSERT_TRUE(handler_.handle_iq(initiate("carol@elsewhere.example/z", "b3")));
-  EXPECT_EQ(sent_.back().attribute_or("type"), "error");
+  EXPECT_EQ(reason_of(*sent_.back().child("jingle", ns::kJingle)), "decline");
+  EXPECT_TRUE(host_.offers.empty());
+  ASSERT_TRUE(handler_.handle_iq(initiate(kPresenter, "b4")));
+  EXPECT_EQ(host_.offers.size(), 1u);
+}
+
+TEST(JidFilter, MatchesBareJidsAndDomainsIgnoringCaseAndResource) {
+  const JidFilter filter({"alice@example.net", "*@corp.example", "partner.example"}, {"boss@corp.example"});
+  EXPECT_TRUE(filter.allows("Alice@Example.NET/phone"));
+  EXPECT_TRUE(filter.allows("anyone@corp.example/x"));
+  EXPECT_TRUE(filter.allows("bob@partner.example"));
+  EXPECT_FALSE(filter.allows("boss@corp.example/desk"));  // blocked wins
+  EXPECT_FALSE(filter.allows("bob@example.net"));
+  EXPECT_FALSE(filter.allows("alice@sub.corp.example.evil"));
+  EXPECT_FALSE(filter.allows(""));
+  const JidFilter open({}, {"*@spam.example"});
+  EXPECT_TRUE(open.allows("carol@elsewhere.example"));
+  EXPECT_FALSE(open.allows("x@SPAM.example/r"));
 }
 
 TEST_F(Handler, FullRoomIsBusyAndBadOffersFailTheApplication) {
@@ -255,10 +280,23 @@ TEST_F(Handler, UnknownSessionsAndForeignStanzas) {
 
 TEST_F(Handler, SessionEndedByTheBoxTellsThePresenter) {
   ASSERT_TRUE(handler_.handle_iq(initiate(kPresenter, "e1")));
-  handler_.session_ended("session-1", "replaced by another presenter");
-  EXPECT_EQ(reason_of(sent_jingle(2, "session-terminate")), "alternative-session");
+  handler_.session_ended("session-2", "busy", "not ours");  // another session: nothing sent
+  EXPECT_EQ(sent_.size(), 2u);
+  handler_.session_ended("session-1", "busy", "another presenter took your place");
+  const auto& terminate = sent_jingle(2, "session-terminate");
+  EXPECT_EQ(reason_of(terminate), "busy");
+  EXPECT_NE(write_xml(terminate).find("another presenter took your place"), std::string::npos);
   EXPECT_EQ(handler_.session_count(), 0u);
   EXPECT_TRUE(host_.deleted.empty());  // the host ended it itself
+}
+
+TEST_F(Handler, TerminateAllTellsEveryPresenterAndEndsTheirSessions) {
+  ASSERT_TRUE(handler_.handle_iq(initiate(kPresenter, "a1")));
+  ASSERT_TRUE(handler_.handle_iq(initiate(kPresenter, "a2")));
+  handler_.terminate_all("gone", "the display is shutting down");
+  EXPECT_EQ(reason_of(*sent_.back().child("jingle", ns::kJingle)), "gone");
+  EXPECT_EQ(host_.deleted, (std::vector<std::string>{"session-1", "session-2"}));
+  EXPECT_EQ(handler_.session_count(), 0u);
 }
 
 TEST_F(Handler, RefusedAcceptEndsTheSession) {
