@@ -12,8 +12,6 @@
 // Run: build/bench/decode_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
-#include <time.h>
-
 #include <cstdio>
 #include <mutex>
 #include <vector>
@@ -22,6 +20,7 @@
 #include <vpx/vpx_decoder.h>
 
 #include "../tests/unit/media/decode/test_encoders.hpp"
+#include "bare_decode.hpp"
 #include "media/decode/decode_worker.hpp"
 
 namespace {
@@ -36,10 +35,7 @@ constexpr int kBitsPerSecond = 4'000'000;
 
 struct Clip {
   std::vector<testing::EncodedFrame> frames;
-  // The same frames with libavcodec's input padding, made once so the baseline pays nothing the
-  // library does not need (presentd's path copies into its padded buffer per frame, and is timed).
-  std::vector<std::vector<std::uint8_t>> padded;
-  std::size_t bytes = 0;
+  bench::PaddedStream padded;  // the same frames for the bare libavcodec baseline
 };
 
 Clip make_clip(bool h264) {
@@ -54,10 +50,7 @@ Clip make_clip(bool h264) {
   for (int i = 0; i < kFrames; ++i) {
     const auto image = testing::make_screen_frame(kWidth, kHeight, i, true);
     clip.frames.push_back(h264 ? x264->encode(image, i == 0) : vp8->encode(image, i == 0));
-    const auto& bitstream = clip.frames.back().bitstream;
-    clip.bytes += bitstream.size();
-    clip.padded.push_back(bitstream);
-    clip.padded.back().resize(bitstream.size() + AV_INPUT_BUFFER_PADDING_SIZE, 0);
+    clip.padded.add(clip.frames.back().bitstream);
   }
   return clip;
 }
@@ -68,13 +61,7 @@ const Clip& clip(bool h264) {
   return h264 ? avc : vp8;
 }
 
-double process_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
-// The baselines: the library alone, output dropped as soon as it is read.
+// The libvpx baseline: the library alone, output dropped as soon as it is read.
 void bare_libvpx(const Clip& c) {
   vpx_codec_ctx_t context{};
   vpx_codec_dec_cfg_t config{};
@@ -86,24 +73,6 @@ void bare_libvpx(const Clip& c) {
     while (const vpx_image_t* image = vpx_codec_get_frame(&context, &iter)) benchmark::DoNotOptimize(image->planes[0]);
   }
   vpx_codec_destroy(&context);
-}
-
-void bare_libavcodec(const Clip& c, AVCodecID id) {
-  AvCodecContextPtr context = open_codec_context(avcodec_find_decoder(id), [](AVCodecContext& ctx) {
-    ctx.flags |= AV_CODEC_FLAG_LOW_DELAY;
-    ctx.thread_count = 1;
-  });
-  AvFramePtr frame(av_frame_alloc());
-  AvPacketPtr packet(av_packet_alloc());
-  for (std::size_t i = 0; i < c.frames.size(); ++i) {
-    packet->data = const_cast<std::uint8_t*>(c.padded[i].data());
-    packet->size = static_cast<int>(c.frames[i].bitstream.size());
-    avcodec_send_packet(context.get(), packet.get());
-    while (avcodec_receive_frame(context.get(), frame.get()) == 0) {
-      benchmark::DoNotOptimize(frame->data[0]);
-      av_frame_unref(frame.get());
-    }
-  }
 }
 
 // presentd's path: frames queued from this thread (the event loop's role), decoded on the worker,
@@ -145,17 +114,17 @@ void BM_DecodeRatio(benchmark::State& state) {
   for (auto _ : state) {
     // Alternate which side runs first, so neither always inherits the other's warm caches.
     for (int side = 0; side < 2; ++side) {
-      const double t0 = process_cpu_seconds();
+      const double t0 = bench::process_cpu_seconds();
       if ((side == 0) == bare_first) {
         if (bare_vpx) {
           bare_libvpx(c);
         } else {
-          bare_libavcodec(c, H264 ? AV_CODEC_ID_H264 : AV_CODEC_ID_VP8);
+          bench::bare_libavcodec(c.padded, H264 ? AV_CODEC_ID_H264 : AV_CODEC_ID_VP8);
         }
-        bare_seconds += process_cpu_seconds() - t0;
+        bare_seconds += bench::process_cpu_seconds() - t0;
       } else {
         delivered += through_worker(c, format, Backend);
-        path_seconds += process_cpu_seconds() - t0;
+        path_seconds += bench::process_cpu_seconds() - t0;
       }
     }
     bare_first = !bare_first;
@@ -165,7 +134,7 @@ void BM_DecodeRatio(benchmark::State& state) {
   state.counters["bare_ms_per_frame"] = bare_seconds * 1000 / frames;
   state.counters["path_ms_per_frame"] = path_seconds * 1000 / frames;
   state.counters["ratio"] = path_seconds / bare_seconds;
-  state.counters["clip_kbps"] = double(c.bytes) * 8 / (kFrames / 30.0) / 1000;
+  state.counters["clip_kbps"] = double(c.padded.bytes) * 8 / (kFrames / 30.0) / 1000;
 }
 
 BENCHMARK(BM_DecodeRatio<false, VideoDecoderBackend::preferred>)

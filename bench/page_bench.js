@@ -58,18 +58,27 @@ async function share(page) {
   await page.getByRole('button', { name: 'Share screen' }).click();
 }
 
-// Polls the status API from the page as fast as it answers until a frame is decoded.
+// Polls the status API from the page as fast as it answers until a frame is decoded. A run that
+// shows no frame within 30 s fails the bench with what the page and the box said, never hangs.
 async function firstFrame(page) {
-  return page.evaluate(async () => {
+  const result = await page.evaluate(async () => {
+    const start = performance.now();
     for (;;) {
       const status = await (await fetch('/api/v1/status', { cache: 'no-store' })).json();
       const decoded = (status.sessions.sessions || []).some((s) => (s.video || []).some((v) => v.frames_decoded > 0));
       if (decoded && window.benchAnsweredAt) {
         return { answered: window.benchAnsweredAt, connected: window.benchConnectedAt, decoded: performance.now() };
       }
+      if (performance.now() - start > 30000) {
+        const pc = window.benchPcs[window.benchPcs.length - 1];
+        return { error: `no decoded frame within 30 s: page state ${document.body.dataset.state}, connection ` +
+          `${pc ? pc.connectionState : 'none'}, box sessions ${JSON.stringify(status.sessions)}` };
+      }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   });
+  if (result.error) throw new Error(result.error);
+  return result;
 }
 
 async function stop(page) {
@@ -147,6 +156,10 @@ async function main() {
 
     const results = [];
     for (let run = 0; run < runs; ++run) {
+      // The box allows a client address a burst of 10 WHIP requests, then 1 per second; each run
+      // spends about five (POST, trickle PATCHes, DELETE). Runs of a few hundred ms would drain
+      // the bucket within ten runs and the next POST would get a 429, so runs are paced.
+      if (run > 0) await new Promise((resolve) => setTimeout(resolve, 6000));
       const page = await openPage(browser);
       await share(page);
       const t = await firstFrame(page);

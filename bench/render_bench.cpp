@@ -1,5 +1,6 @@
-// Render cost per frame and decoded->presented latency, on SDL's offscreen driver with the
-// software renderer (this machine has no GPU; a box with one uploads and scales on the GPU).
+// Render cost per frame and decoded->presented latency, on SDL's offscreen driver (or the one in
+// RENDER_BENCH_VIDEO_DRIVER) with the software renderer and with SDL's own choice (this machine
+// has no GPU; a box with one uploads and scales on the GPU).
 //
 // Each iteration hands one freshly "decoded" I420 picture to the Renderer facade, exactly as a
 // decode worker would, and waits until the render thread has uploaded, drawn and presented it.
@@ -7,6 +8,8 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <ctime>
 #include <condition_variable>
 #include <mutex>
 #include <vector>
@@ -38,7 +41,9 @@ void BM_PresentFrame(benchmark::State& state) {
   const int height = static_cast<int>(state.range(1));
   auto presented = std::make_shared<Presented>();
   RendererOptions options;
-  options.video_driver = "offscreen";
+  // RENDER_BENCH_VIDEO_DRIVER=x11 (with DISPLAY, e.g. Xvfb) measures presenting to an X server.
+  const char* driver = std::getenv("RENDER_BENCH_VIDEO_DRIVER");
+  options.video_driver = driver != nullptr ? driver : "offscreen";
   // 0: SDL's software renderer (bit-exact, CPU only); 1: SDL's own choice (a GPU when present).
   options.render_driver = state.range(2) == 0 ? "software" : "";
   options.fullscreen = false;
@@ -66,6 +71,14 @@ void BM_PresentFrame(benchmark::State& state) {
                                                   media::PicturePlane{v, width / 2}};
   const SteadyClock clock;
   std::uint64_t expected = 0;
+  // CPU time of the whole process (the render thread does the work): unlike wall time, it does
+  // not grow with the load other processes put on the machine.
+  const auto process_cpu = [] {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+  };
+  const double cpu_start = process_cpu();
   for (auto _ : state) {
     auto picture = std::make_shared<media::Picture>(media::PixelFormat::i420, width, height, planes, storage);
     picture->stamp(0, media::PictureTiming{clock.now(), clock.now(), clock.now()});
@@ -74,7 +87,9 @@ void BM_PresentFrame(benchmark::State& state) {
     std::unique_lock lock(presented->mutex);
     presented->changed.wait(lock, [&] { return presented->count >= expected; });
   }
+  const double cpu_ms = process_cpu() - cpu_start;
   renderer.stop();
+  state.counters["cpu_ms_per_frame"] = cpu_ms / static_cast<double>(std::max<std::int64_t>(1, state.iterations()));
   auto& l = presented->latencies_us;
   std::sort(l.begin(), l.end());
   if (!l.empty()) {

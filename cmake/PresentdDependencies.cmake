@@ -24,6 +24,10 @@ presentd_require_pkg(AVUTIL    libavutil       libavutil-dev)
 presentd_require_pkg(SWSCALE   libswscale      libswscale-dev)
 presentd_require_pkg(SDL2      sdl2            libsdl2-dev)
 presentd_require_pkg(SDL2TTF   SDL2_ttf        libsdl2-ttf-dev)
+# Xlib directly only to survive a lost X server and to hold off its screensaver
+# (src/render/x11_connection.cpp).
+presentd_require_pkg(X11       x11             libx11-dev)
+presentd_require_pkg(XSS       xscrnsaver      libxss-dev)
 presentd_require_pkg(AVAHI     avahi-client    libavahi-client-dev)
 presentd_require_pkg(LIBXML2   libxml-2.0      libxml2-dev)
 presentd_require_pkg(SYSTEMD   libsystemd      libsystemd-dev)

@@ -2,9 +2,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 
 #include "access/admin_token.hpp"
 #include "config/config_loader.hpp"
+#include "config/config_schema.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/openssl_error.hpp"
 #include "discovery/discovery_config_check.hpp"
@@ -18,22 +20,30 @@ CheckedConfig load_and_check(const ConfigSource& source) {
   for (const auto& problem : loaded.problems) checked.problems.push_back(config::format_problem(source.path, problem));
   if (!loaded.ok()) return checked;
   checked.config = loaded.config;
-  for (const auto& problem : discovery::check_discovery_config(checked.config)) {
-    checked.problems.push_back(config::format_problem(source.path, problem));
-  }
-  const auto& tls = checked.config.tls;
+  const auto& config = checked.config;
+  // Checks beyond the schema; their problems get a line like every other one.
+  const std::string cloud_id = config.cloud.enabled ? config::cloud_meeting_id(config.cloud) : std::string();
+  auto problems = discovery::check_discovery_config(config, cloud_id);
+  const auto& tls = config.tls;
   if (!tls.certificate.empty()) {
     try {
       crypto::load_pem_identity(tls.certificate, tls.private_key);
     } catch (const crypto::CryptoError& error) {
-      checked.problems.push_back(source.path + ": /tls: " + error.what());
+      // The message names the file at fault first ("cannot open KEY", "KEY holds no ...",
+      // "KEY is not the key of CERT"); the problem goes to that file's key.
+      std::string_view message = error.what();
+      if (message.starts_with("cannot open ")) message.remove_prefix(std::string_view("cannot open ").size());
+      const bool key_at_fault = tls.private_key != tls.certificate && message.starts_with(tls.private_key);
+      problems.push_back({0, key_at_fault ? "/tls/private_key" : "/tls/certificate", error.what()});
     }
   }
   try {
-    (void)access::load_admin_token(checked.config.admin.token_file);
+    (void)access::load_admin_token(config.admin.token_file);
   } catch (const std::runtime_error& error) {
-    checked.problems.push_back(source.path + ": /admin/token_file: " + error.what());
+    problems.push_back({0, "/admin/token_file", error.what()});
   }
+  config::locate_problems(loaded.text, problems);
+  for (const auto& problem : problems) checked.problems.push_back(config::format_problem(source.path, problem));
   return checked;
 }
 

@@ -316,6 +316,8 @@ void Daemon::reload() {
     https_->set_hsts(tls.real_certificate);
     https_->set_max_connections(static_cast<std::size_t>(checked.config.network.max_connections));
     apply_runtime_settings(checked.config);
+    const bool driver_changed = checked.config.display.driver != config_.display.driver;
+    const bool display_changed = checked.config.display != config_.display;
     config_ = checked.config;
     access_->apply(config_.pin);
     admin_->configure(std::move(admin_token), config_.snapshot.enabled);
@@ -325,7 +327,14 @@ void Daemon::reload() {
     if (cloud_) screen_state_.cloud_meeting_id = config_.cloud.enabled ? config::cloud_meeting_id(config_.cloud) : "";
     certificate_fingerprint_ = tls.fingerprint;
     publish_on_network();
-    update_screen();  // room name, URLs, PIN policy, audio; display changes need a restart
+    update_screen();  // room name, URLs, PIN policy, audio
+    // Screen, fullscreen and vsync: the render thread re-creates its window. The video driver is
+    // SDL's first choice at start (and a daemon without a display has no render thread at all).
+    if (renderer_) renderer_->apply_display(renderer_options(config_).display());
+    if (driver_changed || (display_changed && !renderer_)) {
+      PD_LOG(notice, "config") << "display" << (driver_changed ? ".driver" : "")
+                               << " takes effect at the next start (systemctl restart presentd)";
+    }
     PD_LOG(notice, "config") << "configuration reloaded";
   } catch (const std::exception& error) {
     PD_LOG(error, "config") << "keeping the previous configuration: " << error.what();

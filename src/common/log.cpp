@@ -7,6 +7,8 @@
 #include <ctime>
 #include <string>
 
+#include "common/journal_stream.hpp"
+
 namespace presentd::log {
 namespace {
 
@@ -35,9 +37,8 @@ Level level() { return g_level.load(std::memory_order_relaxed); }
 void set_timestamps(bool on) { g_timestamps.store(on, std::memory_order_relaxed); }
 
 void configure_for_environment() {
-  // systemd sets JOURNAL_STREAM when stderr is connected to journald, which adds its own
-  // timestamps; doubling them only makes lines longer.
-  set_timestamps(std::getenv("JOURNAL_STREAM") == nullptr);
+  // journald stamps every line itself; doubling the timestamp only makes lines longer.
+  set_timestamps(!stderr_is_journal(std::getenv("JOURNAL_STREAM")));
 }
 
 void write(Level level, std::string_view tag, std::string_view message) {

@@ -82,9 +82,13 @@ LoadResult parse_config(std::string_view text) {
   reader.report_unknown_keys();
   if (result.problems.empty()) check_relations(result.config, result.problems);
 
-  const JsonLineMap lines(text);
-  for (auto& problem : result.problems) problem.line = lines.line_of(problem.pointer);
+  locate_problems(text, result.problems);
   return result;
+}
+
+void locate_problems(std::string_view text, std::vector<Problem>& problems) {
+  const JsonLineMap lines(text);
+  for (auto& problem : problems) problem.line = lines.line_of(problem.pointer);
 }
 
 LoadResult load_config_file(const std::filesystem::path& path, bool missing_means_defaults) {
@@ -98,7 +102,9 @@ LoadResult load_config_file(const std::filesystem::path& path, bool missing_mean
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str());
+  auto result = parse_config(text.str());
+  result.text = std::move(text).str();
+  return result;
 }
 
 std::string format_problem(std::string_view file_label, const Problem& problem) {

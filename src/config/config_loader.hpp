@@ -19,6 +19,9 @@ struct Problem {
 struct LoadResult {
   Config config;
   std::vector<Problem> problems;
+  // The text that was parsed, so checks made after loading (TLS files, DNS-SD limits) can
+  // report their problems at a line too (locate_problems).
+  std::string text;
   bool ok() const { return problems.empty(); }
 };
 
@@ -28,6 +31,9 @@ LoadResult parse_config(std::string_view text);
 // Reads `path`. A missing file is a problem unless `missing_means_defaults` (the default path
 // may legitimately be absent: the daemon then runs on built-in defaults).
 LoadResult load_config_file(const std::filesystem::path& path, bool missing_means_defaults);
+
+// Sets each problem's line to where its pointer (or nearest ancestor) appears in `text`.
+void locate_problems(std::string_view text, std::vector<Problem>& problems);
 
 // "presentd.json:12: /network/https_port: must be 1..65535"
 std::string format_problem(std::string_view file_label, const Problem& problem);

@@ -11,8 +11,8 @@
 
 namespace presentd::discovery {
 
-// Problems with the JSON pointer of the key to change. `cloud_id` is the hook for the cloud
-// identity, which is not configurable yet ("" = not set).
+// Problems with the JSON pointer of the key to change. `cloud_id` is the cloud meeting ID the
+// box publishes as `cid` when /cloud/enabled ("" = none).
 [[nodiscard]] std::vector<config::Problem> check_discovery_config(const config::Config& config,
                                                                   const std::string& cloud_id = {});
 

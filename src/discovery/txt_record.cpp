@@ -17,7 +17,7 @@ std::vector<TxtEntry> presentd_txt(const ServiceFacts& facts) {
       {"codecs", std::string(kCodecs), ""},
   };
   if (!facts.meeting_id.empty()) entries.push_back({"mid", facts.meeting_id, ""});
-  if (!facts.cloud_id.empty()) entries.push_back({"cid", facts.cloud_id, "/cloud/id"});
+  if (!facts.cloud_id.empty()) entries.push_back({"cid", facts.cloud_id, "/cloud/meeting_id"});
   if (!facts.fingerprint.empty()) entries.push_back({"fp", "sha-256 " + facts.fingerprint, "/tls/certificate"});
   return entries;
 }

@@ -37,7 +37,7 @@ struct ServiceFacts {
   bool pin_required = true;
   int max_presenters = 4;
   std::string meeting_id;   // 10 digits; empty when the box has no IPv4 address
-  std::string cloud_id;     // hook: published only when set (not configurable yet)
+  std::string cloud_id;     // the cloud meeting ID while the box is online in the cloud, else ""
   std::string fingerprint;  // "AB:CD:..." SHA-256 of the HTTPS certificate
   bool operator==(const ServiceFacts&) const = default;
 };

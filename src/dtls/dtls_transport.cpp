@@ -103,6 +103,12 @@ void DtlsTransport::on_datagram(std::span<const std::uint8_t> datagram) {
   }
   if (state_ == DtlsState::idle) state_ = DtlsState::connecting;
   ++stats_.datagrams_received;
+  if (state_ == DtlsState::connecting) {
+    // Handshake datagrams only (a handful per association): their timing is what a slow
+    // connection setup is diagnosed from.
+    PD_LOG(debug, "dtls") << "handshake datagram in: " << datagram.size() << " bytes, content type "
+                          << static_cast<int>(datagram[0]);
+  }
   bio_state_.input = datagram;
   drive();
   bio_state_.input = {};  // OpenSSL may not have wanted it (e.g. a record it buffers); never keep the span
@@ -153,9 +159,12 @@ unsigned int DtlsTransport::timer_callback(SSL* ssl, unsigned int previous_us) {
   const auto* self = static_cast<const DtlsTransport*>(SSL_get_app_data(ssl));
   const auto initial = std::chrono::duration_cast<std::chrono::microseconds>(self->config_.initial_retransmit_timeout);
   const auto cap = std::chrono::duration_cast<std::chrono::microseconds>(self->config_.max_retransmit_timeout);
-  if (previous_us == 0) return static_cast<unsigned int>(initial.count());
-  const auto doubled = std::chrono::microseconds(2 * static_cast<std::int64_t>(previous_us));
-  return static_cast<unsigned int>(std::min(doubled, cap).count());
+  const auto next = previous_us == 0
+                        ? initial
+                        : std::min(std::chrono::microseconds(2 * static_cast<std::int64_t>(previous_us)), cap);
+  PD_LOG(debug, "dtls") << "retransmission timer " << (previous_us == 0 ? "armed" : "backed off") << " at "
+                        << next.count() / 1000 << " ms";
+  return static_cast<unsigned int>(next.count());
 }
 
 bool DtlsTransport::fingerprint_matches(X509* certificate) {
@@ -265,6 +274,9 @@ void DtlsTransport::fail(std::string reason) {
 void DtlsTransport::flush_output() {
   auto datagrams = std::move(bio_state_.output);
   bio_state_.output.clear();
+  if (!datagrams.empty() && state_ == DtlsState::connecting) {
+    PD_LOG(debug, "dtls") << "handshake flight out: " << datagrams.size() << " datagram(s)";
+  }
   for (auto& datagram : datagrams) {
     ++stats_.datagrams_sent;
     callbacks_.send(std::move(datagram));

@@ -84,8 +84,11 @@ struct DtlsConfig {
   std::vector<rtp::SrtpProfile> srtp_profiles{rtp::default_srtp_profiles().begin(), rtp::default_srtp_profiles().end()};
   // Largest DTLS datagram we send. 1200 fits any path ICE uses, including TURN over TCP.
   std::size_t mtu = 1200;
-  // RFC 6347 §4.2.4.1: start at 1 s, double on every expiry, cap at 60 s.
-  std::chrono::milliseconds initial_retransmit_timeout{1000};
+  // Double on every expiry, cap at 60 s (RFC 6347 §4.2.4.1). RFC 6347 started at 1 s; RFC 9147
+  // §5.8.2, which obsoletes it, recommends 100 ms, and browsers start at 50 ms. A flight lost on
+  // a path ICE has just proven would otherwise cost a presenter a whole second; a spurious
+  // resend on a long path costs one duplicate flight of ~1 KB, which the peer discards.
+  std::chrono::milliseconds initial_retransmit_timeout{100};
   std::chrono::milliseconds max_retransmit_timeout{60000};
 };
 

@@ -8,6 +8,9 @@ namespace presentd::ice {
 namespace {
 constexpr std::string_view kTag = "ice";
 constexpr unsigned kComponent = 1;  // rtcp-mux: the one component carries everything
+// A DTLS flight is at most a handful of datagrams (ours: 1-5); this bounds what a peer that
+// never lets ICE complete can make us keep.
+constexpr std::size_t kMaxHeldDatagrams = 16;
 
 std::string strip_attribute_prefix(std::string_view line) {
   if (line.starts_with("a=")) line.remove_prefix(2);
@@ -61,6 +64,7 @@ IceAgent::IceAgent(GlibContextPump& pump, IceAgentConfig config, Listener& liste
   g_signal_connect(agent_, "candidate-gathering-done", G_CALLBACK(&IceAgent::on_candidate_gathering_done), this);
   g_signal_connect(agent_, "new-candidate-full", G_CALLBACK(&IceAgent::on_new_candidate), this);
   g_signal_connect(agent_, "component-state-changed", G_CALLBACK(&IceAgent::on_component_state_changed), this);
+  g_signal_connect(agent_, "new-selected-pair-full", G_CALLBACK(&IceAgent::on_new_selected_pair), this);
 
   stream_id_ = nice_agent_add_stream(agent_, 1);
   if (config_.port_min != 0) nice_agent_set_port_range(agent_, stream_id_, kComponent, config_.port_min, config_.port_max);
@@ -163,6 +167,36 @@ bool IceAgent::send(std::span<const std::uint8_t> datagram) {
   return sent == static_cast<gint>(datagram.size());
 }
 
+void IceAgent::send_when_connected(std::span<const std::uint8_t> datagram) {
+  // Held datagrams go first, so a new one never overtakes them.
+  if (held_.empty() && send(datagram)) return;
+  // With a pair selected the send itself failed (a full socket buffer): lost like any datagram.
+  if (has_selected_pair() || state_ == IceState::failed || state_ == IceState::closed) return;
+  ++held_total_;
+  if (held_.size() >= kMaxHeldDatagrams) {
+    ++held_dropped_;
+    return;
+  }
+  held_.emplace_back(datagram.begin(), datagram.end());
+  PD_LOG(debug, kTag) << "holding a " << datagram.size() << "-byte datagram until a pair is selected (ICE "
+                      << to_string(state_) << ")";
+}
+
+void IceAgent::send_held() {
+  if (held_.empty()) return;
+  auto held = std::move(held_);
+  held_.clear();
+  std::size_t sent = 0;
+  for (const auto& datagram : held) sent += send(datagram) ? 1 : 0;
+  PD_LOG(debug, kTag) << "a pair is selected: sent " << sent << " of " << held.size() << " held datagram(s)";
+}
+
+bool IceAgent::has_selected_pair() const {
+  NiceCandidate* local = nullptr;
+  NiceCandidate* remote = nullptr;
+  return nice_agent_get_selected_pair(agent_, stream_id_, kComponent, &local, &remote) != FALSE;
+}
+
 std::optional<std::string> IceAgent::selected_pair_description() const {
   NiceCandidate* local = nullptr;
   NiceCandidate* remote = nullptr;
@@ -181,6 +215,10 @@ std::optional<std::string> IceAgent::selected_pair_description() const {
 void IceAgent::set_state(IceState state) {
   if (state == state_) return;
   state_ = state;
+  if (state == IceState::failed) {
+    held_dropped_ += held_.size();
+    held_.clear();
+  }
   listener_.on_ice_state(state);
 }
 
@@ -199,10 +237,17 @@ void IceAgent::on_component_state_changed(NiceAgent*, unsigned, unsigned, unsign
   switch (state) {
     case NICE_COMPONENT_STATE_CONNECTING: return agent->set_state(IceState::checking);
     case NICE_COMPONENT_STATE_CONNECTED:
-    case NICE_COMPONENT_STATE_READY: return agent->set_state(IceState::connected);
+    case NICE_COMPONENT_STATE_READY:
+      // Normally sent already from new-selected-pair; before the listener hears "connected".
+      agent->send_held();
+      return agent->set_state(IceState::connected);
     case NICE_COMPONENT_STATE_FAILED: return agent->set_state(IceState::failed);
     default: return;
   }
+}
+
+void IceAgent::on_new_selected_pair(NiceAgent*, unsigned, unsigned, void*, void*, void* self) {
+  static_cast<IceAgent*>(self)->send_held();
 }
 
 void IceAgent::on_receive(NiceAgent*, unsigned, unsigned, unsigned length, char* data, void* self) {

@@ -87,6 +87,17 @@ public:
 
   // One datagram on the selected pair; false when ICE has no pair yet or the send failed.
   bool send(std::span<const std::uint8_t> datagram);
+  // Like send(), but a datagram that finds no selected pair yet is held (a few, in order) and
+  // sent the moment libnice selects one, instead of being lost. For DTLS: a controlling sender
+  // that nominates on its first check (Chrome) counts its pair usable as soon as our response
+  // arrives and sends its ClientHello, while our side (controlled) selects the pair only when its
+  // own triggered check comes back some 20-50 ms later. Our answering flight would otherwise be
+  // dropped, and OpenSSL ignores the sender's repeated ClientHellos, so the handshake would wait
+  // for our retransmission timer. Held datagrams are dropped when ICE fails.
+  void send_when_connected(std::span<const std::uint8_t> datagram);
+  // Datagrams send_when_connected() had to hold so far, and how many of those it had to drop.
+  std::uint64_t held_datagrams() const { return held_total_; }
+  std::uint64_t dropped_held_datagrams() const { return held_dropped_; }
 
   IceState state() const { return state_; }
   std::optional<std::string> selected_pair_description() const;
@@ -96,7 +107,11 @@ private:
   static void on_new_candidate(NiceAgent*, void* candidate, void* self);
   static void on_component_state_changed(NiceAgent*, unsigned stream, unsigned component, unsigned state, void* self);
   static void on_receive(NiceAgent*, unsigned stream, unsigned component, unsigned length, char* data, void* self);
+  static void on_new_selected_pair(NiceAgent*, unsigned stream, unsigned component, void* local, void* remote,
+                                   void* self);
   void set_state(IceState state);
+  void send_held();
+  bool has_selected_pair() const;
 
   GlibContextPump& pump_;
   IceAgentConfig config_;
@@ -104,6 +119,9 @@ private:
   NiceAgent* agent_ = nullptr;
   unsigned stream_id_ = 0;
   IceState state_ = IceState::new_;
+  std::vector<std::vector<std::uint8_t>> held_;  // waiting for a selected pair, oldest first
+  std::uint64_t held_total_ = 0;
+  std::uint64_t held_dropped_ = 0;
 };
 
 }  // namespace presentd::ice

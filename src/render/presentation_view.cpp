@@ -59,9 +59,16 @@ void PresentationView::drop_textures() {
   reconnecting_size_ = 0;
 }
 
-bool PresentationView::upload(SDL_Renderer* renderer, PresenterId id, const media::Picture& picture) {
+bool PresentationView::upload(SDL_Renderer* renderer, PresenterId id, media::PicturePtr picture) {
   Presenter* p = find(id);
-  if (p == nullptr || picture.width() <= 0 || picture.height() <= 0) return false;
+  if (p == nullptr || !picture || !upload_to(renderer, *p, *picture)) return false;
+  p->picture = std::move(picture);
+  return true;
+}
+
+bool PresentationView::upload_to(SDL_Renderer* renderer, Presenter& presenter, const media::Picture& picture) {
+  Presenter* p = &presenter;
+  if (picture.width() <= 0 || picture.height() <= 0) return false;
   if (!p->texture || p->width != picture.width() || p->height != picture.height() || p->format != picture.format()) {
     p->texture.reset(SDL_CreateTexture(renderer, sdl_format(picture.format()), SDL_TEXTUREACCESS_STREAMING,
                                        picture.width(), picture.height()));
@@ -111,6 +118,7 @@ void PresentationView::draw(SDL_Renderer* renderer, TextPainter& painter, int wi
   const auto tiles = tile_layout(width, height, static_cast<int>(presenters_.size()));
   for (std::size_t i = 0; i < tiles.size(); ++i) {
     Presenter& p = presenters_[i];
+    if (!p.texture && p.picture && !upload_to(renderer, p, *p.picture)) p.picture.reset();
     if (p.texture) {
       const SDL_Rect dst = to_sdl(fit_letterboxed(tiles[i], p.width, p.height));
       SDL_RenderCopy(renderer, p.texture.get(), nullptr, &dst);

@@ -27,10 +27,12 @@ public:
   void leave(PresenterId id);
   void leave_all() { presenters_.clear(); }
   void set_reconnecting(PresenterId id, bool reconnecting);
-  // Uploads the picture into the presenter's texture; false if unknown id or upload failed.
-  bool upload(SDL_Renderer* renderer, PresenterId id, const media::Picture& picture);
+  // Uploads the picture into the presenter's texture and keeps it (one per presenter) so a new
+  // window or renderer can show it again at once; false if unknown id or upload failed.
+  bool upload(SDL_Renderer* renderer, PresenterId id, media::PicturePtr picture);
   void draw(SDL_Renderer* renderer, TextPainter& painter, int width, int height);
-  // After a render-device reset every texture is gone: forget them; the next frame re-uploads.
+  // After a render-device reset or a new window every texture is gone: forget them; draw()
+  // re-uploads each presenter's last picture (a still screen share may send no new frame).
   void drop_textures();
 
   bool empty() const { return presenters_.empty(); }
@@ -44,6 +46,7 @@ private:
     PresenterId id = 0;
     std::string name;
     TexturePtr texture;
+    media::PicturePtr picture;  // the last one uploaded
     int width = 0;
     int height = 0;
     media::PixelFormat format = media::PixelFormat::i420;
@@ -52,6 +55,7 @@ private:
     int label_size = 0;
   };
   Presenter* find(PresenterId id);
+  bool upload_to(SDL_Renderer* renderer, Presenter& p, const media::Picture& picture);
   void draw_label(SDL_Renderer* renderer, TextPainter& painter, Presenter& p, const Rect& tile, int screen_height);
 
   std::vector<Presenter> presenters_;  // join order = tile order

@@ -4,6 +4,7 @@
 //
 // Thread: any; every member is guarded by `mutex` or atomic.
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@ namespace presentd::render {
 
 struct Renderer::Inbox {
   std::mutex mutex;
+  std::condition_variable woken;  // signalled with every wake-up event (see RenderLoop::wait_for_display)
   std::vector<std::function<void(RenderLoop&)>> commands;
   std::map<PresenterId, std::shared_ptr<FrameMailbox>> mailboxes;
   bool accepting = false;  // the render thread is up and has registered wake_event

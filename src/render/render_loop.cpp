@@ -1,6 +1,7 @@
 #include "render/render_loop.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "common/log.hpp"
 
@@ -11,6 +12,8 @@ constexpr std::string_view kTag = "render";
 // 512 frames at 48 kHz = 10.7 ms per device buffer: well under the 40 ms budget, and large
 // enough that a busy box does not underrun.
 constexpr Uint16 kAudioBufferFrames = 512;
+// How often a lost display server is looked for again.
+constexpr auto kReconnectInterval = std::chrono::seconds(2);
 
 void audio_callback(void* user, Uint8* stream, int length) {
   auto* mixer = static_cast<AudioMixer*>(user);
@@ -39,11 +42,8 @@ RenderLoop::~RenderLoop() {
     mixer_.set_output(std::nullopt);
     SDL_CloseAudioDevice(audio_);
   }
-  view_.drop_textures();
-  idle_.clear();
+  close_window();  // safe on a lost X server too
   painter_ = TextPainter(options_.fonts);  // fonts close before TTF_Quit
-  renderer_.reset();
-  window_.reset();
   if (ttf_up_) TTF_Quit();
   if (sdl_up_) SDL_Quit();
 }
@@ -53,15 +53,17 @@ bool RenderLoop::open() {
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
   if (!options_.video_driver.empty()) SDL_SetHint(SDL_HINT_VIDEODRIVER, options_.video_driver.c_str());
   if (!options_.render_driver.empty()) SDL_SetHint(SDL_HINT_RENDER_DRIVER, options_.render_driver.c_str());
+  // When the renderer is SDL's software one, let it draw straight into the window's X shared
+  // memory image: by default SDL puts an OpenGL texture under it, which on a box without a GPU
+  // is Mesa's llvmpipe (7x the CPU per 1080p frame and ~100 MB more resident memory, measured
+  // in docs/performance.md). No effect on GPU renderers; the environment variable still wins.
+  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
     PD_LOG(warning, kTag) << "no display (" << SDL_GetError() << "): running without a screen";
     return false;
   }
   sdl_up_ = true;
-  // Left to choose, SDL falls back to its offscreen driver when no display is reachable: that is
-  // "no screen" for the daemon (and would cost CPU, as it has no blocking event wait).
-  const std::string chosen = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
-  if (options_.video_driver.empty() && (chosen == "offscreen" || chosen == "dummy")) {
+  if (!video_driver_usable()) {
     PD_LOG(warning, kTag) << "no display reachable: running without a screen";
     return false;
   }
@@ -73,14 +75,16 @@ bool RenderLoop::open() {
   // WebRTC decoders output BT.601 limited range; SDL's automatic choice would switch to BT.709
   // above 576 lines and shift the colours of every HD presentation.
   SDL_SetYUVConversionMode(SDL_YUV_CONVERSION_BT601);
-  if (!create_window() || !create_renderer()) return false;
-  SDL_ShowCursor(SDL_DISABLE);
-  SDL_EnableScreenSaver();  // idle: let the display sleep; presenting inhibits it
-  if (options_.audio) open_audio();
   {
     std::lock_guard lock(inbox_.mutex);
     inbox_.wake_event = SDL_RegisterEvents(1);
-    inbox_.accepting = inbox_.wake_event != static_cast<Uint32>(-1);
+  }
+  if (inbox_.wake_event == static_cast<Uint32>(-1) || !open_window()) return false;
+  apply_screensaver();
+  if (options_.audio) open_audio();
+  {
+    std::lock_guard lock(inbox_.mutex);
+    inbox_.accepting = true;
   }
   SDL_RendererInfo info{};
   SDL_GetRendererInfo(renderer_.get(), &info);
@@ -89,8 +93,31 @@ bool RenderLoop::open() {
   return true;
 }
 
-bool RenderLoop::create_window() {
+bool RenderLoop::video_driver_usable() const {
+  // Left to choose, SDL falls back to its offscreen driver when no display is reachable: that is
+  // "no screen" for the daemon (and would cost CPU, as it has no blocking event wait).
+  const std::string chosen = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
+  return !options_.video_driver.empty() || (chosen != "offscreen" && chosen != "dummy");
+}
+
+void RenderLoop::close_window() {
+  // Textures before their renderer, the renderer before its window.
+  view_.drop_textures();
+  idle_.clear();
+  renderer_.reset();
+  x11_.release_window(window_.get());
   window_.reset();
+}
+
+bool RenderLoop::open_window() {
+  close_window();
+  if (!create_window() || !create_renderer()) return false;
+  SDL_ShowCursor(SDL_DISABLE);
+  x11_.watch(window_.get(), inbox_.wake_event);
+  return true;
+}
+
+bool RenderLoop::create_window() {
   Uint32 flags = SDL_WINDOW_SHOWN;
   int screen = options_.screen < SDL_GetNumVideoDisplays() ? options_.screen : 0;
   SDL_Rect bounds{SDL_WINDOWPOS_CENTERED_DISPLAY(screen), SDL_WINDOWPOS_CENTERED_DISPLAY(screen),
@@ -154,6 +181,10 @@ void RenderLoop::run() {
     }
     handle(event);
     while (SDL_PollEvent(&event) != 0) handle(event);
+    if (x11_.lost()) {
+      wait_for_display();
+      continue;
+    }
     drain_inbox();
     if (running_ && (dirty_ || !snapshots_.empty())) draw();
   }
@@ -173,7 +204,7 @@ void RenderLoop::handle(const SDL_Event& event) {
         PD_LOG(notice, kTag) << "display " << event.display.display
                              << (event.display.event == SDL_DISPLAYEVENT_CONNECTED ? " connected" : " disconnected")
                              << ": re-creating the window";
-        if (!create_window() || !create_renderer()) PD_LOG(warning, kTag) << "no screen until a display returns";
+        if (!open_window()) PD_LOG(warning, kTag) << "no screen until a display returns";
       }
       break;
     case SDL_RENDER_TARGETS_RESET:
@@ -210,7 +241,7 @@ void RenderLoop::drain_inbox() {
   if (!renderer_) return;
   for (auto& [id, mailbox] : mailboxes) {
     auto picture = mailbox->take();
-    if (!picture || !view_.upload(renderer_.get(), id, *picture)) continue;
+    if (!picture || !view_.upload(renderer_.get(), id, picture)) continue;
     uploaded_.emplace_back(id, std::move(picture));
     dirty_ = true;
   }
@@ -294,14 +325,71 @@ void RenderLoop::end_all_presentations() {
 void RenderLoop::presenters_changed() {
   dirty_ = true;
   mixer_.set_focus(view_.newest());
-  const bool presenting = !view_.empty();
-  // Keep the display awake only while someone presents; the audio callback runs only then too.
-  if (presenting) {
-    SDL_DisableScreenSaver();
-  } else {
+  apply_screensaver();
+  // The audio callback runs only while someone presents.
+  if (audio_ != 0) SDL_PauseAudioDevice(audio_, view_.empty() ? 1 : 0);
+}
+
+void RenderLoop::apply_screensaver() {
+  // Keep the display awake only while someone presents; idle, let it sleep.
+  // SDL covers the desktop's D-Bus inhibition and the other drivers; on X11 the connection sets
+  // the server's own state (x11_connection.hpp says why SDL alone is not enough).
+  if (view_.empty()) {
     SDL_EnableScreenSaver();
+  } else {
+    SDL_DisableScreenSaver();
   }
-  if (audio_ != 0) SDL_PauseAudioDevice(audio_, presenting ? 0 : 1);
+  x11_.suspend_screensaver(window_.get(), !view_.empty());
+}
+
+void RenderLoop::apply_display(const DisplaySettings& settings) {
+  if (settings == options_.display()) return;
+  options_.fullscreen = settings.fullscreen;
+  options_.screen = settings.screen;
+  options_.vsync = settings.vsync;
+  if (!window_) return;  // no display right now: the settings apply when it returns
+  PD_LOG(notice, kTag) << "display settings changed: re-creating the window (screen " << settings.screen
+                       << (settings.fullscreen ? ", fullscreen" : ", windowed") << (settings.vsync ? ", vsync)" : ")");
+  if (!open_window()) PD_LOG(warning, kTag) << "no screen with the new display settings";
+}
+
+void RenderLoop::wait_for_display() {
+  PD_LOG(warning, kTag) << "lost the connection to the display server: presentations go on without a "
+                           "picture; trying to reconnect every "
+                        << std::chrono::duration_cast<std::chrono::seconds>(kReconnectInterval).count() << " s";
+  close_window();
+  SDL_QuitSubSystem(SDL_INIT_VIDEO);
+  x11_.reset();
+  auto next_try = std::chrono::steady_clock::now() + kReconnectInterval;
+  while (running_) {
+    {
+      // SDL_WaitEvent needs a video driver to sleep; without one the facade's wake-ups arrive
+      // through the inbox's condition variable.
+      std::unique_lock lock(inbox_.mutex);
+      inbox_.woken.wait_until(lock, next_try, [this] { return inbox_.wake_pending.load(); });
+    }
+    SDL_FlushEvent(inbox_.wake_event);
+    drain_inbox();  // commands run; pictures wait in their mailboxes (the newest only)
+    for (auto& promise : snapshots_) promise->set_value(std::nullopt);
+    snapshots_.clear();
+    if (!running_ || std::chrono::steady_clock::now() < next_try) continue;
+    if (reopen_video()) return;
+    next_try = std::chrono::steady_clock::now() + kReconnectInterval;
+  }
+}
+
+bool RenderLoop::reopen_video() {
+  if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) return false;
+  if (!video_driver_usable() || !open_window()) {
+    close_window();
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    x11_.reset();
+    return false;
+  }
+  apply_screensaver();
+  PD_LOG(notice, kTag) << "display back on " << SDL_GetCurrentVideoDriver() << ", " << built_width_ << "x"
+                       << built_height_;
+  return true;
 }
 
 }  // namespace presentd::render

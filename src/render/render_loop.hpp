@@ -4,7 +4,9 @@
 // It sleeps in SDL_WaitEvent. A wake-up (Renderer::Inbox) makes it run the posted commands and
 // take the newest picture of every presenter; it redraws only when something changed. Window,
 // display and render-device events re-create what the display took away (monitor unplugged and
-// plugged back, GPU reset), so losing the screen is never fatal.
+// plugged back, GPU reset), so losing the screen is never fatal. When the X server itself goes
+// away (X11Connection), the loop closes SDL's video subsystem, keeps answering commands (sessions
+// go on, with sound) and tries every two seconds to open the display again.
 //
 // Thread: render (created, used and destroyed there).
 #include <future>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "render/idle_screen.hpp"
+#include "render/x11_connection.hpp"
 #include "render/presentation_view.hpp"
 #include "render/render_inbox.hpp"
 #include "render/renderer.hpp"
@@ -39,10 +42,21 @@ public:
   void set_reconnecting(PresenterId id, bool reconnecting);
   void set_idle_info(const IdleInfo& info);
   void add_snapshot(SnapshotPromise promise);
+  // A reload changed the display settings: re-create the window with them.
+  void apply_display(const DisplaySettings& settings);
 
 private:
+  // Window + renderer + hidden cursor, replacing any earlier ones.
+  bool open_window();
+  void close_window();
   bool create_window();
   bool create_renderer();
+  // The X server went away: close the video subsystem and wait (still serving commands) until
+  // a display can be opened again or the loop is stopped.
+  void wait_for_display();
+  bool reopen_video();
+  bool video_driver_usable() const;
+  void apply_screensaver();
   void open_audio();
   void handle(const SDL_Event& event);
   void drain_inbox();
@@ -51,7 +65,7 @@ private:
   void end_all_presentations();
   void presenters_changed();
 
-  const RendererOptions& options_;
+  RendererOptions options_;  // a copy: apply_display() changes it on this thread
   Renderer::Inbox& inbox_;
   AudioMixer& mixer_;
   bool sdl_up_ = false;
@@ -60,6 +74,7 @@ private:
   WindowPtr window_;
   SdlRendererPtr renderer_;
   SDL_AudioDeviceID audio_ = 0;
+  X11Connection x11_;
   TextPainter painter_;
   IdleScreen idle_;
   IdleInfo idle_info_;

@@ -40,6 +40,8 @@ void Renderer::wake() {
   SDL_Event event{};
   event.type = inbox_->wake_event;
   SDL_PushEvent(&event);
+  // While the display is gone the render thread waits here instead of in SDL_WaitEvent.
+  inbox_->woken.notify_one();
 }
 
 void Renderer::post(std::function<void(RenderLoop&)> command) {
@@ -85,6 +87,10 @@ void Renderer::set_idle_info(IdleInfo info) {
 }
 
 void Renderer::set_audio_settings(const AudioSettings& settings) { mixer_.set_settings(settings); }
+
+void Renderer::apply_display(const DisplaySettings& settings) {
+  post([settings](RenderLoop& loop) { loop.apply_display(settings); });
+}
 
 void Renderer::play_audio(PresenterId id, std::span<const float> interleaved_stereo) {
   {

@@ -33,6 +33,15 @@ namespace presentd::render {
 
 class RenderLoop;
 
+// The display settings a reload may change on a running screen (a new window is created); the
+// video driver is chosen once, when SDL starts.
+struct DisplaySettings {
+  bool fullscreen = true;
+  int screen = 0;
+  bool vsync = true;
+  bool operator==(const DisplaySettings&) const = default;
+};
+
 struct RendererOptions {
   std::string video_driver;   // empty: SDL's choice (x11, wayland, kmsdrm...); "offscreen" in tests
   std::string render_driver;  // empty: SDL's choice; "software" gives bit-exact pixels in tests
@@ -48,6 +57,8 @@ struct RendererOptions {
   std::function<void()> on_end_all;
   // Called on the render thread after a picture reached the screen, with its decoded->presented time.
   std::function<void(PresenterId, Clock::Duration)> on_presented;
+
+  DisplaySettings display() const { return {fullscreen, screen, vsync}; }
 };
 
 struct RendererStats {
@@ -77,6 +88,8 @@ public:
   void set_reconnecting(PresenterId id, bool reconnecting);
   void set_idle_info(IdleInfo info);
   void set_audio_settings(const AudioSettings& settings);
+  // Re-creates the window when the settings differ from the current ones (reload).
+  void apply_display(const DisplaySettings& settings);
   // 48 kHz interleaved stereo float PCM of one presenter (media::AudioBlock::samples).
   void play_audio(PresenterId id, std::span<const float> interleaved_stereo);
   // How long sound handed to play_audio now waits before it is heard; nullopt without an audio

@@ -137,7 +137,9 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   }
   dtls::DtlsCallbacks callbacks;
   callbacks.send = [this](std::vector<std::uint8_t> datagram) {
-    if (ice_) (void)ice_->send(datagram);
+    // Our answer to a ClientHello can be ready before our side of ICE has selected the pair the
+    // sender already uses: held until it has (IceAgent::send_when_connected says why).
+    if (ice_) ice_->send_when_connected(datagram);
   };
   callbacks.on_connected = [this](rtp::SrtpProfile profile, const rtp::SrtpKeyPair& keys) {
     media::ReceivePipelineConfig pipeline_config;

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -13,6 +17,7 @@
 #include "support/https_client.hpp"
 #include "support/notify_socket.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_certificate.hpp"
 
 namespace presentd::test {
 namespace {
@@ -51,6 +56,22 @@ protected:
   }
 
   std::string log() const { return read_file(log_file_); }
+
+  // Runs the daemon once through start, a reload with a broken file and SIGTERM; returns its log.
+  std::string log_of_one_run(std::map<std::string, std::string> env) {
+    // As the unit sets it (Environment=XDG_RUNTIME_DIR=%t/presentd): without it libwayland,
+    // probed by SDL, prints an unprefixed line of its own.
+    env["XDG_RUNTIME_DIR"] = dir_.path().string();
+    auto daemon = start_daemon(std::move(env));
+    EXPECT_TRUE(notify_.wait_for("READY=1", 15s)) << log();
+    dir_.write("presentd.json", "{\"admission\": {\"max_presenters\": 9}}");
+    daemon->signal(SIGHUP);
+    EXPECT_TRUE(notify_.wait_for("RELOADING=1", 5s));
+    EXPECT_TRUE(notify_.wait_for("READY=1", 5s));
+    daemon->signal(SIGTERM);
+    EXPECT_EQ(daemon->wait_for_exit(2s), 0);
+    return log();
+  }
 
   TempDir dir_;
   NotifySocket notify_{dir_.path() / "notify.sock"};
@@ -108,7 +129,9 @@ TEST_F(DaemonLifecycle, SigtermWithAnIdleClientConnectedExitsZeroWithinTwoSecond
   boost::asio::io_context io;
   boost::asio::ip::tcp::socket idle(io);
   idle.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
-  std::this_thread::sleep_for(100ms);
+  // The listener accepts in arrival order: once a later request is answered, the idle
+  // connection is one the daemon holds.
+  EXPECT_EQ(status()["room"]["name"], "Alpha");
 
   const auto sent = std::chrono::steady_clock::now();
   daemon->signal(SIGTERM);
@@ -139,6 +162,39 @@ TEST_F(DaemonLifecycle, NeverLogsOrPrintsTheFixedPin) {
   EXPECT_EQ(code, 0);
   EXPECT_EQ(printed.find("9753"), std::string::npos) << printed;
   EXPECT_NE(printed.find("\"Alpha\""), std::string::npos) << printed;
+}
+
+// "DEVICE:INODE" of a file, the form systemd puts in JOURNAL_STREAM.
+std::string device_and_inode(const std::filesystem::path& path) {
+  struct stat status {};
+  EXPECT_EQ(::stat(path.c_str(), &status), 0) << path;
+  return std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino);
+}
+
+void expect_every_line_matches(const std::string& log, const std::regex& form) {
+  std::istringstream lines(log);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) EXPECT_TRUE(std::regex_match(line, form)) << line;
+  EXPECT_GT(count, 3) << log;
+}
+
+TEST_F(DaemonLifecycle, LogsCarrySyslogPrioritiesAndNoTimestampsWhenStderrIsTheJournal) {
+  // stderr is the stream JOURNAL_STREAM names (as under systemd with StandardError=journal):
+  // journald keeps the level from "<N>" and stamps the time itself.
+  dir_.write("presentd.log", "");
+  const auto journal = log_of_one_run({{"JOURNAL_STREAM", device_and_inode(log_file_)}});
+  expect_every_line_matches(journal, std::regex(R"(<[3-7]>\[[a-z_-]+\] \S.*)"));
+  EXPECT_NE(journal.find("<5>[daemon] presentd "), std::string::npos) << journal;
+  EXPECT_NE(journal.find("<3>[config] keeping the previous configuration"), std::string::npos) << journal;
+}
+
+TEST_F(DaemonLifecycle, LogsAreTimestampedWhenStderrIsNotTheJournal) {
+  // JOURNAL_STREAM inherited from a service but stderr redirected elsewhere: not the journal.
+  const auto other = dir_.write("elsewhere.log", "");
+  const auto plain = log_of_one_run({{"JOURNAL_STREAM", device_and_inode(other)}});
+  expect_every_line_matches(plain,
+                            std::regex(R"(<[3-7]>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[[a-z_-]+\] \S.*)"));
+  EXPECT_NE(plain.find("<3>"), std::string::npos) << plain;
 }
 
 TEST_F(DaemonLifecycle, RefusesToStartWithABrokenConfiguration) {
@@ -175,12 +231,36 @@ TEST(CheckConfig, ExitCodesAndMessagesLikeNginxT) {
   EXPECT_EQ(missing_code, 1);
   EXPECT_NE(missing_output.find("No such file or directory"), std::string::npos) << missing_output;
 
-  const auto key = dir.write("key.pem", "garbage");
-  const auto cert_config = dir.write(
-      "tls.json", "{\"tls\": {\"certificate\": \"" + key.string() + "\", \"private_key\": \"" + key.string() + "\"}}");
-  const auto [tls_code, tls_output] = run_command({PRESENTD_BINARY, "-t", "-c", cert_config.string()});
+  // Certificate files the schema can read but OpenSSL cannot use: reported at the key to fix.
+  const auto garbage = dir.write("garbage.pem", "garbage");
+  const auto box = make_test_certificate(dir.path(), "box", "DNS:box.test");
+  const auto tls_config = [&](const std::filesystem::path& certificate, const std::filesystem::path& key) {
+    return dir.write("tls.json", "{\n  \"tls\": {\n    \"certificate\": \"" + certificate.string() +
+                                     "\",\n    \"private_key\": \"" + key.string() + "\"\n  }\n}\n");
+  };
+  const auto [tls_code, tls_output] = run_command({PRESENTD_BINARY, "-t", "-c", tls_config(garbage, garbage).string()});
   EXPECT_EQ(tls_code, 1);
-  EXPECT_NE(tls_output.find("holds no PEM certificate"), std::string::npos) << tls_output;
+  EXPECT_NE(tls_output.find("tls.json:3: /tls/certificate: " + garbage.string() + " holds no PEM certificate"),
+            std::string::npos)
+      << tls_output;
+  const auto [key_code, key_output] =
+      run_command({PRESENTD_BINARY, "-t", "-c", tls_config(box.certificate, garbage).string()});
+  EXPECT_EQ(key_code, 1);
+  EXPECT_NE(key_output.find("tls.json:4: /tls/private_key: " + garbage.string() + " holds no unencrypted PEM private key"),
+            std::string::npos)
+      << key_output;
+  const auto other = make_test_certificate(dir.path(), "other", "DNS:other.test");
+  const auto [pair_code, pair_output] =
+      run_command({PRESENTD_BINARY, "-t", "-c", tls_config(box.certificate, other.private_key).string()});
+  EXPECT_EQ(pair_code, 1);
+  EXPECT_NE(pair_output.find("tls.json:4: /tls/private_key: " + other.private_key.string() + " is not the key of"),
+            std::string::npos)
+      << pair_output;
+  EXPECT_EQ(run_command({PRESENTD_BINARY, "-t", "-c", tls_config(box.certificate, box.private_key).string()}).first, 0);
+  const auto [unreadable_code, unreadable_output] =
+      run_command({PRESENTD_BINARY, "-t", "-c", tls_config(dir.path() / "absent.pem", box.private_key).string()});
+  EXPECT_EQ(unreadable_code, 1);
+  EXPECT_NE(unreadable_output.find("tls.json:3: /tls/certificate: cannot read"), std::string::npos) << unreadable_output;
 
   const auto [usage_code, usage_output] = run_command({PRESENTD_BINARY, "--frobnicate"});
   EXPECT_EQ(usage_code, 2);

@@ -2,16 +2,21 @@
 // network, mount and PID namespaces (its own system bus, avahi-daemon and veth links, so no
 // mDNS leaves the machine and a host avahi-daemon is not disturbed) and prints facts; these
 // tests check them: exact TXT values through avahi-browse, collisions, avahi-daemon restarts,
-// late start, no bus at all, interface restriction and renaming on SIGHUP.
+// late start, no bus at all, interface restriction, renaming on SIGHUP, and the cloud meeting ID
+// (`cid`) while the box is online with a real Prosody.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
 #include "common/meeting_id.hpp"
 #include "discovery/txt_record.hpp"
 #include "support/child_process.hpp"
+#include "support/network_namespace.hpp"
+#include "support/prosody_server.hpp"
 #include "support/temp_dir.hpp"
 
 namespace presentd::test {
@@ -41,29 +46,23 @@ struct Scenario {
   }
 };
 
-Scenario run_scenario(const std::string& name) {
+// `sections`: configuration sections added to every presentd the scenario starts. With
+// `own_network` false the scenario shares the test's network namespace (and makes no links).
+Scenario run_scenario(const std::string& name, const std::string& sections = {}, bool own_network = true) {
   const TempDir work;
   const std::string script = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/discovery/avahi_scenario.sh";
   Scenario scenario;
   // --kill-child: if `timeout` ends unshare, the script (PID 1 of the new PID namespace) and
   // with it every server it started are killed too.
-  const std::vector<std::string> command{"timeout",
-                                         "-k",
-                                         "5",
-                                         "90",
-                                         "unshare",
-                                         "--net",
-                                         "--mount",
-                                         "--pid",
-                                         "--fork",
-                                         "--kill-child",
-                                         "--mount-proc",
-                                         "bash",
-                                         script,
-                                         name,
-                                         PRESENTD_BINARY,
-                                         work.path().string(),
-                                         std::string(PRESENTD_SOURCE_DIR) + "/web"};
+  std::vector<std::string> command{"timeout", "-k", "5", "90", "unshare"};
+  if (own_network) command.push_back("--net");
+  for (const char* argument : {"--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "bash"}) {
+    command.push_back(argument);
+  }
+  for (const std::string& argument : {script, name, std::string(PRESENTD_BINARY), work.path().string(),
+                                     std::string(PRESENTD_SOURCE_DIR) + "/web", sections}) {
+    command.push_back(argument);
+  }
   std::tie(scenario.exit_code, scenario.output) = run_command(command);
   std::istringstream lines(scenario.output);
   std::string line;
@@ -197,12 +196,58 @@ TEST(Discovery, ARenamedRoomIsPublishedAndTheOldNameWithdrawnOnSighup) {
   EXPECT_EQ(names_of(scenario.of("_presentd._tcp")), std::set<std::string>{"Beta\\032Room"}) << scenario.output;
 }
 
+TEST(Discovery, TheCloudMeetingIdIsPublishedWhileTheBoxIsOnlineWithItsCloudServer) {
+  // Prosody in the test's own network namespace; the scenario (its own bus and avahi-daemon)
+  // shares that namespace so presentd reaches Prosody on 127.0.0.1.
+  std::string why;
+  ASSERT_TRUE(enter_private_network(why)) << why;
+  const TempDir dir;
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::others_exec | std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  std::filesystem::create_directories(dir.path() / "prosody");
+  ProsodyServer prosody(dir.path() / "prosody");
+  const std::string room = "482913";
+  prosody.add_user(room, "room password 5!");
+  prosody.start();
+  const auto password_file = dir.write("cloud-password", "room password 5!\n");
+  std::filesystem::permissions(password_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
+  const std::string cloud = R"(
+  "cloud": {"enabled": true, "jid": ")" + room + R"(@localhost", "server": "127.0.0.1", "port": )" +
+                            std::to_string(prosody.starttls_port()) +
+                            R"(, "tls": "starttls", "password_file": ")" + password_file.string() +
+                            R"(", "ca_file": ")" + prosody.ca_file().string() + R"("},)";
+
+  const auto scenario = run_scenario("cloud", cloud, /*own_network=*/false);
+  prosody.stop();
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  ASSERT_FALSE(scenario.fact("CID_AFTER_MS").empty()) << "no cid while online\n" << scenario.output;
+
+  // Online: exactly the record with the cloud meeting ID in its place (after mid, before fp).
+  discovery::ServiceFacts facts;
+  facts.max_presenters = 3;
+  facts.cloud_id = room;
+  facts.fingerprint = scenario.fact("FINGERPRINT");
+  const auto online = scenario.fact("ONLINE");
+  std::smatch mid;
+  if (std::regex_search(online, mid, std::regex(R"re("mid=([0-9]{10})")re"))) facts.meeting_id = mid[1];
+  EXPECT_NE(online.find(";" + browse_txt(discovery::presentd_txt(facts))), std::string::npos)
+      << browse_txt(discovery::presentd_txt(facts)) << "\n" << scenario.output;
+
+  // Cloud switched off and reloaded: the same service, re-published without cid.
+  EXPECT_FALSE(scenario.fact("CID_GONE_AFTER_MS").empty()) << scenario.output;
+  facts.cloud_id.clear();
+  const auto services = scenario.of("_presentd._tcp");
+  ASSERT_FALSE(services.empty()) << scenario.output;
+  for (const auto& service : services) EXPECT_EQ(service.txt, browse_txt(discovery::presentd_txt(facts)));
+}
+
 TEST(Discovery, CheckConfigRefusesARoomNameDnsSdCannotCarry) {
   TempDir dir;
   const auto file = dir.write("presentd.json", "{\n  \"room\": {\"name\": \"" + std::string(64, 'R') + "\"}\n}\n");
   const auto [code, output] = run_command({PRESENTD_BINARY, "--check-config", "--config", file.string()});
   EXPECT_EQ(code, 1);
-  EXPECT_NE(output.find("presentd.json: /room/name: must be at most 63 bytes to be published by DNS-SD"),
+  EXPECT_NE(output.find("presentd.json:2: /room/name: must be at most 63 bytes to be published by DNS-SD"),
             std::string::npos)
       << output;
   const auto off = dir.write("off.json", "{\"room\": {\"name\": \"" + std::string(64, 'R') +

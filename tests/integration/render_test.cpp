@@ -16,6 +16,7 @@
 #include "support/https_client.hpp"
 #include "support/notify_socket.hpp"
 #include "support/temp_dir.hpp"
+#include "support/xvfb_server.hpp"
 
 namespace presentd::test {
 namespace {
@@ -25,76 +26,9 @@ using namespace std::chrono_literals;
 constexpr int kScreenWidth = 1280;
 constexpr int kScreenHeight = 720;
 
-// An Xvfb server on the first free display number, stopped with the test.
-class Xvfb {
-public:
-  explicit Xvfb(const std::filesystem::path& log) {
-    for (int n = 91; n < 200; ++n) {
-      if (std::filesystem::exists("/tmp/.X" + std::to_string(n) + "-lock") ||
-          std::filesystem::exists("/tmp/.X11-unix/X" + std::to_string(n))) {
-        continue;
-      }
-      display_ = ":" + std::to_string(n);
-      const std::string screen = std::to_string(kScreenWidth) + "x" + std::to_string(kScreenHeight) + "x24";
-      server_ = std::make_unique<ChildProcess>(
-          std::vector<std::string>{"/usr/bin/Xvfb", display_, "-screen", "0", screen, "-nolisten", "tcp"},
-          std::map<std::string, std::string>{}, log);
-      const auto socket = "/tmp/.X11-unix/X" + std::to_string(n);
-      for (int i = 0; i < 200 && !std::filesystem::exists(socket); ++i) std::this_thread::sleep_for(50ms);
-      return;
-    }
-  }
-  ~Xvfb() {
-    // SIGTERM, not the SIGKILL of ~ChildProcess: Xvfb then removes its lock file and socket, so
-    // the display number is free for the next run.
-    if (!server_) return;
-    server_->signal(SIGTERM);
-    (void)server_->wait_for_exit(5s);
-  }
-  Xvfb(const Xvfb&) = delete;
-  Xvfb& operator=(const Xvfb&) = delete;
-  const std::string& display() const { return display_; }
-
-private:
-  std::string display_;
-  std::unique_ptr<ChildProcess> server_;
-};
-
-struct Image {
-  int width = 0;
-  int height = 0;
-  std::vector<std::uint8_t> rgb;
-  std::array<int, 3> at(int x, int y) const {
-    const auto i = static_cast<std::size_t>((y * width + x) * 3);
-    return {rgb[i], rgb[i + 1], rgb[i + 2]};
-  }
-};
-
-// Binary PPM (P6, maxval 255) as ImageMagick's convert writes it.
-Image read_ppm(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string magic;
-  int maxval = 0;
-  Image image;
-  in >> magic >> image.width >> image.height >> maxval;
-  in.get();
-  if (magic != "P6" || maxval != 255) return {};
-  image.rgb.resize(static_cast<std::size_t>(image.width * image.height * 3));
-  in.read(reinterpret_cast<char*>(image.rgb.data()), static_cast<std::streamsize>(image.rgb.size()));
-  return image;
-}
-
-// zbarimg prints the decoded text last; ImageMagick may print a D-Bus complaint before it.
-std::string last_line(const std::string& output) {
-  std::string text = output;
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  const auto newline = text.rfind('\n');
-  return newline == std::string::npos ? text : text.substr(newline + 1);
-}
-
 TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   TempDir dir;
-  Xvfb xvfb(dir.path() / "xvfb.log");
+  XvfbServer xvfb(dir.path() / "xvfb.log", kScreenWidth, kScreenHeight);
   ASSERT_FALSE(xvfb.display().empty());
   const unsigned short port = free_tcp_port();
   const auto config = dir.write("presentd.json", R"({
@@ -111,24 +45,23 @@ TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   ASSERT_TRUE(notify.wait_for("READY=1", 15s)) << read_file(log);
 
   const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
-  const auto shot = dir.path() / "shot.png";
+  const auto shot = dir.path() / "shot.ppm";
   std::string decoded;
+  std::optional<Screenshot> image;
   // The first frame follows READY within milliseconds; retry briefly rather than race it.
   for (int attempt = 0; attempt < 40 && decoded != url; ++attempt) {
-    ASSERT_EQ(run_command({"/usr/bin/import", "-display", xvfb.display(), "-window", "root", shot.string()}).first, 0);
-    decoded = last_line(run_command({"/usr/bin/zbarimg", "--raw", "-q", shot.string()}).second);
+    image = xvfb.screenshot(shot);
+    ASSERT_TRUE(image);
+    decoded = XvfbServer::read_qr_code(shot);
     if (decoded != url) std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(decoded, url) << read_file(log);
-
-  ASSERT_EQ(run_command({"/usr/bin/convert", shot.string(), (dir.path() / "shot.ppm").string()}).first, 0);
-  const auto image = read_ppm(dir.path() / "shot.ppm");
-  ASSERT_EQ(image.width, kScreenWidth);
-  ASSERT_EQ(image.height, kScreenHeight);
+  ASSERT_EQ(image->width, kScreenWidth);
+  ASSERT_EQ(image->height, kScreenHeight);
   // Fullscreen really covers the root window (no window manager: the classic pitfall).
   const std::array<int, 3> background{render::kIdleBackground.r, render::kIdleBackground.g, render::kIdleBackground.b};
   for (const auto& [x, y] : std::vector<std::pair<int, int>>{{0, 0}, {kScreenWidth - 1, 0}, {kScreenWidth - 1, kScreenHeight - 1}}) {
-    EXPECT_EQ(image.at(x, y), background) << x << "," << y;
+    EXPECT_EQ(image->at(x, y), background) << x << "," << y;
   }
   // The room name is drawn in the title band (margin W/16, top H/10, height H/11): bright ink
   // there, spanning roughly the width of "Aula Magna" at that size.
@@ -136,7 +69,7 @@ TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   int ink_right = -1;
   for (int y = kScreenHeight / 10; y < kScreenHeight / 10 + kScreenHeight / 11; ++y) {
     for (int x = 0; x < kScreenWidth / 2; ++x) {
-      if (image.at(x, y)[0] > 200) {
+      if (image->at(x, y)[0] > 200) {
         ink_left = std::min(ink_left, x);
         ink_right = std::max(ink_right, x);
       }
@@ -159,6 +92,63 @@ TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   const long before = cpu_ticks();
   std::this_thread::sleep_for(2s);
   EXPECT_LE(cpu_ticks() - before, 2) << "at most 1 % of a core while idle";
+
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);
+}
+
+TEST(ScreenUnderXvfb, AReloadAppliesTheDisplaySettingsToTheRunningScreen) {
+  // A screen larger than the 1280x720 window, so fullscreen and windowed differ.
+  constexpr int kWide = 1600;
+  constexpr int kTall = 900;
+  TempDir dir;
+  XvfbServer xvfb(dir.path() / "xvfb.log", kWide, kTall);
+  ASSERT_FALSE(xvfb.display().empty());
+  const unsigned short port = free_tcp_port();
+  const auto write_config = [&](bool fullscreen) {
+    return dir.write("presentd.json", R"({
+  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
+  "display": {"driver": "x11", "vsync": false, "fullscreen": )" + (fullscreen ? "true" : "false") + R"(},
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+})");
+  };
+  const auto config = write_config(true);
+  NotifySocket notify(dir.path() / "notify.sock");
+  const auto log = dir.path() / "presentd.log";
+  ChildProcess daemon({PRESENTD_BINARY, "--config", config.string()},
+                      {{"DISPLAY", xvfb.display()}, {"NOTIFY_SOCKET", notify.path().string()}}, log);
+  ASSERT_TRUE(notify.wait_for("READY=1", 15s)) << read_file(log);
+
+  const std::array<int, 3> background{render::kIdleBackground.r, render::kIdleBackground.g, render::kIdleBackground.b};
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
+  const auto shot = dir.path() / "shot.ppm";
+  // Waits until the idle page (its QR code) is up and the screen's top-left corner is (or is
+  // not) covered by it.
+  const auto wait_for_window = [&](bool covers_corner) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      const auto image = xvfb.screenshot(shot);
+      if (image && (image->at(0, 0) == background) == covers_corner && XvfbServer::read_qr_code(shot) == url) {
+        return true;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  EXPECT_TRUE(wait_for_window(true)) << "fullscreen at start";
+
+  write_config(false);
+  daemon.signal(SIGHUP);
+  EXPECT_TRUE(wait_for_window(false)) << "a window after the reload\n" << read_file(log);
+  const auto windowed = xvfb.screenshot(shot);
+  ASSERT_TRUE(windowed);
+  // 1280x720 centred on the screen.
+  EXPECT_EQ(windowed->at((kWide - 1280) / 2, (kTall - 720) / 2), background);
+  EXPECT_NE(windowed->at((kWide - 1280) / 2 - 1, (kTall - 720) / 2 - 1), background);
+
+  write_config(true);
+  daemon.signal(SIGHUP);
+  EXPECT_TRUE(wait_for_window(true)) << "fullscreen again\n" << read_file(log);
+  EXPECT_NE(read_file(log).find("display settings changed: re-creating the window"), std::string::npos);
 
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);

@@ -1,9 +1,12 @@
 // The shipped unit file, judged by systemd's own hardening analysis.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace presentd::test {
 namespace {
@@ -31,6 +34,52 @@ TEST(SystemdUnit, DeclaresTheLifecycleTheDaemonImplements) {
                            "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK"}) {
     EXPECT_NE(unit.find(line), std::string::npos) << line;
   }
+}
+
+// The build tree the tests run from: PRESENTD_BINARY is <build>/src/presentd.
+std::filesystem::path build_directory() { return std::filesystem::path(PRESENTD_BINARY).parent_path().parent_path(); }
+
+std::string cached_value(const std::string& key) {
+  const auto cache = read_file(build_directory() / "CMakeCache.txt");
+  std::smatch match;
+  if (!std::regex_search(cache, match, std::regex("\\n" + key + ":[A-Z]+=([^\\n]*)"))) return {};
+  return match[1];
+}
+
+TEST(Install, PutsEveryFileInItsFhsPlaceAndTheUnitStartsTheInstalledBinary) {
+  const TempDir root;
+  const std::filesystem::path prefix = cached_value("CMAKE_INSTALL_PREFIX");
+  ASSERT_FALSE(prefix.empty());
+  // GNUInstallDirs: the configuration belongs in /etc for the /usr prefix, <prefix>/etc otherwise.
+  const std::filesystem::path sysconfdir = prefix == "/usr" ? std::filesystem::path("/etc") : prefix / "etc";
+  const auto install = [&] {
+    return run_command({"env", "DESTDIR=" + root.path().string(), "cmake", "--install", build_directory().string()});
+  };
+  const auto [code, output] = install();
+  ASSERT_EQ(code, 0) << output;
+  const auto at = [&](const std::filesystem::path& path) { return root.path() / path.relative_path(); };
+  for (const auto& file : {prefix / "sbin/presentd", sysconfdir / "presentd/presentd.json",
+                           prefix / "lib/systemd/system/presentd.service", prefix / "lib/sysusers.d/presentd.conf",
+                           prefix / "share/presentd/web/index.html", prefix / "share/man/man8/presentd.8"}) {
+    EXPECT_TRUE(std::filesystem::is_regular_file(at(file))) << file << "\n" << output;
+  }
+  // The installed unit runs the installed binary, whatever the prefix.
+  const auto unit = read_file(at(prefix / "lib/systemd/system/presentd.service"));
+  EXPECT_NE(unit.find("\nExecStart=" + (prefix / "sbin/presentd").string() + "\n"), std::string::npos) << unit;
+  EXPECT_NE(unit.find("\nExecStartPre=" + (prefix / "sbin/presentd").string() + " --check-config\n"),
+            std::string::npos)
+      << unit;
+
+  // The installed configuration is valid as shipped, and a re-install keeps the admin's edit.
+  const auto config = at(sysconfdir / "presentd/presentd.json");
+  const auto [check_code, check_output] =
+      run_command({at(prefix / "sbin/presentd").string(), "--check-config", "--config", config.string()});
+  EXPECT_EQ(check_code, 0) << check_output;
+  std::ofstream(config) << "{\"room\": {\"name\": \"Edited\"}}\n";
+  const auto [again_code, again_output] = install();
+  ASSERT_EQ(again_code, 0) << again_output;
+  EXPECT_EQ(read_file(config), "{\"room\": {\"name\": \"Edited\"}}\n");
+  EXPECT_NE(again_output.find("Keeping: " + config.string()), std::string::npos) << again_output;
 }
 
 }  // namespace

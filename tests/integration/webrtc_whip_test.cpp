@@ -167,7 +167,8 @@ TEST_F(WebrtcWhip, AnIceRestartThroughPatchKeepsThePictureComing) {
   // libnice stream and runs new checks, while DTLS/SRTP carry on over the pair in use: frames go
   // on being decoded, no new handshake. (webrtcbin 1.22 cannot restart by itself; the sender
   // restarts the libnice agent under it, whose own checks then stall, so the new pair's selection
-  // is proven by the IceAgent unit test with two libnice agents, not here.)
+  // is proven by the IceAgent unit test with two libnice agents and, with a real sender, by
+  // ChromiumRestartsIceThroughPatchAndTheSameSessionGoesOn.)
   auto sender = start_sender({"--pattern", "red", "--duration", "8", "--ice-restart-after", "3"}, "sender.log");
   ASSERT_FALSE(wait_for_frames(30, 30s).is_null()) << read_file(dir_.path() / "sender.log");
   const auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -194,6 +195,64 @@ TEST_F(WebrtcWhip, AnIceRestartThroughPatchKeepsThePictureComing) {
   EXPECT_EQ(sender->wait_for_exit(40s), 0) << read_file(dir_.path() / "sender.log");
   EXPECT_NE(read_file(dir_.path() / "sender.log").find("deleted 200"), std::string::npos);
   EXPECT_NE(read_file(dir_.path() / "presentd.log").find("ICE restart asked by the sender"), std::string::npos);
+}
+
+TEST_F(WebrtcWhip, ChromiumRestartsIceThroughPatchAndTheSameSessionGoesOn) {
+  // A complete ICE restart with a sender that can do one (webrtcbin 1.22 cannot): 3 s into the
+  // stream Chromium calls restartIce(), PATCHes its new offer's credentials and candidates
+  // (RFC 9725 §4.3.2, If-Match: "*") and applies the box's 200 fragment as its new answer. Its
+  // checks with the new credentials must succeed against presentd's restarted libnice stream (the
+  // browser's selected pair moves to the new ufrag), and the picture must go on in the same
+  // session over the same DTLS association and SRTP keys.
+  auto chromium = start_chromium({"--duration", "60", "--ice-restart-after", "3"});
+  ASSERT_FALSE(wait_for_frames(30, 90s).is_null()) << read_file(dir_.path() / "chromium.log");
+  const auto first = status();
+  ASSERT_FALSE(first["sessions"]["sessions"].empty()) << first.dump(2);
+  const auto session_id = first["sessions"]["sessions"][0]["id"];
+
+  const auto restarted = wait_for_status(
+      [](const nlohmann::json& s) {
+        const auto& sessions = s["sessions"]["sessions"];
+        return !sessions.empty() && sessions[0]["ice"].value("restarts", 0) >= 1;
+      },
+      60s);
+  const auto* video = first_video(restarted);
+  ASSERT_NE(video, nullptr) << restarted.dump(2);
+  ASSERT_EQ(restarted["sessions"]["sessions"][0]["ice"]["restarts"], 1) << restarted.dump(2);
+  const int frames_at_restart = (*video)["frames_decoded"].get<int>();
+
+  const auto later = wait_for_frames(frames_at_restart + 60, 30s);  // 2 s more at 30 fps
+  ASSERT_FALSE(later.is_null()) << status().dump(2);
+  EXPECT_GE(later["frames_decoded"].get<int>(), frames_at_restart + 60);
+  EXPECT_EQ(later["decode_errors"], 0);
+  const auto live = status();
+  const auto& session = live["sessions"]["sessions"][0];
+  EXPECT_EQ(session["id"], session_id) << live.dump(2);  // the same session, not a new one
+  EXPECT_EQ(live["sessions"]["started_total"], 1) << live.dump(2);
+  EXPECT_EQ(session["ice"]["restarts"], 1) << live.dump(2);
+  EXPECT_EQ(session["dtls"]["state"], "connected");
+  EXPECT_EQ(session["srtp"]["auth_failed"], 0) << live.dump(2);
+
+  chromium->signal(SIGUSR2);
+  ASSERT_EQ(chromium->wait_for_exit(90s), 0) << read_file(dir_.path() / "chromium.log");
+  const auto line = read_file(dir_.path() / "chromium.log");
+  const auto last_line = line.rfind("\n{");  // the report holds nested objects: its own line
+  const auto report = nlohmann::json::parse(line.substr(last_line == std::string::npos ? 0 : last_line + 1));
+  ASSERT_TRUE(report.contains("ice_restart")) << line;
+  const auto& restart = report["ice_restart"];
+  EXPECT_EQ(restart["status"], 200) << line;
+  EXPECT_EQ(restart["content_type"], "application/trickle-ice-sdpfrag") << line;
+  EXPECT_EQ(restart["etag_changed"], true) << line;
+  EXPECT_EQ(restart["set_remote_description"], "ok") << line;
+  EXPECT_NE(restart["old_ufrag"], restart["new_ufrag"]) << line;
+  EXPECT_EQ(restart["box_ufrag_changed"], true) << line;
+  // The browser's pair now runs on the new credentials: presentd answered checks keyed by them.
+  EXPECT_EQ(restart["selected_pair_ufrag"], restart["new_ufrag"]) << line;
+  EXPECT_EQ(report["connection"], "connected") << line;
+  EXPECT_EQ(report["dtls"], "connected") << line;
+  EXPECT_EQ(report["deleted"], 200) << line;
+  std::printf("ICE restart: the browser's pair on the new credentials %d ms after the PATCH was sent\n",
+              restart.value("new_pair_after_ms", -1));
 }
 
 TEST_F(WebrtcWhip, MemoryReturnsNearItsBaselineAfterSessions) {

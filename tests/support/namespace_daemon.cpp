@@ -5,11 +5,12 @@
 namespace presentd::test {
 
 std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const PrivateNetwork& network,
-                                                    const NamespaceDaemonOptions& options) {
+                                                    const NamespaceDaemonOptions& options,
+                                                    const NamespaceDaemonScreen& screen) {
   return dir.write("presentd.json", R"({)" + options.extra_sections + R"(
       "network": {"bind_address": ")" + network.box_address + R"(", "https_port": )" + std::to_string(options.port) + R"(},
       "pin": {"policy": "fixed", "fixed": ")" + options.pin + R"("},
-      "display": {"driver": "dummy"},
+      "display": )" + screen.display_section + R"(,
       "discovery": {"presentd_service": false, "https_service": false},
       "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"(", "log_level": "debug",
                  "web_root": ")" PRESENTD_SOURCE_DIR R"(/web"}
@@ -18,21 +19,24 @@ std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const Pr
 
 std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
                                                      const PrivateNetwork& network,
-                                                     const NamespaceDaemonOptions& options) {
-  const auto config = write_namespace_daemon_config(dir, network, options);
+                                                     const NamespaceDaemonOptions& options,
+                                                     const NamespaceDaemonScreen& screen) {
+  const auto config = write_namespace_daemon_config(dir, network, options, screen);
+  auto environment = screen.environment;
+  environment.emplace("NOTIFY_SOCKET", notify.path().string());
+  environment.emplace("SDL_AUDIODRIVER", "dummy");
   auto daemon = std::make_unique<ChildProcess>(
-      std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
-      std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify.path().string()}, {"SDL_AUDIODRIVER", "dummy"}},
+      std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()}, environment,
       dir.path() / "presentd.log");
   if (!notify.wait_for("READY=1", std::chrono::seconds(20))) return nullptr;
   return daemon;
 }
 
-void NamespaceDaemonTest::start_daemon(const NamespaceDaemonOptions& options) {
+void NamespaceDaemonTest::start_daemon(const NamespaceDaemonOptions& options, const NamespaceDaemonScreen& screen) {
   std::string why;
   network_ = enter_private_network(why);
   ASSERT_TRUE(network_) << why;
-  daemon_ = start_namespace_daemon(dir_, notify_, *network_, options);
+  daemon_ = start_namespace_daemon(dir_, notify_, *network_, options, screen);
   ASSERT_TRUE(daemon_) << read_file(dir_.path() / "presentd.log");
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,22 +25,30 @@ struct NamespaceDaemonOptions {
   std::string extra_sections;
 };
 
+// Where the daemon shows its screen: no display by default.
+struct NamespaceDaemonScreen {
+  std::string display_section = R"({"driver": "dummy"})";  // the "display" configuration section
+  std::map<std::string, std::string> environment;           // e.g. DISPLAY
+};
+
 // Writes (or rewrites, before a SIGHUP reload) `dir`/presentd.json for these options.
 std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const PrivateNetwork& network,
-                                                    const NamespaceDaemonOptions& options);
+                                                    const NamespaceDaemonOptions& options,
+                                                    const NamespaceDaemonScreen& screen = {});
 
 // Writes `dir`/presentd.json, starts presentd (its log in `dir`/presentd.log) and waits for
 // READY=1 on `notify`; null when it did not get ready within 20 s (the log says why).
 std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,
                                                      const PrivateNetwork& network,
-                                                     const NamespaceDaemonOptions& options = {});
+                                                     const NamespaceDaemonOptions& options = {},
+                                                     const NamespaceDaemonScreen& screen = {});
 
 // A fixture for such tests: start_daemon() enters the namespace and starts presentd (fatal
 // failure if either fails); TearDown stops it with SIGTERM, expects a clean exit, and prints
 // its log when the test failed.
 class NamespaceDaemonTest : public ::testing::Test {
 protected:
-  void start_daemon(const NamespaceDaemonOptions& options);
+  void start_daemon(const NamespaceDaemonOptions& options, const NamespaceDaemonScreen& screen = {});
   void TearDown() override;
 
   TempDir dir_;

@@ -1,13 +1,15 @@
 #!/bin/bash
 # Runs one discovery scenario against a real avahi-daemon, isolated from the host:
-#   unshare --net --mount --pid --fork --mount-proc bash avahi_scenario.sh SCENARIO PRESENTD WORKDIR WEBROOT
+#   unshare --net --mount --pid --fork --mount-proc bash avahi_scenario.sh SCENARIO PRESENTD WORKDIR WEBROOT [SECTIONS]
+# SECTIONS: extra configuration sections for every presentd it starts (the "cloud" scenario runs
+# in the test's own network namespace, where the test started Prosody, and makes no links).
 # In the new namespaces it mounts private tmpfs on /run/dbus and /run/avahi-daemon, makes a
 # two veth links (v0 10.77.0.1, v1 10.78.0.1, default route via v1), starts its own system bus and
 # avahi-daemon, runs presentd with configs written to WORKDIR and prints facts as
 # "KEY value" lines for discovery_test.cpp to check. This script is PID 1 of its own PID
 # namespace, so everything it started dies with it; it still stops its servers in order.
 set -u
-scenario=$1 presentd=$2 work=$3 webroot=$4
+scenario=$1 presentd=$2 work=$3 webroot=$4 sections=${5:-}
 # Bounded: a resolver can wait for a service that is withdrawn while it is being resolved.
 browse() { timeout 5 avahi-browse -rptk "$1" 2>/dev/null; }
 now_ms() { date +%s%3N; }
@@ -26,10 +28,13 @@ wait_until() {
 published() { browse _presentd._tcp | grep -q "^=;[^;]*;IPv4;$1;"; }
 withdrawn() { ! timeout 5 avahi-browse -ptk _presentd._tcp 2>/dev/null | grep -q "^+;[^;]*;IPv4;$1;"; }
 
-setup_network() {
+setup_mounts() {
   mount --make-rprivate /
   mkdir -p /run/dbus /run/avahi-daemon
   mount -t tmpfs tmpfs /run/dbus && mount -t tmpfs tmpfs /run/avahi-daemon || fail "mounts"
+}
+setup_network() {
+  setup_mounts
   ip link set lo up
   # Two links whose far ends live in a second namespace, so what is sent on one is not heard
   # back on the other (as on a box with a staff and a guest network).
@@ -57,7 +62,7 @@ write_config() {
   "network": {"bind_address": "0.0.0.0", "https_port": $3},
   "pin": {"policy": "fixed", "fixed": "2468"},
   "admission": {"max_presenters": 3},
-  "discovery": {${5:-}},
+  "discovery": {${5:-}},${sections}
   "daemon": {"state_directory": "$4", "web_root": "$webroot", "log_level": "debug"}
 }
 JSON
@@ -79,9 +84,28 @@ fingerprint() {
   openssl x509 -in "$work/$1-state/tls/https-certificate.pem" -noout -fingerprint -sha256 | sed 's/.*=//'
 }
 dump() { browse "$1" | grep '^=' | sed "s/^/RESOLVED /"; }
+# txt_has NAME STRING: the resolved IPv4 record of NAME carries the TXT string STRING.
+txt_has() { browse _presentd._tcp | grep "^=;[^;]*;IPv4;$1;" | grep -qF "\"$2\""; }
+# txt_lacks NAME STRING: NAME is resolved and none of its IPv4 records carries STRING.
+txt_lacks() {
+  local records
+  records=$(browse _presentd._tcp | grep "^=;[^;]*;IPv4;$1;")
+  [ -n "$records" ] && ! grep -qF "\"$2\"" <<<"$records"
+}
 
-setup_network
+if [ "$scenario" = cloud ]; then setup_mounts; else setup_network; fi
 case $scenario in
+cloud)  # online with the cloud server (SECTIONS): cid; cloud switched off + SIGHUP: no cid
+  start_bus; start_avahi
+  start_presentd a "Board Room" 8443
+  wait_until 20000 txt_has 'Board\\032Room' cid=482913 | sed 's/WAITED_MS/CID_AFTER_MS/'
+  echo "FINGERPRINT $(fingerprint a)"
+  browse _presentd._tcp | grep '^=;[^;]*;IPv4;' | sed 's/^/ONLINE /'
+  sections='' write_config "$work/a.json" "Board Room" 8443 "$work/a-state"
+  kill -HUP "$pid_a"
+  wait_until 5000 txt_lacks 'Board\\032Room' cid=482913 | sed 's/WAITED_MS/CID_GONE_AFTER_MS/'
+  dump _presentd._tcp
+  ;;
 txt)  # the exact TXT values and the page record
   start_bus; start_avahi
   start_presentd a "Board Room" 8443

@@ -8,7 +8,11 @@
 // page then has no media permission, Chromium's default for a screen share, and hides its host
 // addresses behind "<uuid>.local" names.
 //
+// With --ice-restart-after S it restarts ICE S seconds after the answer (RFC 9725 §4.3.2, a PATCH
+// with the new offer's credentials) and reports how that went as "ice_restart".
+//
 // Usage: node chromium_whip_sender.js --url https://BOX:PORT/whip --token PIN [--duration S] [--audio] [--canvas]
+//        [--ice-restart-after S]
 // SIGUSR2 ends the streaming early (the test saw what it waited for).
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
 const { chromium } = require('playwright-core');
@@ -20,6 +24,7 @@ async function main() {
   const durationMs = Number(option('duration', '8')) * 1000;
   const withAudio = process.argv.includes('--audio');
   const canvas = process.argv.includes('--canvas');
+  const restartAfterMs = Number(option('ice-restart-after', '0')) * 1000;
   // --use-fake-ui-for-media-stream grants media permission, which un-hides host addresses.
   const fakeMedia = canvas ? [] : ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
   // Generous timeouts: CI runs this beside other tests on two busy cores.
@@ -35,7 +40,8 @@ async function main() {
     // The box's own page gives a secure origin for getDisplayMedia and fetch().
     page.setDefaultTimeout(120000);
     await openBoxPage(page, new URL('/', url).href);
-    const { code } = await runWhipSender(page, { url, token, durationMs, source: canvas ? 'canvas' : 'screen', withAudio });
+    const { code } = await runWhipSender(page, { url, token, durationMs, source: canvas ? 'canvas' : 'screen', withAudio,
+      restartAfterMs });
     return code;
   } finally {
     await browser.close();

@@ -48,9 +48,9 @@ TEST(TxtRecord, OptionalEntriesAppearOnlyWhenKnown) {
   facts.pin_required = false;
   EXPECT_EQ(strings_of(presentd_txt(facts)), (std::vector<std::string>{"txtvers=1", "pv=1", "path=/whip", "pin=0",
                                                                        "max=4", "codecs=VP8,VP9,H264,Opus"}));
-  facts.cloud_id = "box-42@cloud.example";
+  facts.cloud_id = "482913";
   const auto with_cloud = presentd_txt(facts);
-  EXPECT_EQ(with_cloud.back(), (TxtEntry{"cid", "box-42@cloud.example", "/cloud/id"}));
+  EXPECT_EQ(with_cloud.back(), (TxtEntry{"cid", "482913", "/cloud/meeting_id"}));
 }
 
 TEST(TxtRecord, WireFormMatchesAvahiAndDecodesBack) {
@@ -85,11 +85,11 @@ TEST(TxtRecord, EachStringHoldsAtMost255BytesIncludingTheKey) {
   // "cid=" is 4 bytes: 251 value bytes make exactly 255.
   for (const auto [value_bytes, fits] :
        {Case{0, true}, Case{250, true}, Case{251, true}, Case{252, false}, Case{255, false}, Case{1000, false}}) {
-    const TxtEntry entry{"cid", std::string(value_bytes, 'x'), "/cloud/id"};
+    const TxtEntry entry{"cid", std::string(value_bytes, 'x'), "/cloud/meeting_id"};
     EXPECT_EQ(!txt_entry_problem(entry).has_value(), fits) << value_bytes;
     EXPECT_EQ(encode_txt({entry}).has_value(), fits) << value_bytes;
   }
-  const auto problem = txt_entry_problem({"cid", std::string(255, 'x'), "/cloud/id"});
+  const auto problem = txt_entry_problem({"cid", std::string(255, 'x'), "/cloud/meeting_id"});
   ASSERT_TRUE(problem.has_value());
   EXPECT_NE(problem->find("259 bytes, at most 255"), std::string::npos) << *problem;
 }
@@ -114,9 +114,9 @@ TEST(DiscoveryConfigCheck, TheDefaultsPublish) {
 TEST(DiscoveryConfigCheck, AValueThatCannotFitIsReportedAtItsKey) {
   const auto problems = check_discovery_config(config::Config{}, std::string(300, 'c'));
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].pointer, "/cloud/id");
+  EXPECT_EQ(problems[0].pointer, "/cloud/meeting_id");
   EXPECT_EQ(config::format_problem("presentd.json", problems[0]),
-            "presentd.json: /cloud/id: too long to publish by DNS-SD: the TXT string \"cid=...\" would be 304 bytes, "
+            "presentd.json: /cloud/meeting_id: too long to publish by DNS-SD: the TXT string \"cid=...\" would be 304 bytes, "
             "at most 255 are possible including \"cid=\" (RFC 6763 §6.1)");
   EXPECT_TRUE(check_discovery_config(config::Config{}, std::string(251, 'c')).empty());
 }

@@ -119,6 +119,47 @@ TEST_F(IceAgentTest, APeerThatSendsNoCandidatesConnectsThroughPeerReflexiveCheck
   ASSERT_TRUE(run_until(io_, [&] { return !pa.received.empty(); }));
 }
 
+TEST_F(IceAgentTest, DatagramsSentBeforeAPairIsSelectedAreHeldAndDeliveredInOrderOnceItIs) {
+  // The DTLS race with Chrome: the sender's ClientHello reaches us before our (controlled) side
+  // has selected a pair, and our answering flight must not be lost. Here the controlled agent has
+  // no remote candidates at all yet, so it certainly has no pair.
+  Peer pa, pb;
+  IceAgent controlled(pump_, config(false), pa);
+  IceAgent controlling(pump_, config(true), pb);
+  ASSERT_TRUE(controlled.gather());
+  ASSERT_TRUE(controlling.gather());
+  ASSERT_TRUE(run_until(io_, [&] { return pa.gathering_done && pb.gathering_done; }));
+  const std::vector<std::uint8_t> first{22, 0xFE, 0xFD, 1};
+  const std::vector<std::uint8_t> second{22, 0xFE, 0xFD, 2};
+  EXPECT_FALSE(controlled.send(first));  // what a plain send does: nothing to send on
+  controlled.send_when_connected(first);
+  controlled.send_when_connected(second);
+  EXPECT_EQ(controlled.held_datagrams(), 2u);
+
+  controlled.set_remote_credentials(controlling.local_credentials().ufrag, controlling.local_credentials().password);
+  controlling.set_remote_credentials(controlled.local_credentials().ufrag, controlled.local_credentials().password);
+  for (const auto& line : pa.candidates) controlling.add_remote_candidate(line);
+  for (const auto& line : pb.candidates) controlled.add_remote_candidate(line);
+  ASSERT_TRUE(run_until(io_, [&] { return pb.received.size() >= 2; })) << pb.received.size();
+  EXPECT_EQ(pb.received[0], first);
+  EXPECT_EQ(pb.received[1], second);
+  EXPECT_EQ(controlled.dropped_held_datagrams(), 0u);
+  // With a pair in use nothing is held any more.
+  controlled.send_when_connected(first);
+  EXPECT_EQ(controlled.held_datagrams(), 2u);
+  ASSERT_TRUE(run_until(io_, [&] { return pb.received.size() >= 3; }));
+}
+
+TEST_F(IceAgentTest, HoldingIsBounded) {
+  Peer pa;
+  IceAgent agent(pump_, config(false), pa);
+  ASSERT_TRUE(agent.gather());
+  ASSERT_TRUE(run_until(io_, [&] { return pa.gathering_done; }));
+  for (int i = 0; i < 40; ++i) agent.send_when_connected(std::vector<std::uint8_t>{22, static_cast<std::uint8_t>(i)});
+  EXPECT_EQ(agent.held_datagrams(), 40u);
+  EXPECT_EQ(agent.dropped_held_datagrams(), 24u);  // 16 kept, the rest refused
+}
+
 TEST_F(IceAgentTest, MdnsCandidatesAreSkippedNotFatal) {
   Peer pa;
   IceAgent agent(pump_, config(false), pa);

@@ -11,11 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "../../rtp/depacketizer/captured_vectors.hpp"
 #include "../../rtp/depacketizer/ffmpeg_decoder.hpp"
+#include "../../rtp/wrap_test_support.hpp"
 #include "rtp/depacketizer/vp8_depacketizer.hpp"
 #include "rtp/rtcp/pli.hpp"
 #include "rtp/rtp_packet.hpp"
@@ -142,7 +145,12 @@ protected:
   std::uint32_t ssrc_ = 0;
   std::unique_ptr<VideoReceiveStream> stream_;
   std::vector<Frame> received_;
-  std::uint16_t next_sequence_ = 65530;  // the replay crosses the 16-bit wrap
+  // Seeded by the test's name: each test starts somewhere else within 8 packets of the 16-bit
+  // wrap, so every replay crosses it.
+  std::uint16_t next_sequence_ = rtp::test::start_near_wrap(
+      static_cast<std::uint32_t>(
+          std::hash<std::string>{}(::testing::UnitTest::GetInstance()->current_test_info()->name())),
+      8);
   std::uint16_t rtx_sequence_ = 100;
 };
 

@@ -3,6 +3,7 @@
 // what a real payloader sends.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -222,6 +223,67 @@ TEST(Vp8DepacketizerTest, AssembleRejectsFramesShorterThanTheirFirstPartition) {
   EXPECT_TRUE(depacketizer.assemble(Payloads{key_start, one, two}).has_value());
   const Bytes inter_tag_only = {0x10, 0x31, 0x00, 0x00};  // announces 1 byte, carries none
   EXPECT_FALSE(depacketizer.assemble(Payloads{inter_tag_only}).has_value());
+}
+
+// The example streams of RFC 7741 §4.6, packet by packet, descriptors built from their stated
+// fields: what inspect() says of each packet and what assemble() makes of the frame.
+struct ExamplePacket {
+  Bytes payload;
+  bool frame_start;
+  bool keyframe;
+  std::optional<std::uint16_t> picture_id;
+};
+
+void expect_example(const std::vector<ExamplePacket>& packets, const Bytes& expected_frame, bool keyframe) {
+  Vp8Depacketizer depacketizer;
+  std::vector<std::span<const std::uint8_t>> payloads;
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    const auto& packet = packets[i];
+    const auto info = depacketizer.inspect(packet.payload);
+    ASSERT_TRUE(info.has_value()) << "packet " << i;
+    EXPECT_EQ(info->frame_start, packet.frame_start) << "packet " << i;
+    EXPECT_EQ(info->keyframe, packet.keyframe) << "packet " << i;
+    EXPECT_EQ(parse_vp8_descriptor(packet.payload)->picture_id, packet.picture_id) << "packet " << i;
+    payloads.push_back(packet.payload);
+  }
+  const auto frame = depacketizer.assemble(payloads);
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(frame->keyframe, keyframe);
+  EXPECT_EQ(frame->bitstream, expected_frame);
+}
+
+TEST(Vp8Rfc7741Examples, KeyFrameInOnePacket) {
+  // X=1, S=1, PID=0; I=1 with the 7-bit PictureID 17; the keyframe with its 2-byte first partition.
+  const Bytes keyframe = concat(kKeyframeStart, {0x01, 0x02});
+  expect_example({{concat({0x90, 0x80, 0x11}, keyframe), true, true, 17}}, keyframe, true);
+}
+
+TEST(Vp8Rfc7741Examples, NonDiscardableInterframeWithoutPictureId) {
+  // X=0 (no extension byte, hence no PictureID), N=0, S=1, PID=0.
+  expect_example({{concat({0x10}, kInterframeStart), true, false, std::nullopt}}, kInterframeStart, false);
+}
+
+TEST(Vp8Rfc7741Examples, PartitionsInSeparatePackets) {
+  // The first partition in one packet, the second in the next, each starting its partition
+  // (S=1) with its own index; both carry the frame's PictureID. Only partition 0 starts a frame.
+  expect_example({{concat({0x90, 0x80, 0x11}, kInterframeStart), true, false, 17},
+                  {{0x91, 0x80, 0x11, 0xbb, 0xcc}, false, false, 17}},
+                 concat(kInterframeStart, {0xbb, 0xcc}), false);
+}
+
+TEST(Vp8Rfc7741Examples, FrameFragmentedAcrossPackets) {
+  // One partition split over three packets: S=1 on the first only, PID=0 throughout.
+  const Bytes fragment1(kKeyframeStart.begin(), kKeyframeStart.begin() + 4);
+  const Bytes fragment2(kKeyframeStart.begin() + 4, kKeyframeStart.end());
+  expect_example({{concat({0x90, 0x80, 0x11}, fragment1), true, true, 17},
+                  {concat({0x80, 0x80, 0x11}, fragment2), false, false, 17},
+                  {{0x80, 0x80, 0x11, 0x01, 0x02}, false, false, 17}},
+                 concat(kKeyframeStart, {0x01, 0x02}), true);
+}
+
+TEST(Vp8Rfc7741Examples, LongPictureId) {
+  // M=1: the 15-bit PictureID 4711 (0x1267) over two bytes.
+  expect_example({{concat({0x90, 0x80, 0x92, 0x67}, kInterframeStart), true, false, 4711}}, kInterframeStart, false);
 }
 
 }  // namespace
