@@ -348,7 +348,9 @@ void Session::on_ice_state(ice::IceState state) {
     // connected once and then failed is a path that went away.
     boost::asio::post(io_, [this, alive = alive_] {
       if (!*alive) return;
-      if (ice_connected_) return end(EndReason::connection_lost, "ICE failed: the path to the sender went away");
+      if (ice_connected_ || was_live_) {
+        return end(EndReason::connection_lost, "ICE failed: the path to the sender went away");
+      }
       end(EndReason::ice_failed, "ICE failed: no network path to the sender");
     });
   }
@@ -401,10 +403,12 @@ void Session::on_tick() {
   if (clock_.now() - last_rate_sample_ >= kRateSampleInterval) sample_rates();
   const auto silent = clock_.now() - last_packet_at_;
   if (silent > settings_.end_after) {
-    // Silence before ICE ever connected is ICE that never found a path, whichever timer
-    // notices first (libnice's checks or this one).
+    // Silence before ICE ever connected (or media ever flowed) is ICE that never found a path,
+    // whichever timer notices first (libnice's checks or this one).
     const auto seconds = std::to_string(settings_.end_after.count());
-    if (!ice_connected_) return end(EndReason::ice_failed, "ICE did not connect within " + seconds + " s");
+    if (!ice_connected_ && !was_live_) {
+      return end(EndReason::ice_failed, "ICE did not connect within " + seconds + " s");
+    }
     return end(EndReason::connection_lost, "no media or ICE traffic for " + seconds + " s");
   }
   if (silent > settings_.reconnecting_after && state_ == SessionState::live) {
