@@ -70,8 +70,11 @@ IceAgent::IceAgent(GlibContextPump& pump, IceAgentConfig config, Listener& liste
   if (config_.port_min != 0) nice_agent_set_port_range(agent_, stream_id_, kComponent, config_.port_min, config_.port_max);
   for (const auto& turn : config_.turn_servers) {
     const bool udp = turn.transport == TurnServer::Transport::udp;
-    if (!nice_agent_set_relay_info(agent_, stream_id_, kComponent, turn.address.c_str(), turn.port, turn.username.c_str(),
-                                   turn.password.c_str(), udp ? NICE_RELAY_TYPE_TURN_UDP : NICE_RELAY_TYPE_TURN_TCP)) {
+    if (nice_agent_set_relay_info(agent_, stream_id_, kComponent, turn.address.c_str(), turn.port,
+                                  turn.username.c_str(), turn.password.c_str(),
+                                  udp ? NICE_RELAY_TYPE_TURN_UDP : NICE_RELAY_TYPE_TURN_TCP)) {
+      ++turn_servers_;
+    } else {
       // The credentials stay out of the log; the address is what an admin needs to check.
       PD_LOG(warning, kTag) << "libnice refused the TURN server " << turn.address << ":" << turn.port
                             << (udp ? " (UDP)" : " (TCP)");
@@ -113,11 +116,17 @@ bool IceAgent::gather() {
   return started;
 }
 
+bool IceAgent::advertise_relay_only() const {
+  return remote_relayed_ > 0 && remote_other_ == 0 && relay_candidates_ > 0;
+}
+
 std::vector<std::string> IceAgent::local_candidates() const {
   std::vector<std::string> lines;
+  const bool relay_only = advertise_relay_only();
   GSList* candidates = nice_agent_get_local_candidates(agent_, stream_id_, kComponent);
   for (GSList* item = candidates; item != nullptr; item = item->next) {
     auto* candidate = static_cast<NiceCandidate*>(item->data);
+    if (relay_only && candidate->type != NICE_CANDIDATE_TYPE_RELAYED) continue;
     gchar* sdp = nice_agent_generate_local_candidate_sdp(agent_, candidate);
     lines.push_back(strip_attribute_prefix(sdp));
     g_free(sdp);
@@ -133,6 +142,8 @@ void IceAgent::set_remote_credentials(const std::string& ufrag, const std::strin
 
 bool IceAgent::add_remote_candidate(std::string_view candidate_line) {
   const auto line = strip_attribute_prefix(candidate_line);
+  // Counted before any is skipped: an mDNS host candidate still says the peer is not relay-only.
+  ++(line.find(" typ relay") != std::string::npos ? remote_relayed_ : remote_other_);
   if (candidate_address(line).ends_with(".local")) {
     PD_LOG(debug, kTag) << "skipping an mDNS candidate; the peer-reflexive path will find the sender";
     return false;
@@ -157,6 +168,8 @@ void IceAgent::remote_gathering_done() {
 
 bool IceAgent::restart(const std::string& remote_ufrag, const std::string& remote_password) {
   if (!nice_agent_restart_stream(agent_, stream_id_)) return false;
+  remote_relayed_ = 0;
+  remote_other_ = 0;
   set_remote_credentials(remote_ufrag, remote_password);
   return true;
 }
@@ -222,14 +235,30 @@ void IceAgent::set_state(IceState state) {
   listener_.on_ice_state(state);
 }
 
+void IceAgent::report_gathering_done() {
+  if (gathering_reported_) return;
+  gathering_reported_ = true;
+  listener_.on_ice_gathering_done();
+}
+
 void IceAgent::on_candidate_gathering_done(NiceAgent*, unsigned, void* self) {
-  static_cast<IceAgent*>(self)->listener_.on_ice_gathering_done();
+  static_cast<IceAgent*>(self)->report_gathering_done();
 }
 
 void IceAgent::on_new_candidate(NiceAgent* agent, void* candidate, void* self) {
-  gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, static_cast<NiceCandidate*>(candidate));
-  static_cast<IceAgent*>(self)->listener_.on_ice_candidate(strip_attribute_prefix(sdp));
+  auto* ice = static_cast<IceAgent*>(self);
+  auto* nice_candidate = static_cast<NiceCandidate*>(candidate);
+  gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, nice_candidate);
+  ice->listener_.on_ice_candidate(strip_attribute_prefix(sdp));
   g_free(sdp);
+  if (nice_candidate->type != NICE_CANDIDATE_TYPE_RELAYED) return;
+  // libnice hands host candidates over before any TURN answer, so with a relayed candidate per
+  // server everything worth advertising is there (header: why not wait for libnice's end).
+  if (++ice->relay_candidates_ == ice->turn_servers_ && !ice->gathering_reported_) {
+    PD_LOG(debug, kTag) << "a relayed candidate from each of " << ice->turn_servers_
+                        << " TURN server(s): gathering counts as done";
+    ice->report_gathering_done();
+  }
 }
 
 void IceAgent::on_component_state_changed(NiceAgent*, unsigned, unsigned, unsigned state, void* self) {

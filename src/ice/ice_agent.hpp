@@ -70,8 +70,19 @@ public:
 
   IceCredentials local_credentials() const;
   // Starts gathering; candidates arrive through the listener. False when libnice refuses
-  // (e.g. no usable port in the range).
+  // (e.g. no usable port in the range). on_ice_gathering_done() comes once, at the first of:
+  // libnice's own end of gathering, or (with TURN servers) as many relayed candidates as TURN
+  // servers. libnice asks every TURN server once per host address and ends gathering only when
+  // the last request is answered or times out (~2 s); a request from an address the server does
+  // not answer held the answer back by that long, while one relayed candidate per server is all a
+  // peer can use (more from the same server are redundant). Candidates after that still reach
+  // on_ice_candidate() and are used by our own checks.
   [[nodiscard]] bool gather();
+  // The candidates to advertise. When every remote candidate so far is relayed (a sender with a
+  // relay-only policy) and we have a relayed candidate ourselves, only our relayed ones: such a
+  // peer reaches our host and server-reflexive candidates only through its TURN server, which
+  // commonly refuses private peers, and a controlling libnice with regular nomination then waits
+  // (~2 s) for those checks to fail before it nominates the relay pair. Otherwise all of them.
   std::vector<std::string> local_candidates() const;
 
   void set_remote_credentials(const std::string& ufrag, const std::string& password);
@@ -110,6 +121,8 @@ private:
   static void on_new_selected_pair(NiceAgent*, unsigned stream, unsigned component, void* local, void* remote,
                                    void* self);
   void set_state(IceState state);
+  void report_gathering_done();
+  bool advertise_relay_only() const;
   void send_held();
   bool has_selected_pair() const;
 
@@ -119,6 +132,11 @@ private:
   NiceAgent* agent_ = nullptr;
   unsigned stream_id_ = 0;
   IceState state_ = IceState::new_;
+  std::size_t turn_servers_ = 0;        // TURN servers libnice accepted
+  std::size_t relay_candidates_ = 0;    // our relayed candidates gathered so far
+  bool gathering_reported_ = false;     // on_ice_gathering_done() already given
+  std::size_t remote_relayed_ = 0;      // remote candidates since the last restart, relayed
+  std::size_t remote_other_ = 0;        // and of any other type
   std::vector<std::vector<std::uint8_t>> held_;  // waiting for a selected pair, oldest first
   std::uint64_t held_total_ = 0;
   std::uint64_t held_dropped_ = 0;

@@ -4,9 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <functional>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "support/coturn_server.hpp"
+#include "support/temp_dir.hpp"
 
 namespace presentd::ice {
 namespace {
@@ -16,11 +23,17 @@ using namespace std::chrono_literals;
 struct Peer : IceAgent::Listener {
   std::vector<std::string> candidates;
   bool gathering_done = false;
+  int gathering_done_calls = 0;
+  std::vector<std::string> candidates_when_done;
   std::vector<IceState> states;
   std::vector<std::vector<std::uint8_t>> received;
 
   void on_ice_candidate(const std::string& line) override { candidates.push_back(line); }
-  void on_ice_gathering_done() override { gathering_done = true; }
+  void on_ice_gathering_done() override {
+    gathering_done = true;
+    ++gathering_done_calls;
+    candidates_when_done = candidates;
+  }
   void on_ice_state(IceState state) override { states.push_back(state); }
   void on_ice_data(std::span<const std::uint8_t> data) override { received.emplace_back(data.begin(), data.end()); }
 };
@@ -220,6 +233,104 @@ TEST_F(IceAgentTest, DestroyingAConnectedAgentStopsItsCallbacks) {
   for (int i = 0; i < 20; ++i) (void)controlling.send(std::vector<std::uint8_t>{0x80, 1});
   run_until(io_, [] { return false; }, 300ms);
   EXPECT_EQ(pa.received.size(), before);  // nothing reached the destroyed agent's listener
+}
+
+// A real coturn on loopback (TURN over UDP, long-term credentials) for the relay cases.
+class IceAgentTurnTest : public IceAgentTest {
+protected:
+  Peer pa_;
+  static constexpr std::uint16_t kTurnPort = 34791;
+
+  void SetUp() override {
+    IceAgentTest::SetUp();
+    test::CoturnOptions options;
+    options.listen_address = "127.0.0.1";
+    options.relay_address = "127.0.0.1";
+    options.port = kTurnPort;
+    options.tls_port = kTurnPort + 1;
+    options.users = {{"box", "Box-Turn-Pw"}};
+    coturn_ = std::make_unique<test::CoturnServer>(dir_.path(), options);
+    ASSERT_TRUE(coturn_->ready()) << coturn_->log();
+  }
+
+  IceAgentConfig turn_config() {
+    auto c = config(false);
+    c.tcp = false;
+    c.turn_servers = {{"127.0.0.1", kTurnPort, TurnServer::Transport::udp, "box", "Box-Turn-Pw"}};
+    return c;
+  }
+
+  static bool has_type(const std::vector<std::string>& lines, std::string_view type) {
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(type) != l.npos; });
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<test::CoturnServer> coturn_;
+};
+
+TEST_F(IceAgentTurnTest, GatheringCountsAsDoneOnceEachTurnServerGaveARelayedCandidate) {
+  // libnice ends gathering only when its last request is answered or times out. A STUN server
+  // that never answers (a bound socket that reads and keeps quiet) holds libnice's end back by
+  // seconds; the TURN server answers at once. The answer must not wait for the silent one.
+  boost::asio::ip::udp::socket silent(io_, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  std::array<std::uint8_t, 1500> buffer{};
+  boost::asio::ip::udp::endpoint from;
+  int requests = 0;
+  int requests_after_done = 0;
+  std::function<void()> read = [&] {
+    silent.async_receive_from(boost::asio::buffer(buffer), from, [&](boost::system::error_code ec, std::size_t) {
+      if (ec) return;
+      ++requests;
+      if (pa_.gathering_done) ++requests_after_done;
+      read();
+    });
+  };
+  read();
+  auto c = turn_config();
+  c.stun_server = std::make_pair(std::string("127.0.0.1"), silent.local_endpoint().port());
+  IceAgent agent(pump_, c, pa_);
+  ASSERT_TRUE(agent.gather());
+  ASSERT_TRUE(run_until(io_, [&] { return pa_.gathering_done; })) << coturn_->log();
+  EXPECT_TRUE(has_type(pa_.candidates_when_done, " typ relay")) << pa_.candidates_when_done.size();
+  EXPECT_TRUE(has_type(pa_.candidates_when_done, " typ host"));
+  EXPECT_TRUE(has_type(agent.local_candidates(), " typ relay"));
+  // libnice was still asking the silent server after we reported: its gathering had not ended.
+  ASSERT_TRUE(run_until(io_, [&] { return requests_after_done > 0; })) << requests;
+  // When libnice does give up on it, the listener does not hear "done" a second time. libnice
+  // gives up on a STUN request after its retransmissions (well under 10 s).
+  run_until(io_, [] { return false; }, 6s);
+  EXPECT_EQ(pa_.gathering_done_calls, 1);
+}
+
+TEST_F(IceAgentTurnTest, ARelayOnlyPeerIsOfferedOnlyOurRelayedCandidates) {
+  IceAgent agent(pump_, turn_config(), pa_);
+  ASSERT_TRUE(agent.gather());
+  ASSERT_TRUE(run_until(io_, [&] { return pa_.gathering_done; })) << coturn_->log();
+  ASSERT_TRUE(has_type(agent.local_candidates(), " typ host"));  // no remote candidates yet: all of them
+
+  ASSERT_TRUE(agent.add_remote_candidate(
+      "candidate:3 1 udp 41885439 127.0.0.1 49999 typ relay raddr 127.0.0.1 rport 40000 generation 0"));
+  const auto relay_only = agent.local_candidates();
+  ASSERT_FALSE(relay_only.empty());
+  EXPECT_FALSE(has_type(relay_only, " typ host"));
+  EXPECT_TRUE(has_type(relay_only, " typ relay"));
+
+  // A trickled host (or mDNS) candidate: the peer is not relay-only after all.
+  agent.add_remote_candidate(
+      "candidate:1 1 udp 2122260223 8d0a6f3c-3b7e-4c2e-9c4a-1f2e3d4c5b6a.local 54321 typ host generation 0");
+  EXPECT_TRUE(has_type(agent.local_candidates(), " typ host"));
+}
+
+TEST_F(IceAgentTest, WithoutARelayedCandidateOfOursARelayOnlyPeerStillGetsTheHostCandidates) {
+  Peer pa;
+  IceAgent agent(pump_, config(false), pa);
+  ASSERT_TRUE(agent.gather());
+  ASSERT_TRUE(run_until(io_, [&] { return pa.gathering_done; }));
+  ASSERT_TRUE(agent.add_remote_candidate(
+      "candidate:3 1 udp 41885439 127.0.0.1 49999 typ relay raddr 127.0.0.1 rport 40000 generation 0"));
+  const auto lines = agent.local_candidates();
+  EXPECT_FALSE(lines.empty());
+  EXPECT_EQ(lines.size(), pa.candidates.size());
 }
 
 }  // namespace
