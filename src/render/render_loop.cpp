@@ -18,6 +18,11 @@ constexpr Uint16 kAudioBufferFrames = 512;
 // How often a lost display server is looked for again.
 constexpr auto kReconnectInterval = std::chrono::seconds(2);
 
+bool named_in_environment(const char* variable) {
+  const char* value = std::getenv(variable);
+  return value != nullptr && *value != '\0';
+}
+
 void audio_callback(void* user, Uint8* stream, int length) {
   auto* mixer = static_cast<AudioMixer*>(user);
   mixer->mix(std::span<std::int16_t>(reinterpret_cast<std::int16_t*>(stream),
@@ -110,9 +115,7 @@ RenderLoop::Opened RenderLoop::open() {
 
 bool RenderLoop::display_expected() const {
   if (!options_.video_driver.empty()) return options_.video_driver != "offscreen" && options_.video_driver != "dummy";
-  const char* x11 = std::getenv("DISPLAY");
-  const char* wayland = std::getenv("WAYLAND_DISPLAY");
-  return (x11 != nullptr && *x11 != '\0') || (wayland != nullptr && *wayland != '\0');
+  return named_in_environment("DISPLAY") || named_in_environment("WAYLAND_DISPLAY");
 }
 
 void RenderLoop::publish_screen_status() {
@@ -127,11 +130,12 @@ void RenderLoop::publish_screen_status() {
   if (status.up && !shown_once_) {
     PD_LOG(info, kTag) << "screen on " << status.video_driver << " (" << status.renderer << " renderer), "
                        << built_width_ << "x" << built_height_;
-  } else if (status.up && !inbox_.screen.up) {
+  } else if (status.up && !screen_up_) {
     PD_LOG(notice, kTag) << "display back on " << status.video_driver << " (" << status.renderer << " renderer), "
                          << built_width_ << "x" << built_height_;
   }
   shown_once_ = shown_once_ || status.up;
+  screen_up_ = status.up;
   std::lock_guard lock(inbox_.mutex);
   inbox_.screen = std::move(status);
 }
@@ -458,10 +462,8 @@ bool RenderLoop::reopen_video() {
   // Left to choose, SDL would also try the drivers nobody expects here every two seconds, and
   // libwayland prints to stderr (the journal) each time it finds no compositor: while waiting,
   // try only the server the environment names.
-  const char* x11 = std::getenv("DISPLAY");
-  const char* wayland = std::getenv("WAYLAND_DISPLAY");
-  const bool has_x11 = x11 != nullptr && *x11 != '\0';
-  const bool has_wayland = wayland != nullptr && *wayland != '\0';
+  const bool has_x11 = named_in_environment("DISPLAY");
+  const bool has_wayland = named_in_environment("WAYLAND_DISPLAY");
   const char* expected = has_x11 == has_wayland ? nullptr : has_x11 ? "x11" : "wayland";
   if (options_.video_driver.empty() && expected != nullptr) SDL_SetHint(SDL_HINT_VIDEODRIVER, expected);
   const bool video = SDL_InitSubSystem(SDL_INIT_VIDEO) == 0;

@@ -84,6 +84,7 @@ private:
   bool ttf_up_ = false;
   bool running_ = true;
   bool shown_once_ = false;       // a window was up before (the logs say "back")
+  bool screen_up_ = false;        // as last published in the inbox's ScreenStatus
   bool software_opengl_ = false;  // OpenGL here is a software rasteriser: use SDL's software renderer
   WindowPtr window_;
   SdlRendererPtr renderer_;
