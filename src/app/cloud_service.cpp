@@ -130,6 +130,7 @@ void CloudService::apply(const config::CloudConfig& cloud) {
   password_fingerprint_ = fingerprint;
   if (!cloud.enabled || !password) {
     if (password) OPENSSL_cleanse(password->data(), password->size());
+    withdraw_turn();
     return;
   }
   xmpp::XmppClientSettings settings;
@@ -150,11 +151,19 @@ void CloudService::apply(const config::CloudConfig& cloud) {
   }
   xmpp::XmppClientCallbacks callbacks;
   callbacks.on_online_changed = [this](bool online) {
+    if (discovery_) discovery_->set_online(online);
     if (on_online_changed_) on_online_changed_(online);
   };
   callbacks.on_stanza = [this](const xmpp::Element& stanza) { return on_stanza(stanza); };
   client_ = std::make_unique<xmpp::XmppClient>(io_, std::move(settings), std::move(tls),
                                                make_connector(io_, proxy_), std::move(callbacks));
+  discovery_ = std::make_unique<xmpp::ExternalServiceDiscovery>(
+      io_, config::jid_domain_part(cloud.jid),
+      [this](const xmpp::Element& stanza) { return client_ && client_->send_stanza(stanza); },
+      [this](std::vector<xmpp::ExternalService> services) {
+        reported_turn_ = true;
+        if (turn_listener_) turn_listener_(turn_servers_from(services));
+      });
   if (host_ != nullptr && !jingle_) {
     jingle_ = std::make_unique<signaling::jingle::JingleSessionHandler>(
         *host_, [this](std::string xml) { send_xml(xml); }, pin_check_, filter_of(cloud));
@@ -179,6 +188,7 @@ void CloudService::session_ended(const std::string& session_id, session::EndReas
 }
 
 bool CloudService::on_stanza(const xmpp::Element& stanza) {
+  if (discovery_ && discovery_->handle(stanza)) return true;
   if (!jingle_) return false;
   if (stanza.name == "iq") return jingle_->handle_iq(to_jingle_element(stanza));
   if (stanza.name == "message") return jingle_->handle_message(to_jingle_element(stanza));
@@ -201,6 +211,12 @@ void CloudService::stop() {
   // Remote presenters are told before the stream closes; their sessions end with it.
   end_remote_sessions("gone", "the display is shutting down");
   stop_client();
+  withdraw_turn();
+}
+
+void CloudService::withdraw_turn() {
+  if (reported_turn_ && turn_listener_) turn_listener_({});  // the server's TURN servers go with it
+  reported_turn_ = false;
 }
 
 void CloudService::end_remote_sessions(std::string_view condition, std::string_view text) {
@@ -213,6 +229,9 @@ void CloudService::end_remote_sessions(std::string_view condition, std::string_v
 }
 
 void CloudService::stop_client() {
+  // The TURN servers the old client learnt stay in use (running sessions keep their tunnels);
+  // the next client's first answer replaces them, stop() withdraws them.
+  discovery_.reset();
   if (!client_) return;
   client_->stop();  // reports going offline through on_online_changed
   // The client's pending handlers hold only its liveness flag, so destroying it right after

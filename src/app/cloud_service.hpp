@@ -7,6 +7,10 @@
 // not handle go to a JingleSessionHandler (converted by stanza_conversion), which creates
 // sessions on the same host as WHIP and sends its answers back through the client.
 //
+// TURN: after each login an ExternalServiceDiscovery asks the server for its TURN services
+// (XEP-0215) and refreshes them before they expire; the TURN ones go to the turn listener
+// (the daemon hands them to WebrtcService as runtime relays).
+//
 // The client dials through make_connector() in cloud_service.cpp: straight to the server, or
 // through the `proxy` section's HTTP CONNECT / SOCKS5 proxy when one is set.
 //
@@ -24,9 +28,11 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "app/turn_relays.hpp"
 #include "config/config.hpp"
 #include "session/end_reason.hpp"
 #include "signaling/jingle/jingle_session_handler.hpp"
+#include "signaling/xmpp/external_service_discovery.hpp"
 #include "signaling/xmpp/xmpp_client.hpp"
 
 namespace presentd::app {
@@ -47,6 +53,11 @@ public:
   // Before apply: where remote (Jingle) sessions are created and how their PIN is checked.
   // `host` must outlive this service.
   void set_session_host(signaling::WhipSessionHost& host, signaling::jingle::PinCheck pin_check);
+  // TURN servers learnt from the XMPP server (XEP-0215); an empty list when they expired or the
+  // cloud stopped.
+  void set_turn_listener(std::function<void(std::vector<TurnServerEntry>)> listener) {
+    turn_listener_ = std::move(listener);
+  }
   // Told of every remote session the host created (session id, presenter's bare JID).
   void set_on_remote_session(std::function<void(const std::string&, const std::string&)> hook) {
     on_remote_session_ = std::move(hook);
@@ -68,6 +79,8 @@ public:
 
 private:
   void stop_client();
+  // No client any more: the TURN servers its server handed out are no longer used.
+  void withdraw_turn();
   void end_remote_sessions(std::string_view condition, std::string_view text);
   bool on_stanza(const xmpp::Element& stanza);
   void send_xml(const std::string& xml);
@@ -85,6 +98,9 @@ private:
   std::unique_ptr<xmpp::XmppClient> client_;
   // Created with the first client when a host is set; outlives client restarts (see above).
   std::unique_ptr<signaling::jingle::JingleSessionHandler> jingle_;
+  std::function<void(std::vector<TurnServerEntry>)> turn_listener_;
+  std::unique_ptr<xmpp::ExternalServiceDiscovery> discovery_;  // with client_
+  bool reported_turn_ = false;  // the listener holds servers of ours
 };
 
 }  // namespace presentd::app

@@ -138,6 +138,10 @@ void Daemon::start_cloud() {
                              }
                              return PinVerdict::wrong;
                            });
+  // TURN servers from the XMPP server (XEP-0215) join the configured ones for new sessions.
+  cloud_->set_turn_listener([this](std::vector<TurnServerEntry> servers) {
+    if (webrtc_) webrtc_->set_runtime_turn_servers(std::move(servers));
+  });
   cloud_->set_proxy(config_.proxy);
   cloud_->apply(config_.cloud);
   on_cloud_online(cloud_->online());

@@ -45,6 +45,26 @@ std::optional<net::ProxySettings> load_proxy_settings(const config::ProxyConfig&
   return proxy;
 }
 
+std::vector<TurnServerEntry> turn_servers_from(const std::vector<xmpp::ExternalService>& services) {
+  std::vector<TurnServerEntry> out;
+  for (const auto& service : services) {
+    ice::TurnUrl url;
+    url.host = service.host;
+    if (service.type == "turn") {
+      url.transport = service.transport == "tcp" ? ice::TurnUrl::Transport::tcp : ice::TurnUrl::Transport::udp;
+      url.port = service.port != 0 ? service.port : 3478;
+    } else if (service.type == "turns" && service.transport != "udp") {
+      url.secure = true;
+      url.transport = ice::TurnUrl::Transport::tcp;
+      url.port = service.port != 0 ? service.port : 5349;
+    } else {
+      continue;
+    }
+    out.push_back(TurnServerEntry{std::move(url), service.username, service.password});
+  }
+  return out;
+}
+
 TurnRelays::TurnRelays(boost::asio::io_context& io, std::function<void()> changed)
     : io_(io), changed_(std::move(changed)), resolver_(io) {}
 TurnRelays::~TurnRelays() { resolver_.cancel(); }

@@ -21,6 +21,7 @@
 #include "ice/ice_agent.hpp"
 #include "ice/turn_url.hpp"
 #include "net/proxy_settings.hpp"
+#include "signaling/xmpp/external_services.hpp"
 
 namespace presentd::net {
 class TurnTlsTunnel;
@@ -37,6 +38,11 @@ struct TurnServerEntry {
 // The proxy settings with the password read from its file; problems are logged (without the
 // password) and give nullopt. The XMPP client takes its proxy from here too.
 std::optional<net::ProxySettings> load_proxy_settings(const config::ProxyConfig& config);
+
+// The TURN servers among XEP-0215 external services: type turn (transport udp, tcp or unset =
+// udp) and turns (TLS over TCP; turns over UDP would be DTLS, which presentd does not speak).
+// STUN entries and anything unknown are left out; a missing port takes the scheme's default.
+std::vector<TurnServerEntry> turn_servers_from(const std::vector<xmpp::ExternalService>& services);
 
 class TurnRelays {
 public:

@@ -1,5 +1,7 @@
 #include "support/coturn_server.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <signal.h>
 
 #include <fstream>
@@ -8,6 +10,22 @@
 #include "support/wait_for_port.hpp"
 
 namespace presentd::test {
+
+std::pair<std::string, std::string> turn_rest_credentials(const std::string& secret, const std::string& name,
+                                                          std::chrono::seconds lifetime) {
+  const auto expiry =
+      std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() + lifetime).time_since_epoch())
+          .count();
+  const std::string username = std::to_string(expiry) + (name.empty() ? "" : ":" + name);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(username.data()), username.size(), mac, &length);
+  std::string password(4 * ((length + 2) / 3) + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(password.data()), mac, static_cast<int>(length));
+  password.resize(static_cast<std::size_t>(written));
+  return {username, password};
+}
 
 CoturnServer::CoturnServer(const std::filesystem::path& directory, const CoturnOptions& options)
     : log_(directory / "turnserver.log") {
@@ -25,6 +43,7 @@ CoturnServer::CoturnServer(const std::filesystem::path& directory, const CoturnO
       out << "no-tls\n";
     }
     for (const auto& [name, password] : options.users) out << "user=" << name << ":" << password << "\n";
+    if (!options.auth_secret.empty()) out << "use-auth-secret\nstatic-auth-secret=" << options.auth_secret << "\n";
     for (const auto& range : options.denied_peer_ranges) out << "denied-peer-ip=" << range << "\n";
   }
   process_ = std::make_unique<ChildProcess>(std::vector<std::string>{"/usr/bin/turnserver", "-c", config.string()},

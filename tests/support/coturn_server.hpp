@@ -2,6 +2,7 @@
 // coturn (Debian's turnserver) started by a test with a generated configuration: long-term
 // credentials, TURN over UDP and TCP on `port`, TLS on `tls_port`, no CLI, logging to a file.
 // Stopped (SIGTERM, then SIGKILL) when destroyed.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -25,7 +26,16 @@ struct CoturnOptions {
   // coturn refuses to relay to these peers ("10.200.0.0-10.200.0.255"), which forces both ends
   // of a test onto relayed candidates.
   std::vector<std::string> denied_peer_ranges;
+  // Non-empty: the TURN REST API (use-auth-secret): credentials are HMACs of this shared secret
+  // (what Prosody's mod_external_services hands out). coturn then refuses the static `users`.
+  std::string auth_secret;
 };
+
+// Credentials as the TURN REST API makes them (draft-uberti-behave-turn-rest-00 §2.2, as coturn
+// and Prosody do): username "<unix expiry>:<name>" (just the expiry when `name` is empty), password
+// base64(HMAC-SHA1(secret, username)).
+std::pair<std::string, std::string> turn_rest_credentials(const std::string& secret, const std::string& name,
+                                                          std::chrono::seconds lifetime);
 
 class CoturnServer {
 public:

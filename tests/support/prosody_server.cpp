@@ -67,7 +67,8 @@ void make_test_pki(const std::filesystem::path& dir, const std::string& name) {
   make_readable_by_all(dir);
 }
 
-ProsodyServer::ProsodyServer(const std::filesystem::path& dir) : dir_(dir), config_(dir / "prosody.cfg.lua") {
+ProsodyServer::ProsodyServer(const std::filesystem::path& dir, const ProsodyExtras& extras)
+    : dir_(dir), config_(dir / "prosody.cfg.lua") {
   make_readable_by_all(dir_);
   // Prosody runs as nobody: the directories above ours must be searchable.
   for (auto parent = dir_.parent_path(); parent != parent.root_path(); parent = parent.parent_path()) {
@@ -81,6 +82,8 @@ ProsodyServer::ProsodyServer(const std::filesystem::path& dir) : dir_(dir), conf
   starttls_port_ = free_loopback_port();
   direct_tls_port_ = free_loopback_port();
   const std::string pki = (dir_ / "pki").string();
+  std::string modules = "\"roster\", \"saslauth\", \"tls\", \"disco\", \"ping\", \"smacks\"";
+  for (const auto& module : extras.modules) modules += ", \"" + module + "\"";
   std::ofstream(config_) << "pidfile = \"" << (dir_ / "data" / "prosody.pid").string() << "\"\n"
                          << "data_path = \"" << (dir_ / "data").string() << "\"\n"
                          << "certificates = \"" << pki << "\"\n"
@@ -89,13 +92,14 @@ ProsodyServer::ProsodyServer(const std::filesystem::path& dir) : dir_(dir), conf
                          << "c2s_ports = { " << starttls_port_ << " }\n"
                          << "c2s_direct_tls_ports = { " << direct_tls_port_ << " }\n"
                          << "s2s_ports = { }\nhttp_ports = { }\nhttps_ports = { }\n"
-                         << "modules_enabled = { \"roster\", \"saslauth\", \"tls\", \"disco\", \"ping\", \"smacks\" }\n"
+                         << "modules_enabled = { " << modules << " }\n"
                          << "modules_disabled = { \"s2s\", \"offline\" }\n"
                          << "authentication = \"internal_hashed\"\n"
                          << "password_hash = \"SHA-256\"\n"
                          << "c2s_require_encryption = true\n"
                          << "smacks_hibernation_time = 60\n"
                          << "ssl = { certificate = \"" << pki << "/server.pem\", key = \"" << pki << "/server.key\" }\n"
+                         << extras.global_config << "\n"
                          << "VirtualHost \"" << kDomain << "\"\n";
   make_readable_by_all(config_);
 }

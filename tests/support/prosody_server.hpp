@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "support/child_process.hpp"
 
@@ -15,12 +16,17 @@ namespace presentd::test {
 // Makes a CA (ca.pem/ca.key) and, signed by it, a certificate for `name` in `dir`.
 void make_test_pki(const std::filesystem::path& dir, const std::string& name);
 
+struct ProsodyExtras {
+  std::vector<std::string> modules;  // enabled besides the standard set, e.g. "external_services"
+  std::string global_config;         // Lua lines in the global section, e.g. external_services = {…}
+};
+
 class ProsodyServer {
 public:
   static constexpr const char* kDomain = "localhost";
 
   // `dir` must be empty and will hold config, certificates, data and the log.
-  explicit ProsodyServer(const std::filesystem::path& dir);
+  explicit ProsodyServer(const std::filesystem::path& dir, const ProsodyExtras& extras = {});
   ~ProsodyServer();
 
   void add_user(const std::string& local, const std::string& password);
