@@ -6,7 +6,8 @@
 // display and render-device events re-create what the display took away (monitor unplugged and
 // plugged back, GPU reset), so losing the screen is never fatal. When the X server itself goes
 // away (X11Connection), the loop closes SDL's video subsystem, keeps answering commands (sessions
-// go on, with sound) and tries every two seconds to open the display again.
+// go on, with sound) and tries every two seconds to open the display again; the same wait covers
+// a display server that is expected but not up yet when the daemon starts (boot order).
 //
 // Thread: render (created, used and destroyed there).
 #include <future>
