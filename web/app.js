@@ -17,6 +17,8 @@ const ENDED = {
   declined: 'A presenter on screen declined your request.',
   timeout: 'Nobody approved your request in time.',
   room_full: 'The room is full.',
+  ice_failed: 'No network path to the display: a firewall or a separate network may be in the way.',
+  dtls_failed: 'The secure connection to the display could not be verified.',
   connection_lost: 'The connection to the display was lost.',
   error: 'The presentation failed.',
   ended_at_box: 'The presentation was ended at the display.',

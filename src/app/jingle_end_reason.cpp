@@ -19,6 +19,10 @@ JingleEnd jingle_end_for(session::EndReason reason) {
       return {"decline", "a presenter in the room declined"};
     case EndReason::timeout:
       return {"timeout", "nobody in the room approved in time"};
+    case EndReason::ice_failed:
+      return {"connectivity-error", "no network path to the display could be found"};
+    case EndReason::dtls_failed:
+      return {"security-error", "the secure connection to the display could not be verified"};
     case EndReason::connection_lost:
       return {"timeout", "the connection to the display was lost"};
     case EndReason::error:

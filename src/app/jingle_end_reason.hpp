@@ -11,8 +11,14 @@
 //   removed          decline             an admin removed the presenter: the room says no
 //   declined         decline             a presenter on screen said no (approve mode)
 //   timeout          timeout             nobody approved in time
-//   connection_lost  timeout             ICE failed or no packets for too long (liveness)
-//   error            general-error       DTLS or the answer failed
+//   ice_failed       connectivity-error  ICE never connected: the two ends have no path between them
+//   dtls_failed      security-error      the handshake failed or the certificate did not match the
+//                                        fingerprint signalled in Jingle (XEP-0320): ICE worked, so
+//                                        it is not a transport problem; failed-transport would
+//                                        invite a retry over another transport and hide what may
+//                                        be an attack on the media path
+//   connection_lost  timeout             ICE had connected, then failed or no packets for too long
+//   error            general-error       anything else (the answer failed, no port for media)
 //   shutdown         gone                the box is going away
 //
 // Thread: none; pure function.

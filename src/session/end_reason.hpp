@@ -16,8 +16,10 @@ enum class EndReason {
   declined,         // admission "approve": a current presenter said no
   timeout,          // admission "approve": nobody answered in time
   room_full,        // approved, but the room had filled up meanwhile (when_full "refuse")
-  connection_lost,  // ICE failed or no packets for too long
-  error,            // the session failed (DTLS, an offer that cannot be answered, ...)
+  ice_failed,       // ICE never connected: no network path to the sender (firewall, NAT, wrong address)
+  dtls_failed,      // the DTLS handshake failed or the sender's certificate did not match its fingerprint
+  connection_lost,  // ICE had connected, then failed, or no packets for too long
+  error,            // anything else (an offer that cannot be answered, no port for media, ...)
   ended_at_box,     // Esc/Del on the box's keyboard
   shutdown,         // the daemon is stopping
 };
@@ -30,6 +32,8 @@ constexpr std::string_view to_code(EndReason reason) {
     case EndReason::declined: return "declined";
     case EndReason::timeout: return "timeout";
     case EndReason::room_full: return "room_full";
+    case EndReason::ice_failed: return "ice_failed";
+    case EndReason::dtls_failed: return "dtls_failed";
     case EndReason::connection_lost: return "connection_lost";
     case EndReason::error: return "error";
     case EndReason::ended_at_box: return "ended_at_box";
@@ -39,8 +43,8 @@ constexpr std::string_view to_code(EndReason reason) {
 }
 
 // Every code to_code returns, for pre-creating metric series (so rates start from 0).
-inline constexpr std::string_view kEndReasonCodes[] = {"stopped",  "replaced",        "removed", "declined",
-                                                       "timeout",  "room_full",       "connection_lost",
-                                                       "error",    "ended_at_box",    "shutdown"};
+inline constexpr std::string_view kEndReasonCodes[] = {
+    "stopped",         "replaced", "removed",      "declined", "timeout", "room_full", "ice_failed", "dtls_failed",
+    "connection_lost", "error",    "ended_at_box", "shutdown"};
 
 }  // namespace presentd::session

@@ -242,7 +242,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   callbacks.on_failed = [this](const std::string& reason) {
     PD_LOG(warning, kTag) << short_id(id_) << ": DTLS failed: " << reason;
     boost::asio::post(io_, [this, alive = alive_, reason] {
-      if (*alive) end(EndReason::error, "DTLS failed: " + reason);
+      if (*alive) end(EndReason::dtls_failed, "DTLS failed: " + reason);
     });
   };
   callbacks.on_closed = [this] {
@@ -337,14 +337,21 @@ const std::string& Session::remote_ice_pwd() const {
 void Session::on_ice_state(ice::IceState state) {
   PD_LOG(info, kTag) << short_id(id_) << ": ICE " << ice::to_string(state);
   if (state == ice::IceState::connected) {
+    ice_connected_ = true;
     if (auto pair = ice_->selected_pair_description()) PD_LOG(info, kTag) << short_id(id_) << ": selected " << *pair;
     if (dtls_ && dtls_->state() == dtls::DtlsState::idle) {
       dtls_->start();
       arm_dtls_timer();
     }
   } else if (state == ice::IceState::failed) {
+    // Never connected is a path that does not exist (an admin's firewall or NAT question);
+    // connected once and then failed is a path that went away.
     boost::asio::post(io_, [this, alive = alive_] {
-      if (*alive) end(EndReason::connection_lost, "ICE failed: no network path to the sender");
+      if (!*alive) return;
+      if (ice_connected_ || was_live_) {
+        return end(EndReason::connection_lost, "ICE failed: the path to the sender went away");
+      }
+      end(EndReason::ice_failed, "ICE failed: no network path to the sender");
     });
   }
 }
@@ -396,8 +403,13 @@ void Session::on_tick() {
   if (clock_.now() - last_rate_sample_ >= kRateSampleInterval) sample_rates();
   const auto silent = clock_.now() - last_packet_at_;
   if (silent > settings_.end_after) {
-    return end(EndReason::connection_lost,
-               "no media or ICE traffic for " + std::to_string(settings_.end_after.count()) + " s");
+    // Silence before ICE ever connected (or media ever flowed) is ICE that never found a path,
+    // whichever timer notices first (libnice's checks or this one).
+    const auto seconds = std::to_string(settings_.end_after.count());
+    if (!ice_connected_ && !was_live_) {
+      return end(EndReason::ice_failed, "ICE did not connect within " + seconds + " s");
+    }
+    return end(EndReason::connection_lost, "no media or ICE traffic for " + seconds + " s");
   }
   if (silent > settings_.reconnecting_after && state_ == SessionState::live) {
     set_state(SessionState::reconnecting, "no media for " + std::to_string(settings_.reconnecting_after.count()) + " s");

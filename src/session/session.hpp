@@ -169,6 +169,7 @@ private:
   SteadyClock clock_;
   SessionState state_ = SessionState::connecting;
   bool was_live_ = false;
+  bool ice_connected_ = false;  // ICE reached connected at least once (ice_failed vs connection_lost)
   Clock::TimePoint created_at_;  // the offer was parsed a few microseconds before
   std::optional<Clock::Duration> answered_after_;         // offer → answer handed to the WHIP endpoint
   std::optional<Clock::Duration> first_picture_after_;    // offer → first decoded picture (pictures_mutex_)

@@ -3,10 +3,17 @@
 // appears with its codec, picture size, frame rate and bitrate; the Prometheus counters move
 // with the media and count the session's start and end by reason; the exposition passes both
 // our strict reader and Prometheus' own promtool.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "common/meeting_id.hpp"
@@ -258,10 +265,71 @@ TEST_F(StatusAndMetrics, FailedSessionsAndRefusedOffersAreCountedByReason) {
   impostor->wait_for_exit(30s);
   EXPECT_EQ(metrics.value("presentd_offers_rejected_total", {{"reason", "bad_offer"}}), 1.0);
   EXPECT_EQ(metrics.value("presentd_sessions_started_total"), 1.0);
-  // The label is the session's EndReason code (session/end_reason.hpp): a DTLS failure is "error".
-  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "error"}}), 1.0) << last_metrics_text_;
+  // The label is the session's EndReason code (session/end_reason.hpp): a fingerprint mismatch is
+  // a security event with a label of its own, not "error" and not a network problem.
+  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "dtls_failed"}}), 1.0) << last_metrics_text_;
+  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "error"}}), 0.0) << last_metrics_text_;
+  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "ice_failed"}}), 0.0) << last_metrics_text_;
   EXPECT_EQ(metrics.sum("presentd_sessions_ended_total"), 0.0);
   EXPECT_EQ(metrics.value("presentd_frames_decoded_total"), 0.0);
+  expect_promtool_accepts_last_scrape();
+}
+
+// A real offer (GStreamer webrtcbin's, tests/vectors/sdp) whose only candidate is `address`:`port`.
+std::string offer_with_only_candidate(const std::string& address, unsigned short port) {
+  std::ifstream in(std::string(PRESENTD_SOURCE_DIR) + "/tests/vectors/sdp/gstreamer_1_22_h264.sdp");
+  std::string sdp;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && !line.starts_with("a=candidate:")) sdp += line + "\r\n";
+  }
+  return sdp + "a=candidate:1 1 UDP 2015363327 " + address + " " + std::to_string(port) + " typ host\r\n";
+}
+
+TEST_F(StatusAndMetrics, ASenderWithNoNetworkPathIsCountedAsIceFailed) {
+  // The sender's only candidate is a UDP socket that takes the box's connectivity checks and
+  // never answers: what a firewall dropping media traffic looks like from the box.
+  const int silent = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in where{};
+  where.sin_family = AF_INET;
+  ASSERT_EQ(::inet_pton(AF_INET, network_->sender_address.c_str(), &where.sin_addr), 1);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<const sockaddr*>(&where), sizeof where), 0);
+  socklen_t length = sizeof where;
+  ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&where), &length), 0);
+  const auto offer = offer_with_only_candidate(network_->sender_address, ntohs(where.sin_port));
+
+  const auto created = https_request("POST", network_->box_address, kPort, "/whip",
+                                     dir_.path() / "state/tls/https-certificate.pem", offer,
+                                     {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer " + kPin}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  // The box did try the path: a STUN Binding request (RFC 5389: type 0x0001, magic cookie) arrives.
+  pollfd waiting{silent, POLLIN, 0};
+  ASSERT_EQ(::poll(&waiting, 1, 20000), 1) << "no connectivity check from the box";
+  std::uint8_t check[1500];
+  const auto received = ::recv(silent, check, sizeof check, 0);
+  ASSERT_GE(received, 20);
+  EXPECT_EQ(check[0], 0x00);
+  EXPECT_EQ(check[1], 0x01);
+  EXPECT_EQ((std::uint32_t{check[4]} << 24) | (check[5] << 16) | (check[6] << 8) | check[7], 0x2112A442u);
+
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  PrometheusText metrics;
+  while (std::chrono::steady_clock::now() < deadline) {
+    metrics = scrape();
+    if (metrics.sum("presentd_sessions_failed_total") >= 1) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ::close(silent);
+  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "ice_failed"}}), 1.0) << last_metrics_text_;
+  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "connection_lost"}}), 0.0) << last_metrics_text_;
+  EXPECT_EQ(metrics.sum("presentd_sessions_ended_total"), 0.0);
+
+  // The event channel tells a late subscriber the same code (docs/protocol.md, "Event channel").
+  const auto location = created.headers.at("Location");
+  const auto events = get(location + "/events");
+  EXPECT_EQ(events.status, 200);
+  EXPECT_NE(events.body.find("\"reason\":\"ice_failed\""), std::string::npos) << events.body;
   expect_promtool_accepts_last_scrape();
 }
 

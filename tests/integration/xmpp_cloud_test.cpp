@@ -255,10 +255,12 @@ TEST_F(XmppCloud, ASenderSeesTheRoomOfflineAndWaitsForItToComeBack) {
     return pump_until([&] { return count_of(read_file(file), text) >= times; });
   };
 
-  // The room is offline: the sender's subscription request waits on the server.
+  // The room is offline: the sender's subscription request waits on the server. Prosody may
+  // answer the request at once with the room's bare JID "unavailable" (seen in about two runs
+  // of three); what must not happen is the room looking available before it has logged in.
   auto watcher = start_watcher();
   ASSERT_TRUE(says(watcher_log_, "WATCHER online")) << read_file(watcher_log_);
-  EXPECT_EQ(read_file(watcher_log_).find("PRESENCE"), std::string::npos) << read_file(watcher_log_);
+  EXPECT_EQ(read_file(watcher_log_).find(" available "), std::string::npos) << read_file(watcher_log_);
 
   // The room comes online, approves the waiting request, and the sender sees it available.
   auto client = make_client();

@@ -16,8 +16,9 @@ TEST(JingleEndReason, MapsEveryEndReasonOntoAXep0166Condition) {
   const std::pair<EndReason, std::string_view> cases[] = {
       {EndReason::stopped, "success"}, {EndReason::ended_at_box, "success"},    {EndReason::replaced, "busy"},
       {EndReason::room_full, "busy"},  {EndReason::removed, "decline"},         {EndReason::declined, "decline"},
-      {EndReason::timeout, "timeout"}, {EndReason::connection_lost, "timeout"}, {EndReason::error, "general-error"},
-      {EndReason::shutdown, "gone"},
+      {EndReason::timeout, "timeout"}, {EndReason::ice_failed, "connectivity-error"},
+      {EndReason::dtls_failed, "security-error"}, {EndReason::connection_lost, "timeout"},
+      {EndReason::error, "general-error"}, {EndReason::shutdown, "gone"},
   };
   // XEP-0166 §7.4: the conditions a <reason/> may carry.
   const std::set<std::string_view> xep0166 = {"alternative-session",
@@ -48,9 +49,23 @@ TEST(JingleEndReason, MapsEveryEndReasonOntoAXep0166Condition) {
 
 TEST(JingleEndReason, OnlyNormalEndsAreSuccess) {
   for (const auto reason : {EndReason::replaced, EndReason::room_full, EndReason::removed, EndReason::declined,
-                            EndReason::timeout, EndReason::connection_lost, EndReason::error, EndReason::shutdown}) {
+                            EndReason::timeout, EndReason::ice_failed, EndReason::dtls_failed,
+                            EndReason::connection_lost, EndReason::error, EndReason::shutdown}) {
     EXPECT_NE(jingle_end_for(reason).condition, "success") << session::to_code(reason);
   }
+}
+
+TEST(JingleEndReason, TransportFailuresAreToldApart) {
+  // A presenter's client (and whoever reads its logs) can tell "no path", "not verified" and
+  // "path lost" apart; a failed DTLS verification is never dressed up as a network problem.
+  const auto ice = jingle_end_for(EndReason::ice_failed);
+  const auto dtls = jingle_end_for(EndReason::dtls_failed);
+  const auto lost = jingle_end_for(EndReason::connection_lost);
+  EXPECT_NE(ice.condition, dtls.condition);
+  EXPECT_NE(ice.condition, lost.condition);
+  EXPECT_NE(dtls.condition, lost.condition);
+  EXPECT_NE(dtls.condition, "general-error");
+  EXPECT_NE(ice.text, lost.text);
 }
 
 }  // namespace
