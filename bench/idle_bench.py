@@ -5,9 +5,9 @@ of presentd doing nothing but showing its idle page, sampled from /proc/<pid>/st
 the same run, each against the same baseline: an idle `sleep` process measured the same way
 (the floor of the method) and the X server itself.
 
-Set-ups: no display (no X server reachable, so no render thread), Xvfb with SDL's choice of renderer (OpenGL on Mesa's
-llvmpipe here), Xvfb with SDL's software renderer (with and without SDL's OpenGL probe for the
-window framebuffer), and SDL's offscreen driver.
+Set-ups: no display (no X server reachable, so no render thread), Xvfb with each display.renderer
+(auto, the default, which leaves OpenGL on Mesa's llvmpipe for SDL's software renderer; gpu, which
+keeps OpenGL on llvmpipe; software), and SDL's offscreen driver.
 
 Usage: bench/idle_bench.py [build-dir] [seconds]      (needs Xvfb; no network but loopback)
 """
@@ -69,20 +69,19 @@ def main():
         children["baseline: sleep"] = subprocess.Popen(["sleep", str(seconds + 60)])
         setups = [
             # No X server reachable and no driver configured: the daemon runs without a screen.
-            ("presentd, no display", "", {"DISPLAY": ""}),
-            ("presentd, Xvfb, SDL's renderer choice", "x11", {}),
-            ("presentd, Xvfb, software renderer", "x11", {"SDL_RENDER_DRIVER": "software"}),
-            # SDL otherwise probes OpenGL for the window's framebuffer and maps Mesa anyway.
-            ("presentd, Xvfb, software renderer, no GL probe", "x11",
-             {"SDL_RENDER_DRIVER": "software", "SDL_FRAMEBUFFER_ACCELERATION": "0"}),
-            ("presentd, offscreen driver", "offscreen", {}),
+            ("presentd, no display", "", "auto", {"DISPLAY": ""}),
+            # The default: OpenGL is llvmpipe here, so presentd draws with SDL's software renderer.
+            ("presentd, Xvfb, display.renderer auto (default)", "x11", "auto", {}),
+            ("presentd, Xvfb, display.renderer gpu (OpenGL, llvmpipe)", "x11", "gpu", {}),
+            ("presentd, Xvfb, display.renderer software", "x11", "software", {}),
+            ("presentd, offscreen driver", "offscreen", "auto", {}),
         ]
-        for index, (name, driver, extra) in enumerate(setups):
+        for index, (name, driver, renderer, extra) in enumerate(setups):
             port = 18600 + index
             config = os.path.join(work, f"presentd-{index}.json")
             with open(config, "w") as f:
                 json.dump({"network": {"bind_address": "127.0.0.1", "https_port": port},
-                           "display": {"driver": driver, "vsync": False},
+                           "display": {"driver": driver, "vsync": False, "renderer": renderer},
                            "discovery": {"presentd_service": False, "https_service": False},
                            "daemon": {"state_directory": os.path.join(work, f"state-{index}")}}, f)
             env = dict(os.environ, DISPLAY=f":{display}", SDL_AUDIODRIVER="dummy")

@@ -44,8 +44,11 @@ void BM_PresentFrame(benchmark::State& state) {
   // RENDER_BENCH_VIDEO_DRIVER=x11 (with DISPLAY, e.g. Xvfb) measures presenting to an X server.
   const char* driver = std::getenv("RENDER_BENCH_VIDEO_DRIVER");
   options.video_driver = driver != nullptr ? driver : "offscreen";
-  // 0: SDL's software renderer (bit-exact, CPU only); 1: SDL's own choice (a GPU when present).
+  // 0: SDL's software renderer (bit-exact, CPU only); 1: SDL's own choice (a GPU when present,
+  // display.renderer "gpu"); 2: presentd's default (display.renderer "auto": SDL's choice unless
+  // OpenGL is a software rasteriser).
   options.render_driver = state.range(2) == 0 ? "software" : "";
+  options.renderer = state.range(2) == 1 ? RendererChoice::gpu : RendererChoice::automatic;
   options.fullscreen = false;
   options.vsync = false;
   options.audio = false;
@@ -102,7 +105,8 @@ BENCHMARK(BM_PresentFrame)->ArgNames({"w", "h", "sdl_choice"})
     ->Args({1920, 1080, 0})
     ->Args({3840, 2160, 0})
     ->Args({1920, 1080, 1})
-    ->Args({3840, 2160, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Args({3840, 2160, 1})
+    ->Args({1920, 1080, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace presentd::render

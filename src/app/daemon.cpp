@@ -244,7 +244,11 @@ void Daemon::publish_on_network() {
   if (discovery_) {
     discovery_->update(std::move(settings));
   } else {
-    discovery_ = std::make_unique<discovery::AvahiPublisher>(io_, std::move(settings));
+    // The idle screen and the status show "https://<host>.local/" while Avahi answers for it.
+    discovery_ = std::make_unique<discovery::AvahiPublisher>(io_, std::move(settings), [this](const std::string& name) {
+      screen_state_.mdns_host_name = name;
+      update_screen();
+    });
   }
 }
 
@@ -263,6 +267,11 @@ void Daemon::register_routes() {
                 facts.addresses = local_ipv4_addresses();
                 facts.meeting_id = screen_state_.meeting_id;
                 if (webrtc_) facts.sessions = webrtc_->status();
+                facts.mdns_host_name = screen_state_.mdns_host_name;
+                if (renderer_) {
+                  const auto screen = renderer_->screen_status();
+                  facts.screen = {{"up", screen.up}, {"driver", screen.video_driver}, {"renderer", screen.renderer}};
+                }
                 respond(signaling::make_response(request, signaling::http::status::ok,
                                                  make_status(config_, facts).dump(), "application/json"));
               });
@@ -330,7 +339,7 @@ void Daemon::reload() {
     update_screen();  // room name, URLs, PIN policy, audio
     // Screen, fullscreen and vsync: the render thread re-creates its window. The video driver is
     // SDL's first choice at start (and a daemon without a display has no render thread at all).
-    if (renderer_) renderer_->apply_display(renderer_options(config_).display());
+    if (renderer_) renderer_->apply_display(display_settings(config_.display));
     if (driver_changed || (display_changed && !renderer_)) {
       PD_LOG(notice, "config") << "display" << (driver_changed ? ".driver" : "")
                                << " takes effect at the next start (systemctl restart presentd)";

@@ -10,17 +10,31 @@
 
 namespace presentd::app {
 
+namespace {
+
+std::string https_url(const std::string& host, int https_port) {
+  const std::string port = https_port == 443 ? "" : ":" + std::to_string(https_port);
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return "https://" + (ipv6 ? "[" + host + "]" : host) + port + "/";
+}
+
+bool loopback(const std::string& address) { return address.starts_with("127.") || address == "::1"; }
+
+}  // namespace
+
 std::vector<std::string> connection_urls(const config::NetworkConfig& network,
                                          const std::vector<std::string>& interface_addresses) {
   const bool wildcard = network.bind_address == "0.0.0.0" || network.bind_address == "::";
   const std::vector<std::string> hosts = wildcard ? interface_addresses : std::vector{network.bind_address};
-  const std::string port = network.https_port == 443 ? "" : ":" + std::to_string(network.https_port);
   std::vector<std::string> urls;
-  for (const auto& host : hosts) {
-    const bool ipv6 = host.find(':') != std::string::npos;
-    urls.push_back("https://" + (ipv6 ? "[" + host + "]" : host) + port + "/");
-  }
+  for (const auto& host : hosts) urls.push_back(https_url(host, network.https_port));
   return urls;
+}
+
+std::optional<std::string> mdns_url(const config::Config& config, const std::string& host_name) {
+  const bool published = config.discovery.presentd_service || config.discovery.https_service;
+  if (host_name.empty() || !published || loopback(config.network.bind_address)) return std::nullopt;
+  return https_url(host_name, config.network.https_port);
 }
 
 std::vector<std::string> local_ipv4_addresses() {
@@ -44,12 +58,23 @@ render::AudioSettings audio_settings(const config::AudioConfig& audio) {
                                audio.mix == config::AudioMix::focused ? render::MixMode::focused : render::MixMode::all};
 }
 
+render::DisplaySettings display_settings(const config::DisplayConfig& display) {
+  render::DisplaySettings settings;
+  settings.fullscreen = display.fullscreen;
+  settings.screen = display.screen;
+  settings.vsync = display.vsync;
+  switch (display.renderer) {
+    case config::DisplayRenderer::automatic: settings.renderer = render::RendererChoice::automatic; break;
+    case config::DisplayRenderer::gpu: settings.renderer = render::RendererChoice::gpu; break;
+    case config::DisplayRenderer::software: settings.renderer = render::RendererChoice::software; break;
+  }
+  return settings;
+}
+
 render::RendererOptions renderer_options(const config::Config& config) {
   render::RendererOptions options;
   options.video_driver = config.display.driver;
-  options.fullscreen = config.display.fullscreen;
-  options.screen = config.display.screen;
-  options.vsync = config.display.vsync;
+  options.set_display(display_settings(config.display));
   options.audio_settings = audio_settings(config.audio);
   return options;
 }
@@ -59,6 +84,8 @@ render::IdleInfo make_idle_info(const config::Config& config, const ScreenState&
   render::IdleInfo info;
   info.room_name = config.room.name;
   info.urls = connection_urls(config.network, interface_addresses);
+  // After the addresses: the QR code encodes the first URL, and phones do not all resolve .local.
+  if (auto url = mdns_url(config, state.mdns_host_name)) info.urls.push_back(std::move(*url));
   // A fixed PIN is known from the start; a rotating one arrives through Daemon::set_pin.
   if (config.pin.policy == config::PinPolicy::fixed && !config.pin.fixed.empty()) {
     info.pin = config.pin.fixed;

@@ -29,13 +29,15 @@ nlohmann::json make_status(const config::Config& config, const StatusFacts& fact
   const bool presenting = sessions.value("active", 0) > 0;
   auto presenters = sessions["presenters"];
   sessions.erase("presenters");
+  auto urls = connection_urls(config.network, facts.addresses);
+  if (auto url = mdns_url(config, facts.mdns_host_name)) urls.push_back(std::move(*url));
   return {
       {"version", build::kVersion},
       {"room", {{"name", config.room.name}}},
       {"state", presenting ? "presenting" : "idle"},
       {"uptime_seconds", facts.uptime.count()},
       {"addresses", facts.addresses},
-      {"urls", connection_urls(config.network, facts.addresses)},
+      {"urls", urls},
       {"meeting_id", facts.meeting_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(facts.meeting_id)},
       {"pin", pin},
       {"pin_required", pin["required"]},
@@ -45,6 +47,7 @@ nlohmann::json make_status(const config::Config& config, const StatusFacts& fact
         {"when_full", name_in(config::kWhenFullNames, config.admission.when_full)}}},
       {"presenters", presenters},
       {"sessions", sessions},
+      {"screen", facts.screen.is_object() ? facts.screen : nlohmann::json{{"up", false}}},
   };
 }
 

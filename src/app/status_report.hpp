@@ -19,6 +19,8 @@ struct StatusFacts {
   std::vector<std::string> addresses;  // the box's IPv4 addresses now
   std::string meeting_id;              // "" when the box has no IPv4 address
   nlohmann::json sessions;             // SessionManager::status(); null when not running
+  std::string mdns_host_name;          // "<host>.local" while avahi-daemon publishes the box
+  nlohmann::json screen;               // {"up", "driver", "renderer"}; null: running headless
 };
 
 [[nodiscard]] nlohmann::json make_status(const config::Config& config, const StatusFacts& facts);

@@ -15,6 +15,8 @@ enum class WhenFull { replace, refuse };
 enum class VideoCodec { vp8, h264, vp9 };
 enum class Vp8Decoder { libvpx, ffmpeg };
 enum class AudioMix { all, focused };
+// display.renderer: "auto" (SDL's choice unless OpenGL runs on a software rasteriser), "gpu", "software".
+enum class DisplayRenderer { automatic, gpu, software };
 enum class ProxyType { none, http, socks5 };
 enum class CloudTls { direct, starttls };
 
@@ -66,6 +68,7 @@ struct DisplayConfig {
   std::string driver;  // empty: SDL chooses (x11, wayland, kmsdrm, offscreen...)
   int screen = 0;
   bool vsync = true;
+  DisplayRenderer renderer = DisplayRenderer::automatic;
   bool operator==(const DisplayConfig&) const = default;
 };
 

@@ -58,6 +58,8 @@ inline constexpr EnumNames<PinPolicy, 3> kPinPolicyNames{
 inline constexpr EnumNames<AdmissionMode, 2> kAdmissionModeNames{
     {{"auto", AdmissionMode::automatic}, {"approve", AdmissionMode::approve}}};
 inline constexpr EnumNames<WhenFull, 2> kWhenFullNames{{{"replace", WhenFull::replace}, {"refuse", WhenFull::refuse}}};
+inline constexpr EnumNames<DisplayRenderer, 3> kDisplayRendererNames{
+    {{"auto", DisplayRenderer::automatic}, {"gpu", DisplayRenderer::gpu}, {"software", DisplayRenderer::software}}};
 inline constexpr EnumNames<AudioMix, 2> kAudioMixNames{{{"all", AudioMix::all}, {"focused", AudioMix::focused}}};
 
 template <class V>
@@ -105,6 +107,7 @@ void describe(V& v, DisplayConfig& c) {
   v.text("driver", c.driver, require_video_driver);
   v.integer("screen", c.screen, IntRange{0, 15});
   v.flag("vsync", c.vsync);
+  v.choice("renderer", c.renderer, kDisplayRendererNames);
 }
 
 template <class V>

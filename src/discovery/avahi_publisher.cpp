@@ -69,10 +69,11 @@ PublishSettings publish_settings(const config::Config& config, const std::string
   return settings;
 }
 
-AvahiPublisher::AvahiPublisher(boost::asio::io_context& io, PublishSettings settings)
+AvahiPublisher::AvahiPublisher(boost::asio::io_context& io, PublishSettings settings, HostNameListener on_host_name)
     : io_(io),
       settings_(std::move(settings)),
       name_(settings_.name),
+      on_host_name_(std::move(on_host_name)),
       poll_(std::make_unique<AsioAvahiPoll>(io)),
       retry_timer_(io) {
   connect();
@@ -137,6 +138,8 @@ void AvahiPublisher::on_client_state(AvahiClient* client, AvahiClientState state
     case AVAHI_CLIENT_S_RUNNING:
       if (self.warned_unreachable_) PD_LOG(notice, kTag) << "connected to avahi-daemon";
       self.warned_unreachable_ = false;
+      // Every (re)start of the client passes here, including after Avahi renamed the host.
+      if (const char* fqdn = avahi_client_get_host_name_fqdn(client)) self.report_host_name(fqdn);
       self.publish(client);
       break;
     case AVAHI_CLIENT_S_COLLISION:
@@ -154,6 +157,7 @@ void AvahiPublisher::on_client_state(AvahiClient* client, AvahiClientState state
       } else {
         PD_LOG(warning, kTag) << "avahi client failed: " << avahi_strerror(error) << "; reconnecting";
       }
+      self.report_host_name({});  // nobody answers for the .local name now
       // Not from inside Avahi's own callback: the client is freed and recreated on the loop.
       boost::asio::post(self.io_, [&self, client, alive = std::weak_ptr<int>(self.alive_)] {
         if (alive.expired() || self.client_ != client) return;
@@ -221,6 +225,13 @@ bool AvahiPublisher::add_services() {
     if (settings_.https_service && !add(kHttpsServiceType, page_txt)) return false;
   }
   return true;
+}
+
+void AvahiPublisher::report_host_name(const std::string& name) {
+  if (name == host_name_) return;
+  host_name_ = name;
+  if (!name.empty()) PD_LOG(info, kTag) << "host name " << name;
+  if (on_host_name_) on_host_name_(host_name_);
 }
 
 void AvahiPublisher::rename_after_collision() {

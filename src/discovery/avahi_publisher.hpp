@@ -11,6 +11,7 @@
 // - update() (reload): a changed name or record set is withdrawn and published anew.
 //
 // Thread: event loop (Avahi runs on AsioAvahiPoll, no thread of its own).
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,7 +51,11 @@ struct PublishSettings {
 
 class AvahiPublisher {
 public:
-  AvahiPublisher(boost::asio::io_context& io, PublishSettings settings);
+  // Told the host's mDNS name ("box.local") whenever avahi-daemon runs with it (also after
+  // Avahi renamed the host on a collision), and "" when avahi-daemon goes away. Event loop.
+  using HostNameListener = std::function<void(const std::string&)>;
+
+  AvahiPublisher(boost::asio::io_context& io, PublishSettings settings, HostNameListener on_host_name = {});
   ~AvahiPublisher();  // withdraws everything (stop())
   AvahiPublisher(const AvahiPublisher&) = delete;
   AvahiPublisher& operator=(const AvahiPublisher&) = delete;
@@ -73,10 +78,13 @@ private:
   void publish(AvahiClient* client);
   bool add_services();
   void rename_after_collision();
+  void report_host_name(const std::string& name);
 
   boost::asio::io_context& io_;
   PublishSettings settings_;
   std::string name_;
+  HostNameListener on_host_name_;
+  std::string host_name_;  // the last one reported
   std::unique_ptr<AsioAvahiPoll> poll_;
   AvahiClient* client_ = nullptr;
   AvahiEntryGroup* group_ = nullptr;

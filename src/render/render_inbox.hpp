@@ -27,6 +27,7 @@ struct Renderer::Inbox {
   std::atomic<std::uint64_t> frames_presented{0};
   std::atomic<std::uint64_t> frames_dropped{0};
   std::atomic<std::uint64_t> redraws{0};
+  ScreenStatus screen;  // guarded by mutex; written by the render thread
 };
 
 }  // namespace presentd::render

@@ -1,7 +1,10 @@
 #include "render/render_loop.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <string_view>
 #include <chrono>
+#include <cstdlib>
 
 #include "common/log.hpp"
 
@@ -14,6 +17,11 @@ constexpr std::string_view kTag = "render";
 constexpr Uint16 kAudioBufferFrames = 512;
 // How often a lost display server is looked for again.
 constexpr auto kReconnectInterval = std::chrono::seconds(2);
+
+bool named_in_environment(const char* variable) {
+  const char* value = std::getenv(variable);
+  return value != nullptr && *value != '\0';
+}
 
 void audio_callback(void* user, Uint8* stream, int length) {
   auto* mixer = static_cast<AudioMixer*>(user);
@@ -48,7 +56,7 @@ RenderLoop::~RenderLoop() {
   if (sdl_up_) SDL_Quit();
 }
 
-bool RenderLoop::open() {
+RenderLoop::Opened RenderLoop::open() {
   // The daemon handles SIGTERM/SIGINT through Asio; SDL must not turn them into SDL_QUIT.
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
   if (!options_.video_driver.empty()) SDL_SetHint(SDL_HINT_VIDEODRIVER, options_.video_driver.c_str());
@@ -58,15 +66,13 @@ bool RenderLoop::open() {
   // is Mesa's llvmpipe (7x the CPU per 1080p frame and ~100 MB more resident memory, measured
   // in docs/performance.md). No effect on GPU renderers; the environment variable still wins.
   SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-    PD_LOG(warning, kTag) << "no display (" << SDL_GetError() << "): running without a screen";
-    return false;
+  // Events first, video separately: without a display server yet, the event queue still carries
+  // the facade's wake-ups and the render thread can wait for the display (await_display).
+  if (SDL_Init(SDL_INIT_EVENTS) != 0) {
+    PD_LOG(warning, kTag) << "SDL: " << SDL_GetError() << ": running without a screen";
+    return Opened::headless;
   }
   sdl_up_ = true;
-  if (!video_driver_usable()) {
-    PD_LOG(warning, kTag) << "no display reachable: running without a screen";
-    return false;
-  }
   if (TTF_Init() != 0) {
     PD_LOG(warning, kTag) << "SDL_ttf: " << TTF_GetError();
   } else {
@@ -79,18 +85,59 @@ bool RenderLoop::open() {
     std::lock_guard lock(inbox_.mutex);
     inbox_.wake_event = SDL_RegisterEvents(1);
   }
-  if (inbox_.wake_event == static_cast<Uint32>(-1) || !open_window()) return false;
+  if (inbox_.wake_event == static_cast<Uint32>(-1)) return Opened::headless;
+  const bool video = SDL_InitSubSystem(SDL_INIT_VIDEO) == 0;
+  const char* chosen = video ? SDL_GetCurrentVideoDriver() : nullptr;
+  const std::string why = !video ? std::string(SDL_GetError())
+                                 : "SDL found only its " + std::string(chosen ? chosen : "?") + " driver";
+  if (!video || !video_driver_usable()) {
+    if (video) SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    if (!display_expected()) {
+      PD_LOG(warning, kTag) << "no display (" << why << "): running without a screen";
+      return Opened::headless;
+    }
+    // Boot order: presentd may start before the display manager has its X server up.
+    PD_LOG(notice, kTag) << "the display is not there yet (" << why << "): waiting for it, trying every "
+                         << std::chrono::duration_cast<std::chrono::seconds>(kReconnectInterval).count() << " s";
+  } else if (!open_window()) {
+    return Opened::headless;
+  }
   apply_screensaver();
   if (options_.audio) open_audio();
   {
     std::lock_guard lock(inbox_.mutex);
     inbox_.accepting = true;
   }
-  SDL_RendererInfo info{};
-  SDL_GetRendererInfo(renderer_.get(), &info);
-  PD_LOG(info, kTag) << "screen on " << SDL_GetCurrentVideoDriver() << " (" << (info.name ? info.name : "?")
-                     << " renderer), " << built_width_ << "x" << built_height_;
-  return true;
+  if (!window_) return Opened::waiting;
+  publish_screen_status();
+  return Opened::up;
+}
+
+bool RenderLoop::display_expected() const {
+  if (!options_.video_driver.empty()) return options_.video_driver != "offscreen" && options_.video_driver != "dummy";
+  return named_in_environment("DISPLAY") || named_in_environment("WAYLAND_DISPLAY");
+}
+
+void RenderLoop::publish_screen_status() {
+  ScreenStatus status;
+  if (renderer_) {
+    SDL_RendererInfo info{};
+    SDL_GetRendererInfo(renderer_.get(), &info);
+    status.up = true;
+    status.video_driver = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
+    status.renderer = info.name ? info.name : "";
+  }
+  if (status.up && !shown_once_) {
+    PD_LOG(info, kTag) << "screen on " << status.video_driver << " (" << status.renderer << " renderer), "
+                       << built_width_ << "x" << built_height_;
+  } else if (status.up && !screen_up_) {
+    PD_LOG(notice, kTag) << "display back on " << status.video_driver << " (" << status.renderer << " renderer), "
+                         << built_width_ << "x" << built_height_;
+  }
+  shown_once_ = shown_once_ || status.up;
+  screen_up_ = status.up;
+  std::lock_guard lock(inbox_.mutex);
+  inbox_.screen = std::move(status);
 }
 
 bool RenderLoop::video_driver_usable() const {
@@ -136,8 +183,12 @@ bool RenderLoop::create_renderer() {
   view_.drop_textures();
   idle_.clear();
   renderer_.reset();
-  const Uint32 vsync = options_.vsync ? SDL_RENDERER_PRESENTVSYNC : 0;
-  renderer_.reset(SDL_CreateRenderer(window_.get(), -1, vsync));
+  const bool software = options_.renderer == RendererChoice::software ||
+                        (options_.renderer == RendererChoice::automatic && software_opengl_);
+  if (!software) {
+    renderer_.reset(SDL_CreateRenderer(window_.get(), -1, options_.vsync ? SDL_RENDERER_PRESENTVSYNC : 0));
+    if (renderer_ && options_.renderer == RendererChoice::automatic) avoid_software_opengl();
+  }
   if (!renderer_) renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_SOFTWARE));
   if (!renderer_) {
     PD_LOG(warning, kTag) << "cannot create a renderer: " << SDL_GetError();
@@ -147,6 +198,29 @@ bool RenderLoop::create_renderer() {
   idle_stale_ = true;
   dirty_ = true;
   return true;
+}
+
+void RenderLoop::avoid_software_opengl() {
+  SDL_RendererInfo info{};
+  if (SDL_GetRendererInfo(renderer_.get(), &info) != 0 || info.name == nullptr) return;
+  if (!std::string_view(info.name).starts_with("opengl")) return;
+  // SDL's OpenGL renderers leave their context current on this thread: ask it who rasterises.
+  constexpr unsigned kGlRenderer = 0x1F01;  // GL_RENDERER
+  using GetString = const unsigned char* (*)(unsigned);
+  const auto get_string = reinterpret_cast<GetString>(SDL_GL_GetProcAddress("glGetString"));
+  const unsigned char* name = get_string ? get_string(kGlRenderer) : nullptr;
+  if (name == nullptr) return;
+  std::string gl(reinterpret_cast<const char*>(name));
+  std::string lower = gl;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool rasteriser = lower.find("llvmpipe") != std::string::npos || lower.find("softpipe") != std::string::npos ||
+                          lower.find("swrast") != std::string::npos;
+  if (!rasteriser) return;
+  PD_LOG(notice, kTag) << "OpenGL here is a software rasteriser (" << gl
+                       << "): drawing with SDL's software renderer instead, a fraction of the CPU "
+                          "(display.renderer \"gpu\" keeps OpenGL)";
+  software_opengl_ = true;  // remembered: a re-created window goes straight to software
+  renderer_.reset();
 }
 
 void RenderLoop::open_audio() {
@@ -205,6 +279,7 @@ void RenderLoop::handle(const SDL_Event& event) {
                              << (event.display.event == SDL_DISPLAYEVENT_CONNECTED ? " connected" : " disconnected")
                              << ": re-creating the window";
         if (!open_window()) PD_LOG(warning, kTag) << "no screen until a display returns";
+        publish_screen_status();
       }
       break;
     case SDL_RENDER_TARGETS_RESET:
@@ -213,6 +288,7 @@ void RenderLoop::handle(const SDL_Event& event) {
     case SDL_RENDER_DEVICE_RESET:
       PD_LOG(notice, kTag) << "render device reset: re-creating the renderer";
       if (!create_renderer()) PD_LOG(warning, kTag) << "no renderer after the device reset";
+      publish_screen_status();
       break;
     case SDL_KEYDOWN:
       if (event.key.repeat != 0) break;  // a held key acts once
@@ -344,13 +420,12 @@ void RenderLoop::apply_screensaver() {
 
 void RenderLoop::apply_display(const DisplaySettings& settings) {
   if (settings == options_.display()) return;
-  options_.fullscreen = settings.fullscreen;
-  options_.screen = settings.screen;
-  options_.vsync = settings.vsync;
+  options_.set_display(settings);
   if (!window_) return;  // no display right now: the settings apply when it returns
   PD_LOG(notice, kTag) << "display settings changed: re-creating the window (screen " << settings.screen
                        << (settings.fullscreen ? ", fullscreen" : ", windowed") << (settings.vsync ? ", vsync)" : ")");
   if (!open_window()) PD_LOG(warning, kTag) << "no screen with the new display settings";
+  publish_screen_status();
 }
 
 void RenderLoop::wait_for_display() {
@@ -360,6 +435,11 @@ void RenderLoop::wait_for_display() {
   close_window();
   SDL_QuitSubSystem(SDL_INIT_VIDEO);
   x11_.reset();
+  publish_screen_status();
+  await_display();
+}
+
+void RenderLoop::await_display() {
   auto next_try = std::chrono::steady_clock::now() + kReconnectInterval;
   while (running_) {
     {
@@ -379,7 +459,16 @@ void RenderLoop::wait_for_display() {
 }
 
 bool RenderLoop::reopen_video() {
-  if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) return false;
+  // Left to choose, SDL would also try the drivers nobody expects here every two seconds, and
+  // libwayland prints to stderr (the journal) each time it finds no compositor: while waiting,
+  // try only the server the environment names.
+  const bool has_x11 = named_in_environment("DISPLAY");
+  const bool has_wayland = named_in_environment("WAYLAND_DISPLAY");
+  const char* expected = has_x11 == has_wayland ? nullptr : has_x11 ? "x11" : "wayland";
+  if (options_.video_driver.empty() && expected != nullptr) SDL_SetHint(SDL_HINT_VIDEODRIVER, expected);
+  const bool video = SDL_InitSubSystem(SDL_INIT_VIDEO) == 0;
+  if (options_.video_driver.empty() && expected != nullptr) SDL_ResetHint(SDL_HINT_VIDEODRIVER);
+  if (!video) return false;
   if (!video_driver_usable() || !open_window()) {
     close_window();
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
@@ -387,8 +476,7 @@ bool RenderLoop::reopen_video() {
     return false;
   }
   apply_screensaver();
-  PD_LOG(notice, kTag) << "display back on " << SDL_GetCurrentVideoDriver() << ", " << built_width_ << "x"
-                       << built_height_;
+  publish_screen_status();
   return true;
 }
 

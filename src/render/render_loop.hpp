@@ -6,7 +6,8 @@
 // display and render-device events re-create what the display took away (monitor unplugged and
 // plugged back, GPU reset), so losing the screen is never fatal. When the X server itself goes
 // away (X11Connection), the loop closes SDL's video subsystem, keeps answering commands (sessions
-// go on, with sound) and tries every two seconds to open the display again.
+// go on, with sound) and tries every two seconds to open the display again; the same wait covers
+// a display server that is expected but not up yet when the daemon starts (boot order).
 //
 // Thread: render (created, used and destroyed there).
 #include <future>
@@ -31,8 +32,14 @@ public:
   RenderLoop(const RenderLoop&) = delete;
   RenderLoop& operator=(const RenderLoop&) = delete;
 
-  // SDL, window and renderer up; false (logged) when there is no usable display.
-  [[nodiscard]] bool open();
+  enum class Opened {
+    up,        // window and renderer up
+    waiting,   // the expected display server is not there yet: call await_display()
+    headless,  // no display expected or usable (logged): nothing else to do
+  };
+  [[nodiscard]] Opened open();
+  // Serves commands until a display can be opened (or the loop is stopped).
+  void await_display();
   void run();
 
   // Commands, run on the render thread.
@@ -51,11 +58,17 @@ private:
   void close_window();
   bool create_window();
   bool create_renderer();
+  // Drops a renderer that is OpenGL on a software rasteriser (RendererChoice::automatic).
+  void avoid_software_opengl();
   // The X server went away: close the video subsystem and wait (still serving commands) until
   // a display can be opened again or the loop is stopped.
   void wait_for_display();
   bool reopen_video();
   bool video_driver_usable() const;
+  // A display server should be there (driver configured, or named by the environment), so its
+  // absence at start means "not yet" rather than "no screen".
+  bool display_expected() const;
+  void publish_screen_status();
   void apply_screensaver();
   void open_audio();
   void handle(const SDL_Event& event);
@@ -71,6 +84,9 @@ private:
   bool sdl_up_ = false;
   bool ttf_up_ = false;
   bool running_ = true;
+  bool shown_once_ = false;       // a window was up before (the logs say "back")
+  bool screen_up_ = false;        // as last published in the inbox's ScreenStatus
+  bool software_opengl_ = false;  // OpenGL here is a software rasteriser: use SDL's software renderer
   WindowPtr window_;
   SdlRendererPtr renderer_;
   SDL_AudioDeviceID audio_ = 0;

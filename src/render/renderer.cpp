@@ -19,9 +19,10 @@ bool Renderer::start() {
   auto result = started.get_future();
   thread_ = std::thread([this, started = std::move(started)]() mutable {
     RenderLoop loop(options_, *inbox_, mixer_);
-    const bool ok = loop.open();
-    started.set_value(ok);
-    if (ok) loop.run();
+    const auto opened = loop.open();
+    started.set_value(opened != RenderLoop::Opened::headless);
+    if (opened == RenderLoop::Opened::waiting) loop.await_display();
+    if (opened != RenderLoop::Opened::headless) loop.run();
   });
   if (result.get()) return true;
   thread_.join();
@@ -117,6 +118,11 @@ std::future<std::optional<Snapshot>> Renderer::request_snapshot() {
 
 RendererStats Renderer::stats() const {
   return RendererStats{inbox_->frames_presented.load(), inbox_->frames_dropped.load(), inbox_->redraws.load()};
+}
+
+ScreenStatus Renderer::screen_status() const {
+  std::lock_guard lock(inbox_->mutex);
+  return inbox_->screen;
 }
 
 }  // namespace presentd::render

@@ -33,12 +33,18 @@ namespace presentd::render {
 
 class RenderLoop;
 
+// Which SDL renderer draws. `automatic` takes SDL's choice, except OpenGL on a software
+// rasteriser (Mesa's llvmpipe, softpipe, swrast): that costs many times the CPU of SDL's own
+// software renderer, which is used instead (docs/screen.md).
+enum class RendererChoice { automatic, gpu, software };
+
 // The display settings a reload may change on a running screen (a new window is created); the
 // video driver is chosen once, when SDL starts.
 struct DisplaySettings {
   bool fullscreen = true;
   int screen = 0;
   bool vsync = true;
+  RendererChoice renderer = RendererChoice::automatic;
   bool operator==(const DisplaySettings&) const = default;
 };
 
@@ -48,6 +54,7 @@ struct RendererOptions {
   bool fullscreen = true;
   int screen = 0;
   bool vsync = true;
+  RendererChoice renderer = RendererChoice::automatic;
   int window_width = 1280;  // when not fullscreen
   int window_height = 720;
   FontFiles fonts;
@@ -58,7 +65,21 @@ struct RendererOptions {
   // Called on the render thread after a picture reached the screen, with its decoded->presented time.
   std::function<void(PresenterId, Clock::Duration)> on_presented;
 
-  DisplaySettings display() const { return {fullscreen, screen, vsync}; }
+  DisplaySettings display() const { return {fullscreen, screen, vsync, renderer}; }
+  void set_display(const DisplaySettings& settings) {
+    fullscreen = settings.fullscreen;
+    screen = settings.screen;
+    vsync = settings.vsync;
+    renderer = settings.renderer;
+  }
+};
+
+// What is on the box's screen right now (status API).
+struct ScreenStatus {
+  bool up = false;            // a window is showing; false while waiting for the display server
+  std::string video_driver;   // "x11", "wayland", "kmsdrm"...; empty while down
+  std::string renderer;       // SDL's renderer name: "software", "opengl", "opengles2"...
+  bool operator==(const ScreenStatus&) const = default;
 };
 
 struct RendererStats {
@@ -74,8 +95,10 @@ public:
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
-  // Starts the render thread and waits until it has a window (or failed to get one). False: no
-  // usable display; the caller runs headless and the other methods do nothing.
+  // Starts the render thread and waits until it has a window, or knows that the display it
+  // expects (a configured video driver, or DISPLAY / WAYLAND_DISPLAY in the environment) is not
+  // there yet: then it keeps looking every 2 s and comes up when it appears. False: no display
+  // expected or usable; the caller runs headless and the other methods do nothing.
   [[nodiscard]] bool start();
   // Tells the render thread to stop and joins it. Idempotent.
   void stop();
@@ -99,6 +122,7 @@ public:
   [[nodiscard]] std::future<std::optional<Snapshot>> request_snapshot();
 
   RendererStats stats() const;
+  ScreenStatus screen_status() const;
 
   // Internal: the render thread's side of the inbox (render_loop.cpp).
   struct Inbox;

@@ -6,11 +6,14 @@
 // (`cid`) while the box is online with a real Prosody.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "common/meeting_id.hpp"
 #include "discovery/txt_record.hpp"
@@ -186,6 +189,28 @@ TEST(Discovery, WithoutAnyBusOneWarningAndEverythingElseWorks) {
   EXPECT_NE(scenario.fact("STATUS").find("\"name\":\"Board Room\""), std::string::npos) << scenario.output;
   EXPECT_EQ(scenario.fact("WARNINGS"), "1") << "retries stay quiet";
   EXPECT_EQ(scenario.fact("EXIT_a"), "0");
+}
+
+TEST(Discovery, TheStatusListsTheLocalNameAvahiAnswersForAndFollowsAHostRename) {
+  const auto scenario = run_scenario("hostname");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.output;
+  // The name avahi-daemon itself answers for (a reverse mDNS lookup of the box's address).
+  const auto name = scenario.fact("AVAHI_NAME");
+  ASSERT_TRUE(name.ends_with(".local")) << scenario.output;
+  const auto status = nlohmann::json::parse(scenario.fact("STATUS"), nullptr, false);
+  ASSERT_TRUE(status.is_object()) << scenario.output;
+  const auto urls = status["urls"].get<std::vector<std::string>>();
+  ASSERT_FALSE(urls.empty()) << scenario.output;
+  EXPECT_EQ(urls.back(), "https://" + name + ":8443/") << scenario.output;
+  EXPECT_EQ(urls.front().find(".local"), std::string::npos) << "an address first: the QR code encodes it";
+
+  EXPECT_FALSE(scenario.fact("RENAMED_AFTER_MS").empty()) << scenario.output;
+  const auto renamed = nlohmann::json::parse(scenario.fact("RENAMED_STATUS"), nullptr, false);
+  ASSERT_TRUE(renamed.is_object()) << scenario.output;
+  const auto renamed_urls = renamed["urls"].get<std::vector<std::string>>();
+  EXPECT_EQ(std::count(renamed_urls.begin(), renamed_urls.end(), "https://presentd-renamed-box.local:8443/"), 1)
+      << scenario.output;
+  EXPECT_EQ(std::count(renamed_urls.begin(), renamed_urls.end(), "https://" + name + ":8443/"), 0) << scenario.output;
 }
 
 TEST(Discovery, ARenamedRoomIsPublishedAndTheOldNameWithdrawnOnSighup) {

@@ -15,6 +15,7 @@
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/notify_socket.hpp"
+#include "support/poll_json.hpp"
 #include "support/temp_dir.hpp"
 #include "support/xvfb_server.hpp"
 
@@ -25,6 +26,28 @@ using namespace std::chrono_literals;
 
 constexpr int kScreenWidth = 1280;
 constexpr int kScreenHeight = 720;
+
+int occurrences(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++count;
+  return count;
+}
+
+// The daemon's status API over HTTPS, its own certificate verified.
+nlohmann::json fetch_status(const TempDir& dir, unsigned short port) {
+  const auto result =
+      https_request("GET", "127.0.0.1", port, "/api/v1/status", dir.path() / "state/tls/https-certificate.pem");
+  return result.status == 200 ? nlohmann::json::parse(result.body) : nlohmann::json();
+}
+
+// Waits until the screenshot's QR code decodes to `url` (the idle page is on screen).
+bool wait_for_idle_page(const XvfbServer& xvfb, const std::filesystem::path& shot, const std::string& url) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (xvfb.screenshot(shot) && XvfbServer::read_qr_code(shot) == url) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return false;
+}
 
 TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   TempDir dir;
@@ -149,6 +172,104 @@ TEST(ScreenUnderXvfb, AReloadAppliesTheDisplaySettingsToTheRunningScreen) {
   daemon.signal(SIGHUP);
   EXPECT_TRUE(wait_for_window(true)) << "fullscreen again\n" << read_file(log);
   EXPECT_NE(read_file(log).find("display settings changed: re-creating the window"), std::string::npos);
+
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);
+}
+
+// Boot order: presentd.service may start before the display manager's X server. The daemon is
+// given DISPLAY=:N while nothing listens there, serves HTTPS meanwhile, and shows its idle page
+// as soon as an X server appears on :N.
+TEST(ScreenUnderXvfb, ADaemonStartedBeforeItsXServerShowsTheIdlePageWhenTheServerAppears) {
+  TempDir dir;
+  XvfbServer xvfb(dir.path() / "xvfb.log", kScreenWidth, kScreenHeight);
+  ASSERT_FALSE(xvfb.display().empty());
+  xvfb.stop();  // keeps the display number; nothing answers on it now
+  const unsigned short port = free_tcp_port();
+  // No driver configured: SDL's choice, as on a real box; DISPLAY says a server is expected.
+  const auto config = dir.write("presentd.json", R"({
+  "room": {"name": "Late Xorg"},
+  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
+  "display": {"vsync": false},
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+})");
+  NotifySocket notify(dir.path() / "notify.sock");
+  const auto log = dir.path() / "presentd.log";
+  ChildProcess daemon({PRESENTD_BINARY, "--config", config.string()},
+                      {{"DISPLAY", xvfb.display()}, {"NOTIFY_SOCKET", notify.path().string()}}, log);
+  ASSERT_TRUE(notify.wait_for("READY=1", 15s)) << read_file(log);
+
+  // Without a screen, HTTPS answers, over several of the render thread's 2-second retries.
+  const auto waiting_since = std::chrono::steady_clock::now();
+  int answers = 0;
+  while (std::chrono::steady_clock::now() - waiting_since < 5s) {
+    const auto status = fetch_status(dir, port);
+    ASSERT_TRUE(status.is_object()) << read_file(log);
+    EXPECT_EQ(status["screen"]["up"], false) << status.dump();
+    ++answers;
+    std::this_thread::sleep_for(250ms);
+  }
+  EXPECT_GE(answers, 10);
+
+  ASSERT_TRUE(xvfb.restart());
+  const auto status = poll_json([&] { return fetch_status(dir, port); },
+                                [](const nlohmann::json& s) { return s.is_object() && s["screen"]["up"] == true; }, 15s);
+  EXPECT_EQ(status["screen"]["up"], true) << status.dump() << "\n" << read_file(log);
+  EXPECT_EQ(status["screen"]["driver"], "x11") << status.dump();
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
+  EXPECT_TRUE(wait_for_idle_page(xvfb, dir.path() / "shot.ppm", url)) << read_file(log);
+
+  const std::string text = read_file(log);
+  EXPECT_EQ(occurrences(text, "the display is not there yet"), 1) << "logged once, not at every retry\n" << text;
+  EXPECT_EQ(occurrences(text, "screen on x11"), 1) << text;
+  EXPECT_EQ(occurrences(text, "running without a screen"), 0) << text;
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);
+}
+
+// Xvfb's only OpenGL is Mesa's llvmpipe: "auto" must leave it for SDL's software renderer,
+// "gpu" must keep it (and a reload switches between them).
+TEST(ScreenUnderXvfb, AutoPrefersTheSoftwareRendererToOpenGlOnLlvmpipeAndGpuKeepsOpenGl) {
+  TempDir dir;
+  XvfbServer xvfb(dir.path() / "xvfb.log", kScreenWidth, kScreenHeight);
+  ASSERT_FALSE(xvfb.display().empty());
+  const unsigned short port = free_tcp_port();
+  const auto write_config = [&](const std::string& renderer) {
+    return dir.write("presentd.json", R"({
+  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
+  "display": {"driver": "x11", "vsync": false, "renderer": ")" + renderer + R"("},
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+})");
+  };
+  const auto config = write_config("auto");
+  NotifySocket notify(dir.path() / "notify.sock");
+  const auto log = dir.path() / "presentd.log";
+  ChildProcess daemon({PRESENTD_BINARY, "--config", config.string()},
+                      {{"DISPLAY", xvfb.display()}, {"NOTIFY_SOCKET", notify.path().string()}}, log);
+  ASSERT_TRUE(notify.wait_for("READY=1", 15s)) << read_file(log);
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
+  const auto shot = dir.path() / "shot.ppm";
+  const auto renderer_is = [&](const std::string& name) {
+    return poll_json([&] { return fetch_status(dir, port); },
+                     [&](const nlohmann::json& s) { return s.is_object() && s["screen"]["renderer"] == name; }, 15s);
+  };
+
+  auto status = renderer_is("software");
+  EXPECT_EQ(status["screen"]["renderer"], "software") << status.dump() << "\n" << read_file(log);
+  EXPECT_EQ(occurrences(read_file(log), "OpenGL here is a software rasteriser (llvmpipe"), 1) << read_file(log);
+  EXPECT_TRUE(wait_for_idle_page(xvfb, shot, url)) << "drawn by the software renderer\n" << read_file(log);
+
+  write_config("gpu");
+  daemon.signal(SIGHUP);
+  status = renderer_is("opengl");
+  EXPECT_EQ(status["screen"]["renderer"], "opengl") << status.dump() << "\n" << read_file(log);
+  EXPECT_TRUE(wait_for_idle_page(xvfb, shot, url)) << "drawn by OpenGL\n" << read_file(log);
+
+  write_config("software");
+  daemon.signal(SIGHUP);
+  status = renderer_is("software");
+  EXPECT_EQ(status["screen"]["renderer"], "software") << status.dump();
+  EXPECT_EQ(occurrences(read_file(log), "software rasteriser"), 1) << "forced: no OpenGL probe\n" << read_file(log);
 
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);

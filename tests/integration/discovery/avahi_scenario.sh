@@ -165,6 +165,17 @@ rename)  # room renamed + SIGHUP
   wait_until 5000 withdrawn 'Alpha\\032Room' | sed 's/WAITED_MS/OLD_GONE_AFTER_MS/'
   dump _presentd._tcp
   ;;
+hostname)  # the .local URL in the status; Avahi renames the host and the URL follows
+  start_bus; start_avahi
+  start_presentd a "Board Room" 8443
+  wait_until 5000 published 'Board\\032Room' >/dev/null || fail "not published"
+  echo "AVAHI_NAME $(avahi-resolve -4 -a 10.78.0.1 2>/dev/null | awk '{print $2}')"
+  curl -sk https://127.0.0.1:8443/api/v1/status | sed 's/^/STATUS /'; echo
+  avahi-set-host-name presentd-renamed-box || fail "avahi-set-host-name"
+  wait_until 5000 bash -c "curl -sk https://127.0.0.1:8443/api/v1/status | grep -qF 'https://presentd-renamed-box.local:8443/'" |
+    sed 's/WAITED_MS/RENAMED_AFTER_MS/'
+  curl -sk https://127.0.0.1:8443/api/v1/status | sed 's/^/RENAMED_STATUS /'; echo
+  ;;
 *) fail "unknown scenario $scenario" ;;
 esac
 echo "DONE"

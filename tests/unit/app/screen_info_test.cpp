@@ -50,6 +50,51 @@ TEST(IdleInfo, ShowsTheFixedPinOnlyWithTheFixedPolicyAndARotatingOneOnceKnown) {
   EXPECT_EQ(info.status_line, "10.0.0.1");
 }
 
+struct MdnsCase {
+  const char* what;
+  std::string bind_address;
+  int port;
+  bool presentd_service;
+  bool https_service;
+  std::string host_name;
+  std::vector<std::string> expected;
+};
+
+TEST(IdleInfo, AddsTheLocalNameAfterTheAddressesWhileDiscoveryPublishesIt) {
+  const std::vector<MdnsCase> cases{
+      {"wildcard, both records", "0.0.0.0", 443, true, true, "aula.local", {"https://10.0.0.1/", "https://aula.local/"}},
+      {"other port, one record", "0.0.0.0", 8443, false, true, "aula-2.local",
+       {"https://10.0.0.1:8443/", "https://aula-2.local:8443/"}},
+      {"specific address", "10.0.0.1", 443, true, false, "aula.local", {"https://10.0.0.1/", "https://aula.local/"}},
+      {"discovery off", "0.0.0.0", 443, false, false, "aula.local", {"https://10.0.0.1/"}},
+      {"avahi-daemon not running", "0.0.0.0", 443, true, true, "", {"https://10.0.0.1/"}},
+      {"bound to loopback", "127.0.0.1", 443, true, true, "aula.local", {"https://127.0.0.1/"}},
+  };
+  for (const auto& c : cases) {
+    config::Config config;
+    config.network.bind_address = c.bind_address;
+    config.network.https_port = c.port;
+    config.discovery.presentd_service = c.presentd_service;
+    config.discovery.https_service = c.https_service;
+    ScreenState state;
+    state.mdns_host_name = c.host_name;
+    const auto info = make_idle_info(config, state, {"10.0.0.1"});
+    EXPECT_EQ(info.urls, c.expected) << c.what;
+    // The QR code encodes the first URL: an address every phone can open.
+    EXPECT_EQ(info.urls.front().find(".local"), std::string::npos) << c.what;
+  }
+}
+
+TEST(RendererOptions, TakeTheRendererChoice) {
+  config::Config config;
+  EXPECT_EQ(renderer_options(config).renderer, render::RendererChoice::automatic);
+  config.display.renderer = config::DisplayRenderer::gpu;
+  EXPECT_EQ(renderer_options(config).renderer, render::RendererChoice::gpu);
+  config.display.renderer = config::DisplayRenderer::software;
+  EXPECT_EQ(renderer_options(config).renderer, render::RendererChoice::software);
+  EXPECT_EQ(display_settings(config.display).renderer, render::RendererChoice::software);
+}
+
 TEST(RendererOptions, ComeFromTheDisplayAndAudioSections) {
   config::Config config;
   config.display = {false, "offscreen", 1, false};

@@ -52,7 +52,7 @@ TEST(ConfigLoader, ReadsEveryKindOfValueWithComments) {
     "network": {"https_port": 8443, "bind_address": "::1", "media_port_min": 40000, "media_port_max": 40010},
     "pin": {"policy": "fixed", "length": 6, "fixed": "123456"},
     "admission": {"mode": "approve", "max_presenters": 2, "when_full": "refuse"},
-    "display": {"fullscreen": false, "driver": "offscreen", "screen": 1, "vsync": false},
+    "display": {"fullscreen": false, "driver": "offscreen", "screen": 1, "vsync": false, "renderer": "software"},
     "daemon": {"log_level": "debug", "state_directory": "/tmp/x"}
   })");
   for (const auto& problem : result.problems) ADD_FAILURE() << format_problem("t", problem);
@@ -69,6 +69,7 @@ TEST(ConfigLoader, ReadsEveryKindOfValueWithComments) {
   EXPECT_EQ(c.admission.when_full, WhenFull::refuse);
   EXPECT_FALSE(c.display.fullscreen);
   EXPECT_EQ(c.display.driver, "offscreen");
+  EXPECT_EQ(c.display.renderer, DisplayRenderer::software);
   EXPECT_EQ(c.daemon.log_level, log::Level::debug);
 }
 
@@ -109,6 +110,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "presentd.json:5: /xyzzy: unknown key"}},
         BrokenCase{"BadEnum", "{\"pin\": {\"policy\": \"sometimes\"}}",
                    {"presentd.json:1: /pin/policy: must be one of \"rotate\", \"fixed\", \"off\""}},
+        BrokenCase{"BadRenderer", "{\"display\": {\"renderer\": \"opengl\"}}",
+                   {"presentd.json:1: /display/renderer: must be one of \"auto\", \"gpu\", \"software\""}},
         BrokenCase{"PinLengthOutOfRange", "{\"pin\": {\n\"length\": 3}}", {"presentd.json:2: /pin/length: must be 4..8"}},
         BrokenCase{"TooManyPresenters", "{\"admission\": {\"max_presenters\": 5}}",
                    {"presentd.json:1: /admission/max_presenters: must be 1..4"}},

@@ -285,6 +285,43 @@ TEST_F(RendererTest, IdleScreenDrawsTheRoomNameAtItsTypesetWidth) {
   TTF_Quit();
 }
 
+TEST_F(RendererTest, IdleScreenListsTheLocalNameBelowTheAddressAndKeepsTheQrCode) {
+  auto options = offscreen_options();
+  options.window_width = 1280;
+  options.window_height = 720;
+  start(options);
+  auto info = room_info("Board room");
+  const auto address_only = (renderer_->set_idle_info(info), snapshot());
+  const std::string local = "https://aula.local/";
+  info.urls.push_back(local);
+  const auto with_local = (renderer_->set_idle_info(info), snapshot());
+  // The first text row that changed is the new URL line: its ink is the typeset URL at the
+  // URL size (H/20), from the left margin.
+  int first_changed = -1;
+  for (int y = 0; y < 720 && first_changed < 0; ++y) {
+    for (int x = 0; x < 640; ++x) {
+      if (address_only.at(x, y) != with_local.at(x, y)) {
+        first_changed = y;
+        break;
+      }
+    }
+  }
+  ASSERT_GT(first_changed, 720 / 10 + 720 / 11) << "below the title";
+  const auto [left, right] = ink_span(with_local, Rect{0, first_changed, 640, 720 / 20});
+  ASSERT_EQ(TTF_Init(), 0);
+  TextPainter painter{FontFiles{}};
+  const int typeset = painter.measure(local, 720 / 20, false).first;
+  painter = TextPainter{FontFiles{}};
+  TTF_Quit();
+  EXPECT_NEAR(left, 1280 / 16, 6);
+  EXPECT_LE(right - left + 1, typeset);
+  EXPECT_GE(right - left + 1, typeset - 12);
+  // The QR code (right half) still encodes the first URL: not one pixel of it moved.
+  for (int y = 0; y < 720; y += 3) {
+    for (int x = 640; x < 1280; x += 3) ASSERT_EQ(address_only.at(x, y), with_local.at(x, y)) << x << "," << y;
+  }
+}
+
 TEST_F(RendererTest, PinIsShownOnlyWhenSet) {
   start();
   auto info = room_info("Board room");
