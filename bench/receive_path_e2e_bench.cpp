@@ -47,8 +47,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <mutex>
 #include <random>
@@ -62,6 +60,7 @@
 #include "media/receive/receive_pipeline.hpp"
 #include "rtp/rtp_packet.hpp"
 #include "rtp/srtp/srtp_keys.hpp"
+#include "support/temp_dir.hpp"
 
 namespace presentd::media {
 namespace {
@@ -106,22 +105,6 @@ struct Replay {
   std::string error;  // set when the setup failed
 };
 
-Bytes read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::vector<Bytes> read_numbered(const std::filesystem::path& dir, const std::string& prefix) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<Bytes> out;
-  for (const auto& file : files) out.push_back(read_bytes(file));
-  return out;
-}
-
 // Runs GStreamer on the raw clip (written to its stdin); leaves frame-NNNNN and rtp-NNNNN in `dir`.
 std::string run_gstreamer(const Codec& codec, const std::filesystem::path& dir) {
   const std::string out = dir.string();
@@ -144,8 +127,7 @@ std::string run_gstreamer(const Codec& codec, const std::filesystem::path& dir) 
   }
   const int status = pclose(gst);
   if (!written || status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    const auto log = read_bytes(dir / "gst.log");
-    return "GStreamer failed (" + command + "): " + std::string(log.begin(), log.end());
+    return "GStreamer failed (" + command + "): " + test::read_file(dir / "gst.log");
   }
   return {};
 }
@@ -160,8 +142,8 @@ Replay make_replay(const Codec& codec) {
   }
   dir = pattern;
   replay.error = run_gstreamer(codec, dir);
-  const auto frames = read_numbered(dir, "frame-");
-  const auto packets = read_numbered(dir, "rtp-");
+  const auto frames = test::read_numbered_files(dir, "frame-");
+  const auto packets = test::read_numbered_files(dir, "rtp-");
   std::filesystem::remove_all(dir);
   if (!replay.error.empty()) return replay;
   if (frames.size() != kFrames) {

@@ -9,8 +9,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 #include <random>
 #include <map>
@@ -52,22 +50,6 @@ const Codec kH264{"h264", rtp::PayloadFormat::h264, AV_CODEC_ID_H264,
                   "video/x-h264,stream-format=byte-stream,alignment=au",
                   "rtph264pay mtu=1100 config-interval=0"};
 
-Bytes read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::vector<Bytes> read_numbered(const std::filesystem::path& dir, const std::string& prefix) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<Bytes> out;
-  for (const auto& file : files) out.push_back(read_bytes(file));
-  return out;
-}
-
 class GstreamerReplay : public ::testing::TestWithParam<Codec> {
 protected:
   void SetUp() override {
@@ -80,8 +62,8 @@ protected:
         "t. ! queue ! " + codec.payload + " ! identity ! multifilesink location=" + dir + "/rtp-%05d";
     const auto [code, output] = test::run_command({"sh", "-c", pipeline});
     ASSERT_EQ(code, 0) << pipeline << "\n" << output;
-    frames_ = read_numbered(dir_.path(), "frame-");
-    packets_ = read_numbered(dir_.path(), "rtp-");
+    frames_ = test::read_numbered_files(dir_.path(), "frame-");
+    packets_ = test::read_numbered_files(dir_.path(), "rtp-");
     ASSERT_GE(frames_.size(), 140u);
     ASSERT_GT(packets_.size(), frames_.size());
 

@@ -1,5 +1,6 @@
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -33,6 +34,20 @@ std::string read_file(const std::filesystem::path& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+std::vector<std::vector<std::uint8_t>> read_numbered_files(const std::filesystem::path& dir, std::string_view prefix) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::vector<std::uint8_t>> contents;
+  for (const auto& file : files) {
+    const std::string bytes = read_file(file);
+    contents.emplace_back(bytes.begin(), bytes.end());
+  }
+  return contents;
 }
 
 }  // namespace presentd::test
