@@ -108,6 +108,30 @@ protected:
         std::map<std::string, std::string>{}, watcher_log_);
   }
 
+  // The room's own account, logged in over STARTTLS by an in-process client (no daemon): for
+  // tests that drive the client through the interface the daemon calls.
+  std::unique_ptr<xmpp::XmppClient> make_room_client(boost::asio::io_context& io) const {
+    xmpp::XmppClientSettings settings;
+    settings.local = kRoom;
+    settings.domain = ProsodyServer::kDomain;
+    settings.host = "127.0.0.1";
+    settings.port = prosody_->starttls_port();
+    settings.direct_tls = false;
+    settings.password = kPassword;
+    return std::make_unique<xmpp::XmppClient>(io, settings, xmpp::make_xmpp_tls_context(prosody_->ca_file().string()),
+                                              xmpp::make_tcp_connector(io), xmpp::XmppClientCallbacks{});
+  }
+
+  // Runs `io` until `done` or 30 s.
+  static bool pump_until(boost::asio::io_context& io, const std::function<bool()>& done) {
+    const auto deadline = Clock::now() + 30s;
+    while (!done() && Clock::now() < deadline) {
+      io.run_for(50ms);
+      io.restart();  // run_for stops an io_context that ran out of work (no client yet)
+    }
+    return done();
+  }
+
   std::string log() const { return read_file(log_); }
   std::string prosody_log() const { return read_file(prosody_->log_file()); }
 
@@ -197,21 +221,10 @@ TEST_F(XmppCloud, ProsodyRestartsAreSurvivedAndLeakNothing) {
 // driven through the interface the daemon calls).
 TEST_F(XmppCloud, RoomStatusChangesReachSubscribers) {
   boost::asio::io_context io;
-  xmpp::XmppClientSettings settings;
-  settings.local = kRoom;
-  settings.domain = ProsodyServer::kDomain;
-  settings.host = "127.0.0.1";
-  settings.port = prosody_->starttls_port();
-  settings.direct_tls = false;
-  settings.password = kPassword;
-  xmpp::XmppClient client(io, settings, xmpp::make_xmpp_tls_context(prosody_->ca_file().string()),
-                          xmpp::make_tcp_connector(io), {});
+  const auto client_owner = make_room_client(io);
+  auto& client = *client_owner;
   client.start();
-  const auto pump_until = [&](const std::function<bool()>& done) {
-    const auto deadline = Clock::now() + 30s;
-    while (!done() && Clock::now() < deadline) io.run_for(50ms);
-    return done();
-  };
+  const auto pump_until = [&](const std::function<bool()>& done) { return XmppCloud::pump_until(io, done); };
   ASSERT_TRUE(pump_until([&] { return client.online(); }));
   auto watcher = start_watcher();
   const auto watcher_says = [&](const char* text) {
@@ -232,25 +245,8 @@ TEST_F(XmppCloud, RoomStatusChangesReachSubscribers) {
 // logs in while the room is offline gets its presence as unavailable, then sees it come back.
 TEST_F(XmppCloud, ASenderSeesTheRoomOfflineAndWaitsForItToComeBack) {
   boost::asio::io_context io;
-  xmpp::XmppClientSettings settings;
-  settings.local = kRoom;
-  settings.domain = ProsodyServer::kDomain;
-  settings.host = "127.0.0.1";
-  settings.port = prosody_->starttls_port();
-  settings.direct_tls = false;
-  settings.password = kPassword;
-  const auto make_client = [&] {
-    return std::make_unique<xmpp::XmppClient>(io, settings, xmpp::make_xmpp_tls_context(prosody_->ca_file().string()),
-                                              xmpp::make_tcp_connector(io), xmpp::XmppClientCallbacks{});
-  };
-  const auto pump_until = [&](const std::function<bool()>& done) {
-    const auto deadline = Clock::now() + 30s;
-    while (!done() && Clock::now() < deadline) {
-      io.run_for(50ms);
-      io.restart();  // run_for stops an io_context that ran out of work (no client yet)
-    }
-    return done();
-  };
+  const auto make_client = [&] { return make_room_client(io); };
+  const auto pump_until = [&](const std::function<bool()>& done) { return XmppCloud::pump_until(io, done); };
   const auto says = [&](const std::filesystem::path& file, const char* text, std::size_t times = 1) {
     return pump_until([&] { return count_of(read_file(file), text) >= times; });
   };
