@@ -17,6 +17,7 @@
 #include "app/status_report.hpp"
 #include "common/build_info.hpp"
 #include "config/config_schema.hpp"
+#include "common/internal_errors.hpp"
 #include "common/log.hpp"
 #include "app/webrtc_service.hpp"
 #include "common/meeting_id.hpp"
@@ -386,7 +387,14 @@ void Daemon::run_loop() {
   // Once shutdown has begun the loop normally runs dry on its own; the deadline is checked
   // between short slices (a timer would itself keep the loop alive for its whole duration).
   while (!io_.stopped()) {
-    io_.run_for(std::chrono::milliseconds(100));
+    try {
+      io_.run_for(std::chrono::milliseconds(100));
+    } catch (...) {
+      // The error boundary of the loop (docs/architecture.md, "Error boundary"): Asio lets a
+      // handler's exception out of run_for() with the loop intact (the handler that threw is
+      // gone, every other one still pending), so the next run_for() resumes serving everyone else.
+      report_current_exception(ErrorSite::event_loop, kTag, "an event-loop handler");
+    }
     if (stopping_ && std::chrono::steady_clock::now() > shutdown_deadline_ && !io_.stopped()) {
       PD_LOG(warning, kTag) << "work still pending " << kShutdownGrace.count() << " ms after SIGTERM; stopping anyway";
       io_.stop();

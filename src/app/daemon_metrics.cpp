@@ -12,13 +12,30 @@ DaemonMetrics::DaemonMetrics(metrics::Registry& registry)
       pin_lockouts(registry.counter("presentd_pin_lockouts_total",
                                     "Times an address (back-off) or the whole room (rate limit) was locked out.")),
       http_responses_(registry.counter_family("presentd_http_responses_total",
-                                              "HTTPS responses written, by status class (2xx, 4xx...).", {"code"})) {
+                                              "HTTPS responses written, by status class (2xx, 4xx...).", {"code"})),
+      internal_errors_(registry.counter_family(
+          "presentd_internal_errors_total",
+          "Exceptions caught at the error boundary (the daemon went on serving), by where they were caught.",
+          {"site"})) {
   registry.gauge_family("presentd_build_info", "Always 1; the version is in the label.", {"version"})
       .with({build::kVersion})
       .set(1);
   registry.gauge("presentd_start_time_seconds", "When the daemon started, in seconds since the Unix epoch.")
       .set(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   for (const auto* code : {"1xx", "2xx", "3xx", "4xx", "5xx"}) http_responses_.with({code});
+  for (const auto site : kErrorSites) {
+    internal_errors_.with({std::string(to_string(site))});
+    internal_errors_seen_[static_cast<std::size_t>(site)] = internal_error_count(site);
+  }
+  // The tally is process-wide and only grows: each scrape adds what is new since the last one.
+  registry.add_collector([this] {
+    for (const auto site : kErrorSites) {
+      const auto index = static_cast<std::size_t>(site);
+      const auto now = internal_error_count(site);
+      internal_errors_.with({std::string(to_string(site))}).increment(now - internal_errors_seen_[index]);
+      internal_errors_seen_[index] = now;
+    }
+  });
 }
 
 void DaemonMetrics::on_http_response(unsigned status) {

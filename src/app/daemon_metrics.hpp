@@ -2,9 +2,14 @@
 // The daemon's own metrics: build and start time, HTTP responses by status class, and the PIN
 // counters the access control increments (presentd_pin_failures_total: every wrong PIN or
 // token, presentd_pin_lockouts_total: every time an address or the room is locked out).
-// Sessions register theirs in session::SessionMetrics.
+// Sessions register theirs in session::SessionMetrics. presentd_internal_errors_total{site}
+// mirrors the error boundary's tally (common/internal_errors) at every scrape.
 //
 // Thread: event loop (the counters themselves may be bumped from anywhere).
+#include <array>
+#include <cstdint>
+
+#include "common/internal_errors.hpp"
 #include "metrics/registry.hpp"
 
 namespace presentd::app {
@@ -20,6 +25,8 @@ public:
 
 private:
   metrics::CounterFamily& http_responses_;
+  metrics::CounterFamily& internal_errors_;
+  std::array<std::uint64_t, kErrorSites.size()> internal_errors_seen_{};
 };
 
 }  // namespace presentd::app

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "common/internal_errors.hpp"
 #include "common/log.hpp"
 #include "render/renderer.hpp"
 
@@ -26,10 +27,17 @@ bool SnapshotWorker::take(render::Renderer& renderer, std::function<void(std::op
   auto shot = std::make_shared<std::future<std::optional<render::Snapshot>>>(renderer.request_snapshot());
   boost::asio::post(pool_, [this, shot, done = std::move(done), alive = alive_]() mutable {
     std::optional<std::string> png;
-    if (shot->wait_for(kSnapshotTimeout) == std::future_status::ready) {
-      if (const auto snapshot = shot->get()) {
-        if (auto bytes = render::encode_png(*snapshot)) png.emplace(bytes->begin(), bytes->end());
+    try {
+      if (shot->wait_for(kSnapshotTimeout) == std::future_status::ready) {
+        if (const auto snapshot = shot->get()) {
+          if (auto bytes = render::encode_png(*snapshot)) png.emplace(bytes->begin(), bytes->end());
+        }
       }
+    } catch (...) {
+      // The snapshot thread's error boundary: this snapshot fails (the admin gets an error),
+      // the worker stays ready for the next one.
+      report_current_exception(ErrorSite::snapshot, "render", "a screen snapshot");
+      png.reset();
     }
     boost::asio::post(io_, [this, png = std::move(png), done = std::move(done), alive]() mutable {
       if (!*alive) return;  // the worker is gone (shutdown); so is whoever asked

@@ -17,6 +17,8 @@ struct Algorithm {
 };
 
 constexpr std::array kAlgorithms{Algorithm{"sha-256", 32}, Algorithm{"sha-384", 48}, Algorithm{"sha-512", 64}};
+constexpr std::array<std::string_view, kAlgorithms.size()> kAlgorithmNames{kAlgorithms[0].name, kAlgorithms[1].name,
+                                                                           kAlgorithms[2].name};
 
 std::string to_lower(std::string_view text) {
   std::string out(text);
@@ -47,6 +49,16 @@ std::optional<std::string> normalise_hex(std::string_view value, std::size_t oct
 }
 
 }  // namespace
+
+std::span<const std::string_view> usable_fingerprint_algorithms() {
+  return kAlgorithmNames;
+}
+
+std::string usable_fingerprint_algorithms_text() {
+  std::string out;
+  for (const auto name : kAlgorithmNames) out += (out.empty() ? "" : "/") + std::string(name);
+  return out;
+}
 
 std::optional<DtlsFingerprint> make_dtls_fingerprint(std::string_view algorithm, std::string_view value) {
   const auto name = to_lower(trim(algorithm));

@@ -5,6 +5,7 @@
 // signalling channel is the only trust anchor (RFC 8827 §6.5).
 // Thread: none; value types and pure functions.
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,14 @@ struct DtlsFingerprint {
   std::string algorithm;  // lower case: "sha-256", "sha-384", "sha-512"
   std::string value;      // upper-case colon hex, as crypto::fingerprint() produces
 };
+
+// The hash functions presentd verifies a peer certificate with, strongest last: the one rule
+// the SDP answer builder (which fingerprints an offer may carry) and the DTLS transport (which
+// it can check) both ask, so the first never accepts what the second refuses. SHA-1 and MD5
+// are not among them (RFC 8122 §5: SHA-256 or stronger).
+[[nodiscard]] std::span<const std::string_view> usable_fingerprint_algorithms();
+// "sha-256/sha-384/sha-512", for error messages.
+[[nodiscard]] std::string usable_fingerprint_algorithms_text();
 
 // Parses the attribute value "sha-256 AB:CD:..." (after "a=fingerprint:"). The hash name is
 // case-insensitive (RFC 8122 §5: "hash-func" tokens), the hex digits may be either case; both are

@@ -47,7 +47,11 @@ DtlsTransport::DtlsTransport(const crypto::Identity& identity, DtlsConfig config
                                          [](const DtlsFingerprint& f) {
                                            return make_dtls_fingerprint(f.algorithm, f.value).has_value();
                                          });
-  if (!any_supported) throw DtlsError("the offer has no usable a=fingerprint (sha-256/384/512)");
+  // The answer builder takes only fingerprints this rule accepts (usable_fingerprint_algorithms),
+  // so a session never gets here without one; the check stays for direct users of the class.
+  if (!any_supported) {
+    throw DtlsError("the offer has no usable a=fingerprint (" + usable_fingerprint_algorithms_text() + ")");
+  }
 
   crypto::drain_openssl_errors();  // stale errors from elsewhere would pollute our messages
   context_.reset(SSL_CTX_new(DTLS_method()));

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <string_view>
 #include <chrono>
 #include <cstdlib>
+#include <string_view>
 
+#include "common/internal_errors.hpp"
 #include "common/log.hpp"
 
 namespace presentd::render {
@@ -253,14 +254,20 @@ void RenderLoop::run() {
       PD_LOG(warning, kTag) << "SDL_WaitEvent: " << SDL_GetError();
       continue;
     }
-    handle(event);
-    while (SDL_PollEvent(&event) != 0) handle(event);
-    if (x11_.lost()) {
-      wait_for_display();
-      continue;
+    try {
+      handle(event);
+      while (SDL_PollEvent(&event) != 0) handle(event);
+      if (x11_.lost()) {
+        wait_for_display();
+        continue;
+      }
+      drain_inbox();
+      if (running_ && (dirty_ || !snapshots_.empty())) draw();
+    } catch (...) {
+      // The render thread's error boundary: what threw is one event, command or frame; the
+      // window stays and the next event (a new picture, a command) draws again.
+      report_current_exception(ErrorSite::render, kTag, "the render loop");
     }
-    drain_inbox();
-    if (running_ && (dirty_ || !snapshots_.empty())) draw();
   }
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/log.hpp"
+#include "dtls/dtls_fingerprint.hpp"
 #include "sdp/codec_selection.hpp"
 #include "sdp/sdp_writer.hpp"
 #include "sdp/text.hpp"
@@ -195,12 +196,18 @@ std::optional<Error> AnswerBuilder::take_transport(const MediaDescription& tagge
   n.remote_ice_ufrag = *ufrag;
   n.remote_ice_pwd = *pwd;
   for (const auto& f : effective_fingerprints(offer_, tagged)) {
-    // RFC 8122 §5 hash names; the DTLS layer verifies the certificate against these.
-    if (f.algorithm == "sha-1" || f.algorithm == "sha-224" || f.algorithm == "sha-256" || f.algorithm == "sha-384" || f.algorithm == "sha-512") {
-      n.remote_fingerprints.push_back(f);
+    // One rule for both layers: only what the DTLS layer can verify the certificate against
+    // (dtls_fingerprint.hpp) is taken, normalised as it will compare it. Anything else is left
+    // out here, so an offer with nothing usable gets its 4xx now instead of a session that
+    // cannot start.
+    if (auto usable = dtls::make_dtls_fingerprint(f.algorithm, f.value)) {
+      n.remote_fingerprints.push_back(Fingerprint{std::move(usable->algorithm), std::move(usable->value)});
     }
   }
-  if (n.remote_fingerprints.empty()) return make_error(ErrorCode::missing_field, 0, "no a=fingerprint with a SHA hash" + where);
+  if (n.remote_fingerprints.empty()) {
+    return make_error(ErrorCode::missing_field, 0,
+                      "no usable a=fingerprint (" + dtls::usable_fingerprint_algorithms_text() + ")" + where);
+  }
   // RFC 8842 §5.3: an offer says actpass (or, from older senders, active / nothing) and we
   // take the server role; only a passive offerer makes us the DTLS client.
   const auto setup = effective_setup(offer_, tagged);

@@ -108,6 +108,11 @@ std::optional<std::string> fmtp_parameter(std::string_view parameters, std::stri
 std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer, const std::vector<rtp::PayloadFormat>& preference) {
   std::vector<ChosenCodec> chosen;
   for (const auto format : preference) {
+    // Only what the receive path decodes, whatever the preference names (one list for both).
+    if (std::find(rtp::kVideoPayloadFormats.begin(), rtp::kVideoPayloadFormats.end(), format) ==
+        rtp::kVideoPayloadFormats.end()) {
+      continue;
+    }
     const bool seen = std::any_of(chosen.begin(), chosen.end(), [&](const ChosenCodec& c) { return c.format == format; });
     if (seen) continue;
     if (auto codec = choose(offer, format)) chosen.push_back(std::move(*codec));

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "common/internal_errors.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "dtls/dtls_fingerprint.hpp"
@@ -61,9 +62,11 @@ public:
   explicit IceEvents(Session& session) : session_(session) {}
   void on_ice_candidate(const std::string& line) override { session_.local_candidates_.push_back(line); }
   void on_ice_gathering_done() override {
-    if (session_.answer_callback_) session_.answer_now();
+    if (session_.answer_callback_) session_.contained("answering", [this] { session_.answer_now(); });
   }
-  void on_ice_state(ice::IceState state) override { session_.on_ice_state(state); }
+  void on_ice_state(ice::IceState state) override {
+    session_.contained("an ICE state change", [&] { session_.on_ice_state(state); });
+  }
   void on_ice_data(std::span<const std::uint8_t> datagram) override { session_.on_ice_data(datagram); }
 
 private:
@@ -105,6 +108,23 @@ Session::~Session() {
 }
 
 void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
+  std::optional<AnswerFailure> failure;
+  answer_callback_ = std::move(done);
+  try {
+    failure = set_up(offer);
+  } catch (...) {
+    // The session's setup boundary: whatever a layer throws while this offer is turned into
+    // ICE, DTLS and a pending answer ends this session only, with a 500 to its sender.
+    report_current_exception(ErrorSite::session, kTag, "the setup of session " + short_id(id_));
+    failure = AnswerFailure{AnswerFailure::Kind::internal, {}, "the session could not be set up"};
+  }
+  if (!failure || !answer_callback_) return;
+  auto callback = std::move(answer_callback_);
+  answer_callback_ = nullptr;
+  callback(std::nullopt, std::move(*failure));
+}
+
+std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescription& offer) {
   offer_ = offer;
   local_fingerprint_ = dtls::certificate_fingerprint(dtls_identity_->certificate.get()).value;
   // A first answer without candidates validates the offer before any socket is opened.
@@ -113,7 +133,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   config.ice_pwd = "validate-validate-validate";
   config.fingerprint = {"sha-256", local_fingerprint_};
   auto trial = sdp::build_answer(offer_, config);
-  if (!trial) return done(std::nullopt, {AnswerFailure::Kind::offer, trial.error().code, trial.error().message});
+  if (!trial) return AnswerFailure{AnswerFailure::Kind::offer, trial.error().code, trial.error().message};
   negotiated_ = trial->negotiated;
 
   ice_events_ = std::make_unique<IceEvents>(*this);
@@ -171,7 +191,8 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
     pipeline_ = std::make_unique<media::ReceivePipeline>(
         clock_, pipeline_config, std::make_unique<rtp::SrtpContext>(profile, keys),
         [this](std::size_t stream, media::Frame&& frame, rtp::PayloadFormat format) {
-          if (on_hold_) return;  // waiting for approval: nothing is decoded or shown
+          note_media_flowing();
+          if (on_hold_) return;  // waiting for approval or a place: nothing is decoded or shown
           if (decoder_formats_[stream] != static_cast<int>(format)) {
             if (decoders_[stream]) {
               decoders_[stream]->stop();
@@ -207,6 +228,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
           decoders_[stream]->submit(std::move(frame));
         },
         [this](std::vector<std::uint8_t>&& opus, std::uint32_t rtp_timestamp) {
+          note_media_flowing();
           if (on_hold_) return;
           if (!audio_decoder_) audio_decoder_ = std::make_unique<media::OpusDecoder>();
           if (auto block = audio_decoder_->decode(opus, rtp_timestamp)) {
@@ -252,17 +274,14 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   };
   dtls_ = std::make_unique<dtls::DtlsTransport>(*dtls_identity_, dtls_config, std::move(callbacks));
 
-  answer_callback_ = std::move(done);
-  if (!ice_->gather()) {
-    auto callback = std::move(answer_callback_);
-    answer_callback_ = nullptr;
-    return callback(std::nullopt, {AnswerFailure::Kind::no_network, {}, "no usable network address or port for media"});
-  }
+  if (!ice_->gather())
+    return AnswerFailure{AnswerFailure::Kind::no_network, {}, "no usable network address or port for media"};
   gathering_timer_.expires_after(settings_.gathering_timeout);
   gathering_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec && answer_callback_) answer_now();
+    if (!ec && answer_callback_) contained("answering", [this] { answer_now(); });
   });
   arm_tick();
+  return std::nullopt;
 }
 
 void Session::answer_now() {
@@ -281,6 +300,17 @@ void Session::answer_now() {
   answer_ = answer->description;
   answered_after_ = clock_.now() - created_at_;
   callback(answer->sdp, {});
+}
+
+void Session::note_media_flowing() {
+  if (media_flowing_) return;
+  media_flowing_ = true;
+  PD_LOG(info, kTag) << short_id(id_) << ": first media frame received";
+  // Posted: the listener may end other sessions or take this one off hold, which must not
+  // happen inside the receive pipeline's own callback.
+  boost::asio::post(io_, [this, alive = alive_] {
+    if (*alive && state_ != SessionState::ended) listener_.on_session_media(*this);
+  });
 }
 
 void Session::set_on_hold(bool on_hold) {
@@ -357,6 +387,10 @@ void Session::on_ice_state(ice::IceState state) {
 }
 
 void Session::on_ice_data(std::span<const std::uint8_t> datagram) {
+  contained("a received datagram", [&] { handle_ice_data(datagram); });
+}
+
+void Session::handle_ice_data(std::span<const std::uint8_t> datagram) {
   last_packet_at_ = clock_.now();
   if (state_ == SessionState::reconnecting) set_state(SessionState::live, "media back");
   switch (rtp::classify_packet(datagram)) {
@@ -385,15 +419,17 @@ void Session::arm_dtls_timer() {
   dtls_timer_.expires_after(*timeout);
   dtls_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || !dtls_) return;
-    dtls_->on_timeout();
-    arm_dtls_timer();
+    contained("a DTLS retransmission", [this] {
+      dtls_->on_timeout();
+      arm_dtls_timer();
+    });
   });
 }
 
 void Session::arm_tick() {
   tick_timer_.expires_after(settings_.feedback_tick);
   tick_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) on_tick();
+    if (!ec) contained("the feedback tick", [this] { on_tick(); });
   });
 }
 
@@ -415,6 +451,20 @@ void Session::on_tick() {
     set_state(SessionState::reconnecting, "no media for " + std::to_string(settings_.reconnecting_after.count()) + " s");
   }
   arm_tick();
+}
+
+template <class Work>
+void Session::contained(std::string_view running, Work&& work) {
+  try {
+    work();
+  } catch (...) {
+    // A running session's boundary: the exception ends this session only (posted, since the
+    // handler that threw may be deep inside the session's own objects).
+    report_current_exception(ErrorSite::session, kTag, std::string(running) + " of session " + short_id(id_));
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) end(EndReason::error, "internal error (logged)");
+    });
+  }
 }
 
 void Session::end(EndReason reason, const std::string& detail) {

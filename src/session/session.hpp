@@ -27,10 +27,10 @@
 #include "media/picture.hpp"
 #include "metrics/rate_meter.hpp"
 #include "metrics/registry.hpp"
-#include "session/end_reason.hpp"
-#include "session/lip_sync_gate.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
+#include "session/end_reason.hpp"
+#include "session/lip_sync_gate.hpp"
 
 namespace presentd::dtls {
 class DtlsTransport;
@@ -93,6 +93,9 @@ public:
     virtual std::optional<Clock::Duration> audio_output_delay(const std::string& /*session_id*/) {
       return std::nullopt;
     }
+    // Event loop, once: the sender's media flows (ICE and DTLS-SRTP up and a first complete
+    // frame, video or sound, authenticated and assembled), on hold or not.
+    virtual void on_session_media(Session& /*session*/) {}
   };
   // Why a session gave no answer; the WHIP host turns it into an HTTP status.
   struct AnswerFailure {
@@ -100,6 +103,7 @@ public:
       offer,       // build_answer refused the offer: `sdp_code` says why
       no_network,  // ICE could not open a socket (no address, the port range exhausted)
       ended,       // the session ended before it answered (replaced, shut down)
+      internal,    // a layer threw while setting the session up (a defect: logged and counted)
     } kind = Kind::offer;
     sdp::ErrorCode sdp_code = sdp::ErrorCode::unsupported_offer;
     std::string message;
@@ -134,6 +138,8 @@ public:
   SessionState state() const { return state_; }
   const std::string& ice_ufrag() const { return local_ufrag_; }
   bool was_live() const { return was_live_; }
+  // A first complete media frame has arrived (on_session_media was or is about to be called).
+  bool media_flowing() const { return media_flowing_; }
   // The sender's current ICE credentials (from the offer, or its last restart).
   const std::string& remote_ice_ufrag() const;
   const std::string& remote_ice_pwd() const;
@@ -146,6 +152,13 @@ public:
 
 private:
   class IceEvents;
+  // start()'s work; nullopt when the answer is on its way (gathering), else why not.
+  std::optional<AnswerFailure> set_up(const sdp::SessionDescription& offer);
+  // Runs one event-loop handler of this session; an exception ends this session only.
+  template <class Work>
+  void contained(std::string_view running, Work&& work);
+  void handle_ice_data(std::span<const std::uint8_t> datagram);
+  void note_media_flowing();
   void answer_now();
   void on_ice_state(ice::IceState state);
   void on_ice_data(std::span<const std::uint8_t> datagram);
@@ -169,7 +182,8 @@ private:
   SteadyClock clock_;
   SessionState state_ = SessionState::connecting;
   bool was_live_ = false;
-  bool ice_connected_ = false;  // ICE reached connected at least once (ice_failed vs connection_lost)
+  bool media_flowing_ = false;
+  bool ice_connected_ = false;   // ICE reached connected at least once (ice_failed vs connection_lost)
   Clock::TimePoint created_at_;  // the offer was parsed a few microseconds before
   std::optional<Clock::Duration> answered_after_;         // offer → answer handed to the WHIP endpoint
   std::optional<Clock::Duration> first_picture_after_;    // offer → first decoded picture (pictures_mutex_)

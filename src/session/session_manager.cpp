@@ -21,9 +21,14 @@ signaling::WhipFailure answer_failure(const Session::AnswerFailure& failure) {
   using Kind = Session::AnswerFailure::Kind;
   const std::string reason = failure.message.empty() ? "cannot answer" : failure.message;
   switch (failure.kind) {
-    case Kind::offer: return {static_cast<http::status>(sdp::http_status(failure.sdp_code)), reason};
-    case Kind::no_network: return {http::status::service_unavailable, reason, 5};
-    case Kind::ended: return {http::status::service_unavailable, "the session ended before it was answered: " + reason, 5};
+    case Kind::offer:
+      return {static_cast<http::status>(sdp::http_status(failure.sdp_code)), reason};
+    case Kind::no_network:
+      return {http::status::service_unavailable, reason, 5};
+    case Kind::ended:
+      return {http::status::service_unavailable, "the session ended before it was answered: " + reason, 5};
+    case Kind::internal:
+      return {http::status::internal_server_error, reason};
   }
   return {http::status::internal_server_error, reason};
 }
@@ -77,14 +82,19 @@ SessionManager::Entry* SessionManager::oldest(bool admitted) {
   return found;
 }
 
-std::optional<signaling::WhipFailure> SessionManager::make_room(bool needs_approval) {
+std::optional<signaling::WhipFailure> SessionManager::make_room(bool needs_approval, bool& wait_for_slot) {
   const bool full = on_screen_count() >= admission_.max_presenters;
-  if (needs_approval) {
-    const auto waiting = static_cast<std::size_t>(std::count_if(
-        sessions_.begin(), sessions_.end(), [](const auto& item) { return !item.second.admitted; }));
+  // "replace" without approval: the newcomer takes the oldest presenter's place only once its
+  // own media flows (on_session_media); until then it waits off screen and everyone stays.
+  wait_for_slot = full && !needs_approval && admission_.when_full == config::WhenFull::replace;
+  if (needs_approval || wait_for_slot) {
+    const auto waiting = static_cast<std::size_t>(
+        std::count_if(sessions_.begin(), sessions_.end(), [](const auto& item) { return !item.second.admitted; }));
     if (waiting >= admission_.max_waiting) {
       return signaling::WhipFailure{http::status::service_unavailable,
-                                    "too many presenters are already waiting for approval", 10};
+                                    needs_approval ? "too many presenters are already waiting for approval"
+                                                   : "too many presenters are already waiting for a place",
+                                    10};
     }
   }
   if (!full) return std::nullopt;
@@ -94,10 +104,8 @@ std::optional<signaling::WhipFailure> SessionManager::make_room(bool needs_appro
         "the room is full (" + std::to_string(admission_.max_presenters) + " presenters); try again when someone stops",
         10};
   }
-  // "replace": with approval the oldest presenter leaves only once the newcomer is approved.
-  if (!needs_approval) {
-    if (auto* victim = oldest(true)) victim->session->end(EndReason::replaced, "replaced by another presenter");
-  }
+  // "replace": with approval the oldest presenter leaves only once the newcomer is approved,
+  // without it once the newcomer's media flows.
   return std::nullopt;
 }
 
@@ -111,7 +119,8 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
                                        "bad SDP offer: " + offer.error().message});
   }
   const bool needs_approval = admission_.mode == config::AdmissionMode::approve && on_screen_count() > 0;
-  if (auto refused = make_room(needs_approval)) {
+  bool wait_for_slot = false;
+  if (auto refused = make_room(needs_approval, wait_for_slot)) {
     PD_LOG(notice, kTag) << "refused a presenter from " << context.remote.address() << ": " << refused->reason;
     if (metrics_) metrics_->on_offer_rejected("room_full");
     return done(std::move(*refused));
@@ -130,6 +139,7 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   ++sessions_started_;
   if (metrics_) metrics_->on_started(*raw);
   if (needs_approval) ask_for_approval(id, entry);
+  if (wait_for_slot) wait_for_media(id, entry);
   raw->start(*offer, [this, id, done = std::move(done), alive = alive_](std::optional<std::string> answer,
                                                                          Session::AnswerFailure failure) {
     if (!*alive) return;
@@ -144,6 +154,51 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
     }
     done(signaling::WhipAnswer{id, *answer, it->second.etag});
   });
+}
+
+void SessionManager::wait_for_media(const std::string& session_id, Entry& entry) {
+  entry.admitted = false;
+  entry.waiting_for_slot = true;
+  entry.session->set_on_hold(true);
+  PD_LOG(notice, kTag) << short_id(session_id)
+                       << ": the room is full; waiting for this presenter's media before "
+                          "it replaces the oldest one";
+  publish_state(session_id, entry);
+}
+
+void SessionManager::on_session_media(Session& session) {
+  const auto it = sessions_.find(session.id());
+  if (it == sessions_.end() || !it->second.waiting_for_slot || session.state() == SessionState::ended) return;
+  Entry& entry = it->second;
+  // Counted on screen from here on, so the place the replaced presenter frees is not handed to
+  // another waiting newcomer (admit_slot_waiters_if_room) in between.
+  entry.admitted = true;
+  if (on_screen_count() > admission_.max_presenters) {
+    if (admission_.when_full != config::WhenFull::replace) {  // changed by a reload meanwhile
+      entry.admitted = false;
+      return session.end(EndReason::room_full, "the room is full");
+    }
+    if (auto* victim = oldest(true)) victim->session->end(EndReason::replaced, "replaced by another presenter");
+  }
+  PD_LOG(notice, kTag) << short_id(session.id()) << ": media flows; admitted";
+  admit(session.id(), entry);
+}
+
+void SessionManager::admit_slot_waiters_if_room() {
+  while (!ending_all_ && on_screen_count() < admission_.max_presenters) {
+    Entry* next = nullptr;
+    std::string next_id;
+    for (auto& [id, entry] : sessions_) {
+      if (!entry.waiting_for_slot || entry.session->state() == SessionState::ended) continue;
+      if (next == nullptr || entry.order < next->order) {
+        next = &entry;
+        next_id = id;
+      }
+    }
+    if (next == nullptr) return;
+    PD_LOG(notice, kTag) << short_id(next_id) << ": admitted (a place became free)";
+    admit(next_id, *next);
+  }
 }
 
 void SessionManager::ask_for_approval(const std::string& session_id, Entry& entry) {
@@ -176,7 +231,7 @@ signaling::ApprovalAnswer SessionManager::answer_approval(const std::string& app
     return {http::status::forbidden, "not_presenting", "Only a presenter on screen can approve newcomers."};
   }
   const auto waiting = std::find_if(sessions_.begin(), sessions_.end(), [&](const auto& item) {
-    return !item.second.admitted && item.second.request_id == request_id &&
+    return !item.second.admitted && !item.second.waiting_for_slot && item.second.request_id == request_id &&
            item.second.session->state() != SessionState::ended;
   });
   if (waiting == sessions_.end()) {
@@ -202,7 +257,11 @@ signaling::ApprovalAnswer SessionManager::answer_approval(const std::string& app
 void SessionManager::admit(const std::string& session_id, Entry& entry) {
   entry.admitted = true;
   if (entry.approval_timer) entry.approval_timer->cancel();
-  settle_request(entry, true, "approved");
+  if (entry.waiting_for_slot) {
+    entry.waiting_for_slot = false;
+  } else {
+    settle_request(entry, true, "approved");
+  }
   entry.session->set_on_hold(false);
   publish_state(session_id, entry);
   const auto state = entry.session->state();
@@ -217,8 +276,9 @@ void SessionManager::settle_request(const Entry& entry, bool accepted, std::stri
 void SessionManager::admit_waiting_if_alone() {
   if (ending_all_ || on_screen_count() > 0) return;
   Entry* next = oldest(false);
-  if (next == nullptr) return;
-  const auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](const auto& item) { return &item.second == next; });
+  if (next == nullptr || next->waiting_for_slot) return;  // those are admit_slot_waiters_if_room()'s
+  const auto it =
+      std::find_if(sessions_.begin(), sessions_.end(), [&](const auto& item) { return &item.second == next; });
   PD_LOG(notice, kTag) << short_id(it->first) << ": admitted (nobody left on screen to ask)";
   admit(it->first, *next);
 }
@@ -279,7 +339,7 @@ void SessionManager::on_session_state(Session& session, SessionState state, cons
   if (state != SessionState::ended) return publish_state(session.id(), entry);
 
   if (entry.approval_timer) entry.approval_timer->cancel();
-  if (!entry.admitted) {
+  if (!entry.admitted && !entry.waiting_for_slot) {
     const auto why = session.end_reason();
     settle_request(entry, false, why == EndReason::declined || why == EndReason::timeout ? to_code(why)
                                                                                                 : "withdrawn");
@@ -287,14 +347,18 @@ void SessionManager::on_session_state(Session& session, SessionState state, cons
   if (events_ != nullptr) events_->session_ended(session.id(), {"state", state_of(entry)});
   entry.page_state = "ended";
   destroy_later(session.id());
+  admit_slot_waiters_if_room();
   admit_waiting_if_alone();
 }
 
 nlohmann::json SessionManager::state_of(const Entry& entry) const {
   const auto state = entry.session->state();
-  nlohmann::json out{{"state", !entry.admitted && state != SessionState::ended ? "waiting_for_approval"
-                                                                               : page_state_of(state)},
-                     {"name", entry.name}};
+  // A newcomer waiting for a place is still "connecting" to its page: it is not on screen yet.
+  const std::string_view page_state = state == SessionState::ended ? page_state_of(state)
+                                      : entry.waiting_for_slot     ? "connecting"
+                                      : !entry.admitted            ? "waiting_for_approval"
+                                                                   : page_state_of(state);
+  nlohmann::json out{{"state", page_state}, {"name", entry.name}};
   if (state == SessionState::ended) out["reason"] = to_code(entry.session->end_reason());
   return out;
 }
@@ -321,7 +385,9 @@ std::optional<std::vector<signaling::ChannelEvent>> SessionManager::events_for_n
   std::vector<signaling::ChannelEvent> events{{"state", state_of(it->second)}};
   if (!it->second.admitted) return events;
   for (const auto& [id, entry] : sessions_) {
-    if (!entry.admitted && entry.session->state() != SessionState::ended) events.push_back(approval_request_of(entry));
+    if (!entry.admitted && !entry.waiting_for_slot && entry.session->state() != SessionState::ended) {
+      events.push_back(approval_request_of(entry));
+    }
   }
   return events;
 }
@@ -352,7 +418,9 @@ nlohmann::json SessionManager::status() const {
   for (const auto& [id, entry] : sessions_) {
     auto session = entry.session->status();
     session["name"] = entry.name;
-    session["admission"] = entry.admitted ? "admitted" : "waiting_for_approval";
+    session["admission"] = entry.admitted           ? "admitted"
+                           : entry.waiting_for_slot ? "waiting_for_media"
+                                                    : "waiting_for_approval";
     sessions.push_back(std::move(session));
     auto presenter = entry.session->presenter_status();
     presenter["name"] = entry.name;

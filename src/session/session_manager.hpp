@@ -10,6 +10,13 @@
 // approves it; a refusal or no answer within the approval timeout ends it ("declined",
 // "timeout"). With nobody on screen there is nobody to ask: the newcomer is admitted.
 //
+// Room full with "replace" (and no approval to wait for): a newcomer takes nobody's place until
+// it presents. It is answered at once but waits off screen, on hold, while everyone on screen
+// stays; once its own media flows (Session::Listener::on_session_media) the oldest presenter is
+// replaced and it is admitted. A newcomer that never gets media ends by itself (ice_failed,
+// dtls_failed, connection_lost) and replaced nobody. Waiting newcomers count against
+// max_waiting like those waiting for approval. "refuse" answers 503 as before.
+//
 // Thread: event loop.
 #include <chrono>
 #include <functional>
@@ -95,7 +102,8 @@ private:
     std::uint64_t order = 0;  // admission order: the oldest is replaced first
     std::string name;
     bool admitted = true;
-    std::string request_id;  // while waiting for approval
+    bool waiting_for_slot = false;  // room full, "replace": off screen until its media flows
+    std::string request_id;         // while waiting for approval
     std::unique_ptr<boost::asio::steady_timer> approval_timer;
     std::string page_state;  // last "state" sent to the event channel
   };
@@ -106,7 +114,11 @@ private:
   std::optional<Clock::Duration> audio_output_delay(const std::string& session_id) override;
   void destroy_later(const std::string& session_id);
 
-  std::optional<signaling::WhipFailure> make_room(bool needs_approval);
+  void on_session_media(Session& session) override;
+  // Refuses the newcomer (room or waiting list full), or says it must wait for its media.
+  std::optional<signaling::WhipFailure> make_room(bool needs_approval, bool& wait_for_slot);
+  void wait_for_media(const std::string& session_id, Entry& entry);
+  void admit_slot_waiters_if_room();
   void ask_for_approval(const std::string& session_id, Entry& entry);
   void admit(const std::string& session_id, Entry& entry);
   void settle_request(const Entry& entry, bool accepted, std::string_view why);

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include <string>
+
+#include "common/internal_errors.hpp"
 #include "common/log.hpp"
 
 namespace presentd::media {
@@ -120,15 +123,27 @@ void DecodeWorker::run() {
     lock.unlock();
 
     const Clock::TimePoint started = clock_.now();
-    DecodeResult result = decoder_->decode(frame.bitstream);
-    const Clock::TimePoint finished = clock_.now();
-    const bool ok = result.status == DecodeStatus::ok;
+    Clock::TimePoint finished = started;
+    bool ok = false;
     PicturePtr picture;
-    if (ok && result.picture) {
-      result.picture->stamp(frame.rtp_timestamp, {frame.last_packet_arrival, started, finished});
-      picture = std::move(result.picture);
-      // Hand-over outside the lock: the render side may take its time without stalling submit().
-      if (callbacks_.on_picture) callbacks_.on_picture(picture);
+    try {
+      DecodeResult result = decoder_->decode(frame.bitstream);
+      finished = clock_.now();
+      ok = result.status == DecodeStatus::ok;
+      if (ok && result.picture) {
+        result.picture->stamp(frame.rtp_timestamp, {frame.last_packet_arrival, started, finished});
+        picture = std::move(result.picture);
+        // Hand-over outside the lock: the render side may take its time without stalling submit().
+        if (callbacks_.on_picture) callbacks_.on_picture(picture);
+      }
+    } catch (...) {
+      // This thread's error boundary: a throw in one frame's decode (or its hand-over) is that
+      // stream's decode error, nothing more. The decoder starts again from the next keyframe,
+      // as after any other error; the thread, the session and the daemon go on.
+      report_current_exception(ErrorSite::decoder, "decode", std::string("a ") + decoder_name_ + " decode");
+      finished = clock_.now();
+      ok = false;
+      picture.reset();
     }
 
     lock.lock();

@@ -5,6 +5,7 @@
 // keyframes without copying; once every packet of a frame is present it calls assemble() with the
 // payloads in sequence order and hands the result to the decoder.
 // Thread: event loop (the session's media streams live there).
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,6 +15,11 @@
 namespace presentd::rtp {
 
 enum class PayloadFormat { vp8, vp9, h264, opus };
+
+// The video formats presentd receives end to end: each has a depacketizer here and a decoder
+// (media::make_video_decoder). The one list the SDP answer builder picks video codecs from, so an
+// answer never names a format the receive path would refuse (tests/unit/session/shared_rules_test).
+inline constexpr std::array kVideoPayloadFormats{PayloadFormat::vp8, PayloadFormat::vp9, PayloadFormat::h264};
 
 // What one RTP payload says about the frame it belongs to.
 struct PayloadInfo {

@@ -22,14 +22,16 @@ inline const char* const kFirefox = "firefox_esr_153_vp8_vp9_opus_datachannel.sd
 inline const char* const kFirefoxWhip = "firefox_esr_153_camera_whip.sdp";
 inline const char* const kObs = "obs_like_handwritten_h264_opus.sdp";
 
-// A small valid offer that the malformed-input tests edit one line of.
+// A small valid offer that the malformed-input tests edit one line of. Its fingerprint has the
+// length of a SHA-256 digest: the answer builder takes only fingerprints the DTLS layer can check.
 inline const char* const kMinimalOffer =
     "v=0\r\n"
     "o=- 1 1 IN IP4 127.0.0.1\r\n"
     "s=-\r\n"
     "t=0 0\r\n"
     "a=group:BUNDLE 0\r\n"
-    "a=fingerprint:sha-256 AA:BB:CC:DD\r\n"
+    "a=fingerprint:sha-256 "
+    "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\r\n"
     "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
     "c=IN IP4 0.0.0.0\r\n"
     "a=mid:0\r\n"

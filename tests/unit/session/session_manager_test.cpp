@@ -5,14 +5,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "../sdp/sdp_fixtures.hpp"
+#include "common/internal_errors.hpp"
 #include "crypto/certificate.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/sdp_parser.hpp"
-#include "../sdp/sdp_fixtures.hpp"
 
 namespace presentd::session {
 namespace {
@@ -27,10 +30,15 @@ std::string replace(std::string text, std::string_view from, std::string_view to
   return text;
 }
 
-// kMinimalOffer with a fingerprint of the right length (the DTLS layer parses it).
 std::string valid_offer() {
-  return replace(kMinimalOffer, "AA:BB:CC:DD",
-                 "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99");
+  return kMinimalOffer;
+}
+
+// valid_offer() with its a=fingerprint value replaced.
+std::string offer_with_fingerprint(const std::string& value) {
+  std::string offer = valid_offer();
+  const auto at = offer.find("a=fingerprint:") + 14;
+  return offer.replace(at, offer.find("\r\n", at) - at, value);
 }
 
 class SessionManagerTest : public ::testing::Test {
@@ -91,6 +99,10 @@ TEST_F(SessionManagerTest, RefusedOffersGetTheStatusOfWhatIsWrong) {
   } cases[] = {
       {"not SDP", "this is not SDP\r\n", http::status::bad_request},
       {"no fingerprint", replace(valid_offer(), "a=fingerprint:", "a=x-fingerprint:"), http::status::bad_request},
+      // Parsed by the SDP layer, unusable by the DTLS layer: refused by the one rule both share.
+      {"sha-1 fingerprint", offer_with_fingerprint("sha-1 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD"),
+       http::status::bad_request},
+      {"short sha-256 fingerprint", offer_with_fingerprint("sha-256 AA:BB:CC:DD"), http::status::bad_request},
       {"no ICE password", replace(valid_offer(), "a=ice-pwd:", "a=x-ice-pwd:"), http::status::bad_request},
       {"only AV1", replace(valid_offer(), "VP8/90000", "AV1/90000"), http::status::not_acceptable},
       {"H.264 packetization-mode 0 only",
@@ -222,6 +234,64 @@ TEST_F(SessionManagerTest, EveryEndIsReportedWithItsReasonAlsoForAPresenterStill
   ASSERT_TRUE(manager_->end_session(first_id, EndReason::removed, "removed by an admin"));
   ASSERT_EQ(ended.size(), 2u);
   EXPECT_EQ(ended[1], std::make_pair(first_id, EndReason::removed));
+}
+
+}  // namespace
+}  // namespace presentd::session
+
+namespace presentd::session {
+namespace {
+
+// Item 6 of issue 12: with one place and "replace", a newcomer is answered but waits off screen;
+// the presenter on screen stays until the newcomer's own media flows (the integration test
+// ANewcomerWhoseMediaFlowsReplacesTheOldestPresenter shows that part with real senders).
+TEST_F(SessionManagerTest, AReplacingNewcomerWaitsAndTheOldestStaysUntilItsMediaFlows) {
+  std::vector<std::pair<std::string, EndReason>> ended;
+  SessionManager::Observer observer;
+  observer.on_ended = [&](const std::string& id, EndReason reason) { ended.emplace_back(id, reason); };
+  const AdmissionSettings admission{config::AdmissionMode::automatic, 1, config::WhenFull::replace};
+  manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, settings(), admission, observer);
+  const auto first = create(valid_offer());
+  const auto second = create(valid_offer());
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(first));
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(second));
+  const auto first_id = std::get<signaling::WhipAnswer>(first).session_id;
+  io_.run_for(20ms);
+  io_.restart();
+  EXPECT_TRUE(ended.empty());
+  EXPECT_EQ(manager_->session_count(), 2u);
+  std::vector<std::string> states;
+  for (const auto& s : manager_->status()["sessions"]) states.push_back(s["admission"]);
+  std::sort(states.begin(), states.end());
+  EXPECT_EQ(states, (std::vector<std::string>{"admitted", "waiting_for_media"}));
+
+  // A place that frees up is the waiting newcomer's at once.
+  ASSERT_TRUE(manager_->end_session(first_id, EndReason::removed, "removed by an admin"));
+  io_.run_for(20ms);
+  io_.restart();
+  ASSERT_EQ(manager_->session_count(), 1u);
+  EXPECT_EQ(manager_->status()["sessions"][0]["admission"], "admitted");
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0], std::make_pair(first_id, EndReason::removed));
+}
+
+// A layer that throws while a session is set up (here the DTLS transport, given an identity
+// without a key) ends that session only, with a 500, a log line and a count.
+TEST_F(SessionManagerTest, ASetupThatThrowsAnswers500AndTheManagerServesOn) {
+  auto broken = std::make_shared<crypto::Identity>(
+      crypto::generate_self_signed(crypto::KeyType::ecdsa_p256, {"presentd-test"}, std::chrono::hours(1)));
+  broken->private_key.reset();
+  manager_ = std::make_unique<SessionManager>(io_, pump_, broken, settings(), AdmissionSettings{});
+  const auto before = internal_error_count(ErrorSite::session);
+  const auto result = create(valid_offer());
+  EXPECT_EQ(status_of(result), http::status::internal_server_error);
+  EXPECT_EQ(internal_error_count(ErrorSite::session), before + 1);
+  io_.run_for(20ms);
+  io_.restart();
+  EXPECT_EQ(manager_->session_count(), 0u);
+
+  make_manager(settings());  // the same offer with a usable identity is served
+  EXPECT_EQ(status_of(create(valid_offer())), http::status::created);
 }
 
 }  // namespace
