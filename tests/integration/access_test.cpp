@@ -71,12 +71,16 @@ protected:
 
   std::string config_text(const std::string& extra, bool with_admin) const {
     return R"({
-      "network": {"bind_address": ")" + host_ + R"(", "https_port": )" + std::to_string(port_) +
-           R"(, "max_connections": )" + std::to_string(max_connections_) +
-           R"(, "max_connections_per_address": )" + std::to_string(max_per_address_) + R"(},
-      "admin": {"token_file": ")" + (with_admin ? (dir_.path() / "admin-token").string() : "") + R"("},
-      "discovery": {"presentd_service": false, "https_service": false},)" + extra + R"(
-      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "log_level": "debug"}
+      "network": {"bind_address": ")" +
+           host_ + R"(", "https_port": )" + std::to_string(port_) + R"(, "max_connections": )" +
+           std::to_string(max_connections_) + R"(, "max_connections_per_address": )" +
+           std::to_string(max_per_address_) + R"(},
+      "admin": {"token_file": ")" +
+           (with_admin ? (dir_.path() / "admin-token").string() : "") + R"("},
+      "discovery": {"presentd_service": false, "https_service": false},)" +
+           extra + R"(
+      "daemon": {"state_directory": ")" +
+           (dir_.path() / "state").string() + R"(", "log_level": "debug"}
     })";
   }
 
@@ -332,7 +336,7 @@ TEST_F(AccessDaemon, ConnectionsBeyondTheCapsAreRefusedUntilOthersClose) {
 // Plain TCP connections from `source` that never start TLS (a host holding slots), each opened
 // by the kernel before the server decides on it.
 std::vector<boost::asio::ip::tcp::socket> open_raw_connections(boost::asio::io_context& io, const std::string& source,
-                                                              const boost::asio::ip::tcp::endpoint& box, int count) {
+                                                               const boost::asio::ip::tcp::endpoint& box, int count) {
   std::vector<boost::asio::ip::tcp::socket> sockets;
   for (int i = 0; i < count; ++i) {
     sockets.emplace_back(io);
@@ -367,8 +371,10 @@ protected:
   void start(int max_connections, int per_address) {
     max_connections_ = max_connections;
     max_per_address_ = per_address;
-    start_daemon("127.0.0.1", free_tcp_port(), R"(
-      "pin": {"policy": "fixed", "length": 6, "fixed": ")" + kPin + R"("},)");
+    start_daemon("127.0.0.1", free_tcp_port(),
+                 R"(
+      "pin": {"policy": "fixed", "length": 6, "fixed": ")" +
+                     kPin + R"("},)");
   }
   // Everything a presenter on another host needs, from 127.0.0.1.
   void expect_served() {
@@ -455,7 +461,8 @@ TEST_F(AbusedDaemon, WrongPinsFromRotatingAddressesDoNotLockOutTheRightOne) {
   int looked_at = 0, refused = 0, presenter_joins = 0;
   const auto start_time = std::chrono::steady_clock::now();
   for (int i = 0; std::chrono::steady_clock::now() - start_time < 30s; ++i) {
-    const auto result = attackers[i % kAddresses]->request("POST", "/api/v1/join", Json{{"pin", "000000"}}.dump(), kJson);
+    const auto result =
+        attackers[i % kAddresses]->request("POST", "/api/v1/join", Json{{"pin", "000000"}}.dump(), kJson);
     (result.status == 401 ? looked_at : refused) += 1;
     ASSERT_TRUE(result.status == 401 || result.status == 429) << result.status << " " << result.body;
     // Every five seconds a presenter on a host that has not guessed types the right PIN.
