@@ -80,7 +80,8 @@ protected:
       "discovery": {"presentd_service": false, "https_service": false},)" +
            extra + R"(
       "daemon": {"state_directory": ")" +
-           (dir_.path() / "state").string() + R"(", "log_level": "debug"}
+           (dir_.path() / "state").string() + R"(", "log_level": "debug",
+                 "web_root": ")" PRESENTD_SOURCE_DIR R"(/web"}
     })";
   }
 
