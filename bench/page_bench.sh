@@ -34,7 +34,7 @@ log_level=warning
 cat > "$work/presentd.json" <<JSON
 {
   "network": {"bind_address": "10.200.0.1", "https_port": 8443},
-  "pin": {"policy": "fixed", "fixed": "2468"},
+  "pin": {"policy": "fixed", "length": 4, "fixed": "2468"},
   "display": {"driver": "dummy"},
   "discovery": {"presentd_service": false, "https_service": false},
   "daemon": {"state_directory": "$work/state", "web_root": "$source_dir/web", "log_level": "$log_level"}

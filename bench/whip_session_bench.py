@@ -69,7 +69,7 @@ class Box:
         config = os.path.join(directory, "presentd.json")
         with open(config, "w") as f:
             json.dump({"network": {"bind_address": BOX, "https_port": PORT},
-                       "pin": {"policy": "fixed", "fixed": "2468"},
+                       "pin": {"policy": "fixed", "length": 4, "fixed": "2468"},
                        "discovery": {"presentd_service": False, "https_service": False},
                        "daemon": {"state_directory": os.path.join(directory, "state"), "log_level": "notice"}}, f)
         env = dict(os.environ, SDL_AUDIODRIVER="dummy")

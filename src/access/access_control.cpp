@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log.hpp"
+#include "net/address_key.hpp"
 #include "signaling/local/bearer_token.hpp"
 
 namespace presentd::access {
@@ -13,19 +14,21 @@ namespace http = signaling::http;
 // Session tokens are 32 hex characters and PINs 4..8 digits: a bearer of token length is never
 // a PIN guess, so an expired token does not count against the presenter's address.
 bool looks_like_token(std::string_view bearer) {
-  return bearer.size() == 32 && std::all_of(bearer.begin(), bearer.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+  return bearer.size() == 32 && std::all_of(bearer.begin(), bearer.end(),
+                                            [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 }  // namespace
 
 AccessControl::AccessControl(const Clock& clock, const config::PinConfig& pin, PinKeeper::OnChange on_pin_change)
-    : pin_(pin, std::move(on_pin_change)), failures_(clock), tokens_(clock) {}
+    : clock_(clock), pin_(pin, std::move(on_pin_change)), failures_(clock), tokens_(clock) {}
 
-void AccessControl::apply(const config::PinConfig& pin) { pin_.apply(pin); }
+void AccessControl::apply(const config::PinConfig& pin) {
+  pin_.apply(pin);
+}
 
-std::optional<AccessDenied> AccessControl::check_pin(std::string_view presented, const std::string& address) {
-  if (const auto wait = failures_.wait_for(address); wait > Clock::Duration::zero()) {
+std::optional<AccessDenied> AccessControl::check_pin(std::string_view presented, const std::string& address,
+                                                     Source kind) {
+  if (const auto wait = failures_.wait_for(address, kind); wait > Clock::Duration::zero()) {
     // Refused without looking at the PIN: a locked-out address learns nothing.
     const int seconds = retry_after_seconds(wait);
     PD_LOG(notice, kTag) << "PIN attempt from " << address << " refused: locked out for " << seconds << " s";
@@ -36,22 +39,39 @@ std::optional<AccessDenied> AccessControl::check_pin(std::string_view presented,
     PD_LOG(info, kTag) << "right PIN from " << address;
     return std::nullopt;
   }
-  const auto outcome = failures_.record_failure(address);
+  const auto outcome = failures_.record_failure(address, kind);
   if (failure_counter_ != nullptr) failure_counter_->increment();
   if (lockout_counter_ != nullptr && outcome.retry_after_s > 0) lockout_counter_->increment();
+  if (outcome.room_filled) note_room_filled();
   PD_LOG(notice, kTag) << "wrong PIN from " << address << " (" << outcome.failures << " in a row from this address"
-                       << (outcome.retry_after_s > 0 ? ", next attempt in " + std::to_string(outcome.retry_after_s) + " s"
-                                                     : std::string())
+                       << (outcome.retry_after_s > 0
+                               ? ", next attempt in " + std::to_string(outcome.retry_after_s) + " s"
+                               : std::string())
                        << ")";
   if (++failures_since_rotation_ >= failures_.policy().free_attempts) rotate_pin("failed attempts");
   return AccessDenied{AccessDenied::Reason::wrong_pin, outcome.attempts_left, outcome.retry_after_s};
 }
 
+void AccessControl::note_room_filled() {
+  if (room_saturated_counter_ != nullptr) room_saturated_counter_->increment();
+  ++room_fills_unlogged_;
+  const auto now = clock_.now();
+  if (room_logged_ && now - *room_logged_ < std::chrono::minutes(1)) return;
+  room_logged_ = now;
+  // An alert for whoever watches the journal: someone is guessing PINs from many addresses.
+  PD_LOG(warning, kTag) << "room-wide limit on wrong PINs reached " << room_fills_unlogged_
+                        << " time(s) (presentd_pin_room_limit_saturated_total): " << failures_.policy().room_limit
+                        << " wrong PINs within "
+                        << std::chrono::duration_cast<std::chrono::seconds>(failures_.room_window()).count()
+                        << " s now; addresses with a recent wrong PIN wait, new ones still get their attempt";
+  room_fills_unlogged_ = 0;
+}
+
 std::variant<JoinGranted, AccessDenied> AccessControl::join(std::string_view pin, std::string presenter_name,
-                                                            const std::string& address) {
+                                                            const std::string& source) {
   if (locked_) return AccessDenied{AccessDenied::Reason::room_locked};
   if (pin_.required()) {
-    if (auto denied = check_pin(pin, address)) return *denied;
+    if (auto denied = check_pin(pin, source, Source::address)) return *denied;
   }
   const auto& issued = tokens_.issue(std::move(presenter_name));
   return JoinGranted{issued.token,
@@ -60,10 +80,12 @@ std::variant<JoinGranted, AccessDenied> AccessControl::join(std::string_view pin
 
 signaling::WhipFailure AccessControl::to_whip_failure(const AccessDenied& denied) {
   switch (denied.reason) {
-    case AccessDenied::Reason::room_locked: return {http::status::locked, "the room is locked"};
+    case AccessDenied::Reason::room_locked:
+      return {http::status::locked, "the room is locked"};
     case AccessDenied::Reason::locked_out:
       return {http::status::too_many_requests, "too many wrong PINs: try again later", denied.retry_after_s};
-    case AccessDenied::Reason::wrong_pin: break;
+    case AccessDenied::Reason::wrong_pin:
+      break;
   }
   return {http::status::unauthorized, "wrong PIN"};
 }
@@ -73,13 +95,14 @@ std::optional<AccessDenied> AccessControl::check_remote_pin(const std::optional<
   if (locked_) return AccessDenied{AccessDenied::Reason::room_locked};
   if (!pin_.required()) return std::nullopt;
   // A missing PIN is a wrong one: it counts in the back-off like any other guess.
-  return check_pin(pin ? std::string_view(*pin) : std::string_view(), "xmpp:" + who);
+  return check_pin(pin ? std::string_view(*pin) : std::string_view(), "xmpp:" + who, Source::account);
 }
 
 std::variant<signaling::WhipGrant, signaling::WhipFailure> AccessControl::authorize_create(
     std::optional<std::string_view> bearer, const signaling::RequestContext& context) {
   if (locked_) return to_whip_failure({AccessDenied::Reason::room_locked});
   const auto address = context.remote.address().to_string();
+  const auto source = net::address_key(context.remote.address());
   Pending pending;
   std::string presenter_name;
   if (bearer) pending.token = tokens_.take(*bearer);
@@ -94,7 +117,7 @@ std::variant<signaling::WhipGrant, signaling::WhipFailure> AccessControl::author
       PD_LOG(notice, kTag) << "unknown or expired session token from " << address;
       return signaling::WhipFailure{http::status::unauthorized, "the session token is unknown or has expired"};
     }
-    if (auto denied = check_pin(*bearer, address)) return to_whip_failure(*denied);
+    if (auto denied = check_pin(*bearer, source, Source::address)) return to_whip_failure(*denied);
   }
   if (bearer) pending.credential = std::string(*bearer);
   pending.name = presenter_name;
@@ -109,7 +132,8 @@ void AccessControl::create_finished(const signaling::WhipGrant& grant, const std
   if (node.empty()) return;
   auto& pending = node.mapped();
   if (session_id) {
-    sessions_[*session_id] = Running{std::move(pending.credential), std::move(pending.name), std::move(pending.address)};
+    sessions_[*session_id] =
+        Running{std::move(pending.credential), std::move(pending.name), std::move(pending.address)};
   } else if (pending.token) {
     tokens_.put_back(std::move(*pending.token));
   }

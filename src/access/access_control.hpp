@@ -49,18 +49,21 @@ class AccessControl final : public signaling::WhipAuthorizer {
 public:
   // `on_pin_change` is told the PIN to show on the screen, at once and after every change.
   AccessControl(const Clock& clock, const config::PinConfig& pin, PinKeeper::OnChange on_pin_change);
-  // Prometheus counters (presentd_pin_failures_total, presentd_pin_lockouts_total); both must
-  // outlive this. A lockout is a wrong PIN that starts an address's back-off.
-  void count_in(metrics::Counter& failures, metrics::Counter& lockouts) {
+  // Prometheus counters (presentd_pin_failures_total, presentd_pin_lockouts_total,
+  // presentd_pin_room_limit_saturated_total); all must outlive this. A lockout is a wrong PIN
+  // that starts a wait; a saturation a wrong PIN that fills the room-wide limit.
+  void count_in(metrics::Counter& failures, metrics::Counter& lockouts, metrics::Counter& room_saturated) {
     failure_counter_ = &failures;
     lockout_counter_ = &lockouts;
+    room_saturated_counter_ = &room_saturated;
   }
 
   void apply(const config::PinConfig& pin);  // reload
 
-  // POST /api/v1/join: the PIN (ignored with policy "off") for a session token.
+  // POST /api/v1/join: the PIN (ignored with policy "off") for a session token. `source` is the
+  // client's net::address_key.
   std::variant<JoinGranted, AccessDenied> join(std::string_view pin, std::string presenter_name,
-                                               const std::string& address);
+                                               const std::string& source);
 
   std::variant<signaling::WhipGrant, signaling::WhipFailure> authorize_create(
       std::optional<std::string_view> bearer, const signaling::RequestContext& context) override;
@@ -92,12 +95,13 @@ public:
   std::vector<PresenterRecord> presenters() const;
 
 private:
-  std::optional<AccessDenied> check_pin(std::string_view presented, const std::string& address);
+  std::optional<AccessDenied> check_pin(std::string_view presented, const std::string& source, Source kind);
+  void note_room_filled();
   static signaling::WhipFailure to_whip_failure(const AccessDenied& denied);
 
   struct Pending {
-    std::string credential;             // the bearer the POST presented ("" with policy "off")
-    std::optional<IssuedToken> token;   // given back if no session comes of it
+    std::string credential;            // the bearer the POST presented ("" with policy "off")
+    std::optional<IssuedToken> token;  // given back if no session comes of it
     std::string name;
     std::string address;
   };
@@ -107,6 +111,7 @@ private:
     std::string address;
   };
 
+  const Clock& clock_;
   PinKeeper pin_;
   FailureTracker failures_;
   SessionTokens tokens_;
@@ -119,6 +124,10 @@ private:
   std::map<std::string, Running> sessions_;
   metrics::Counter* failure_counter_ = nullptr;
   metrics::Counter* lockout_counter_ = nullptr;
+  metrics::Counter* room_saturated_counter_ = nullptr;
+  // The room-wide limit's log line: at most one a minute, with what happened meanwhile.
+  std::optional<Clock::TimePoint> room_logged_;
+  int room_fills_unlogged_ = 0;
 };
 
 }  // namespace presentd::access

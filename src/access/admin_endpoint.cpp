@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "config/config_schema.hpp"
+#include "net/address_key.hpp"
 #include "signaling/local/bearer_token.hpp"
 #include "signaling/local/json_response.hpp"
 
@@ -22,8 +23,19 @@ std::string_view policy_name(config::PinPolicy policy) {
 }
 }  // namespace
 
+namespace {
+// The admin token is long and random (at least 16 characters): guessing it is hopeless at any
+// rate a back-off allows, so it needs no room-wide limit, and one would let anyone lock the real
+// admin out with a few wrong tokens from a few addresses. Each source backs off on its own.
+FailurePolicy admin_failure_policy() {
+  FailurePolicy policy;
+  policy.room_limit = 0;
+  return policy;
+}
+}  // namespace
+
 AdminEndpoint::AdminEndpoint(const Clock& clock, AccessControl& access, AdminHooks hooks)
-    : access_(access), hooks_(std::move(hooks)), failures_(clock) {}
+    : access_(access), hooks_(std::move(hooks)), failures_(clock, admin_failure_policy()) {}
 
 void AdminEndpoint::configure(std::optional<std::string> token, bool snapshot_enabled) {
   token_ = std::move(token);
@@ -54,7 +66,7 @@ std::optional<signaling::Response> AdminEndpoint::refuse_unless_admin(const sign
     return make_json_error(request, http::status::not_found, "admin_api_off",
                            "The admin API is off: no admin token is configured (/admin/token_file).");
   }
-  const auto address = context.remote.address().to_string();
+  const auto address = net::address_key(context.remote.address());
   if (const auto wait = failures_.wait_for(address); wait > Clock::Duration::zero()) {
     const int seconds = retry_after_seconds(wait);
     auto response = make_json_error(request, http::status::too_many_requests, "locked_out",
@@ -111,8 +123,8 @@ void AdminEndpoint::on_unlock(const signaling::Request& request, const signaling
 
 void AdminEndpoint::on_rotate(const signaling::Request& request, const signaling::Responder& respond) {
   if (!access_.rotate_pin("an admin asked")) {
-    return respond(make_json_error(request, http::status::conflict, "pin_not_rotating",
-                                   "The PIN policy is not \"rotate\"."));
+    return respond(
+        make_json_error(request, http::status::conflict, "pin_not_rotating", "The PIN policy is not \"rotate\"."));
   }
   // The admin may pass the new PIN on (to a remote presenter, a booking system); it is answered,
   // never logged.
@@ -121,10 +133,10 @@ void AdminEndpoint::on_rotate(const signaling::Request& request, const signaling
 
 void AdminEndpoint::on_pin(const signaling::Request& request, const signaling::Responder& respond) {
   const auto& pin = access_.pin().current();
-  respond(make_json_response(
-      request, http::status::ok,
-      {{"policy", policy_name(access_.pin().policy())}, {"pin", pin ? nlohmann::json(*pin) : nlohmann::json()},
-       {"locked", access_.locked()}}));
+  respond(make_json_response(request, http::status::ok,
+                             {{"policy", policy_name(access_.pin().policy())},
+                              {"pin", pin ? nlohmann::json(*pin) : nlohmann::json()},
+                              {"locked", access_.locked()}}));
 }
 
 void AdminEndpoint::on_snapshot(const signaling::Request& request, const signaling::Responder& respond) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "net/address_key.hpp"
 #include "signaling/local/json_response.hpp"
 
 namespace presentd::access {
@@ -9,7 +10,9 @@ namespace {
 namespace http = signaling::http;
 using signaling::make_json_error;
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 }  // namespace
 
 std::optional<std::string> clean_presenter_name(std::string_view name) {
@@ -19,7 +22,7 @@ std::optional<std::string> clean_presenter_name(std::string_view name) {
   for (const char c : name) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) return std::nullopt;  // the JSON parser has checked UTF-8
-    if ((byte & 0xc0) != 0x80) ++code_points;                // not a continuation byte
+    if ((byte & 0xc0) != 0x80) ++code_points;              // not a continuation byte
   }
   if (code_points > kMaxPresenterNameLength) return std::nullopt;
   return std::string(name);
@@ -36,9 +39,9 @@ void JoinEndpoint::register_routes(signaling::HttpRouter& router) {
 
 void JoinEndpoint::on_join(const signaling::Request& request, const signaling::RequestContext& context,
                            const signaling::Responder& respond) {
-  const auto address = context.remote.address().to_string();
-  if (!limiter_.allow(address)) {
-    const int wait = limiter_.retry_after_seconds(address);
+  const auto source = net::address_key(context.remote.address());
+  if (!limiter_.allow(source)) {
+    const int wait = limiter_.retry_after_seconds(source);
     auto response = make_json_error(request, http::status::too_many_requests, "rate_limited",
                                     "Too many requests. Please wait a moment.", {{"retry_after", wait}});
     response.set(http::field::retry_after, std::to_string(wait));
@@ -50,8 +53,8 @@ void JoinEndpoint::on_join(const signaling::Request& request, const signaling::R
   }
   const auto body = nlohmann::json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) {
-    return respond(make_json_error(request, http::status::bad_request, "bad_request",
-                                   "The request body is not a JSON object."));
+    return respond(
+        make_json_error(request, http::status::bad_request, "bad_request", "The request body is not a JSON object."));
   }
   std::string pin;
   if (access_.pin().required()) {
@@ -71,10 +74,11 @@ void JoinEndpoint::on_join(const signaling::Request& request, const signaling::R
     name = *cleaned;
   }
 
-  auto outcome = access_.join(pin, std::move(name), address);
+  auto outcome = access_.join(pin, std::move(name), source);
   if (const auto* granted = std::get_if<JoinGranted>(&outcome)) {
     return respond(signaling::make_json_response(
-        request, http::status::ok, {{"token", granted->token}, {"expires_in", granted->expires_in_s}, {"whip", whip_path_}}));
+        request, http::status::ok,
+        {{"token", granted->token}, {"expires_in", granted->expires_in_s}, {"whip", whip_path_}}));
   }
   const auto& denied = std::get<AccessDenied>(outcome);
   switch (denied.reason) {
@@ -82,14 +86,15 @@ void JoinEndpoint::on_join(const signaling::Request& request, const signaling::R
       return respond(make_json_error(request, http::status::locked, "room_locked",
                                      "The room is locked: nobody new can present right now."));
     case AccessDenied::Reason::locked_out: {
-      auto response = make_json_error(request, http::status::too_many_requests, "locked_out",
-                                      "Too many wrong PINs. Try again in " + std::to_string(denied.retry_after_s) +
-                                          " s.",
-                                      {{"retry_after", denied.retry_after_s}});
+      auto response =
+          make_json_error(request, http::status::too_many_requests, "locked_out",
+                          "Too many wrong PINs. Try again in " + std::to_string(denied.retry_after_s) + " s.",
+                          {{"retry_after", denied.retry_after_s}});
       response.set(http::field::retry_after, std::to_string(denied.retry_after_s));
       return respond(std::move(response));
     }
-    case AccessDenied::Reason::wrong_pin: break;
+    case AccessDenied::Reason::wrong_pin:
+      break;
   }
   nlohmann::json extra{{"attempts_left", denied.attempts_left}};
   if (denied.retry_after_s > 0) extra["retry_after"] = denied.retry_after_s;

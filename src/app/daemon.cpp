@@ -43,6 +43,11 @@ std::filesystem::path web_root_of(const config::Config& config) {
                                         : std::filesystem::path(config.daemon.web_root);
 }
 
+signaling::SlotLimits slot_limits(const config::NetworkConfig& network) {
+  return {static_cast<std::size_t>(network.max_connections),
+          static_cast<std::size_t>(network.max_connections_per_address)};
+}
+
 boost::asio::ip::tcp::endpoint endpoint_of(const config::NetworkConfig& network) {
   return {boost::asio::ip::make_address(network.bind_address), static_cast<unsigned short>(network.https_port)};
 }
@@ -107,6 +112,7 @@ void Daemon::start(const config::Config& config) {
   certificate_fingerprint_ = tls.fingerprint;
   https_ = std::make_unique<signaling::HttpsServer>(io_, tls.context, router_,
                                                     https_limits(config, tls.real_certificate));
+  https_->count_in(daemon_metrics_.https_counters());
   https_->listen(endpoint_of(config.network));
   config_ = config;
   start_screen();
@@ -167,7 +173,7 @@ void Daemon::update_room_status() {
 
 signaling::HttpsLimits Daemon::https_limits(const config::Config& config, bool hsts) const {
   signaling::HttpsLimits limits;
-  limits.max_connections = static_cast<std::size_t>(config.network.max_connections);
+  limits.slots = slot_limits(config.network);
   limits.hsts = hsts;
   return limits;
 }
@@ -176,7 +182,7 @@ void Daemon::start_access() {
   // The PIN keeper shows its PIN on the idle screen now and after every rotation.
   access_ = std::make_unique<access::AccessControl>(clock_, config_.pin,
                                                     [this](const std::optional<std::string>& pin) { set_pin(pin); });
-  access_->count_in(daemon_metrics_.pin_failures, daemon_metrics_.pin_lockouts);
+  access_->count_in(daemon_metrics_.pin_failures, daemon_metrics_.pin_lockouts, daemon_metrics_.pin_room_saturated);
   join_ = std::make_unique<access::JoinEndpoint>(clock_, *access_);
   join_->register_routes(router_);
   access::AdminHooks hooks;
@@ -324,7 +330,7 @@ void Daemon::reload() {
     }
     https_->set_tls_context(tls.context);
     https_->set_hsts(tls.real_certificate);
-    https_->set_max_connections(static_cast<std::size_t>(checked.config.network.max_connections));
+    https_->set_slot_limits(slot_limits(checked.config.network));
     apply_runtime_settings(checked.config);
     const bool driver_changed = checked.config.display.driver != config_.display.driver;
     const bool display_changed = checked.config.display != config_.display;
@@ -357,6 +363,7 @@ void Daemon::replace_listener(const config::Config& config, std::shared_ptr<boos
   // Open the new listener before closing the old one, so a bad address or a taken port leaves
   // the box reachable where it was.
   auto replacement = std::make_unique<signaling::HttpsServer>(io_, std::move(tls), router_, https_limits(config, hsts));
+  replacement->count_in(daemon_metrics_.https_counters());
   replacement->listen(endpoint_of(config.network));
   https_ = std::move(replacement);
   PD_LOG(notice, "https") << "now listening on " << config.network.bind_address << " port " << config.network.https_port;

@@ -11,12 +11,18 @@ DaemonMetrics::DaemonMetrics(metrics::Registry& registry)
     : pin_failures(registry.counter("presentd_pin_failures_total", "Wrong PINs or session tokens presented.")),
       pin_lockouts(registry.counter("presentd_pin_lockouts_total",
                                     "Times an address (back-off) or the whole room (rate limit) was locked out.")),
+      pin_room_saturated(registry.counter("presentd_pin_room_limit_saturated_total",
+                                          "Times the room-wide limit on wrong PINs filled (its window then grows).")),
       http_responses_(registry.counter_family("presentd_http_responses_total",
                                               "HTTPS responses written, by status class (2xx, 4xx...).", {"code"})),
       internal_errors_(registry.counter_family(
           "presentd_internal_errors_total",
           "Exceptions caught at the error boundary (the daemon went on serving), by where they were caught.",
-          {"site"})) {
+          {"site"})),
+      https_refused_(registry.counter_family("presentd_https_connections_refused_total",
+                                             "HTTPS connections closed as soon as accepted, by reason.", {"reason"})),
+      https_idle_closed_(registry.counter("presentd_https_idle_connections_closed_total",
+                                          "Idle HTTPS connections closed to make room for a newcomer.")) {
   registry.gauge_family("presentd_build_info", "Always 1; the version is in the label.", {"version"})
       .with({build::kVersion})
       .set(1);
@@ -36,6 +42,10 @@ DaemonMetrics::DaemonMetrics(metrics::Registry& registry)
       internal_errors_seen_[index] = now;
     }
   });
+}
+
+signaling::HttpsCounters DaemonMetrics::https_counters() {
+  return {&https_refused_.with({"per_address"}), &https_refused_.with({"full"}), &https_idle_closed_};
 }
 
 void DaemonMetrics::on_http_response(unsigned status) {

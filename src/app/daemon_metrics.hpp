@@ -1,7 +1,9 @@
 #pragma once
 // The daemon's own metrics: build and start time, HTTP responses by status class, and the PIN
 // counters the access control increments (presentd_pin_failures_total: every wrong PIN or
-// token, presentd_pin_lockouts_total: every time an address or the room is locked out).
+// token, presentd_pin_lockouts_total: every time an address or the room is locked out,
+// presentd_pin_room_limit_saturated_total: every time the room-wide limit filled and its window
+// grew) and the HTTPS listener's slot counters.
 // Sessions register theirs in session::SessionMetrics. presentd_internal_errors_total{site}
 // mirrors the error boundary's tally (common/internal_errors) at every scrape.
 //
@@ -11,6 +13,7 @@
 
 #include "common/internal_errors.hpp"
 #include "metrics/registry.hpp"
+#include "signaling/local/https_server.hpp"
 
 namespace presentd::app {
 
@@ -22,11 +25,16 @@ public:
 
   metrics::Counter& pin_failures;
   metrics::Counter& pin_lockouts;
+  metrics::Counter& pin_room_saturated;
+  // For each HTTPS listener (a reload may open a new one).
+  signaling::HttpsCounters https_counters();
 
 private:
   metrics::CounterFamily& http_responses_;
   metrics::CounterFamily& internal_errors_;
   std::array<std::uint64_t, kErrorSites.size()> internal_errors_seen_{};
+  metrics::CounterFamily& https_refused_;
+  metrics::Counter& https_idle_closed_;
 };
 
 }  // namespace presentd::app

@@ -31,8 +31,11 @@ struct NetworkConfig {
   // Host UDP candidates for media are taken from this range (inclusive).
   int media_port_min = 50000;
   int media_port_max = 50999;
-  // Open HTTPS connections at once (page, API, WHIP, event channels); more are refused.
+  // Open HTTPS connections at once (page, API, WHIP, event channels). At the cap the connection
+  // idle longest closes for a newcomer; with none idle, newcomers are refused.
   int max_connections = 128;
+  // Of those, at most this many from one address (an IPv6 /64).
+  int max_connections_per_address = 16;
   bool operator==(const NetworkConfig&) const = default;
 };
 
@@ -45,7 +48,7 @@ struct TlsConfig {
 
 struct PinConfig {
   PinPolicy policy = PinPolicy::rotate;
-  int length = 4;
+  int length = 6;
   std::string fixed;  // secret: only with policy "fixed"; never logged or printed
   bool operator==(const PinConfig&) const = default;
 };

@@ -74,6 +74,7 @@ void describe(V& v, NetworkConfig& c) {
   v.integer("media_port_min", c.media_port_min, kPortRange);
   v.integer("media_port_max", c.media_port_max, kPortRange);
   v.integer("max_connections", c.max_connections, IntRange{8, 4096});
+  v.integer("max_connections_per_address", c.max_connections_per_address, IntRange{2, 4096});
 }
 
 template <class V>

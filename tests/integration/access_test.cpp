@@ -2,9 +2,13 @@
 // HTTPS: wrong PINs and the lockout, rotation (old PIN refused by join and WHIP, the idle
 // screen redrawn), the room lock, admin token checks, a PNG snapshot of the real screen
 // (SDL's offscreen driver), security headers, oversized and malformed requests, the connection
-// cap. AccessDuringAPresentation then runs GStreamer's webrtcbin over WHIP in a private network
+// cap. AbusedDaemon: one address holding hundreds of connections, idle connections making room,
+// kept slots, wrong PINs from rotating addresses and wrong admin tokens from many addresses,
+// each while another address is served (loopback's 127.0.0.x are distinct sources).
+// AccessDuringAPresentation then runs GStreamer's webrtcbin over WHIP in a private network
 // namespace while a slowloris client and bad requests hit the box, and an admin removes it.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
@@ -67,11 +71,17 @@ protected:
 
   std::string config_text(const std::string& extra, bool with_admin) const {
     return R"({
-      "network": {"bind_address": ")" + host_ + R"(", "https_port": )" + std::to_string(port_) +
-           R"(, "max_connections": )" + std::to_string(max_connections_) + R"(},
-      "admin": {"token_file": ")" + (with_admin ? (dir_.path() / "admin-token").string() : "") + R"("},
-      "discovery": {"presentd_service": false, "https_service": false},)" + extra + R"(
-      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "log_level": "debug"}
+      "network": {"bind_address": ")" +
+           host_ + R"(", "https_port": )" + std::to_string(port_) + R"(, "max_connections": )" +
+           std::to_string(max_connections_) + R"(, "max_connections_per_address": )" +
+           std::to_string(max_per_address_) + R"(},
+      "admin": {"token_file": ")" +
+           (with_admin ? (dir_.path() / "admin-token").string() : "") + R"("},
+      "discovery": {"presentd_service": false, "https_service": false},)" +
+           extra + R"(
+      "daemon": {"state_directory": ")" +
+           (dir_.path() / "state").string() + R"(", "log_level": "debug",
+                 "web_root": ")" PRESENTD_SOURCE_DIR R"(/web"}
     })";
   }
 
@@ -112,6 +122,7 @@ protected:
   std::string host_;
   unsigned short port_ = 0;
   int max_connections_ = 128;
+  int max_per_address_ = 16;
 };
 
 // A box on loopback with a rotating 8-digit PIN (long enough that finding it in the log by
@@ -293,7 +304,7 @@ TEST_F(AccessDaemon, OversizedHeadersBadJsonAndMalformedRequestsGetA4xx) {
   EXPECT_EQ(call("GET", "/api/v1/status").status, 200);  // the daemon is unharmed
 }
 
-TEST_F(AccessDaemon, ConnectionsBeyondTheCapAreRefusedUntilOthersClose) {
+TEST_F(AccessDaemon, ConnectionsBeyondTheCapsAreRefusedUntilOthersClose) {
   boost::asio::io_context io;
   const boost::asio::ip::tcp::endpoint box(boost::asio::ip::make_address(host_), port_);
   std::vector<boost::asio::ip::tcp::socket> held;
@@ -301,7 +312,8 @@ TEST_F(AccessDaemon, ConnectionsBeyondTheCapAreRefusedUntilOthersClose) {
     held.emplace_back(io);
     held.back().connect(box);
   }
-  // The server accepts the ninth and closes it at once.
+  // Eight is one address's share of eight slots and more (two are kept for addresses that hold
+  // none): the server accepts the ninth and closes it at once.
   boost::asio::ip::tcp::socket extra(io);
   extra.connect(box);
   char byte = 0;
@@ -319,7 +331,173 @@ TEST_F(AccessDaemon, ConnectionsBeyondTheCapAreRefusedUntilOthersClose) {
     }
   }
   EXPECT_TRUE(served);
-  EXPECT_NE(log().find("connections open (/network/max_connections): refusing"), std::string::npos);
+  EXPECT_NE(log().find("refusing a connection from 127.0.0.1"), std::string::npos);
+}
+
+// Plain TCP connections from `source` that never start TLS (a host holding slots), each opened
+// by the kernel before the server decides on it.
+std::vector<boost::asio::ip::tcp::socket> open_raw_connections(boost::asio::io_context& io, const std::string& source,
+                                                               const boost::asio::ip::tcp::endpoint& box, int count) {
+  std::vector<boost::asio::ip::tcp::socket> sockets;
+  for (int i = 0; i < count; ++i) {
+    sockets.emplace_back(io);
+    sockets.back().open(box.protocol());
+    sockets.back().bind({boost::asio::ip::make_address(source), 0});
+    sockets.back().connect(box);
+  }
+  return sockets;
+}
+
+// How many of `sockets` the server has closed (EOF or reset), waiting up to `limit` for at
+// least `expected` of them.
+int closed_by_server(std::vector<boost::asio::ip::tcp::socket>& sockets, int expected, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int closed = 0;
+  do {
+    closed = 0;
+    for (auto& socket : sockets) {
+      pollfd watch{socket.native_handle(), POLLIN | POLLRDHUP, 0};
+      if (::poll(&watch, 1, 0) > 0) ++closed;
+    }
+    if (closed >= expected) break;
+    std::this_thread::sleep_for(100ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return closed;
+}
+
+// A box on 127.0.0.1 with a fixed 6-digit PIN (so an attacker's wrong guesses cannot rotate it
+// between the test reading it and a presenter typing it); the other 127.0.0.x are other hosts.
+class AbusedDaemon : public DaemonUnderTest {
+protected:
+  void start(int max_connections, int per_address) {
+    max_connections_ = max_connections;
+    max_per_address_ = per_address;
+    start_daemon("127.0.0.1", free_tcp_port(),
+                 R"(
+      "pin": {"policy": "fixed", "length": 6, "fixed": ")" +
+                     kPin + R"("},)");
+  }
+  // Everything a presenter on another host needs, from 127.0.0.1.
+  void expect_served() {
+    EXPECT_EQ(call("GET", "/").status, 200);
+    EXPECT_EQ(call("OPTIONS", "/whip").status, 204);
+    EXPECT_EQ(join(kPin, "Ada").status, 200);
+    EXPECT_EQ(call("GET", "/api/v1/status").status, 200);
+  }
+  PrometheusText metrics() { return parse_prometheus_text(call("GET", "/metrics").body); }
+  boost::asio::ip::tcp::endpoint box() const { return {boost::asio::ip::make_address(host_), port_}; }
+
+  static inline const std::string kPin = "731946";
+};
+
+TEST_F(AbusedDaemon, OneAddressCannotTakeEverySlot) {
+  start(128, 16);
+  // 127.0.0.2 trickles ten request headers (each waits for the rest of its header)...
+  std::vector<std::unique_ptr<TlsClient>> tricklers;
+  for (int i = 0; i < 10; ++i) {
+    tricklers.push_back(std::make_unique<TlsClient>(host_, port_, certificate(), "127.0.0.2"));
+    tricklers.back()->write_raw("GET / HTTP/1.1\r\nHost: box\r\n");
+  }
+  // ...and opens three hundred connections that never even start TLS.
+  boost::asio::io_context io;
+  auto held = open_raw_connections(io, "127.0.0.2", box(), 300);
+  // Another host is served all along.
+  expect_served();
+  // 127.0.0.2 holds 16 at most: all but six of the three hundred were closed at once.
+  EXPECT_GE(closed_by_server(held, 294, 20s), 294);
+  const auto counted = metrics();
+  EXPECT_GE(counted.value("presentd_https_connections_refused_total", {{"reason", "per_address"}}).value_or(0), 294.0);
+  EXPECT_EQ(counted.value("presentd_https_connections_refused_total", {{"reason", "full"}}), 0.0);
+  EXPECT_NE(log().find("refusing a connection from 127.0.0.2"), std::string::npos);
+  EXPECT_NE(log().find("127.0.0.2 holds 16 connections, none idle (/network/max_connections_per_address)"),
+            std::string::npos);
+}
+
+TEST_F(AbusedDaemon, AtTheCapTheLongestIdleConnectionMakesRoomAndKeptSlotsLetNewcomersIn) {
+  start(32, 16);  // two of the 32 kept for addresses holding none
+  // Idle kept-alive connections: 16 from .10, 14 from .11 (30, all a holder may use), one each
+  // from .12 and .13 (the kept two). Every slot is taken.
+  std::vector<std::unique_ptr<TlsClient>> idle;
+  const auto open_idle = [&](const std::string& source, int count) {
+    for (int i = 0; i < count; ++i) {
+      idle.push_back(std::make_unique<TlsClient>(host_, port_, certificate(), source));
+      ASSERT_EQ(idle.back()->request("GET", "/api/v1/status").status, 200);
+    }
+  };
+  open_idle("127.0.0.10", 16);
+  open_idle("127.0.0.11", 14);
+  open_idle("127.0.0.12", 1);
+  open_idle("127.0.0.13", 1);
+  // A newcomer: the connection idle longest (.10's first) closes to make room.
+  expect_served();
+  EXPECT_TRUE(idle.front()->closed_by_server(5000ms));
+  EXPECT_GE(metrics().value("presentd_https_idle_connections_closed_total").value_or(0), 1.0);
+
+  // Now every slot a holder may use is busy (a trickled header), none idle: a holder is refused,
+  // a host holding none still gets in through a kept slot.
+  idle.clear();
+  std::vector<std::unique_ptr<TlsClient>> busy;
+  for (const auto* source : {"127.0.0.20", "127.0.0.21"}) {
+    for (int i = 0; i < 15; ++i) {
+      busy.push_back(std::make_unique<TlsClient>(host_, port_, certificate(), source));
+      busy.back()->write_raw("GET / HTTP/1.1\r\n");
+    }
+  }
+  boost::asio::io_context io;
+  auto refused = open_raw_connections(io, "127.0.0.20", box(), 1);
+  EXPECT_EQ(closed_by_server(refused, 1, 10s), 1);
+  expect_served();
+  EXPECT_GE(metrics().value("presentd_https_connections_refused_total", {{"reason", "full"}}).value_or(0), 1.0);
+}
+
+TEST_F(AbusedDaemon, WrongPinsFromRotatingAddressesDoNotLockOutTheRightOne) {
+  start(128, 16);
+  // Two wrong PINs a second from 20 addresses in turn, for 30 s, each on its own kept-alive
+  // connection (the join rate limit of 1 a second per address is never reached).
+  constexpr int kAddresses = 20;
+  std::vector<std::unique_ptr<TlsClient>> attackers;
+  for (int i = 0; i < kAddresses; ++i) {
+    attackers.push_back(std::make_unique<TlsClient>(host_, port_, certificate(), "127.0.1." + std::to_string(i + 1)));
+  }
+  int looked_at = 0, refused = 0, presenter_joins = 0;
+  const auto start_time = std::chrono::steady_clock::now();
+  for (int i = 0; std::chrono::steady_clock::now() - start_time < 30s; ++i) {
+    const auto result =
+        attackers[i % kAddresses]->request("POST", "/api/v1/join", Json{{"pin", "000000"}}.dump(), kJson);
+    (result.status == 401 ? looked_at : refused) += 1;
+    ASSERT_TRUE(result.status == 401 || result.status == 429) << result.status << " " << result.body;
+    // Every five seconds a presenter on a host that has not guessed types the right PIN.
+    if (i % 10 == 9) {
+      TlsClient presenter(host_, port_, certificate(), "127.0.2." + std::to_string(i / 10 + 1));
+      const auto joined = presenter.request("POST", "/api/v1/join", Json{{"pin", kPin}}.dump(), kJson);
+      EXPECT_EQ(joined.status, 200) << joined.body;
+      presenter_joins += joined.status == 200;
+    }
+    std::this_thread::sleep_for(500ms);
+  }
+  const double minutes = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count() / 60;
+  std::printf("wrong PINs looked at: %d of %d in %.1f s (%.1f a minute); presenters let in: %d\n", looked_at,
+              looked_at + refused, minutes * 60, looked_at / minutes, presenter_joins);
+  // The room's ten, then only each address's first guess: never more than that.
+  EXPECT_LE(looked_at, 10 + kAddresses);
+  EXPECT_GT(refused, 0);
+  const auto counted = metrics();
+  EXPECT_GE(counted.value("presentd_pin_room_limit_saturated_total").value_or(0), 1.0);
+  EXPECT_EQ(counted.value("presentd_pin_failures_total"), static_cast<double>(looked_at));
+  EXPECT_NE(log().find("room-wide limit on wrong PINs reached"), std::string::npos);
+  EXPECT_EQ(log().find(kPin), std::string::npos);
+}
+
+TEST_F(AbusedDaemon, WrongAdminTokensFromOtherAddressesDoNotLockOutTheAdmin) {
+  start(128, 16);
+  for (int i = 0; i < 10; ++i) {
+    TlsClient other(host_, port_, certificate(), "127.0.3." + std::to_string(i + 1));
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      const auto wrong = other.request("GET", "/api/v1/admin/pin", "", bearer(std::string(32, 'f')));
+      EXPECT_EQ(wrong.status, 401);
+    }
+  }
+  EXPECT_EQ(admin("GET", "/api/v1/admin/pin").status, 200);
 }
 
 // HSTS only with a real certificate: a test CA issues the box's certificate (openssl CLI).

@@ -35,7 +35,7 @@ protected:
     return R"({
   "room": {"name": ")" + room + R"("},
   "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port_) + R"(},
-  "pin": {"policy": "fixed", "fixed": "9753"},)" + extra + R"(
+  "pin": {"policy": "fixed", "length": 4, "fixed": "9753"},)" + extra + R"(
   "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "web_root": ")" +
            std::string(PRESENTD_SOURCE_DIR) + R"(/web", "log_level": "debug"}
 })";

@@ -57,7 +57,7 @@ TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   const auto config = dir.write("presentd.json", R"({
   "room": {"name": "Aula Magna"},
   "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
-  "pin": {"policy": "fixed", "fixed": "9753"},
+  "pin": {"policy": "fixed", "length": 4, "fixed": "9753"},
   "display": {"driver": "x11", "vsync": false},
   "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
 })");

@@ -42,7 +42,7 @@ protected:
     const auto config = dir_.write("presentd.json", R"({
       "room": {"name": "Room \"7\" \\ east"},
       "network": {"bind_address": ")" + network_->box_address + R"(", "https_port": )" + std::to_string(kPort) + R"(},
-      "pin": {"policy": "fixed", "fixed": ")" + kPin + R"("},
+      "pin": {"policy": "fixed", "length": 4, "fixed": ")" + kPin + R"("},
       "admission": {"max_presenters": 2, "when_full": "refuse"},
       "display": {"driver": "dummy"},
       "discovery": {"presentd_service": false, "https_service": false},

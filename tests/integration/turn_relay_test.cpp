@@ -90,7 +90,7 @@ protected:
     }
     const auto config = dir_.write("presentd.json", R"({
       "network": {"bind_address": ")" + network_->box_address + R"(", "https_port": )" + std::to_string(kPort) + R"(},
-      "pin": {"policy": "fixed", "fixed": "2468"},
+      "pin": {"policy": "fixed", "length": 4, "fixed": "2468"},
       "ice": {"turn_servers": [{"url": ")" + url + R"(", "username": "box", "credential_file": ")" +
                                      secret_file("turn-credential", "Box-Turn-Pw") + R"("}],
               "turn_ca_file": ")" + certificate_.certificate.string() + R"("},

@@ -9,7 +9,7 @@ std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const Pr
                                                     const NamespaceDaemonScreen& screen) {
   return dir.write("presentd.json", R"({)" + options.extra_sections + R"(
       "network": {"bind_address": ")" + network.box_address + R"(", "https_port": )" + std::to_string(options.port) + R"(},
-      "pin": {"policy": "fixed", "fixed": ")" + options.pin + R"("},
+      "pin": {"policy": "fixed", "length": )" + std::to_string(options.pin.size()) + R"(, "fixed": ")" + options.pin + R"("},
       "display": )" + screen.display_section + R"(,
       "discovery": {"presentd_service": false, "https_service": false},
       "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"(", "log_level": "debug",

@@ -22,7 +22,8 @@ struct TlsClient::State {
   std::string host;
 };
 
-TlsClient::TlsClient(const std::string& host, unsigned short port, const std::filesystem::path& trusted_certificate)
+TlsClient::TlsClient(const std::string& host, unsigned short port, const std::filesystem::path& trusted_certificate,
+                     const std::string& source)
     : state_(std::make_unique<State>()) {
   state_->host = host;
   state_->tls.load_verify_file(trusted_certificate.string());
@@ -33,7 +34,12 @@ TlsClient::TlsClient(const std::string& host, unsigned short port, const std::fi
   state_->stream = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(state_->io, state_->tls);
   auto& tcp = beast::get_lowest_layer(*state_->stream);
   tcp.expires_after(std::chrono::seconds(10));
-  tcp.connect(asio::ip::tcp::endpoint(asio::ip::make_address(host), port));
+  const asio::ip::tcp::endpoint box(asio::ip::make_address(host), port);
+  if (!source.empty()) {
+    tcp.socket().open(box.protocol());
+    tcp.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(source), 0));
+  }
+  tcp.connect(box);
   state_->stream->handshake(asio::ssl::stream_base::client);
 }
 

@@ -15,8 +15,10 @@ namespace presentd::test {
 
 class TlsClient {
 public:
-  // Throws on connection or TLS failure.
-  TlsClient(const std::string& host, unsigned short port, const std::filesystem::path& trusted_certificate);
+  // Throws on connection or TLS failure. `source`: the local address to connect from (e.g.
+  // "127.0.0.2", to be another client on loopback); "" lets the system choose.
+  TlsClient(const std::string& host, unsigned short port, const std::filesystem::path& trusted_certificate,
+            const std::string& source = {});
   ~TlsClient();
   TlsClient(const TlsClient&) = delete;
   TlsClient& operator=(const TlsClient&) = delete;

@@ -30,26 +30,34 @@ bool is_ordinary_disconnect(const beast::error_code& ec) {
 }  // namespace
 
 HttpsConnection::HttpsConnection(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls,
-                                 const HttpRouter& router, const HttpsLimits& limits)
-    : tls_(std::move(tls)), stream_(std::move(socket), *tls_), router_(router), limits_(limits) {
+                                 const HttpRouter& router, const HttpsLimits& limits,
+                                 std::shared_ptr<ConnectionSlots> slots, ConnectionSlots::Id slot)
+    : tls_(std::move(tls)),
+      stream_(std::move(socket), *tls_),
+      router_(router),
+      limits_(limits),
+      slots_(std::move(slots)),
+      slot_(slot) {
   beast::error_code ignored;
   context_.remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
   context_.event_streams = this;
 }
 
+HttpsConnection::~HttpsConnection() {
+  slots_->release(slot_);
+}
+
 void HttpsConnection::start() {
   beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
-  stream_.async_handshake(boost::asio::ssl::stream_base::server,
-                          [self = shared_from_this()](beast::error_code ec) {
-                            if (ec) {
-                              if (!is_ordinary_disconnect(ec)) {
-                                PD_LOG(debug, kTag) << "TLS handshake with " << self->context_.remote
-                                                    << " failed: " << ec.message();
-                              }
-                              return self->close();
-                            }
-                            self->read_request();
-                          });
+  stream_.async_handshake(boost::asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+    if (ec) {
+      if (!is_ordinary_disconnect(ec)) {
+        PD_LOG(debug, kTag) << "TLS handshake with " << self->context_.remote << " failed: " << ec.message();
+      }
+      return self->close();
+    }
+    self->read_request();
+  });
 }
 
 void HttpsConnection::read_request() {
@@ -61,8 +69,10 @@ void HttpsConnection::read_request() {
   // Waiting for a request costs the box nothing but the socket, so the idle deadline is long;
   // the header deadline starts with the first byte.
   beast::get_lowest_layer(stream_).expires_after(limits_.idle_timeout);
+  slots_->set_idle(slot_, true);  // the listener may close it now to make room for a newcomer
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                           [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                            self->slots_->set_idle(self->slot_, false);
                             if (ec) return self->on_request(ec);
                             self->buffer_.commit(bytes);
                             self->read_header();
@@ -73,8 +83,8 @@ void HttpsConnection::read_header() {
   beast::get_lowest_layer(stream_).expires_after(limits_.header_timeout);
   http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec == beast::error::timeout) {
-      PD_LOG(info, kTag) << "closing the connection from " << self->context_.remote << ": no complete request header within "
-                         << self->limits_.header_timeout.count() << " s";
+      PD_LOG(info, kTag) << "closing the connection from " << self->context_.remote
+                         << ": no complete request header within " << self->limits_.header_timeout.count() << " s";
     }
     if (ec || self->parser_->is_done()) return self->on_request(ec);
     self->read_body();
@@ -96,7 +106,8 @@ void HttpsConnection::refuse(http::status status, std::string_view reason) {
 }
 
 void HttpsConnection::on_request(beast::error_code ec) {
-  if (ec == http::error::header_limit) return refuse(http::status::request_header_fields_too_large, "request header too large");
+  if (ec == http::error::header_limit)
+    return refuse(http::status::request_header_fields_too_large, "request header too large");
   if (ec == http::error::body_limit) return refuse(http::status::payload_too_large, "request body too large");
   if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
       ec != http::error::end_of_stream && ec != http::error::partial_message) {
@@ -133,9 +144,8 @@ void HttpsConnection::shutdown_tls() {
   if (closing_) return;
   mark_closed();
   beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
-  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
-    beast::get_lowest_layer(self->stream_).close();
-  });
+  stream_.async_shutdown(
+      [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->stream_).close(); });
 }
 
 void HttpsConnection::close() {
@@ -146,6 +156,7 @@ void HttpsConnection::close() {
 void HttpsConnection::mark_closed() {
   if (closing_) return;
   closing_ = true;
+  slots_->release(slot_);
   stream_queue_.clear();
   if (auto callback = std::move(on_closed_)) {
     on_closed_ = nullptr;

@@ -6,10 +6,12 @@
 // A handler may turn the connection into a Server-Sent Events stream instead (EventStream):
 // then it writes queued events, one write in flight, and keeps one read pending only to learn
 // when the client goes away. Owned by its own pending operations and by whoever holds it as
-// an EventStream (shared_from_this).
+// an EventStream (shared_from_this). It holds a connection slot (connection_slots.hpp) from
+// construction to its end, and reports there whenever it waits idle for a request, so the
+// listener may close it to make room.
 // Thread: event loop.
-#include <memory>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -30,7 +32,11 @@ class HttpsConnection : public std::enable_shared_from_this<HttpsConnection>,
                         private EventStreamOpener {
 public:
   HttpsConnection(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls,
-                  const HttpRouter& router, const HttpsLimits& limits);
+                  const HttpRouter& router, const HttpsLimits& limits, std::shared_ptr<ConnectionSlots> slots,
+                  ConnectionSlots::Id slot);
+  ~HttpsConnection() override;
+  HttpsConnection(const HttpsConnection&) = delete;
+  HttpsConnection& operator=(const HttpsConnection&) = delete;
   void start();
   void close();
 
@@ -60,6 +66,8 @@ private:
   boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
   const HttpRouter& router_;
   HttpsLimits limits_;
+  std::shared_ptr<ConnectionSlots> slots_;
+  ConnectionSlots::Id slot_;
   RequestContext context_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

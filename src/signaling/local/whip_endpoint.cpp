@@ -1,6 +1,7 @@
 #include "signaling/local/whip_endpoint.hpp"
 
 #include "common/log.hpp"
+#include "net/address_key.hpp"
 #include "signaling/local/bearer_token.hpp"
 
 namespace presentd::signaling {
@@ -9,7 +10,8 @@ constexpr std::string_view kTag = "whip";
 constexpr std::string_view kSdp = "application/sdp";
 constexpr std::string_view kSdpFrag = "application/trickle-ice-sdpfrag";
 
-std::string client_of(const RequestContext& context) { return context.remote.address().to_string(); }
+// One rate-limit budget per source: an IPv6 host has a whole /64 of addresses to pick from.
+std::string client_of(const RequestContext& context) { return net::address_key(context.remote.address()); }
 
 std::string quoted(const std::string& etag) { return "\"" + etag + "\""; }
 }  // namespace

@@ -60,7 +60,7 @@ write_config() {
 {
   "room": {"name": "$2"},
   "network": {"bind_address": "0.0.0.0", "https_port": $3},
-  "pin": {"policy": "fixed", "fixed": "2468"},
+  "pin": {"policy": "fixed", "length": 4, "fixed": "2468"},
   "admission": {"max_presenters": 3},
   "discovery": {${5:-}},${sections}
   "daemon": {"state_directory": "$4", "web_root": "$webroot", "log_level": "debug"}

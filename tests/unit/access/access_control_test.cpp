@@ -77,6 +77,39 @@ TEST_F(AccessControlTest, WrongPinsCountDownThenTheSixthAttemptIsLockedOutAndThe
   EXPECT_TRUE(std::holds_alternative<AccessDenied>(access_->join(original, "", "192.0.2.3")));
 }
 
+TEST_F(AccessControlTest, WrongPinsFromRotatingAddressesDoNotLockOutAPresenterWithTheRightOne) {
+  metrics::Counter failures, lockouts, saturated;
+  access_->count_in(failures, lockouts, saturated);
+  // Two wrong PINs a second from 20 addresses in turn, for a minute.
+  int looked_at = 0;
+  for (int i = 0; i < 120; ++i) {
+    const auto result = access_->join(wrong(pin()), "", "198.51.100." + std::to_string(i % 20));
+    ASSERT_TRUE(std::holds_alternative<AccessDenied>(result));
+    if (std::get<AccessDenied>(result).reason == AccessDenied::Reason::wrong_pin) ++looked_at;
+    clock_.advance(500ms);
+  }
+  // The first ten filled the room; after that only each address's first guess was looked at.
+  EXPECT_EQ(looked_at, 20);
+  EXPECT_EQ(failures.value(), 20u);
+  EXPECT_EQ(saturated.value(), 11u);  // the 10th guess, and each fresh address's after it
+  // A presenter who has not failed is let in at once, through the page and through WHIP.
+  EXPECT_TRUE(std::holds_alternative<JoinGranted>(access_->join(pin(), "Ada", "192.0.2.77")));
+  EXPECT_EQ(status_of(publish(pin(), "s", "192.0.2.78")), http::status::created);
+  // The addresses that guessed wait for the room; their second guesses are not looked at.
+  const auto again = access_->join(pin(), "", "198.51.100.0");
+  ASSERT_TRUE(std::holds_alternative<AccessDenied>(again));
+  EXPECT_EQ(std::get<AccessDenied>(again).reason, AccessDenied::Reason::locked_out);
+}
+
+TEST_F(AccessControlTest, AddressesInOneIpv6Slash64ShareOneBackoff) {
+  // A host picks any address in its /64: five privacy addresses are still one guesser.
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_EQ(status_of(publish(wrong(pin()), "s", "2001:db8:5:6::" + std::to_string(i))), http::status::unauthorized);
+  }
+  EXPECT_EQ(status_of(publish(pin(), "s", "2001:db8:5:6:abcd::99")), http::status::too_many_requests);
+  EXPECT_EQ(status_of(publish(pin(), "s", "2001:db8:5:7::1")), http::status::created);  // the next /64
+}
+
 TEST_F(AccessControlTest, WhipSendersPresentingThePinShareTheBackoff) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(status_of(publish(wrong(pin()), "s")), http::status::unauthorized);
   for (int i = 0; i < 2; ++i) access_->join(wrong(pin()), "", "192.0.2.1");

@@ -68,6 +68,26 @@ TEST_F(AdminEndpointTest, WrongTokensBackOff) {
   EXPECT_EQ(call(http::verb::get, "/api/v1/admin/pin").result(), http::status::ok);
 }
 
+TEST_F(AdminEndpointTest, WrongTokensFromOtherAddressesNeverLockOutTheAdmin) {
+  // Forty wrong tokens, two from each of twenty addresses, within a second.
+  const auto admin_address = context_.remote;
+  for (int i = 0; i < 40; ++i) {
+    context_.remote = {boost::asio::ip::make_address("198.51.100." + std::to_string(i % 20)), 5555};
+    EXPECT_EQ(call(http::verb::get, "/api/v1/admin/pin", "wrong-token-0000").result(), http::status::unauthorized);
+  }
+  context_.remote = admin_address;
+  EXPECT_EQ(call(http::verb::get, "/api/v1/admin/pin").result(), http::status::ok);
+  // The back-off is per source, and an IPv6 source is its /64.
+  for (int i = 1; i <= 5; ++i) {
+    context_.remote = {boost::asio::ip::make_address("2001:db8:7:8::" + std::to_string(i)), 5555};
+    call(http::verb::get, "/api/v1/admin/pin", "wrong-token-0000");
+  }
+  context_.remote = {boost::asio::ip::make_address("2001:db8:7:8::99"), 5555};
+  EXPECT_EQ(call(http::verb::get, "/api/v1/admin/pin").result(), http::status::too_many_requests);
+  context_.remote = admin_address;
+  EXPECT_EQ(call(http::verb::get, "/api/v1/admin/pin").result(), http::status::ok);
+}
+
 TEST_F(AdminEndpointTest, LockUnlockRotateAndReadThePin) {
   EXPECT_EQ(json_of(call(http::verb::post, "/api/v1/admin/lock"))["locked"], true);
   EXPECT_TRUE(access_.locked());

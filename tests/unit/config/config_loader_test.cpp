@@ -35,6 +35,13 @@ TEST(ConfigLoader, EmptyObjectGivesDefaults) {
   EXPECT_EQ(result.config, Config{});
 }
 
+TEST(ConfigLoader, TheDefaultPinHasSixDigits) {
+  // 4 digits fall to a brute force in hours at the room-wide limit's rate (docs/protocol.md,
+  // "Joining and PIN", has the time for each length).
+  EXPECT_EQ(Config{}.pin.length, 6);
+  EXPECT_EQ(Config{}.network.max_connections_per_address, 16);
+}
+
 TEST(ConfigLoader, MissingDefaultFileMeansDefaultsButMissingChosenFileIsAnError) {
   test::TempDir dir;
   EXPECT_TRUE(load_config_file(dir.path() / "absent.json", true).ok());
@@ -119,7 +126,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "{\"network\": {\n\"media_port_min\": 50100,\n\"media_port_max\": 50000}}",
                    {"presentd.json:3: /network/media_port_max: must not be below /network/media_port_min (50100)"}},
         BrokenCase{"FixedPinWithWrongLength", "{\"pin\": {\"policy\": \"fixed\",\n \"fixed\": \"12345\"}}",
-                   {"presentd.json:2: /pin/fixed: must be exactly 4 digits (/pin/length) when /pin/policy is \"fixed\""}},
+                   {"presentd.json:2: /pin/fixed: must be exactly 6 digits (/pin/length) when /pin/policy is \"fixed\""}},
         BrokenCase{"NonDigitPin", "{\"pin\": {\"fixed\": \"12a4\"}}", {"presentd.json:1: /pin/fixed: must contain digits only"}},
         BrokenCase{"BadAddress", "{\"network\": {\"bind_address\": \"localhost\"}}",
                    {"presentd.json:1: /network/bind_address: must be an IPv4 or IPv6 address such as 0.0.0.0 or ::"}},
@@ -163,10 +170,10 @@ TEST(ConfigRules, ParsesIpv4AndBracketedIpv6HostPorts) {
 }
 
 TEST(ConfigLoader, PrintMasksTheFixedPin) {
-  const auto result = parse_config(R"({"pin": {"policy": "fixed", "fixed": "8642"}})");
+  const auto result = parse_config(R"({"pin": {"policy": "fixed", "fixed": "864213"}})");
   ASSERT_TRUE(result.ok());
   const auto printed = print_config(result.config);
-  EXPECT_EQ(printed.find("8642"), std::string::npos);
+  EXPECT_EQ(printed.find("864213"), std::string::npos);
   EXPECT_NE(printed.find("\"fixed\": \"********\""), std::string::npos);
   // What is printed (bar the masked secret) reads back to the same configuration.
   auto reread = parse_config(printed);
