@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -26,6 +27,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -36,6 +38,7 @@
 #include "app/daemon_routes.hpp"
 #include "app/status_report.hpp"
 #include "app/webrtc_service.hpp"
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "signaling/local/event_stream.hpp"
 #include "signaling/local/http_exchange.hpp"
@@ -181,7 +184,7 @@ struct Box {
 
 void check_response(const signaling::Response& response) {
   if (response.result_int() < 100 || response.result_int() > 599) std::abort();
-  if (response[http::field::content_security_policy].empty()) std::abort();
+  if (response["Content-Security-Policy"].empty()) std::abort();
   std::ostringstream written;
   written << response;  // the serializer the connection writes with
   if (written.str().find("\r\n\r\n") == std::string::npos) std::abort();
@@ -191,6 +194,8 @@ void check_response(const signaling::Response& response) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Box box;
   static std::uint32_t inputs = 0;
+  // PRESENTD_FUZZ_VERBOSE=1: each request and its answer on stderr, when reading a reproducer.
+  static const bool verbose = std::getenv("PRESENTD_FUZZ_VERBOSE") != nullptr;
   ++inputs;
   box.clock.advance(std::chrono::minutes(10));  // rate limits and PIN back-off start clear
   box.access.set_locked(false);
@@ -236,6 +241,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (answers != 1) std::abort();
     signaling::finish_response(box.router, *response, limits.hsts);
     check_response(*response);
+    if (verbose) {
+      std::fprintf(stderr, "%s %s -> %u %s\n", std::string(parser.get().method_string()).c_str(),
+                   std::string(parser.get().target()).c_str(), response->result_int(),
+                   response->body().substr(0, 100).c_str());
+    }
     if (response->need_eof()) break;
   }
   events->close();

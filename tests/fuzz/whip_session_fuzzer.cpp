@@ -101,8 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       if (patch) {
         const auto patched = manager.patch_session(answer.session_id, *patch);
-        if (const auto* failure = std::get_if<signaling::WhipFailure>(&patched)) {
-          check_failure(*failure);
+        if (const auto* refused = std::get_if<signaling::WhipFailure>(&patched)) {
+          check_failure(*refused);
         } else if (const auto& outcome = std::get<signaling::WhipPatchOutcome>(patched); outcome.ice_restart) {
           if (!sdp::parse_sdp_fragment(outcome.sdpfrag) || outcome.etag == answer.etag) std::abort();
         }
