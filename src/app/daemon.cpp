@@ -16,11 +16,11 @@
 #include "app/config_check.hpp"
 #include "app/daemon_routes.hpp"
 #include "app/status_report.hpp"
-#include "app/webrtc_service.hpp"
 #include "common/build_info.hpp"
-#include "common/log.hpp"
-#include "common/meeting_id.hpp"
 #include "config/config_schema.hpp"
+#include "common/log.hpp"
+#include "app/webrtc_service.hpp"
+#include "common/meeting_id.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/identity_store.hpp"
 #include "discovery/avahi_publisher.hpp"
@@ -103,8 +103,8 @@ void Daemon::start(const config::Config& config) {
   register_routes();
   auto tls = load_tls(config);
   certificate_fingerprint_ = tls.fingerprint;
-  https_ =
-      std::make_unique<signaling::HttpsServer>(io_, tls.context, router_, https_limits(config, tls.real_certificate));
+  https_ = std::make_unique<signaling::HttpsServer>(io_, tls.context, router_,
+                                                    https_limits(config, tls.real_certificate));
   https_->listen(endpoint_of(config.network));
   config_ = config;
   start_screen();
@@ -131,12 +131,9 @@ void Daemon::start_cloud() {
                              const auto denied = access_->check_remote_pin(pin, bare_jid);
                              if (!denied) return PinVerdict::accepted;
                              switch (denied->reason) {
-                               case access::AccessDenied::Reason::room_locked:
-                                 return PinVerdict::room_locked;
-                               case access::AccessDenied::Reason::locked_out:
-                                 return PinVerdict::locked_out;
-                               case access::AccessDenied::Reason::wrong_pin:
-                                 break;
+                               case access::AccessDenied::Reason::room_locked: return PinVerdict::room_locked;
+                               case access::AccessDenied::Reason::locked_out: return PinVerdict::locked_out;
+                               case access::AccessDenied::Reason::wrong_pin: break;
                              }
                              return PinVerdict::wrong;
                            });
@@ -161,7 +158,7 @@ void Daemon::on_cloud_online(bool online) {
 void Daemon::update_room_status() {
   if (!cloud_ || !webrtc_) return;
   const int active = webrtc_->status().value("active", 0);
-  cloud_->set_room_status(active == 0                                  ? xmpp::RoomStatus::idle
+  cloud_->set_room_status(active == 0                                    ? xmpp::RoomStatus::idle
                           : active >= config_.admission.max_presenters ? xmpp::RoomStatus::full
                                                                        : xmpp::RoomStatus::presenting);
 }
@@ -196,13 +193,12 @@ void Daemon::start_access() {
 }
 
 void Daemon::start_webrtc() {
-  webrtc_ = std::make_unique<WebrtcService>(
-      io_, config_, renderer_.get(), access_.get(),
-      [this](const std::string& session_id) {
-        // No rotation while shutting down: nobody is left to read it.
-        if (!stopping_) access_->session_ended(session_id);
-      },
-      metrics_);
+  webrtc_ = std::make_unique<WebrtcService>(io_, config_, renderer_.get(), access_.get(),
+                                            [this](const std::string& session_id) {
+                                              // No rotation while shutting down: nobody is left to read it.
+                                              if (!stopping_) access_->session_ended(session_id);
+                                            },
+                                            metrics_);
   webrtc_->register_routes(router_);
 }
 
@@ -345,14 +341,14 @@ void Daemon::reload() {
   notifier_.ready(status_line());
 }
 
-void Daemon::replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls, bool hsts) {
+void Daemon::replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls,
+                              bool hsts) {
   // Open the new listener before closing the old one, so a bad address or a taken port leaves
   // the box reachable where it was.
   auto replacement = std::make_unique<signaling::HttpsServer>(io_, std::move(tls), router_, https_limits(config, hsts));
   replacement->listen(endpoint_of(config.network));
   https_ = std::move(replacement);
-  PD_LOG(notice, "https") << "now listening on " << config.network.bind_address << " port "
-                          << config.network.https_port;
+  PD_LOG(notice, "https") << "now listening on " << config.network.bind_address << " port " << config.network.https_port;
 }
 
 void Daemon::shutdown() {

@@ -40,15 +40,17 @@ HttpsConnection::HttpsConnection(boost::asio::ip::tcp::socket socket, std::share
 
 void HttpsConnection::start() {
   beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
-  stream_.async_handshake(boost::asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
-    if (ec) {
-      if (!is_ordinary_disconnect(ec)) {
-        PD_LOG(debug, kTag) << "TLS handshake with " << self->context_.remote << " failed: " << ec.message();
-      }
-      return self->close();
-    }
-    self->read_request();
-  });
+  stream_.async_handshake(boost::asio::ssl::stream_base::server,
+                          [self = shared_from_this()](beast::error_code ec) {
+                            if (ec) {
+                              if (!is_ordinary_disconnect(ec)) {
+                                PD_LOG(debug, kTag) << "TLS handshake with " << self->context_.remote
+                                                    << " failed: " << ec.message();
+                              }
+                              return self->close();
+                            }
+                            self->read_request();
+                          });
 }
 
 void HttpsConnection::read_request() {
@@ -71,8 +73,8 @@ void HttpsConnection::read_header() {
   beast::get_lowest_layer(stream_).expires_after(limits_.header_timeout);
   http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec == beast::error::timeout) {
-      PD_LOG(info, kTag) << "closing the connection from " << self->context_.remote
-                         << ": no complete request header within " << self->limits_.header_timeout.count() << " s";
+      PD_LOG(info, kTag) << "closing the connection from " << self->context_.remote << ": no complete request header within "
+                         << self->limits_.header_timeout.count() << " s";
     }
     if (ec || self->parser_->is_done()) return self->on_request(ec);
     self->read_body();
@@ -122,8 +124,9 @@ void HttpsConnection::shutdown_tls() {
   if (closing_) return;
   mark_closed();
   beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
-  stream_.async_shutdown(
-      [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->stream_).close(); });
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+    beast::get_lowest_layer(self->stream_).close();
+  });
 }
 
 void HttpsConnection::close() {
