@@ -52,8 +52,8 @@ def main():
                                              ("Content-Type: application/trickle-ice-sdpfrag", "If-Match: \"*\"")) +
                                      request("DELETE", f"/whip/{SESSION}"),
         "events_stream": request("GET", f"/whip/{SESSION}/events", headers=("Accept: text/event-stream",)),
-        "events_approval": request("POST", f"/whip/{SESSION}/events",
-                                   json.dumps({"type": "approval", "request_id": "00ff00ff", "accept": True}).encode(),
+        "events_approval": request("POST", f"/whip/{SESSION}/approvals/00ff00ff",
+                                   json.dumps({"accept": True}).encode(),
                                    ("Content-Type: application/json",)),
         "admin_all": request("GET", "/api/v1/admin/presenters", headers=bearer) +
                      request("POST", "/api/v1/admin/lock", headers=bearer) +
