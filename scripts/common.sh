@@ -47,3 +47,17 @@ install_playwright() {
   fi
   npm install --no-save --no-audit --no-fund --silent --prefix "$prefix" playwright-core@1.65.1 puppeteer-core@25.16.0
 }
+
+# run_sanitizer_tests BUILD_DIR [CTEST_ARGS...] : builds the unit tests and the fuzz-corpus
+# replays with ASan+UBSan (PRESENTD_SANITIZE; no bench, no integration tests, so the tree stays
+# small) and runs them. Any UB report, leak or memory error fails the test: UBSan halts
+# (-fno-sanitize-recover=undefined, halt_on_error) and ASan aborts.
+run_sanitizer_tests() {
+  local dir=$1
+  shift
+  build "$dir" -DPRESENTD_SANITIZE=ON -DPRESENTD_WERROR=ON -DPRESENTD_BUILD_TESTS=ON -DPRESENTD_BUILD_BENCH=OFF \
+    -DPRESENTD_BUILD_INTEGRATION_TESTS=OFF
+  (cd "$dir" &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --output-on-failure --timeout 600 -j "$(nproc)" -L 'unit|fuzz' "$@")
+}

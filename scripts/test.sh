@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with warnings as errors and runs the whole test suite
-# (unit, integration with real peers, fuzz-corpus replay). CI runs exactly this (.ci/run).
+# (unit, integration with real peers, fuzz-corpus replay), then the sanitizer pass: the unit
+# tests and the fuzz-corpus replays again, built with ASan+UBSan in build-asan (its own tree,
+# nothing shared with build/). CI runs exactly this (.ci/run). PRESENTD_SANITIZERS=0 skips the
+# sanitizer pass (a quick local run); arguments go to both ctest runs (e.g. -R sdp).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 install_packages "$PRESENTD_ROOT/scripts/packages/build.txt" "$PRESENTD_ROOT/scripts/packages/test.txt"
 build "$PRESENTD_ROOT/build" -DPRESENTD_WERROR=ON -DPRESENTD_BUILD_TESTS=ON -DPRESENTD_BUILD_BENCH=ON
 install_playwright "$PRESENTD_ROOT/build/npm"
-cd "$PRESENTD_ROOT/build"
-ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@"
+status=0
+(cd "$PRESENTD_ROOT/build" && ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@") || status=$?
+if [ "${PRESENTD_SANITIZERS:-1}" != 0 ]; then
+  run_sanitizer_tests "$PRESENTD_ROOT/build-asan" "$@" || status=$?
+fi
+exit "$status"

@@ -14,6 +14,7 @@
 #include "access/join_endpoint.hpp"
 #include "app/cloud_service.hpp"
 #include "app/config_check.hpp"
+#include "app/daemon_routes.hpp"
 #include "app/status_report.hpp"
 #include "common/build_info.hpp"
 #include "config/config_schema.hpp"
@@ -24,10 +25,8 @@
 #include "crypto/certificate.hpp"
 #include "crypto/identity_store.hpp"
 #include "discovery/avahi_publisher.hpp"
-#include "metrics/text_exposition.hpp"
 #include "render/renderer.hpp"
 #include "signaling/local/https_server.hpp"
-#include "signaling/local/join_redirect.hpp"
 #include "signaling/local/static_files.hpp"
 #include "signaling/local/tls_server_context.hpp"
 
@@ -265,34 +264,25 @@ void Daemon::apply_runtime_settings(const config::Config& config) {
 }
 
 void Daemon::register_routes() {
-  router_.set_response_observer([this](unsigned status) { daemon_metrics_.on_http_response(status); });
-  router_.add(signaling::http::verb::get, "/api/v1/status",
-              [this](const signaling::Request& request, const signaling::RequestContext&, signaling::Responder respond) {
-                StatusFacts facts;
-                facts.uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-                                                                                started_at_);
-                facts.addresses = local_ipv4_addresses();
-                facts.meeting_id = screen_state_.meeting_id;
-                if (webrtc_) facts.sessions = webrtc_->status();
-                facts.mdns_host_name = screen_state_.mdns_host_name;
-                if (renderer_) {
-                  const auto screen = renderer_->screen_status();
-                  facts.screen = {{"up", screen.up}, {"driver", screen.video_driver}, {"renderer", screen.renderer}};
-                }
-                respond(signaling::make_response(request, signaling::http::status::ok,
-                                                 make_status(config_, facts).dump(), "application/json"));
-              });
-  router_.add(signaling::http::verb::get, "/metrics",
-              [this](const signaling::Request& request, const signaling::RequestContext&, signaling::Responder respond) {
-                respond(signaling::make_response(request, signaling::http::status::ok,
-                                                 metrics::write_text_exposition(metrics_),
-                                                 metrics::kTextContentType));
-              });
-  signaling::register_join_redirect(router_,
-                                    [this] { return static_cast<unsigned short>(config_.network.https_port); });
-  router_.add_prefix(signaling::http::verb::get, "/",
-                     [this](const signaling::Request& request, const signaling::RequestContext& context,
-                            signaling::Responder respond) { static_files_->handle(request, context, respond); });
+  DaemonRoutes routes;
+  routes.on_response = [this](unsigned status) { daemon_metrics_.on_http_response(status); };
+  routes.status = [this] {
+    StatusFacts facts;
+    facts.uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_at_);
+    facts.addresses = local_ipv4_addresses();
+    facts.meeting_id = screen_state_.meeting_id;
+    if (webrtc_) facts.sessions = webrtc_->status();
+    facts.mdns_host_name = screen_state_.mdns_host_name;
+    if (renderer_) {
+      const auto screen = renderer_->screen_status();
+      facts.screen = {{"up", screen.up}, {"driver", screen.video_driver}, {"renderer", screen.renderer}};
+    }
+    return make_status(config_, facts);
+  };
+  routes.metrics = &metrics_;
+  routes.static_files = [this]() -> const signaling::StaticFiles& { return *static_files_; };
+  routes.https_port = [this] { return static_cast<unsigned short>(config_.network.https_port); };
+  register_daemon_routes(router_, std::move(routes));
 }
 
 void Daemon::wait_for_signal() {

@@ -168,8 +168,9 @@ bool RenderLoop::open_window() {
 bool RenderLoop::create_window() {
   Uint32 flags = SDL_WINDOW_SHOWN;
   int screen = options_.screen < SDL_GetNumVideoDisplays() ? options_.screen : 0;
-  SDL_Rect bounds{SDL_WINDOWPOS_CENTERED_DISPLAY(screen), SDL_WINDOWPOS_CENTERED_DISPLAY(screen),
-                  options_.window_width, options_.window_height};
+  // SDL's position macro is unsigned; clang refuses to narrow it in braces (GCC lets it pass).
+  const auto centered = static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(screen));
+  SDL_Rect bounds{centered, centered, options_.window_width, options_.window_height};
   if (options_.fullscreen && SDL_GetDisplayBounds(screen, &bounds) == 0) {
     // Real fullscreen of a borderless window placed on the display: FULLSCREEN_DESKTOP without a
     // window manager (a kiosk X server) leaves a smaller window.

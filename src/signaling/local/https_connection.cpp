@@ -8,6 +8,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "common/log.hpp"
+#include "signaling/local/http_exchange.hpp"
 #include "signaling/local/security_headers.hpp"
 
 namespace presentd::signaling {
@@ -63,8 +64,7 @@ void HttpsConnection::start() {
 void HttpsConnection::read_request() {
   if (closing_) return;
   parser_.emplace();
-  parser_->body_limit(limits_.max_body_bytes);
-  parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  limit_request_parser(*parser_, limits_);
   if (buffer_.size() > 0) return read_header();  // the next request has begun arriving already
   // Waiting for a request costs the box nothing but the socket, so the idle deadline is long;
   // the header deadline starts with the first byte.
@@ -97,21 +97,12 @@ void HttpsConnection::read_body() {
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
 }
 
-void HttpsConnection::refuse(http::status status, std::string_view reason) {
-  PD_LOG(debug, kTag) << "refused a request from " << context_.remote << ": " << reason;
-  Request request;
-  request.version(11);
-  request.keep_alive(false);  // what follows in the stream cannot be trusted to be a request
-  write_response(make_error(request, status, reason));
-}
-
 void HttpsConnection::on_request(beast::error_code ec) {
-  if (ec == http::error::header_limit)
-    return refuse(http::status::request_header_fields_too_large, "request header too large");
-  if (ec == http::error::body_limit) return refuse(http::status::payload_too_large, "request body too large");
-  if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
-      ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return refuse(http::status::bad_request, "malformed HTTP request: " + ec.message());
+  if (auto refusal = refusal_for(ec)) {
+    std::string_view reason = refusal->body();
+    if (reason.ends_with('\n')) reason.remove_suffix(1);
+    PD_LOG(debug, kTag) << "refused a request from " << context_.remote << ": " << reason;
+    return write_response(std::move(*refusal));
   }
   if (ec) {
     if (!is_ordinary_disconnect(ec)) PD_LOG(debug, kTag) << "read from " << context_.remote << ": " << ec.message();
@@ -129,8 +120,7 @@ void HttpsConnection::on_request(beast::error_code ec) {
 
 void HttpsConnection::write_response(Response response) {
   if (closing_) return;
-  router_.note_response(response.result_int());
-  apply_security_headers(response, limits_.hsts);
+  finish_response(router_, response, limits_.hsts);
   auto shared = std::make_shared<Response>(std::move(response));
   beast::get_lowest_layer(stream_).expires_after(limits_.request_timeout);
   http::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {

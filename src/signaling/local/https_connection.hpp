@@ -52,7 +52,6 @@ private:
   void read_header();
   void read_body();
   void on_request(boost::beast::error_code ec);
-  void refuse(http::status status, std::string_view reason);
   void write_response(Response response);
   void shutdown_tls();
   void mark_closed();
