@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <string_view>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <string_view>
+#include <system_error>
 
 #include "common/log.hpp"
 
@@ -21,6 +23,18 @@ constexpr auto kReconnectInterval = std::chrono::seconds(2);
 bool named_in_environment(const char* variable) {
   const char* value = std::getenv(variable);
   return value != nullptr && *value != '\0';
+}
+
+// SDL's kmsdrm driver says only "kmsdrm not available". On a box without a desktop the cause is
+// nearly always a missing DRM device (no GPU driver loaded, or no display hardware), so the one
+// line the journal gets names it.
+std::string missing_drm_device(const std::string& driver) {
+  if (driver != "kmsdrm") return {};
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", error)) {
+    if (entry.path().filename().string().starts_with("card")) return {};
+  }
+  return ": no DRM device in /dev/dri";
 }
 
 void audio_callback(void* user, Uint8* stream, int length) {
@@ -88,7 +102,7 @@ RenderLoop::Opened RenderLoop::open() {
   if (inbox_.wake_event == static_cast<Uint32>(-1)) return Opened::headless;
   const bool video = SDL_InitSubSystem(SDL_INIT_VIDEO) == 0;
   const char* chosen = video ? SDL_GetCurrentVideoDriver() : nullptr;
-  const std::string why = !video ? std::string(SDL_GetError())
+  const std::string why = !video ? std::string(SDL_GetError()) + missing_drm_device(options_.video_driver)
                                  : "SDL found only its " + std::string(chosen ? chosen : "?") + " driver";
   if (!video || !video_driver_usable()) {
     if (video) SDL_QuitSubSystem(SDL_INIT_VIDEO);
