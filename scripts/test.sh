@@ -8,3 +8,5 @@ build "$PRESENTD_ROOT/build" -DPRESENTD_WERROR=ON -DPRESENTD_BUILD_TESTS=ON -DPR
 install_playwright "$PRESENTD_ROOT/build/npm"
 cd "$PRESENTD_ROOT/build"
 ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@"
+# The whole run (CI) also builds the Debian package, lints it and runs its install test.
+[ $# -gt 0 ] || "$PRESENTD_ROOT/scripts/package.sh"
