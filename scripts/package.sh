@@ -19,7 +19,7 @@ fi
 # stays clean; a fixed path lets a compiler cache (CMAKE_CXX_COMPILER_LAUNCHER=ccache) hit again.
 out="$PRESENTD_ROOT/build-package"
 stage="$out/source"
-rm -rf "$stage" "$out"/presentd*_*.deb "$out"/presentd*_*.ddeb "$out"/presentd_*.changes "$out"/presentd_*.buildinfo
+rm -rf "$stage" "$out"/presentd*_*.deb "$out"/presentd_*.changes "$out"/presentd_*.buildinfo
 mkdir -p "$stage/presentd"
 # The files git knows about (committed or not, ignored ones left out), else the tree without builds.
 if git -C "$PRESENTD_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
@@ -35,13 +35,13 @@ echo "presentd: building the Debian package $deb_version (log: $out/build.log)"
   tail -n 60 "$out/build.log" >&2
   exit 1
 }
-mv "$stage"/presentd*_*.deb "$stage"/presentd*_*.ddeb "$stage"/presentd_*.changes "$stage"/presentd_*.buildinfo "$out"/
+mv "$stage"/presentd*_*.deb "$stage"/presentd_*.changes "$stage"/presentd_*.buildinfo "$out"/
 rm -rf "$stage"
 ls -l "$out"
 
 # Warnings fail too; every override is in debian/presentd.lintian-overrides with its reason.
 echo "presentd: lintian"
-lintian --fail-on error,warning --display-info --no-tag-display-limit "$out"/presentd_*.changes
+lintian --fail-on error,warning --display-info --tag-display-limit 0 "$out"/presentd_*.changes
 
 if [ "${1:-}" != "--no-install-test" ]; then
   "$PRESENTD_ROOT/scripts/package_install_test.sh" "$out/presentd_${deb_version}_$(dpkg --print-architecture).deb"

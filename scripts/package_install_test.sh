@@ -117,7 +117,10 @@ for want in "\"https_port\":$port" '"bind_address":"127.0.0.1"' '"policy":"fixed
 done
 
 step "the installed daemon as the presentd user on port $port"
-runuser -u presentd -- /usr/sbin/presentd --config "$work/presentd.json" >"$work/daemon.log" 2>&1 &
+# setpriv execs the daemon itself (runuser would stay in between and turn SIGTERM into a failure);
+# HOME as systemd's User= gives it.
+HOME=/var/lib/presentd setpriv --reuid=presentd --regid=presentd --init-groups --inh-caps=-all \
+  /usr/sbin/presentd --config "$work/presentd.json" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 base="https://127.0.0.1:$port"
 for _ in $(seq 120); do
