@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the Debian package from this checkout, checks it with lintian and runs the install test
 # (scripts/package_install_test.sh). The packages land in build-package/. CI runs this from
 # scripts/test.sh.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The install test of the Debian package, run by scripts/package.sh as root on a Debian 12 machine:
 # install it with apt, check the shipped configuration and the installed unit, run the installed
 # daemon as the presentd user on a test port and ask its page and WHIP endpoint, upgrade over an

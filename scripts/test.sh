@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds with warnings as errors and runs the whole test suite
 # (unit, integration with real peers, fuzz-corpus replay). CI runs exactly this (.ci/run).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The screen end to end: the real daemon under Xvfb (a real X server, screenshots with
 // ImageMagick, the QR code read back by zbarimg), and audio through SDL's disk driver.
 #include <gtest/gtest.h>

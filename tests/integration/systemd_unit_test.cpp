@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The shipped unit file, judged by systemd's own hardening analysis.
 #include <gtest/gtest.h>
 
