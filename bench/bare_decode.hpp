@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the decoding benchmarks compare presentd against: the bare libavcodec calls on an
 // elementary stream held in memory, output dropped as soon as it is read, and the process CPU

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Remote session-initiate → first decoded picture over presentd's TURN-over-TLS path, on
 // loopback inside a network namespace of the benchmark's own, against a baseline measured in
 // the same run: the same remote presenter straight over host candidates. A third case, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CPU cost of decoding through presentd (DecodeWorker: queue, thread hand-over, decoder wrapper,
 // Picture) as a ratio to decoding the same elementary stream with the bare library, measured in
 // the same run and interleaved iteration by iteration so load from other processes hits both.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-packet cost of the receive path's depacketizing step: inspect() on every packet plus
 // assemble() once per frame, divided over the frame's packets. Frames are built the way WebRTC
 // senders packetize them (1200-byte payloads); the argument is the frame size in packets

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cost of one complete DTLS-SRTP handshake on the event loop, both ends in this process (so each
 // figure is client + server CPU; presentd pays roughly half). It bounds how much of the "offer
 // received -> media flowing" budget DTLS takes, and shows what RSA-2048 costs next to P-256.

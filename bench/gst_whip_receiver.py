@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The baseline receiver of bench/whip_session_bench.py: a GStreamer webrtcbin pipeline that
 receives and decodes one WHIP sender's VP8 the way a GStreamer application would
 (webrtcbin ! rtpvp8depay ! <decoder> ! fakesink), behind a minimal HTTPS WHIP endpoint so the same

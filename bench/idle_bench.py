@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Idle cost of the whole daemon (docs/performance.md, "Idle screen"): CPU and resident memory
 of presentd doing nothing but showing its idle page, sampled from /proc/<pid>/stat and
 /proc/<pid>/status over a window (60 s by default), for several screen set-ups side by side in

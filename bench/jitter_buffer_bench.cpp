@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cost of FrameAssembler::insert per packet for a 1080p-like screen stream: 8 packets of 1100
 // bytes per frame, a keyframe every 60 frames, in order and with 5 % of neighbours swapped.
 // The figure includes assembling each frame (the test payload format copies the payloads into one

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // The presenter page's end-to-end figures (run by bench/page_bench.sh inside a private network
 // namespace with presentd): Chrome's send-rate ramp-up at 1920x1080 and click-to-first-frame.
 // The page is driven through its own controls; an init script only observes: it records each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end figures of the presenter page with headless Chromium (docs/performance.md):
 #   - ramp-up: the bitrate Chrome sends (getStats, every 250 ms for 10 s) with a 1920x1080 fake
 #     capture, against its own start rate measured in the same run;

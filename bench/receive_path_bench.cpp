@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-packet cost of the whole receive path before decoding: SRTP unprotect (AEAD_AES_128_GCM)
 // → RTP parse → transport-wide CC record → routing → NACK bookkeeping → VP8 inspect → frame
 // assembly, i.e. ReceivePipeline::on_packet, for a synthetic VP8 stream of 1200-byte packets.

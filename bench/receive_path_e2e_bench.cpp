@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 3's end-to-end figure: the whole receive path, from an SRTP-protected datagram to a
 // decoded Picture, in process CPU time per frame, as a ratio to bare FFmpeg (libavcodec) decoding
 // of the same elementary stream, both measured in the same run and interleaved iteration by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Render cost per frame and decoded->presented latency, on SDL's offscreen driver (or the one in
 // RENDER_BENCH_VIDEO_DRIVER) with the software renderer and with SDL's own choice (this machine
 // has no GPU; a box with one uploads and scales on the GPU).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How long comparing a presented secret takes depending on where it differs from the real one.
 // signaling::tokens_equal (used for PINs, session tokens and the admin token) must take the same
 // time whether the first or the last byte is wrong; std::string's == (the baseline, measured in

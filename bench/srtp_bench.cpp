@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SRTP per-packet cost: unprotect (the receive path) and protect of a 1200-octet RTP packet, per
 // profile. Time per iteration is ns/packet.
 //

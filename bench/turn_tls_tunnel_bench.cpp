@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What presentd's TURN-over-TLS tunnel adds per packet, against a plain TCP connection on
 // loopback (what libnice's own TURN-over-TCP costs to the socket layer).
 //

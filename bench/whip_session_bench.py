@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end WHIP benchmarks of the presentd binary (issue 4), in a network namespace of their
 own (ICE ignores loopback), with figures for docs/performance.md:
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connect-to-online time of the XMPP client against a real Prosody 0.12 on loopback, started by
 // the benchmark: TCP connected → initial presence written (Direct TLS, SCRAM-SHA-256, bind,
 // stream management), against a baseline measured in the same run: TCP connect + verified TLS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Every dependency is found as an imported target. A missing one stops configure and names the
 # Debian package that provides it, so the fix is one apt-get line.
 find_package(PkgConfig REQUIRED)

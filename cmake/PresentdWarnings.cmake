@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Compiler flags shared by every presentd target, applied through one interface target.
 add_library(presentd_flags INTERFACE)
 target_compile_options(presentd_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)

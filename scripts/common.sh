@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by scripts/run.sh and scripts/test.sh: install only what is missing, then build.
 set -euo pipefail
 

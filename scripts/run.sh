@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds, installs presentd under /usr/local and runs it in the
 # foreground with the built-in defaults (or /etc/presentd/presentd.json if you wrote one).
 # Extra arguments go to presentd, e.g. scripts/run.sh --config my.json

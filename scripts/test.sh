@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds with warnings as errors and runs the whole test suite
 # (unit, integration with real peers, fuzz-corpus replay), then the sanitizer pass: the unit
 # tests and the fuzz-corpus replays again, built with ASan+UBSan in build-asan (its own tree,
@@ -13,5 +14,9 @@ status=0
 (cd "$PRESENTD_ROOT/build" && ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@") || status=$?
 if [ "${PRESENTD_SANITIZERS:-1}" != 0 ]; then
   run_sanitizer_tests "$PRESENTD_ROOT/build-asan" "$@" || status=$?
+fi
+# The whole run (CI) also builds the Debian package, lints it and runs its install test.
+if [ $# -eq 0 ]; then
+  "$PRESENTD_ROOT/scripts/package.sh" || status=$?
 fi
 exit "$status"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The presenter page: PIN and name, share the screen (and optionally camera, microphone and
 // tab sound), a preview, clear states, and approving newcomers. docs/protocol.md, "The page".
 import { RequestError, WhipSession, fetchCapabilities, join, preferCodecs } from './whip_client.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The presenter's side of presentd's protocols (docs/protocol.md): POST /api/v1/join turns the
 // PIN into a short-lived session token, WHIP (RFC 9725) carries the offer and answer, trickled
 // candidates (PATCH, RFC 8840 fragments) and the end (DELETE), and the event channel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "access/access_control.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Who may present: the PIN under its policy, the back-off after failed attempts, the session
 // tokens POST /api/v1/join hands out, and the room lock. Implements the WHIP endpoint's

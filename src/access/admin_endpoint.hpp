@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The admin API (docs/protocol.md, "Admin API"): list and remove presenters, lock and unlock the room,
 // rotate or read the PIN, fetch a PNG of the screen. Every request needs

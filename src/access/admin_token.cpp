@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "access/admin_token.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The admin token from `admin.token_file`: the file's content without surrounding blanks and
 // line ends. Read at start-up and on every reload, so rotating it is "write the file, reload".

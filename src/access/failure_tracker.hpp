@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Counts failed secret attempts (PINs, admin tokens) and says when the next one may be made.
 //

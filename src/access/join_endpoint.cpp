@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "access/join_endpoint.hpp"
 
 #include <nlohmann/json.hpp>

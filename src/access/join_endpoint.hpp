@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // POST /api/v1/join: {"pin":"1234","name":"Alice"} → a short-lived session token the page then
 // presents to the WHIP endpoint as its Bearer token (docs/protocol.md, "Joining and PIN").

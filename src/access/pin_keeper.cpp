@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "access/pin_keeper.hpp"
 
 #include "common/random.hpp"

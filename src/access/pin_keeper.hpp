@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The room PIN under the configured policy: "rotate" (a fresh random PIN from the CSPRNG, never
 // the one before, whenever rotate() is called: after each ended session, after failed attempts,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "access/session_tokens.hpp"
 
 #include "common/random.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Short-lived session tokens: what a right PIN at POST /api/v1/join buys. A token is 128 random
 // bits (32 hex characters), expires `lifetime` after issue if unused, and creates at most one

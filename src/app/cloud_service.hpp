@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The cloud connection as the daemon sees it: builds the XMPP client from the `cloud` section,
 // reads the password file, restarts the client when the section changes on reload, and tells

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // presentd's command line: what to do and which configuration file to use.
 #include <string>

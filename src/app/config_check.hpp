@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Loads the configuration for start, reload and --check-config alike, so all three accept and
 // refuse exactly the same files. Beyond the schema, it loads configured TLS files (PEM, key

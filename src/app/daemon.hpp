@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The daemon's lifetime: start-up, signals, reload, shutdown. Owns the one io_context that all
 // I/O and session state live on.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The daemon's own metrics: build and start time, HTTP responses by status class, and the PIN
 // counters the access control increments (presentd_pin_failures_total: every wrong PIN or

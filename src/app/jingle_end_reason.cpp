@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "app/jingle_end_reason.hpp"
 
 namespace presentd::app {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What a remote presenter is told when the box ends its session: the session's EndReason mapped
 // onto a XEP-0166 §7.4 reason condition, with a short text for people (the presenter's client

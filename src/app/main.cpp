@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // presentd: wireless-presentation receiver daemon. Everything lives in presentd_core; main only
 // reads the command line and hands over.
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the daemon tells the screen: renderer options from the configuration, and the idle
 // screen's connection details (URLs, PIN, meeting ID, status line).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // GET /api/v1/snapshot.png without blocking the event loop: the render thread reads the screen
 // back after its next redraw, a worker thread of this class waits for that and encodes the PNG

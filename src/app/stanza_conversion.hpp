@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The XMPP client and the Jingle code each have their own element tree (xmpp::Element, built by
 // the stream parser; jingle::XmlElement, which keeps the Jingle code free of the client). These

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The JSON of GET /api/v1/status (docs/protocol.md, "Status and metrics"): the room, the box's
 // addresses and meeting ID for the screen and the page, the PIN policy (never the PIN), the

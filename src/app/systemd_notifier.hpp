@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Talks to systemd through sd_notify: readiness, reloads, stopping and the watchdog. Outside
 // systemd (no NOTIFY_SOCKET) every call is a no-op, so the daemon runs the same by hand.

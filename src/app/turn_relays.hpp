@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The TURN servers new sessions relay through, from the configuration and from runtime
 // sources (time-limited credentials, e.g. fetched by the XMPP client through XEP-0215).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Everything that turns a WHIP offer into pictures on the screen, wired together: the GLib
 // context libnice runs on (pumped from the event loop), the DTLS identity, the sessions and the

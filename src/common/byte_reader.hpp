@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Bounds-checked big-endian reader over a byte span. Every read reports failure instead of
 // reading past the end, so parsers never trust a length field they have not checked.

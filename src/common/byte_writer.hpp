@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Big-endian writer that appends to a growable buffer; the counterpart of ByteReader for
 // building RTCP and other wire formats.

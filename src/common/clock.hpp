@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Injected time source: protocol state machines take a Clock& so tests drive time by hand
 // instead of sleeping. Thread: read from whichever thread owns the component using it.

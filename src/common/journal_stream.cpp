@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "common/journal_stream.hpp"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Is stderr connected to journald? systemd.exec(5): when it connects stdout/stderr to the
 // journal it sets JOURNAL_STREAM to "DEVICE:INODE" of that stream. Children inherit the variable

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One logging facade for the whole daemon. Thread-safe: any thread may log.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The 10-digit meeting ID: the box's IPv4 address, reversibly scrambled and printed as ten
 // decimal digits, so a person can type it on a network where discovery does not reach.

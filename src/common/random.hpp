@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Unguessable values from the CSPRNG (OpenSSL RAND_bytes): session IDs, ETags, PINs, SSRCs.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Wrap-aware comparison of RTP sequence numbers and timestamps (RFC 3550 §A.1 reasoning):
 // `a` is newer than `b` when the forward distance from b to a is less than half the range.

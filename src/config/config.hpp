@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The daemon's configuration as plain structs. Every member has its built-in default here, so
 // the daemon runs with no file at all. config_schema.hpp describes the JSON form of each field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Loads and validates the JSON configuration. Problems are collected, never thrown, so
 // --check-config and SIGHUP can report every one of them at once.

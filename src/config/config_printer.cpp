@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --print-config and the key list: two more visitors over config_schema.hpp.
 #include <nlohmann/json.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The schema visitor that reads one JSON object into a config struct and records problems with
 // their JSON pointers. Used by config_loader.cpp only.

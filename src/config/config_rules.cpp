@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Value rules referenced from config_schema.hpp.
 #include <algorithm>
 #include <array>

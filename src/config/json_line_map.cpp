@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "config/json_line_map.hpp"
 
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Maps each JSON pointer in a document to the line it starts on, so configuration problems can
 // be reported as "file:line: /pointer: message". nlohmann::json keeps no positions, hence this

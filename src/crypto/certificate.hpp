@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Certificates and keys presentd creates or loads: the HTTPS identity now, the DTLS identity
 // for media later. Thread: event loop (generation takes ~1 ms for P-256).

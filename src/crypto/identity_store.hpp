@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Finds the HTTPS identity: the admin's files when configured, otherwise a self-signed one kept
 // in the state directory (created at first start, renewed 30 days before it expires), so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // OpenSSL reports failures on a per-thread error queue. Draining it into the exception message
 // makes the one log line useful and keeps stale errors from confusing the next call.

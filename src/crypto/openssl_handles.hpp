@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RAII owners for the OpenSSL objects presentd keeps, so every early return frees them.
 #include <memory>

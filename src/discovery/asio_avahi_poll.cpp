@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "discovery/asio_avahi_poll.hpp"
 
 #include <fcntl.h>

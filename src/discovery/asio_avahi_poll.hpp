@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Avahi's main-loop abstraction (AvahiPoll) implemented on the daemon's io_context, so the
 // Avahi client runs on the event loop with no thread of its own (no avahi_threaded_poll), the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Publishes the box by DNS-SD through avahi-daemon: `_presentd._tcp` (name = room name, TXT
 // from txt_record.hpp) and `_https._tcp` for the page, on every interface or only the ones

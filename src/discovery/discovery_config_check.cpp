@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "discovery/discovery_config_check.hpp"
 
 #include "common/meeting_id.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Discovery rules that need more than one key or the TXT limits: run by --check-config, at
 // start and on reload (app/config_check.cpp), so a name or value DNS-SD cannot carry is a

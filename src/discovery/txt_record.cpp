@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "discovery/txt_record.hpp"
 
 #include <algorithm>

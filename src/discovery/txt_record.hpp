@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The DNS-SD TXT record presentd publishes for `_presentd._tcp`, built and checked without
 // Avahi so the limits can be tested and enforced at --check-config time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A BIO that keeps DTLS datagram boundaries on both sides, so OpenSSL can be driven from the
 // event loop without a socket of its own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The certificate fingerprint an SDP offer commits to (RFC 8122 §5, `a=fingerprint:sha-256 AB:..`),
 // and the check that a DTLS peer's certificate matches it. This check is what authenticates the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The certificate presentd presents in every DTLS handshake. It is generated at first start and
 // kept in the state directory, so the a=fingerprint in our answers stays the same across

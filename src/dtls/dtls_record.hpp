@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A cheap sanity check on a datagram before OpenSSL sees it. OpenSSL silently discards records it
 // cannot parse, so without this check garbage would be invisible; with it, malformed datagrams

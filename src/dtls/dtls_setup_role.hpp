@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Who is the DTLS client: decided by the offer's a=setup (RFC 4145 §4, RFC 5763 §5, RFC 8842 §5.1).
 // presentd always answers and prefers to be the DTLS server, so it picks the AEAD profile

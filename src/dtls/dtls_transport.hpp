@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One DTLS-SRTP association (RFC 5764) driven passively from the event loop: it owns no socket and
 // no timer. The owner (the session, fed by libnice) hands it every received datagram that RFC 7983

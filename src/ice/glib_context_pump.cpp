@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "ice/glib_context_pump.hpp"
 
 #include <poll.h>

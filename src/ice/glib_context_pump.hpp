@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Runs a GLib GMainContext (libnice's) inside the Asio event loop, on the same thread, so ICE
 // needs no loop thread of its own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One session's ICE agent: libnice in full-ICE mode (RFC 8445), one stream with one component
 // (RTP and RTCP multiplexed and bundled), driven by the GlibContextPump on the event loop.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // TURN server URIs (RFC 7065 §3): turn:host[:port][?transport=udp|tcp] and
 // turns:host[:port][?transport=tcp]. Default ports: 3478 for turn, 5349 for turns (RFC 7065);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Picture: one decoded video frame, shared between threads by reference count and never copied.
 //

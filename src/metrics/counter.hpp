@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A Prometheus counter: a value that only goes up. Increments are relaxed atomic adds, so any
 // thread may bump it without a lock (a scrape may see a value a few increments old, never a

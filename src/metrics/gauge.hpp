@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A Prometheus gauge: a value that goes up and down (current sessions, start time).
 //

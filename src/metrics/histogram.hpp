@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A Prometheus histogram with fixed bucket bounds. observe() is lock-free (one relaxed atomic
 // add per bucket count and one for the sum), so decoder worker threads record decode times

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One named metric with its HELP text and label names, and one child metric per combination of
 // label values (e.g. presentd_sessions_ended_total{reason="stopped"}). Children are created on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Turns a growing total (frames decoded, bytes received) into a rate per second over a sliding
 // window, from samples the owner takes on its own timer. Used for the fps and bitrate of each

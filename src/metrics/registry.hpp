@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The daemon's metrics, in registration order, for GET /metrics. Modules register their
 // families once at start and keep references to the children they update; a module whose

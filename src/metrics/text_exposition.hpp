@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The Prometheus text exposition format, version 0.0.4: for each family a "# HELP" and a
 // "# TYPE" line, then one line per series; histograms as <name>_bucket{le="..."} (cumulative,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // HTTP CONNECT tunnelling (RFC 9110 §9.3.6) with Basic proxy authentication (RFC 7617,
 // RFC 9110 §11.7.1): the request presentd sends and the parser for the proxy's reply.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "net/proxy_connector.hpp"
 
 #include <boost/asio/connect.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // "Connect to host:port, through proxy X" → a connected TCP socket, on the event loop.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Where and how to reach a proxy (config section "proxy"). Plain data; the password is a secret
 // read from its own file, never from the main configuration, and never logged.

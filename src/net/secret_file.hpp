@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Reads a secret (a password, a TURN credential) from a file of its own, so the secret never sits
 // in the main configuration. One trailing newline is dropped. The content is never logged.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SOCKS version 5 (RFC 1928) with username/password authentication (RFC 1929): the messages
 // presentd sends and parsers for the proxy's replies. Only CONNECT is used.

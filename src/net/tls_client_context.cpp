@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "net/tls_client_context.hpp"
 
 #include <openssl/ssl.h>

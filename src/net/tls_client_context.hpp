@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // TLS client settings shared by presentd's outgoing TLS connections (TURN over TLS now; the
 // XMPP client can use the same): TLS 1.2 or newer, the server's chain verified against the

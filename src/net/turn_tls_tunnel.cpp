@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "net/turn_tls_tunnel.hpp"
 
 #include <stdexcept>

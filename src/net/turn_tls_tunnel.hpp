@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // TURN over TLS for libnice, whose only "TLS" relay type is Google's pseudo-TLS: a listener on a
 // local address (127.0.0.1 by default, ephemeral port) that libnice is given as a plain

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One libnice TURN-over-TCP connection carried over TLS to the real TURN server: the plain
 // loopback socket libnice connected to on one side, a TLS stream (through the proxy, if any)

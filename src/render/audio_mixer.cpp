@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "render/audio_mixer.hpp"
 
 #include <algorithm>

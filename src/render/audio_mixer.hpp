@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Mixes the presenters' decoded audio (48 kHz interleaved stereo float) into the device's S16
 // buffer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "render/frame_mailbox.hpp"
 
 #include <utility>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // "Latest frame wins": one slot per presenter between its decode worker and the render thread.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The screen shown when nobody presents: how to connect to this room.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Where things go on the screen: presenter tiles and the letterboxed picture inside each tile.
 // Pure integer geometry, so the layouts are tested without a display.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RGB pixels to a PNG file image, with libavcodec's PNG encoder (SDL2 has no PNG writer, and
 // libavcodec is linked already).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What is shown while people present: one tile per presenter (tile_layout), the newest decoded
 // picture letterboxed in it, a small name label, and a "Reconnecting…" veil while the session's

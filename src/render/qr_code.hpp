@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A QR code of the connection URL, as a square of dark/light modules (libqrencode).
 //

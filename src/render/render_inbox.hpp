@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the Renderer facade and the render thread share: the command queue, the per-presenter
 // frame mailboxes, the wake-up event and the counters.

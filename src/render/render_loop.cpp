@@ -1,10 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "render/render_loop.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <string_view>
+#include <system_error>
 
 #include "common/internal_errors.hpp"
 #include "common/log.hpp"
@@ -22,6 +25,18 @@ constexpr auto kReconnectInterval = std::chrono::seconds(2);
 bool named_in_environment(const char* variable) {
   const char* value = std::getenv(variable);
   return value != nullptr && *value != '\0';
+}
+
+// SDL's kmsdrm driver says only "kmsdrm not available". On a box without a desktop the cause is
+// nearly always a missing DRM device (no GPU driver loaded, or no display hardware), so the one
+// line the journal gets names it.
+std::string missing_drm_device(const std::string& driver) {
+  if (driver != "kmsdrm") return {};
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", error)) {
+    if (entry.path().filename().string().starts_with("card")) return {};
+  }
+  return ": no DRM device in /dev/dri";
 }
 
 void audio_callback(void* user, Uint8* stream, int length) {
@@ -89,7 +104,7 @@ RenderLoop::Opened RenderLoop::open() {
   if (inbox_.wake_event == static_cast<Uint32>(-1)) return Opened::headless;
   const bool video = SDL_InitSubSystem(SDL_INIT_VIDEO) == 0;
   const char* chosen = video ? SDL_GetCurrentVideoDriver() : nullptr;
-  const std::string why = !video ? std::string(SDL_GetError())
+  const std::string why = !video ? std::string(SDL_GetError()) + missing_drm_device(options_.video_driver)
                                  : "SDL found only its " + std::string(chosen ? chosen : "?") + " driver";
   if (!video || !video_driver_usable()) {
     if (video) SDL_QuitSubSystem(SDL_INIT_VIDEO);

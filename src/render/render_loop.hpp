@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The render thread's body: owns the SDL window, renderer, textures, fonts and audio device.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Text as SDL textures, with SDL2_ttf and the DejaVu fonts (Debian fonts-dejavu-core).
 //

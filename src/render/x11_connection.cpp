@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "render/x11_connection.hpp"
 
 #include <dlfcn.h>

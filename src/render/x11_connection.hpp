@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the render thread needs from its X11 connection beyond SDL: surviving the X server going
 // away (restarted, crashed, killed), and holding the screensaver off while presenting.

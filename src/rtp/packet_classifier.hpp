@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Demultiplexing of everything that arrives on the one bundled port.
 // RFC 7983 §7 decides by the first byte:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Receiver-side statistics per media SSRC, as RFC 3550 Appendix A defines them: sequence-number
 // validation (A.1), expected and lost packets (A.3) and interarrival jitter (A.8). They feed the

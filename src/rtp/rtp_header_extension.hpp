@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RTP header extensions: the RFC 8285 one-byte and two-byte element formats, and the value
 // formats of the extensions WebRTC negotiates (transport-wide sequence number, abs-send-time,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A read-only view of one RTP packet (RFC 3550 §5.1) and a builder that serialises one.
 // Thread: none of its own; the view borrows the caller's buffer and must not outlive it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Builds presentd's answer to a sender's offer (RFC 8829 JSEP §5.3, RFC 3264) and the facts the
 // session needs to set up ICE, DTLS and the receive pipeline.

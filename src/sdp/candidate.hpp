@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One ICE candidate as RFC 8839 §5.1 writes it after "a=" (or after "candidate:" in a trickle
 // message):

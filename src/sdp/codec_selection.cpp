@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sdp/codec_selection.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Picks, for one offered m-line, the payload types we will receive, in our preference order,
 // using only the offer's own payload type numbers (RFC 8829 §5.3.1: the answer reuses the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Errors of the SDP parsers and the answer builder, and a small result type that carries either a
 // value or such an error. The WHIP endpoint maps the error code onto an HTTP status (see

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The body of a WHIP PATCH (RFC 9725 §4.3): an "application/trickle-ice-sdpfrag" fragment
 // (RFC 8840 §4.2) carrying new candidates, end-of-candidates, or new ICE credentials for a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Splits an SDP body into "<type>=<value>" lines (RFC 8866 §5) under hard limits, shared by the
 // offer parser and the trickle-ICE fragment parser. Lines end in CRLF or a bare LF (senders and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Parses an SDP offer (RFC 8866 grammar, as real WebRTC senders write it) into the plain model of
 // session_description.hpp.

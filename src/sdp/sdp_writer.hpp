@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Prints a SessionDescription as SDP text with CRLF line ends (RFC 8866 §5), in the order JSEP
 // (RFC 8829 §5.2/§5.3) writes it. Per payload type it writes rtpmap, then rtcp-fb, then fmtp, so

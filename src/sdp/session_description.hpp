@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A plain model of an SDP session description (RFC 8866) with the attributes WebRTC uses
 // (RFC 8829 JSEP, RFC 8839 ICE, RFC 8842 DTLS, RFC 8843 BUNDLE, RFC 8285 extmap, RFC 4585 rtcp-fb,

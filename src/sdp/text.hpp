@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Small text helpers shared by the SDP parsers: whitespace splitting, strict decimal numbers and
 // token checks. SDP is ASCII text, so nothing here is locale dependent.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Parsers for the attributes both a full offer and a trickle-ICE fragment carry, at session or
 // media level: a=ice-ufrag, a=ice-pwd, a=ice-options (RFC 8839 §5.4, §5.6), a=fingerprint

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Why a presenter's session ended: one vocabulary for the event channel and the page
 // (docs/protocol.md, "Event channel"), the metrics' `reason` label and, mapped onto XEP-0166

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "session/lip_sync_gate.hpp"
 
 namespace presentd::session {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Holds one presenter's decoded pictures until their sound is heard (media::LipSync decides how
 // long), then hands them on in order. Used only when the session carries audio; without audio,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One presenter's session: ICE → DTLS → SRTP → receive pipeline → decoders, from the offer to
 // the end. Everything it owns is freed when it is destroyed; one session's failure never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // All presenter sessions of the box: creates them from WHIP offers, applies admission (mode
 // "auto" or "approve", the maximum number of presenters and what happens when the room is

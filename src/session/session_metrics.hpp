@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The sessions' figures in the metrics registry: sessions started, ended and failed by reason,
 // offers refused, and the media counters of every session (packets, bytes, losses, NACK/PLI,

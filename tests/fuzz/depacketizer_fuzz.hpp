@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Shared driver for the depacketizer fuzz targets. The input is a sequence of pseudo-packets, each
 // a 2-byte big-endian length and that many payload bytes; a zero length ends the current frame.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes what an attacker on the ICE 5-tuple can send to the DTLS layer: the record check
 // (count_dtls_records) on the whole input, then a fresh server-side DtlsTransport fed the input
 // split into datagrams.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the XEP-0215 answer parser behind the real stream parser: any bytes after a stream
 // header become stanzas (or a stream error), and every stanza goes through
 // parse_services_reply. Services that come out must be usable as the parser promises (a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the Jingle → SDP mapper from stanza text: whatever the mapper accepts must print as SDP
 // the offer parser reads back to the same model (no line injection, nothing out of range), must
 // map back to Jingle and again to the same SDP, and a transport-info must become an sdpfrag the

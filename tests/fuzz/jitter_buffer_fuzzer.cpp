@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target for the jitter buffer (FrameAssembler) and the NackRequester fed by the same packets.
 //
 // Input layout:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes POST /api/v1/join bodies through the real router and AccessControl: every body gets an
 // answer, the answer is JSON, a 200 carries a 32-hex token and anything else an error code.
 #include <cstddef>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpus of the dtls_record fuzzer.
 
 Each seed is a sequence of [u16 big-endian length][datagram]. The real seeds are ClientHellos that

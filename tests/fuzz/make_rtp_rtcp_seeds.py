@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpora of the rtp_packet and rtcp_compound fuzzers.
 
 The packets are the ones the unit tests in tests/unit/rtp/ parse (same bytes, same names), plus a

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpus of the rtx fuzzer (tests/fuzz/corpus/rtx/).
 
 The media packets are GStreamer's captures in tests/vectors/depacketizer/; the retransmissions

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the proxy reply parsers (HTTP CONNECT and SOCKS5) with the same bytes: a reply head
 // that parses never claims more bytes than it was given, and a complete parse stays complete
 // and identical when more bytes follow (what a proxy may send after its reply).

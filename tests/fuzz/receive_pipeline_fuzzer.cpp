@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the whole receive path behind SRTP. The input is a sequence of records
 // [2-byte big-endian length][bytes]; each record is either sent raw (first bit of the length
 // set: garbage that must fail authentication) or encrypted as RTP/RTCP by a sender holding the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Replays a fuzz corpus without libFuzzer so every CI build (GCC too) runs each seed and each
 // committed crash reproducer through the target. Usage: <target>_replay DIR_OR_FILE...
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes RTCP: the compound walk, every typed parser (each packet body is also offered to every
 // other type and format), and write-then-reparse of whatever parsed.
 #include <cstddef>

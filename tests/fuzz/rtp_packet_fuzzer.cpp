@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the RTP parser: parse, walk every header extension, decode the WebRTC extension values,
 // and check the invariants a caller relies on (the parts of the packet add up to its size).
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes RTX (RFC 4588) recovery. The input is a sequence of records [2-byte big-endian length]
 // [RTP packet]. Every packet is parsed; one on an RTX payload type is split by parse_rtx_payload,
 // whose split must account for every payload byte (OSN in the first two, the original payload

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the SDP offer parser and the answer builder: whatever parses must print and parse again,
 // and every answer we build must parse back to exactly the model we printed (the WHIP endpoint
 // sends that text to the sender).

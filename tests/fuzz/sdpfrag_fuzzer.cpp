@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the trickle-ICE fragment parser (WHIP PATCH bodies): every candidate it returns points at
 // an m-line it saw, and prints and parses back unchanged.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the TURN URI parser (configuration and, later, XEP-0215 answers): whatever it accepts
 // formats to a URI that parses back to the same value.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the VP8 depacketizer: inspect() on pseudo-packets, assemble() on the frames they form.
 #include "depacketizer_fuzz.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the XMPP stream parser with tight limits (so the limit paths are reached quickly):
 // any bytes, split into two feeds at a point the input chooses, must give events or a reason,
 // never a crash; a failed stream must stay failed; every delivered stanza must respect the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Joining, PIN, admin API and web hardening against the real presentd binary over verified
 // HTTPS: wrong PINs and the lockout, rotation (old PIN refused by join and WHIP, the idle
 // screen redrawn), the room lock, admin token checks, a PNG snapshot of the real screen

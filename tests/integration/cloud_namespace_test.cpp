@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // presentd as a cloud client of a real Prosody inside the test's own network namespace (Prosody
 // on its loopback, ICE over the veth pair):
 // - the XMPP connection through squid (HTTP CONNECT, Basic) and dante (SOCKS5, user/password);

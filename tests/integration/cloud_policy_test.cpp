@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The room's rules for remote presenters, against the real daemon, a real Prosody and real
 // slixmpp + GStreamer webrtcbin presenters inside the test's own network namespace:
 // - cloud.allowed_jids / cloud.blocked_jids: a blocked account is declined both when it rings

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real presentd binary as a child process: readiness through a fake NOTIFY_SOCKET, the
 // status API over verified HTTPS, SIGHUP with good and bad files, SIGTERM and SIGINT.
 #include <gtest/gtest.h>

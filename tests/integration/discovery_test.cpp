@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Discovery against a real avahi-daemon. Each scenario runs avahi_scenario.sh inside new
 // network, mount and PID namespaces (its own system bus, avahi-daemon and veth links, so no
 // mDNS leaves the machine and a host avahi-daemon is not disturbed) and prints facts; these

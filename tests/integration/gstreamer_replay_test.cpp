@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 3's file-driven test: GStreamer, an independent implementation, encodes a test pattern
 // and packetizes it (rtpvp8pay / rtph264pay), writing every RTP packet and every encoded frame
 // to files. The packets are encrypted with SRTP as a sender would and replayed through presentd's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The presenter page (web/) end to end: headless Chromium opens https://BOX/, a person's steps
 // are played on it (tests/integration/webrtc/presenter_page.js) and the real presentd binary
 // decodes what the page sends. Everything runs in a network namespace of the test's own (ICE

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // net::ProxyConnector against real proxies started by the test: squid (HTTP CONNECT with Basic
 // authentication) and dante (SOCKS5 with username/password), in a network namespace of the
 // test's own. Behind each proxy sits a TCP echo server; a connection that comes back must carry

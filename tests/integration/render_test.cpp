@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The screen end to end: the real daemon under Xvfb (a real X server, screenshots with
 // ImageMagick, the QR code read back by zbarimg), and audio through SDL's disk driver.
 #include <gtest/gtest.h>
@@ -6,6 +7,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <numbers>
 #include <sstream>
@@ -222,6 +224,41 @@ TEST(ScreenUnderXvfb, ADaemonStartedBeforeItsXServerShowsTheIdlePageWhenTheServe
   const std::string text = read_file(log);
   EXPECT_EQ(occurrences(text, "the display is not there yet"), 1) << "logged once, not at every retry\n" << text;
   EXPECT_EQ(occurrences(text, "screen on x11"), 1) << text;
+  EXPECT_EQ(occurrences(text, "running without a screen"), 0) << text;
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);
+}
+
+// A display box configured for KMS/DRM whose DRM device is missing (no GPU driver, or not there
+// yet at boot): HTTPS works, the render thread keeps waiting, and the journal gets one line that
+// names the missing device rather than only SDL's "kmsdrm not available".
+TEST(ScreenWithoutDrmDevice, KmsdrmWaitsForTheDeviceAndSaysOnceThatNoneIsThere) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", error)) {
+    if (entry.path().filename().string().starts_with("card")) GTEST_SKIP() << "this machine has " << entry.path();
+  }
+  TempDir dir;
+  const unsigned short port = free_tcp_port();
+  const auto config = dir.write("presentd.json", R"({
+  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
+  "display": {"driver": "kmsdrm"},
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+})");
+  NotifySocket notify(dir.path() / "notify.sock");
+  const auto log = dir.path() / "presentd.log";
+  ChildProcess daemon({PRESENTD_BINARY, "--config", config.string()}, {{"NOTIFY_SOCKET", notify.path().string()}}, log);
+  ASSERT_TRUE(notify.wait_for("READY=1", 15s)) << read_file(log);
+  // Over more than one of the render thread's 2-second retries.
+  const auto waiting_since = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - waiting_since < 5s) {
+    const auto status = fetch_status(dir, port);
+    ASSERT_TRUE(status.is_object()) << read_file(log);
+    EXPECT_EQ(status["screen"]["up"], false) << status.dump();
+    std::this_thread::sleep_for(250ms);
+  }
+  const std::string text = read_file(log);
+  EXPECT_EQ(occurrences(text, "the display is not there yet (kmsdrm not available: no DRM device in /dev/dri)"), 1)
+      << text;
   EXPECT_EQ(occurrences(text, "running without a screen"), 0) << text;
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_for_exit(5s), std::optional<int>(0)) << read_file(log);

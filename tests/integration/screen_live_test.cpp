@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The screen with a live presentation: the real daemon shows a real GStreamer WHIP sender on a
 // real X server (Xvfb) inside a network namespace of the test's own. Keys are pressed through
 // XTEST (xdotool), the screen is read back with ImageMagick, the screensaver state is asked from

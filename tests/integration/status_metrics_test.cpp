@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // GET /api/v1/status and GET /metrics of the real daemon while a real WebRTC sender (GStreamer's
 // webrtcbin over WHIP) presents, inside a network namespace of the test's own: the presenter
 // appears with its codec, picture size, frame rate and bitrate; the Prometheus counters move

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The shipped unit file, judged by systemd's own hardening analysis.
 #include <gtest/gtest.h>
 
@@ -58,13 +59,21 @@ TEST(Install, PutsEveryFileInItsFhsPlaceAndTheUnitStartsTheInstalledBinary) {
   const auto [code, output] = install();
   ASSERT_EQ(code, 0) << output;
   const auto at = [&](const std::filesystem::path& path) { return root.path() / path.relative_path(); };
+  // The unit directory, as CMakeLists.txt chooses it: systemd.pc's for /usr, else under the prefix.
+  std::filesystem::path unit_dir = cached_value("PRESENTD_SYSTEMD_UNIT_DIR");
+  if (unit_dir.empty() && prefix == "/usr") {
+    auto [pc_code, pc_output] = run_command({"pkg-config", "--variable=systemdsystemunitdir", "systemd"});
+    ASSERT_EQ(pc_code, 0) << pc_output;
+    unit_dir = pc_output.substr(0, pc_output.find_last_not_of('\n') + 1);
+  }
+  if (unit_dir.empty()) unit_dir = prefix / "lib/systemd/system";
   for (const auto& file : {prefix / "sbin/presentd", sysconfdir / "presentd/presentd.json",
-                           prefix / "lib/systemd/system/presentd.service", prefix / "lib/sysusers.d/presentd.conf",
+                           unit_dir / "presentd.service", prefix / "lib/sysusers.d/presentd.conf",
                            prefix / "share/presentd/web/index.html", prefix / "share/man/man8/presentd.8"}) {
     EXPECT_TRUE(std::filesystem::is_regular_file(at(file))) << file << "\n" << output;
   }
   // The installed unit runs the installed binary, whatever the prefix.
-  const auto unit = read_file(at(prefix / "lib/systemd/system/presentd.service"));
+  const auto unit = read_file(at(unit_dir / "presentd.service"));
   EXPECT_NE(unit.find("\nExecStart=" + (prefix / "sbin/presentd").string() + "\n"), std::string::npos) << unit;
   EXPECT_NE(unit.find("\nExecStartPre=" + (prefix / "sbin/presentd").string() + " --check-config\n"),
             std::string::npos)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Relayed media end to end: the presentd binary and a GStreamer webrtcbin WHIP sender in a
 // network namespace of the test's own, with coturn as the only way between them.
 //

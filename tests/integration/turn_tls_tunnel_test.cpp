@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // net::TurnTlsTunnel against a real coturn TLS listener, without libnice: a plain TCP client
 // (standing in for libnice) sends a STUN Binding request into the tunnel's loopback port and
 // must get coturn's Binding success back over TLS. A certificate from an untrusted CA or for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End to end with a real, independent WebRTC sender: GStreamer's webrtcbin publishing over WHIP
 // to the presentd binary, both inside a network namespace of the test's own (ICE ignores
 // loopback). The sender streams a solid colour; presentd must decode it and show the colour.

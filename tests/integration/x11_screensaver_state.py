@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Prints the X server's screensaver state ("on", "off", "cycle" or "disabled") as the
 MIT-SCREEN-SAVER extension reports it (XScreenSaverQueryInfo), for the screen's tests."""
 import ctypes

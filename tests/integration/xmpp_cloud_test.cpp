@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real presentd binary as a cloud client of a real Prosody 0.12 on loopback: SCRAM over
 // Direct TLS and over STARTTLS with the presence seen by a second client (slixmpp), a wrong
 // password and an untrusted CA refused with back-off, Prosody restarts survived without leaks.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Starts a program as a child with extra environment variables and its stderr captured to a
 // file, so tests can drive the real daemon binary with signals.

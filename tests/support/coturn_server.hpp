@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // coturn (Debian's turnserver) started by a test with a generated configuration: long-term
 // credentials, TURN over UDP and TCP on `port`, TLS on `tls_port`, no CLI, logging to a file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Dante (danted) as a SOCKS5 proxy for tests, with username/password authentication.
 //

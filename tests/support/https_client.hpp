@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A small blocking HTTPS client for tests. It verifies the server's certificate against the
 // given PEM file (the daemon's self-signed certificate), as a careful client would.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The real presentd binary inside a test's private network namespace, for end-to-end tests with
 // real senders: listening on the box end of the veth pair, fixed PIN, no display, no DNS-SD,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Puts the calling test process into a network namespace of its own with a veth pair, so ICE
 // stacks (which ignore loopback) see ordinary addresses and nothing can leave the machine.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A stand-in for systemd's notification socket: a datagram socket the test binds and passes to
 // the daemon as NOTIFY_SOCKET, so the real sd_notify messages can be read back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Polls a JSON source (usually the daemon's status API) every 200 ms until `done` holds or
 // `limit` passes; returns the last document seen either way, so a failed wait can print it.

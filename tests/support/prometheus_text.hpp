@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A strict reader of the Prometheus text exposition format 0.0.4, for tests: it checks the rules
 // a scraper relies on (HELP/TYPE before a family's samples and at most once, valid names, label

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "support/prosody_server.hpp"
 
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A real Prosody 0.12 for the cloud tests, on 127.0.0.1 ports of its own, started and stopped
 // by the test: a generated config, a test CA (openssl) that signed a certificate for

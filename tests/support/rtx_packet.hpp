@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Builds the RFC 4588 retransmission of an RTP packet, as a sender's RTX stream would send it:
 // same header fields, the RTX payload type and SSRC, its own sequence number, and the original

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // squid as an HTTP CONNECT proxy for tests: a generated squid.conf (no cache, no disk store),
 // Basic authentication against an htpasswd file made here, listening on address:port, any

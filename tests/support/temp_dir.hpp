@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A fresh directory under /tmp, removed with everything in it when the test ends.
 #include <cstdint>

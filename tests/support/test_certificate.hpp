@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A self-signed ECDSA P-256 certificate made with the openssl command for test servers (coturn,
 // a TLS peer): the certificate doubles as the CA file a client trusts.

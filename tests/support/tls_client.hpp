@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One kept-alive TLS connection to the daemon for tests that need more than https_request():
 // several requests on the same connection (no handshake between them), raw bytes (malformed or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Waits until something accepts TCP connections on address:port (a server the test started is
 // ready), trying every 50 ms. False when nothing listens within `timeout`.

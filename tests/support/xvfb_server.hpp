@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A real X server (Xvfb) for the screen's tests, on a display number of its own, with the tools
 // that look at it: screenshots (ImageMagick's import), QR codes (zbarimg), key presses (xdotool).

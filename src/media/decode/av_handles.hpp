@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RAII owners for the libavcodec objects the decoders (and their tests) use.
 // Thread: whichever thread owns the decoder holding them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Video decoding with FFmpeg's libavcodec: H.264 (and VP8/VP9 when that backend is chosen).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/decode/buffer_pool.hpp"
 
 #include <utility>

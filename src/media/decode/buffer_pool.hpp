@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // BufferPool: recycles the large pixel buffers libvpx decodes into, so a 1080p stream does not
 // allocate 3 MB per frame.

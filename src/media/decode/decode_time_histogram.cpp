@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/decode/decode_time_histogram.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // DecodeTimeHistogram: a fixed-size histogram of decode times, for p50/p95/p99 without keeping
 // samples. Bucket bounds grow by 25 % from 50 µs to about 5 s, so a percentile is reported as the

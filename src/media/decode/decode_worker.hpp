@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // DecodeWorker: one thread that decodes one video stream, fed by a bounded queue.
 //

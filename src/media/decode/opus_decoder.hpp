@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Opus (RFC 7587 payloads, RFC 6716 packets) to 48 kHz interleaved stereo float PCM, with
 // libavcodec's decoder.

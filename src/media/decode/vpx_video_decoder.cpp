@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/decode/vpx_video_decoder.hpp"
 
 #include <cstring>

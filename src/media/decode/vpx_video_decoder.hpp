@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // VP8 and VP9 decoding with libvpx.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/feedback/keyframe_requester.hpp"
 
 namespace presentd::media {

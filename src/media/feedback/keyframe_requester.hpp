@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // KeyframeRequester: turns "a keyframe is needed" (from the jitter buffer, the NACK requester or
 // the decoder) into paced RTCP requests. PLI (RFC 4585 §6.3.1) when negotiated, else FIR

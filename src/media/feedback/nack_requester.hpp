@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // NackRequester: decides which lost RTP packets to ask for again with generic NACK (RFC 4585
 // §6.2.1). It watches sequence numbers as packets arrive, keeps the missing ones, and on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/feedback/rtt_estimator.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Round-trip time to a sender we only receive from. RFC 3550's LSR/DLSR exchange measures the
 // round trip at the *sender* (from our receiver reports); the receiver's side of that is RFC 3611

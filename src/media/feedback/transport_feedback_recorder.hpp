@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Records when each packet carrying a transport-wide sequence number arrived and turns the
 // arrivals into transport-wide congestion control feedback (draft-holmer-rmcat-transport-wide-

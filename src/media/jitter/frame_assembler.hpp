@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // FrameAssembler: the video jitter buffer. It takes RTP packets of one stream in any order and
 // hands back complete frames in decode order the moment they are complete: there is no fixed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The receive path of one presenter's session, from an encrypted datagram to complete frames:
 // SRTP/SRTCP unprotect → RTP parse → route by SSRC/payload type → per-stream RTX, NACK, frame

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/receive/video_receive_stream.hpp"
 
 #include "common/log.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One incoming video stream (one media SSRC and its RTX SSRC): RTX recovery, loss tracking,
 // frame assembly and the feedback the sender needs (NACK, PLI/FIR). Frames leave through the

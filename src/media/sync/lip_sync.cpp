@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/sync/lip_sync.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Lip sync for one presenter: how long to hold each decoded picture so it appears together with
 // the sound captured at the same moment.

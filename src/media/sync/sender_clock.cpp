@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/sync/sender_clock.hpp"
 
 namespace presentd::media {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Maps a stream's RTP timestamps to the sender's wall clock, from the (NTP, RTP) pair of its
 // latest RTCP sender report (RFC 3550 §6.4.1). Audio and video of one sender share that wall

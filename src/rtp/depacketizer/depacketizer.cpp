@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/depacketizer/depacketizer.hpp"
 
 #include "rtp/depacketizer/h264_depacketizer.hpp"

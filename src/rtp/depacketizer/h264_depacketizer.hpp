@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // H.264 RTP depacketizer (RFC 6184, packetization-mode 1: single NAL unit, STAP-A and FU-A).
 // Thread: event loop, one instance per video stream.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/depacketizer/opus_depacketizer.hpp"
 
 namespace presentd::rtp {

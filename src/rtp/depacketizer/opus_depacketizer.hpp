@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Opus RTP depacketizer (RFC 7587). Thread: event loop, one instance per audio stream.
 #include "rtp/depacketizer/depacketizer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal to the depacketizers: sizing the assembled frame up front, so that a 50-packet
 // keyframe is copied once instead of through a chain of vector reallocations.

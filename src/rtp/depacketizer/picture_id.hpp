@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The picture ID field VP8 (RFC 7741 §4.2) and VP9 (RFC 9628 §4.2) descriptors share:
 //       +-+-+-+-+-+-+-+-+

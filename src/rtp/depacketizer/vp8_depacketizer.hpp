@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // VP8 RTP depacketizer (RFC 7741). Thread: event loop, one instance per video stream.
 #include <cstdint>

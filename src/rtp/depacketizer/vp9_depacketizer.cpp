@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/depacketizer/vp9_depacketizer.hpp"
 
 #include "common/byte_reader.hpp"

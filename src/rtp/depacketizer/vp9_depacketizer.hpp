@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // VP9 RTP depacketizer (RFC 9628), flexible and non-flexible mode.
 // Thread: event loop, one instance per video stream.

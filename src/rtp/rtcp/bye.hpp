@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RFC 3550 §6.6 goodbye (PT 203).
 //   0                   1                   2                   3

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Typed view of a whole compound RTCP packet (RFC 3550 §6.1) and the compound writer.
 // WebRTC negotiates reduced-size RTCP (RFC 5506), so a compound need not start with SR/RR and may

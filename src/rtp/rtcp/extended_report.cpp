@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/rtcp/extended_report.hpp"
 
 namespace presentd::rtp::rtcp {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RFC 3611 RTCP extended reports (XR, PT=207), the two blocks a receiver needs to measure the
 // round trip to a sender it sends no media to: the Receiver Reference Time block (§4.4), which

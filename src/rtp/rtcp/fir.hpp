@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RFC 5104 §4.3.1 full intra request (PSFB, FMT 4). The media-source field is unused (zero); each
 // FCI entry names the SSRC asked for a keyframe and a command sequence number that the requester

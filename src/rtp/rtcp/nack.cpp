@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/rtcp/nack.hpp"
 
 #include "common/sequence_number.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RFC 4585 §6.2.1 generic NACK (RTPFB, FMT 1). Each FCI entry names one lost packet (PID) and,
 // in the bitmask BLP, which of the 16 packets after it are lost too (bit i = PID + i + 1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/rtcp/pli.hpp"
 
 namespace presentd::rtp::rtcp {

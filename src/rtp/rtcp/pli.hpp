@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RFC 4585 §6.3.1 picture loss indication (PSFB, FMT 1): the common feedback header and no FCI.
 //   0                   1                   2                   3

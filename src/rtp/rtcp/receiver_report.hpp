@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RFC 3550 §6.4.2 receiver report (PT 201).
 //   0                   1                   2                   3

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Receiver estimated maximum bitrate, draft-alvestrand-rmcat-remb-03 §2.2: an application-layer
 // feedback message (PSFB, FMT 15) tagged with the ASCII identifier "REMB".

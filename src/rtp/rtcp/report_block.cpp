@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/rtcp/report_block.hpp"
 
 #include <algorithm>

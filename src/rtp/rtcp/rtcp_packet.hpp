@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The RTCP common header (RFC 3550 §6.4.1), the walk over a compound packet (RFC 3550 §6.1), and
 // the helpers every per-type writer shares. Thread: none of its own; value types.

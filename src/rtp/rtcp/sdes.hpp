@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RFC 3550 §6.5 source description (PT 202). Only CNAME matters to a receiver (it ties the SSRCs of
 // one participant together); every other item is skipped by its length.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RFC 3550 §6.4.1 sender report (PT 200).
 //   0                   1                   2                   3

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Transport-wide congestion control feedback, draft-holmer-rmcat-transport-wide-cc-extensions-01
 // §3.1 (RTPFB, FMT 15). The sender's bandwidth estimator needs it to ramp up; it reports, for a

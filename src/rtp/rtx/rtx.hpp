@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RTP retransmission payload format (RFC 4588) in session-multiplexed mode, as WebRTC uses it:
 // retransmissions travel on their own SSRC and payload type. This file covers the RTX payload and

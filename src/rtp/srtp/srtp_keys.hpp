@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SRTP master keys and the RFC 5764 §4.2 split of the DTLS exporter output into our (outbound) and
 // the peer's (inbound) key and salt.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SRTP protection profiles presentd negotiates through DTLS-SRTP (RFC 5764 §4.1.2, RFC 7714 §14.2)
 // and the lengths each one implies. The DTLS module offers them to OpenSSL by name, reads back the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/srtp/srtp_session.hpp"
 
 #include <srtp2/srtp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // RAII wrapper around one libsrtp2 session (srtp_t) for ONE direction: an inbound session only
 // unprotects what the peer sent, an outbound session only protects what we send. Each direction

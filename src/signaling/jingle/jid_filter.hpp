@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Which XMPP addresses may start a remote session: the allowed and blocked lists of the
 // configuration. An entry is a bare JID ("alice@example.net") or a domain ("example.net" or

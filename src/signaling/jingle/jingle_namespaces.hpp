@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The XML namespaces of the Jingle family and of the stanzas around it.
 // Thread: none; constants.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Jingle's 'senders' (XEP-0166 §7.2: who sends media on a content) ↔ SDP's direction, which is
 // written from the point of view of whoever wrote the description: in the initiator's offer

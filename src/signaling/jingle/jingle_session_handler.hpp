@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Remote presenters over XMPP: Jingle sessions (XEP-0166/0167/0176/0320) and Jingle Message
 // Initiation (XEP-0353) on top of the same session host as WHIP, so a remote session passes the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The stanzas the Jingle handler sends, built as element trees:
 //   <iq type='result'/>, <iq type='error'> with an RFC 6120 §8.3 condition (and a XEP-0166 §11

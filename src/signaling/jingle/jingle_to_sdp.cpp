@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/jingle/jingle_to_sdp.hpp"
 
 #include <algorithm>

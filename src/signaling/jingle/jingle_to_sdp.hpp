@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Jingle → SDP: the inverse of sdp_to_jingle.hpp (the element layout is drawn there). Turns the
 // <jingle/> of a session-initiate into an offer the session machinery parses as it parses a WHIP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SDP → Jingle: turns a session description (ours: the answer; the sender tool's: an offer) into
 // the <jingle/> element of a session-initiate or session-accept.

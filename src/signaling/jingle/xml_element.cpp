@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/jingle/xml_element.hpp"
 
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A minimal XML element tree for Jingle stanzas: name, namespace, attributes, children, text.
 // The Jingle code works on this type only, so it does not depend on the XMPP client's stream

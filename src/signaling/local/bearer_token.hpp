@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // "Authorization: Bearer <token>" (RFC 6750 §2.1), compared in constant time.
 #include <optional>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The presenter page's event channel (docs/protocol.md, "Event channel"):
 //

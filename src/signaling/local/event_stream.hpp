@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A Server-Sent Events stream (WHATWG HTML, "Server-sent events") held open on one HTTPS
 // connection. An endpoint gets one from the request's EventStreamOpener and pushes events

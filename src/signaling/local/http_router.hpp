@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Maps method + path to handlers. Exact paths win over prefixes; a known path with the wrong
 // method answers 405 with Allow, an unknown one 404.

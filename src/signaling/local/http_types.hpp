@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Types shared by the HTTPS server, the router and the endpoints registered on it.
 #include <functional>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One HTTPS connection: TLS handshake, then request/response pairs with keep-alive. Every phase
 // has its own deadline (handshake, idle wait for the next request, header, body, write) and

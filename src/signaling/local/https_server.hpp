@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The HTTPS listener of the presenter page, WHIP endpoint and status API.
 // Thread: event loop; every connection lives there too (no strands needed with one thread).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/local/join_redirect.hpp"
 
 #include "common/meeting_id.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // GET /join/<10-digit meeting ID>: any presentd box sends the browser on to the box the ID
 // names (302 to https://<its IPv4>/), so one bookmark serves every room. An ID that is not ten

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/local/json_response.hpp"
 
 namespace presentd::signaling {

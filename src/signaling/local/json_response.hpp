@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // JSON answers of the API (docs/protocol.md): bodies as application/json, errors as
 // {"error":"<code>","message":"<readable sentence>"} plus any extra fields the endpoint adds.

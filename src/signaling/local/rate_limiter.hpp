@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Token buckets per client address: a burst of `burst` requests, refilled at `per_second`.
 // Bounded: at most `max_clients` addresses are tracked; the stalest entry goes first.

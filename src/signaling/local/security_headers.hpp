@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The headers every HTTPS answer carries, whoever built it (docs/protocol.md, "Hardening"):
 // a Content-Security-Policy without inline script, no MIME sniffing, no referrer, no framing,

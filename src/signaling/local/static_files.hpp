@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Serves the presenter page from memory. The web directory is small and read once at start and
 // on reload, so a request never waits on the disk and a path can never escape the directory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/local/tls_server_context.hpp"
 
 #include "crypto/openssl_error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The OpenSSL server context for HTTPS: TLS 1.2 and 1.3 only, forward-secret ciphers.
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Who may publish: the WHIP endpoint asks an authorizer before it creates, patches or deletes a
 // session, and tells it how each creation ended. The endpoint owns the HTTP rules; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The WHIP endpoint (RFC 9725) on the HTTPS server: POST an SDP offer to create a session,
 // PATCH trickle candidates or an ICE restart (RFC 8840 sdpfrag), DELETE to end it, OPTIONS for

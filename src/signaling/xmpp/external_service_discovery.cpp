@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/xmpp/external_service_discovery.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Keeps the box's list of external services (XEP-0215) fresh: asks the XMPP server each time
 // the client comes online, and again before the earliest credential expires (refresh_delay in

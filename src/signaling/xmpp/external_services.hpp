@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // XEP-0215 (External Service Discovery, namespace urn:xmpp:extdisco:2): the request the box
 // sends its XMPP server after login, and the parser for the answer, which lists STUN/TURN

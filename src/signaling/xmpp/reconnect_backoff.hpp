@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Delays between reconnection attempts: exponential from 1 s, capped at 60 s, each multiplied
 // by a random factor in [0.8, 1.2] (then clamped to the range) so a building full of boxes

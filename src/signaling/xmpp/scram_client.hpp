@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The client side of SASL SCRAM (RFC 5802; SCRAM-SHA-256: RFC 7677), no channel binding
 // (gs2 flag "n": XMPP over TLS 1.3 has no tls-unique, and Prosody does not require -PLUS).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // XEP-0198 stream management bookkeeping for the client: how many stanzas we handled (the h we
 // report in <a/> and <resume/>), which of ours the server has not acknowledged yet (re-sent

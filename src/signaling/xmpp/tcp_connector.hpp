@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How the XMPP client gets a connected TCP socket. The default resolves the host (Asio's
 // resolver: getaddrinfo on Asio's private thread, never on the event loop) and tries each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The small element tree stanzas are handed up as (the parser builds it, the client and the
 // Jingle code read it, and outgoing stanzas are built with it and serialized).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/xmpp/xml_stream_parser.hpp"
 
 #include <libxml/parser.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Incremental parser for one XMPP stream (RFC 6120 §4, §11) on libxml2's push parser (SAX2).
 //

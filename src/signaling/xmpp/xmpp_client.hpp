@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The box as an XMPP client (RFC 6120/6121): connects (through a pluggable Connector, so a proxy
 // can be slotted in), runs Direct TLS (XEP-0368) or STARTTLS with a verified certificate,

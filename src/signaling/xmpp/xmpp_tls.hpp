@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // TLS for the XMPP client: the client context (peer verification against the system store or a
 // configured CA file) and the per-connection settings: SNI and the hostname check against the

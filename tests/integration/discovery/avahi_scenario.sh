@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs one discovery scenario against a real avahi-daemon, isolated from the host:
 #   unshare --net --mount --pid --fork --mount-proc bash avahi_scenario.sh SCENARIO PRESENTD WORKDIR WEBROOT [SECTIONS]
 # SECTIONS: extra configuration sections for every presentd it starts (the "cloud" scenario runs

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A WHIP sender built on aiortc (an independent Python WebRTC stack), for presentd's tests.
 
 Streams a solid colour (640x360, 30 fps, VP8) after the WHIP exchange (RFC 9725) and DELETEs

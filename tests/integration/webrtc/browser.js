@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Headless Debian Chromium for presentd's browser tests and benchmarks: the launch flags every
 // script needs, and opening the box's page the way a person would.
 const { chromium } = require('playwright-core');

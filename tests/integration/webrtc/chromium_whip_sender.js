@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // A WHIP sender in headless Chromium, for presentd's integration tests: the page shares
 // Chromium's fake screen (getDisplayMedia with --use-fake-device-for-media-stream) through
 // RTCPeerConnection and does the WHIP exchange (RFC 9725) with fetch() (whip_page_sender.js). At

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // A WHIP sender in headless Firefox ESR, for presentd's integration tests: the page sends
 // Firefox's fake camera (getDisplayMedia does not work headless) through RTCPeerConnection and
 // does the WHIP exchange with fetch() (whip_page_sender.js). Prints one JSON line: the report,

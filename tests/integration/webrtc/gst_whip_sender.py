@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A WHIP sender built on GStreamer's webrtcbin, for presentd's integration tests.
 
 Debian 12's GStreamer has no WHIP element, so this script does the WHIP HTTP exchange

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // Drives presentd's presenter page (web/) in headless Chromium for the integration tests, as a
 // person would: open https://BOX/, type name and PIN, click "Share screen" (Chromium's fake
 // screen), answer approval requests, click Stop. What the page shows and what the box's status

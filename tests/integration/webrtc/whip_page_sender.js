@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the browser WHIP senders (chromium_whip_sender.js, firefox_whip_sender.js).
 //
 // startWhip and finishWhip run inside the box's own page (a secure origin) through the driver's

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A hostile XMPP server for one test: accepts Direct TLS connections on 127.0.0.1:PORT and
 answers each client's stream header with a stream header followed by one kind of hostile XML,
 one kind per connection, in the order given. Prints "SERVED <kind>" after each.

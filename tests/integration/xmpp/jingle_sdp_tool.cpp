@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Maps SDP ↔ Jingle with presentd's own mapper, so the Python test sender
 // (slixmpp_jingle_sender.py) uses exactly the rules the box uses instead of a second copy:
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A second XMPP client (slixmpp) that subscribes to the room's presence and prints every
 presence it receives from the room, one line each:
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A remote presenter over XMPP, for presentd's cloud-sharing tests.
 
 Logs into an XMPP server with slixmpp, rings the room with Jingle Message Initiation (XEP-0353:

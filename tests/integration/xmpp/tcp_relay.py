@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A TCP relay for one test: listens on 127.0.0.1:LISTEN_PORT and forwards each connection to
 127.0.0.1:TARGET_PORT. SIGUSR1 cuts every current connection at once (both sides see the TCP
 connection die, as when a NAT forgets it), new connections are relayed as before.

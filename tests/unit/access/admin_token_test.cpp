@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading the admin token file: trimmed, long enough, never echoed in an error.
 #include "access/admin_token.hpp"
 

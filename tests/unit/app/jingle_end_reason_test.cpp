@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a remote presenter is told for each way the box ends its session (XEP-0166 §7.4 reason
 // conditions), and that the presenter is never told "success" for an end it did not choose.
 #include "app/jingle_end_reason.hpp"

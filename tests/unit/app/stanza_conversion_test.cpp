@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stanzas cross between the XMPP client's element tree and the Jingle code's: a session-initiate
 // parsed by the client's stream parser reads the same to the Jingle code, and what the Jingle
 // code writes serializes the same through the client.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JOURNAL_STREAM handling: only the stream systemd named, on the descriptor stderr really uses,
 // turns timestamps off.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The cloud section: JID form, the 6-digit meeting ID (alias or local part), required keys when
 // enabled, each problem reported at the key to change.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AvahiPoll on Asio, driven the way Avahi's D-Bus glue drives it: watches on descriptors Avahi
 // owns, one-shot absolute timeouts, and objects freed from inside their own callbacks.
 #include "discovery/asio_avahi_poll.hpp"

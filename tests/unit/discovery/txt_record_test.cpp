@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The _presentd._tcp TXT record: contents, order, RFC 6763 §6 limits and wire form, checked
 // against Avahi's own serialisation.
 #include "discovery/txt_record.hpp"

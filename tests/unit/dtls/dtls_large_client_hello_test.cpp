@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Firefox offers DTLS 1.3 with an X25519MLKEM768 key share, which makes its ClientHello ~1.4 kB and
 // splits it into two handshake fragments in two datagrams. OpenSSL 3.0 has no DTLS 1.3: it must
 // reassemble the fragments and answer with a DTLS 1.2 ServerHello that picks our SRTP profile.

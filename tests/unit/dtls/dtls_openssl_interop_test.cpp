@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DtlsTransport against an independent DTLS implementation: the `openssl s_client` program, over
 // real UDP on loopback through a small shim (the test plays the event loop: poll, recvfrom,
 // on_datagram, send callback -> sendto, timers from next_timeout()).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Two DtlsTransports wired back to back in memory. Datagrams each side sends wait in a queue until
 // the test delivers them, so a test can drop, duplicate or reorder them; retransmission timers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DtlsTransport under a hostile network: loss, reordering, duplication, small MTUs, garbage,
 // and the ends of an association.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OpenSSL 3.0 runs its DTLS retransmission timers on gettimeofday() and offers no hook for an
 // injected clock. So that DTLS tests never sleep, this test binary interposes gettimeofday(): it
 // returns the real time plus an offset that only tests move (advance_openssl_wall_clock()). With a

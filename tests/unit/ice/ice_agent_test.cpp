@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Two real libnice agents on loopback, both pumped from one Asio io_context on this thread:
 // the proof that ICE runs on the event loop with no GLib loop thread.
 #include "ice/ice_agent.hpp"

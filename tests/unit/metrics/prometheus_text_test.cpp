@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tests' strict reader of the exposition format (tests/support/prometheus_text): it must
 // accept what Prometheus accepts and name what it does not, or the integration tests' checks of
 // /metrics would prove nothing.

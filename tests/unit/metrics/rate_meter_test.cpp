@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rates over a sliding window, driven by a manual clock.
 #include "metrics/rate_meter.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Registration rules: valid names only, no duplicates, labels counted, histogram bounds sane.
 #include "metrics/registry.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Decoded pictures of one solid colour for render tests, and the RGB the screen should show for
 // them (BT.601 limited range, the conversion the renderer selects).

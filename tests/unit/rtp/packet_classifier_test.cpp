@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/packet_classifier.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/rtp_header_extension.hpp"
 
 #include <gtest/gtest.h>

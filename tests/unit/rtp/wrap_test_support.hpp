@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Shared by the RTP tests: sequence numbers start at a seeded random value just below the 16-bit
 // wrap, so every test that sends a few dozen packets crosses it.

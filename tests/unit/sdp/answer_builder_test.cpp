@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sdp/answer_builder.hpp"
 
 #include <gtest/gtest.h>

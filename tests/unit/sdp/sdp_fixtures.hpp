@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Loads the captured offers of tests/vectors/sdp (see the README there) for the SDP tests.
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SessionManager as the WHIP session host: which HTTP status each refused offer, a full room, a
 // missing port and a PATCH get, with real sessions (libnice gathering on loopback, pumped from
 // this thread's io_context). Offers carry no candidates, so nothing is ever sent off the machine.

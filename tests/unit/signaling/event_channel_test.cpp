@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The event channel over the real HTTPS server on loopback: a TLS client reads the
 // Server-Sent Events stream as EventSource would. The host is a small stand-in that knows one
 // session; the sessions themselves are exercised with headless Chromium in

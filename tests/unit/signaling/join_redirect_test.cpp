@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // GET /join/<meeting ID>: the redirect target for real IDs, a readable 404 for anything else.
 #include "signaling/local/join_redirect.hpp"
 

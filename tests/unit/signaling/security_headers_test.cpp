@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The headers every answer gets as the connection writes it.
 #include "signaling/local/security_headers.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The WHIP HTTP rules (RFC 9725) through the real router: statuses, headers, authentication and
 // rate limits. Authorization is the daemon's real AccessControl (fixed PIN 4821); the session
 // host here is a recording stand-in: sessions themselves are tested end to end with real

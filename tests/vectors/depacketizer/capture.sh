@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Regenerates the captured vectors with GStreamer 1.22 (Debian 12). Each pipeline tees one encoder
 # output: one branch writes every encoded frame to its own file (the elementary stream), the other
 # runs the RTP payloader and writes every RTP packet to its own file. pack.py then joins each set

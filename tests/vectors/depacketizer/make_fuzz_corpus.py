@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the depacketizer fuzz seed corpora (tests/fuzz/corpus/<fmt>_depacketizer/) from the
 captured streams here: each seed is a run of frames in the fuzz driver's input format (2-byte
 big-endian payload length + payload, a zero length between frames), plus hand-made edge cases."""

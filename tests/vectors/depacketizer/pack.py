@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Concatenates files (sorted by name) into one record file: each record is a 4-byte big-endian
 length followed by the file's bytes. Usage: pack.py OUT FILE..."""
 import struct

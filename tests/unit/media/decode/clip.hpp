@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A short synthetic clip encoded with a real encoder (libvpx VP8/VP9 or libx264), with keyframes
 // exactly where asked, and checksums of a plain libvpx/libavcodec decode of any frame sequence.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DecodeWorker with real decoders on its real thread. Nothing sleeps: the tests hold the worker
 // inside its picture callback (a gate) to fill the queue deterministically, and wait on condition
 // variables for pictures and for keyframe requests posted to a fake event loop.

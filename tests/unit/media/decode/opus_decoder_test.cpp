@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Opus through libavcodec: a stereo test tone (1 kHz left, 2.5 kHz right) encoded with libopus in
 // the test, decoded by OpusDecoder, checked for frequency per channel and for level.
 #include "media/decode/opus_decoder.hpp"

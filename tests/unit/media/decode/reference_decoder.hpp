@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Decodes a bitstream the plain way, straight through libvpx or libavcodec, and returns the
 // checksum of each picture taken at once (before the next decode call can touch the memory). The

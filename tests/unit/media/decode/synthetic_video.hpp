@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Synthetic screen-like I420 frames for the decoder tests and the decode benchmark, and the
 // comparisons the tests make between a decoded Picture and its source.

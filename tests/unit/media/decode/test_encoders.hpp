@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Real encoders for the decoder tests and the benchmark: libvpx VP8/VP9 and libx264 through
 // libavcodec (constrained baseline, zero latency: what Chrome sends for screen sharing), each

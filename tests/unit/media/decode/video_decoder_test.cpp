@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Real codecs end to end: frames encoded here with libvpx and libx264 are decoded through
 // presentd's decoders, and every picture is compared with its source (PSNR) and with a plain
 // libvpx/libavcodec decode of the same bitstream (exact checksum).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The three receive-side pieces wired together as a video stream will use them: packets go to the
 // NackRequester and the FrameAssembler, the 20 ms tick sends NACKs, the sender answers each NACK
 // with a retransmission one RTT later, and "keyframe needed" goes through the KeyframeRequester.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Round trip from RFC 3611 RRTR/DLRR on a manual clock: the sender echoes our reference time
 // after holding it, the network adds the rest.
 #include "media/feedback/rtt_estimator.hpp"

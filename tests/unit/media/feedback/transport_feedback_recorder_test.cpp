@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/feedback/transport_feedback_recorder.hpp"
 
 #include <gtest/gtest.h>

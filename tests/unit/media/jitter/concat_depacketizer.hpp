@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Test double for a payload format, shared by the jitter-buffer unit tests, fuzzer and benchmark.
 // The real depacketizers (VP8, H.264, ...) come from another branch; the unit under test here is

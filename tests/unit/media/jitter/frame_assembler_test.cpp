@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "media/jitter/frame_assembler.hpp"
 
 #include <gtest/gtest.h>

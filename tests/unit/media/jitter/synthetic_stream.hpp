@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Packets of a synthetic video stream for the jitter-buffer tests, fuzzer and benchmark: frames of
 // a fixed packet count, a keyframe every `keyframe_interval` frames, 90 kHz timestamps at 30 fps,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The whole receive path on real packets: GStreamer's VP8 capture (tests/vectors/depacketizer),
 // encrypted with SRTP as a sender would, replayed through the ReceivePipeline. The frames that
 // come out must be byte-identical to what the encoder wrote; losses must be NACKed exactly and

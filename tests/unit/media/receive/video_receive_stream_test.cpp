@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One video stream on real VP8 packets (GStreamer's capture in tests/vectors/depacketizer: 12
 // frames, keyframes at 0 and 6) replayed the way Chrome sends them under load, checked frame by
 // frame against the encoder's output and decoded with FFmpeg:

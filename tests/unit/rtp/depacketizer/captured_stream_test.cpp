@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Depacketizes real RTP streams captured from GStreamer's payloaders (tests/vectors/depacketizer)
 // and checks that each frame comes out exactly as the encoder produced it, that FFmpeg decodes
 // every assembled frame, and that inspect() agrees with what the decoder says about keyframes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Reads the GStreamer captures in tests/vectors/depacketizer/ (see the README there) and decodes
 // frames with FFmpeg, for the depacketizer tests and the benchmark-free checks that real streams

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A minimal libavcodec decoder for tests: feeds whole frames, counts decoded pictures/samples and
 // failures. Independent of presentd's own decoder module so the depacketizer is checked against

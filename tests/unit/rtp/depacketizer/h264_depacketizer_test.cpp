@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // H.264 depacketizer (RFC 6184, packetization-mode 1): per-packet inspection of every packet type,
 // Annex B assembly, FU-A consistency, and SPS/PPS carried into IDR frames that lack them.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Opus (RFC 7587): one RTP payload is one Opus packet; and the factory's format dispatch.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // VP8 descriptor parsing (RFC 7741 §4.2), frame header parsing (RFC 6386 §9.1) and frame assembly.
 // Descriptors are hand-built bit by bit from the §4.2 diagram; the captured-stream test covers
 // what a real payloader sends.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // VP9 descriptor parsing (RFC 9628 §4.2, flexible and non-flexible mode, scalability structure)
 // and assembly of one picture from its layer frames. Descriptors are hand-built from the diagrams.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Generic NACK, PLI, FIR and REMB: hand-built packets, round trips, malformed input.
 #include <gtest/gtest.h>
 

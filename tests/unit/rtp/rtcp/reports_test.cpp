@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sender report, receiver report, SDES and BYE: hand-built packets, round trips, malformed input.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Helpers for the RTCP tests: parse one packet of a known type from bytes, and write then re-parse.
 #include <gtest/gtest.h>

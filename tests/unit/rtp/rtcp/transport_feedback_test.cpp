@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rtp/rtcp/transport_feedback.hpp"
 
 #include <gtest/gtest.h>

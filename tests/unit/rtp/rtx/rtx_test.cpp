@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RTX (RFC 4588 §4) payload splitting and the SDP-negotiated PT/SSRC associations.
 #include <gtest/gtest.h>
 

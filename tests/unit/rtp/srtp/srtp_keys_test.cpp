@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RFC 5764 §4.2 key split. Every byte of the exported block gets a value naming its field and
 // offset, so a test failure shows which field landed where.
 #include "rtp/srtp/srtp_keys.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Shared gtest parameters: every SrtpProfile, with readable test names.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // An independent SRTP/SRTCP packet builder for tests, written from RFC 3711 and RFC 7714 with
 // OpenSSL's EVP primitives only. It shares no code with libsrtp, so a packet it builds that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RFC 3711 Appendix B vectors, then libsrtp (through SrtpSession) against packets built from them
 // by the independent OpenSSL builder in srtp_reference.hpp.
 #include <gtest/gtest.h>

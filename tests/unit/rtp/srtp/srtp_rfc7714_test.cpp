@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RFC 7714 (AES-GCM for SRTP): the independent OpenSSL builder reproduces the RFC's RTP and SRTCP
 // vectors, then libsrtp (through SrtpSession) must accept packets that builder makes with keys
 // derived from a master key, and must itself produce byte-identical packets.

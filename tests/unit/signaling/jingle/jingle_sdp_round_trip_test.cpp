@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SDP offers captured from real senders → Jingle (as text on the wire) → SDP must keep everything
 // a session negotiates from; the XEP-shaped stanzas → SDP → Jingle must come back identical.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The handler's stanza logic against a recording session host that answers with presentd's real
 // answer builder (the real SessionManager with a real peer runs in the end-to-end test). Offers
 // are the captured GStreamer webrtcbin offer, sent as Jingle the way a remote presenter sends it.

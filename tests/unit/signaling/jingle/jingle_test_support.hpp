@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Fixtures of the Jingle tests: the hand-written stanzas of tests/vectors/jingle and the captured
 // offers of tests/vectors/sdp (see the READMEs there).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hostile or broken Jingle never reaches the SDP text: every problem is a clear error.
 #include "signaling/jingle/jingle_to_sdp.hpp"
 

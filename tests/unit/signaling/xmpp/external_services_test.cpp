@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // XEP-0215 answers as Prosody 0.12's mod_external_services writes them (the attribute set of
 // services_xml(): type, transport, host, port, username, password, expires, restricted), the
 // XEP-0082 date-times they carry, the refresh schedule, and the discovery's exchange over a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reconnect delays: doubling from 1 s to the 60 s cap, jitter within ±20 % and never outside
 // [1 s, 60 s], back to 1 s after reset().
 #include <gtest/gtest.h>

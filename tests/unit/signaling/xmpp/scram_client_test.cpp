@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SCRAM client: the RFC 5802 §5 (SCRAM-SHA-1) and RFC 7677 §3 (SCRAM-SHA-256) exchanges byte
 // for byte with the RFCs' fixed client nonces, then real exchanges against GNU SASL's own SCRAM
 // server with random nonces, and the ways a server can be wrong.

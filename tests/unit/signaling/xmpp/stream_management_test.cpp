@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // XEP-0198 bookkeeping: acknowledged stanzas are dropped, the rest are handed back on
 // resumption, an h beyond what was sent is refused, and inbound counting
 // starts only with <enabled/>.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The XMPP stream parser: stanzas arrive whole however the bytes are split; namespaces,
 // attributes and text survive; hostile XML (DOCTYPE, entity bomb, deep nesting, a 10 MB stanza,
 // invalid UTF-8, comments) ends the stream with a reason and never a crash.

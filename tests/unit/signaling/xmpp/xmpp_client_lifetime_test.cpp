@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The owner may destroy an XmppClient right after stop() (CloudService does on every reload of
 // `cloud`/`proxy`). Completions that were already on their way then still run: the TCP
 // connector's resolve/connect finishing with operation_aborted, a login deadline that had just

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 # Prints the offer aiortc makes for a sendonly video track (and an Opus track with "audio").
 # Usage: /usr/bin/python3 aiortc_offer.py [audio]
 import asyncio

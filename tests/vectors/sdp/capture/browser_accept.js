@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Manual check: does a real browser accept presentd's answer to its own offer?
 const {execFileSync} = require('child_process');
 const fs = require('fs');

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Prints the offer a browser makes for a sendonly canvas-capture video track plus a sendonly
 // audio track (the shape of a screen share with system audio), after ICE gathering completes.
 // Usage: node browser_offer.js chromium|firefox   (needs playwright-core / puppeteer-core)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 # Manual check (../README.md): does this stack accept presentd's answer to its own offer?
 import os
 import subprocess

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 # Prints the offer GStreamer's webrtcbin makes for a sendonly video (and optionally Opus) stream,
 # after ICE gathering completes. Usage: /usr/bin/python3 gst_offer.py vp8|h264 [audio]
 import sys

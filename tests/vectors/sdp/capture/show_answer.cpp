@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Prints presentd's answer to the offer in the file argv[1] (manual acceptance checks, see
 // ../README.md). Build from the repository root after a normal build:
 //   g++ -std=c++20 -Isrc tests/vectors/sdp/capture/show_answer.cpp build/src/libpresentd_core.a -o /tmp/show_answer
