@@ -66,7 +66,9 @@ nlohmann::json capabilities(const config::Config& config) {
           {"audio", config.media.audio},
           {"admission", config.admission.mode == config::AdmissionMode::approve ? "approve" : "auto"},
           {"max_presenters", config.admission.max_presenters},
-          {"whip", "/whip"}};
+          {"whip", "/whip"},
+          // Where "Present in another room" sends a 6-digit cloud meeting ID ("" = nowhere).
+          {"remote_page", config.cloud.remote_page_url}};
 }
 
 // A presenter's renderer ID, derived from the session ID alone, so the decode threads can

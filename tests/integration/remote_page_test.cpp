@@ -56,10 +56,10 @@ protected:
     ASSERT_TRUE(std::filesystem::exists(std::filesystem::path(PRESENTD_REMOTE_PAGE_DIR) / "index.html"))
         << "build the remote page first: scripts/build_remote_page.sh " PRESENTD_REMOTE_PAGE_DIR;
     ASSERT_EQ(unshare(CLONE_NEWNET), 0) << "needs root";
-    for (const auto& command : std::vector<std::vector<std::string>>{
-             {"ip", "link", "set", "lo", "up"},
-             {"ip", "addr", "add", std::string(kServer) + "/32", "dev", "lo"},
-             {"ip", "addr", "add", std::string(kRelay) + "/32", "dev", "lo"}}) {
+    for (const auto& command :
+         std::vector<std::vector<std::string>>{{"ip", "link", "set", "lo", "up"},
+                                               {"ip", "addr", "add", std::string(kServer) + "/32", "dev", "lo"},
+                                               {"ip", "addr", "add", std::string(kRelay) + "/32", "dev", "lo"}}) {
       const auto [code, output] = run_command(command);
       ASSERT_EQ(code, 0) << output;
     }
@@ -88,7 +88,8 @@ protected:
       std::printf("--- presentd log ---\n%s\n--- page ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str(),
                   read_file(page_log_).c_str());
       const auto prosody_log = prosody_ ? read_file(prosody_->log_file()) : std::string();
-      std::printf("--- prosody (tail) ---\n%s\n", prosody_log.substr(prosody_log.size() > 8000 ? prosody_log.size() - 8000 : 0).c_str());
+      std::printf("--- prosody (tail) ---\n%s\n",
+                  prosody_log.substr(prosody_log.size() > 8000 ? prosody_log.size() - 8000 : 0).c_str());
     }
     if (prosody_) prosody_->stop();
   }
@@ -113,25 +114,25 @@ protected:
     const auto page = dir_.path() / "page";
     std::filesystem::create_directories(page);
     std::filesystem::copy_file(std::filesystem::path(PRESENTD_REMOTE_PAGE_DIR) / "index.html", page / "index.html");
-    std::ofstream(page / "config.json") << nlohmann::json{{"websocket", "wss://" + std::string(kServer) + ":" +
-                                                                            std::to_string(https_port_) + "/xmpp-websocket"},
-                                                          {"room_domain", "localhost"},
-                                                          {"guest_domain", "guest.localhost"}}
-                                               .dump();
+    std::ofstream(page / "config.json") << nlohmann::json{
+        {"websocket", "wss://" + std::string(kServer) + ":" + std::to_string(https_port_) + "/xmpp-websocket"},
+        {"room_domain", "localhost"},
+        {"guest_domain", "guest.localhost"}}.dump();
     std::filesystem::permissions(page, std::filesystem::perms::others_exec | std::filesystem::perms::others_read,
                                  std::filesystem::perm_options::add);
     ProsodyExtras extras;
     extras.modules = {"websocket", "external_services", "presentd_remote"};
     extras.interfaces = {"127.0.0.1", kServer};
-    extras.global_config = "https_ports = { " + std::to_string(https_port_) + " }\n" +
-                           "https_interfaces = { \"" + kServer + "\" }\n" +
-                           "http_default_host = \"guest.localhost\"\n" +
+    extras.global_config = "https_ports = { " + std::to_string(https_port_) + " }\n" + "https_interfaces = { \"" +
+                           kServer + "\" }\n" + "http_default_host = \"guest.localhost\"\n" +
                            "plugin_paths = { \"" PRESENTD_SOURCE_DIR "/web/remote/prosody\" }\n" +
-                           "presentd_remote_dir = \"" + page.string() + "\"\n" +
-                           "external_services = { " + turn_service("turns", "tcp", 5349) + " }\n";
-    extras.host_config = "VirtualHost \"guest.localhost\"\n"
-                         "  authentication = \"anonymous\"\n"
-                         "  external_services = { " + turn_service("turn", "udp", 3478) + " }\n";
+                           "presentd_remote_dir = \"" + page.string() + "\"\n" + "external_services = { " +
+                           turn_service("turns", "tcp", 5349) + " }\n";
+    extras.host_config =
+        "VirtualHost \"guest.localhost\"\n"
+        "  authentication = \"anonymous\"\n"
+        "  external_services = { " +
+        turn_service("turn", "udp", 3478) + " }\n";
     std::filesystem::create_directories(dir_.path() / "prosody");
     prosody_ = std::make_unique<ProsodyServer>(dir_.path() / "prosody", extras);
     prosody_->add_user(kRoom, kRoomPassword);
@@ -141,16 +142,17 @@ protected:
   // presentd in the room's namespace, logged in to Prosody as the room.
   void start_room(const std::string& extra_sections = {}) {
     const auto password_file = dir_.write("cloud-password", std::string(kRoomPassword) + "\n");
-    std::filesystem::permissions(password_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+    std::filesystem::permissions(password_file,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                  std::filesystem::perm_options::replace);
     NamespaceDaemonOptions options;
     options.port = kPort;
     options.pin = kPin;
-    options.extra_sections = R"("cloud": {"enabled": true, "jid": ")" + std::string(kRoom) + R"(@localhost", "server": ")" +
-                             kServer + R"(", "port": )" + std::to_string(prosody_->starttls_port()) +
-                             R"(, "tls": "starttls", "password_file": ")" + password_file.string() + R"(", "ca_file": ")" +
-                             prosody_->ca_file().string() + R"("}, "ice": {"turn_ca_file": ")" +
-                             certificate_.certificate.string() + R"("},)" + extra_sections;
+    options.extra_sections =
+        R"("cloud": {"enabled": true, "jid": ")" + std::string(kRoom) + R"(@localhost", "server": ")" + kServer +
+        R"(", "port": )" + std::to_string(prosody_->starttls_port()) + R"(, "tls": "starttls", "password_file": ")" +
+        password_file.string() + R"(", "ca_file": ")" + prosody_->ca_file().string() +
+        R"("}, "ice": {"turn_ca_file": ")" + certificate_.certificate.string() + R"("},)" + extra_sections;
     PrivateNetwork network;
     network.box_address = room_->address();
     const auto config = write_namespace_daemon_config(dir_, network, options);
@@ -164,11 +166,11 @@ protected:
   // Chromium in the person's namespace, on the room's join address.
   void open_page(const std::string& pin) {
     const auto url = "https://" + std::string(kServer) + ":" + std::to_string(https_port_) + "/remote/join/" + kRoom;
-    browser_ = std::make_unique<ChildProcess>(
-        person_->inside({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
-                         PRESENTD_SOURCE_DIR "/tests/integration/remote/remote_page.js", "--url", url, "--pin", pin,
-                         "--control", control_.string()}),
-        std::map<std::string, std::string>{}, page_log_);
+    browser_ =
+        std::make_unique<ChildProcess>(person_->inside({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
+                                                        PRESENTD_SOURCE_DIR "/tests/integration/remote/remote_page.js",
+                                                        "--url", url, "--pin", pin, "--control", control_.string()}),
+                                       std::map<std::string, std::string>{}, page_log_);
   }
 
   void command(const std::string& line) { std::ofstream(control_, std::ios::app) << line << "\n"; }
@@ -213,9 +215,9 @@ protected:
   }
 
   static std::size_t session_count(const nlohmann::json& status) {
-    const auto sessions = status.is_object()
-                              ? status.value(nlohmann::json::json_pointer("/sessions/sessions"), nlohmann::json::array())
-                              : nlohmann::json::array();
+    const auto sessions =
+        status.is_object() ? status.value(nlohmann::json::json_pointer("/sessions/sessions"), nlohmann::json::array())
+                           : nlohmann::json::array();
     return sessions.is_array() ? sessions.size() : 0;
   }
 
@@ -235,9 +237,9 @@ protected:
   }
 
   bool wait_for_no_sessions(std::chrono::seconds limit) {
-    const auto last = poll_json([this] { return status(); },
-                                [](const nlohmann::json& status) { return status.is_object() && session_count(status) == 0; },
-                                limit);
+    const auto last =
+        poll_json([this] { return status(); },
+                  [](const nlohmann::json& status) { return status.is_object() && session_count(status) == 0; }, limit);
     return last.is_object() && session_count(last) == 0;
   }
 

@@ -24,15 +24,16 @@ std::vector<std::string> PeerNamespace::inside(const std::vector<std::string>& a
 }
 
 std::unique_ptr<PeerNamespace> PeerNamespace::create(const TempDir& dir, const std::string& name,
-                                                     const std::string& server_address,
-                                                     const std::string& peer_address, std::string& why) {
-  auto holder = std::make_unique<ChildProcess>(std::vector<std::string>{"unshare", "-n", "--", "sleep", "100000"},
-                                               std::map<std::string, std::string>{},
-                                               dir.path() / ("netns-" + name + ".log"));
+                                                     const std::string& server_address, const std::string& peer_address,
+                                                     std::string& why) {
+  auto holder =
+      std::make_unique<ChildProcess>(std::vector<std::string>{"unshare", "-n", "--", "sleep", "100000"},
+                                     std::map<std::string, std::string>{}, dir.path() / ("netns-" + name + ".log"));
   const auto pid = std::to_string(holder->pid());
   // unshare(1) execs sleep once the namespace exists: wait until the holder's namespace differs.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::filesystem::read_symlink("/proc/" + pid + "/ns/net") == std::filesystem::read_symlink("/proc/self/ns/net")) {
+  while (std::filesystem::read_symlink("/proc/" + pid + "/ns/net") ==
+         std::filesystem::read_symlink("/proc/self/ns/net")) {
     if (std::chrono::steady_clock::now() > deadline) {
       why = "unshare -n did not make a namespace";
       return nullptr;

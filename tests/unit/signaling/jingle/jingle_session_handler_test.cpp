@@ -292,7 +292,7 @@ TEST_F(Handler, SessionEndedByTheBoxTellsThePresenter) {
 
 TEST_F(Handler, SessionOnTheScreenTellsThePresenterWithSessionInfoActive) {
   ASSERT_TRUE(handler_.handle_iq(initiate(kPresenter, "a1")));
-  ASSERT_EQ(sent_.size(), 2u);  // result + session-accept
+  ASSERT_EQ(sent_.size(), 2u);         // result + session-accept
   handler_.session_live("session-9");  // not a remote session: nothing sent
   handler_.session_live("");
   EXPECT_EQ(sent_.size(), 2u);
