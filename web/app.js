@@ -241,8 +241,18 @@ function stop() {
 function goToMeeting(event) {
   event.preventDefault();
   const digits = ui.meetingId.value.replace(/[\s-]/g, '');
+  // 6 digits: a cloud meeting ID, presented to through the remote page (docs/cloud.md).
+  if (/^[0-9]{6}$/.test(digits)) {
+    if (!capabilities.remote_page) {
+      ui.meetingError.textContent = 'This display knows no remote page for 6-digit cloud meeting IDs.';
+      ui.meetingId.focus();
+      return;
+    }
+    window.location.assign(`${capabilities.remote_page.replace(/\/?$/, '/')}join/${digits}`);
+    return;
+  }
   if (!/^[0-9]{10}$/.test(digits)) {
-    ui.meetingError.textContent = 'A meeting ID has exactly 10 digits.';
+    ui.meetingError.textContent = 'A meeting ID has 10 digits (or 6 for a room in the cloud).';
     ui.meetingId.focus();
     return;
   }

@@ -66,6 +66,10 @@ public:
   // A session of the host ended: if it was a remote one, its presenter is told why
   // (app/jingle_end_reason.hpp).
   void session_ended(const std::string& session_id, session::EndReason reason);
+  // A session went on the screen: a remote presenter hears it (session-info <active/>).
+  void session_live(const std::string& session_id) {
+    if (jingle_) jingle_->session_live(session_id);
+  }
   // Shutdown: remote presenters are told the box is gone, then the client leaves.
   void stop();
   // Remote sessions the Jingle handler tracks (being answered or running).

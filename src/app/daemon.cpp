@@ -131,6 +131,9 @@ void Daemon::start_cloud() {
     access_->forget_session(session_id);
     if (cloud_) cloud_->session_ended(session_id, reason);
   });
+  webrtc_->set_on_session_live([this](const std::string& session_id) {
+    if (cloud_) cloud_->session_live(session_id);
+  });
   // Remote presenters: the same sessions, admission and PIN back-off as WHIP senders.
   cloud_->set_session_host(webrtc_->session_host(),
                            [this](const std::optional<std::string>& pin, const std::string& bare_jid) {

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 
+#include "config/config_schema.hpp"
+
 namespace presentd::app {
 
 namespace {
@@ -96,6 +98,8 @@ render::IdleInfo make_idle_info(const config::Config& config, const ScreenState&
   info.meeting_id = state.meeting_id;
   // The cloud meeting ID only helps while the server can reach the box.
   info.cloud_meeting_id = state.cloud_connected ? state.cloud_meeting_id : std::string();
+  // From outside the room's network: the remote page opened on this room (docs/cloud.md).
+  if (!info.cloud_meeting_id.empty()) info.remote_url = config::remote_join_url(config.cloud);
   std::string addresses;
   for (const auto& address : interface_addresses) addresses += (addresses.empty() ? "" : ", ") + address;
   info.status_line = (addresses.empty() ? std::string("no network address") : addresses);

@@ -67,7 +67,9 @@ nlohmann::json capabilities(const config::Config& config) {
           {"audio", config.media.audio},
           {"admission", config.admission.mode == config::AdmissionMode::approve ? "approve" : "auto"},
           {"max_presenters", config.admission.max_presenters},
-          {"whip", "/whip"}};
+          {"whip", "/whip"},
+          // Where "Present in another room" sends a 6-digit cloud meeting ID ("" = nowhere).
+          {"remote_page", config.cloud.remote_page_url}};
 }
 
 // A presenter's renderer ID, derived from the session ID alone, so the decode threads can
@@ -116,6 +118,7 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   observer.on_state = [this, on_session_ended = std::move(on_session_ended)](
                           const std::string& session_id, session::SessionState state, const std::string& name) {
     if (state == session::SessionState::ended && on_session_ended) on_session_ended(session_id);
+    if (state == session::SessionState::live && on_session_live_) on_session_live_(session_id);
     // Posted: the session manager may still hold the ending session while it reports.
     boost::asio::post(io_, [this] {
       if (on_sessions_changed_) on_sessions_changed_();

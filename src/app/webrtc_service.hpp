@@ -79,6 +79,8 @@ public:
   void set_on_sessions_changed(std::function<void()> hook) { on_sessions_changed_ = std::move(hook); }
   // Called (synchronously) for every session that ends, also one still waiting for approval,
   // with why: the cloud tells its remote presenter (app/jingle_end_reason.hpp).
+  // Told when a session is on the screen (live), e.g. to tell a remote presenter.
+  void set_on_session_live(std::function<void(const std::string&)> hook) { on_session_live_ = std::move(hook); }
   void set_on_session_end(std::function<void(const std::string&, session::EndReason)> hook) {
     on_session_end_ = std::move(hook);
   }
@@ -107,6 +109,7 @@ private:
   std::set<std::string> camera_tiles_;        // sessions whose camera has a tile
   std::function<void()> on_sessions_changed_;
   std::function<void(const std::string&, session::EndReason)> on_session_end_;
+  std::function<void(const std::string&)> on_session_live_;
 };
 
 }  // namespace presentd::app

@@ -165,6 +165,9 @@ struct CloudConfig {
   std::string ca_file;  // PEM CA certificates to trust; "" = the system store
   bool allow_plain = false;  // SASL PLAIN (over verified TLS only) when the server lacks SCRAM
   std::string meeting_id;    // 6 digits shown as the cloud meeting ID; "" = the JID's local part
+  // The remote page's public address ("https://xmpp.example.com/remote/"), shown on the idle
+  // screen as "<url>join/<ID>" beside the cloud meeting ID; "" = not shown (docs/cloud.md).
+  std::string remote_page_url;
   // Who may present remotely: bare JIDs, "*@domain" or "domain" (signaling/jingle/jid_filter.hpp).
   // Empty allowed list: everyone not blocked. Blocked wins.
   std::vector<std::string> allowed_jids;

@@ -111,6 +111,23 @@ std::optional<std::string> require_six_digits(const std::string& value) {
   return "must be exactly 6 digits, or \"\" for the JID's local part";
 }
 
+std::optional<std::string> require_https_url(const std::string& value) {
+  constexpr std::string_view kScheme = "https://";
+  const bool ok =
+      value.empty() || (value.starts_with(kScheme) && value.size() > kScheme.size() && value.size() <= 200 &&
+                        value[kScheme.size()] != '/' && std::none_of(value.begin(), value.end(), [](unsigned char c) {
+                          return c <= ' ' || c == 0x7f || c == '?' || c == '#';
+                        }));
+  if (ok) return std::nullopt;
+  return "must be \"\" or an https:// address without spaces, query or fragment";
+}
+
+std::string remote_join_url(const CloudConfig& cloud) {
+  if (cloud.remote_page_url.empty()) return {};
+  const auto& base = cloud.remote_page_url;
+  return base + (base.ends_with('/') ? "" : "/") + "join/" + cloud_meeting_id(cloud);
+}
+
 std::optional<std::string> require_host_name(const std::string& value) {
   // A colon only belongs in an IPv6 literal, never as a port suffix.
   const bool ok = value.find(':') != std::string::npos

@@ -138,6 +138,10 @@ inline constexpr EnumNames<CloudTls, 2> kCloudTlsNames{{{"direct", CloudTls::dir
 std::optional<std::string> require_bare_jid(const std::string& value);
 // "" or exactly six digits.
 std::optional<std::string> require_six_digits(const std::string& value);
+// "" or "https://host[:port][/path]" without spaces, query or fragment.
+std::optional<std::string> require_https_url(const std::string& value);
+// The remote page's address for one room: "<remote_page_url>join/<cloud meeting ID>" ("" without a page).
+std::string remote_join_url(const CloudConfig& cloud);
 // "name@domain", "*@domain" or "domain": an entry of cloud.allowed_jids / blocked_jids.
 std::optional<std::string> require_jid_pattern(const std::string& value);
 // A DNS name or IP literal without port ("" allowed).
@@ -158,6 +162,7 @@ void describe(V& v, CloudConfig& c) {
   v.readable_file("ca_file", c.ca_file);
   v.flag("allow_plain", c.allow_plain);
   v.text("meeting_id", c.meeting_id, require_six_digits);
+  v.text("remote_page_url", c.remote_page_url, require_https_url);
   v.text_list("allowed_jids", c.allowed_jids, require_jid_pattern);
   v.text_list("blocked_jids", c.blocked_jids, require_jid_pattern);
 }

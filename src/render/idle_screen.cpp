@@ -71,8 +71,11 @@ void IdleScreen::build(SDL_Renderer* renderer, TextPainter& painter, int width, 
   }
   if (!info.cloud_meeting_id.empty()) {
     y += add(renderer, painter, "Cloud meeting ID", margin, y, label, false, kSecondary);
-    add(renderer, painter, group_meeting_id(info.cloud_meeting_id), margin, y, std::max(10, height / 18), true,
-        kPrimary);
+    y += add(renderer, painter, group_meeting_id(info.cloud_meeting_id), margin, y, std::max(10, height / 18), true,
+             kPrimary);
+    if (!info.remote_url.empty()) {
+      add(renderer, painter, info.remote_url, margin, y, std::max(8, height / 36), false, kSecondary);
+    }
   }
   const int small = std::max(8, height / 48);
   add(renderer, painter, info.status_line, margin, height - margin / 2 - small, small, false, kSecondary);

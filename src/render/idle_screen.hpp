@@ -24,6 +24,7 @@ struct IdleInfo {
   std::optional<std::string> pin;  // shown only when set
   std::string meeting_id;          // 10 digits, shown as 3-3-4
   std::string cloud_meeting_id;    // empty: no cloud server configured
+  std::string remote_url;          // the remote page for this room, shown under the cloud ID; "" = none
   std::string status_line;         // network addresses, cloud state
   bool operator==(const IdleInfo&) const = default;
 };

@@ -85,11 +85,13 @@ ProsodyServer::ProsodyServer(const std::filesystem::path& dir, const ProsodyExtr
   const std::string pki = (dir_ / "pki").string();
   std::string modules = "\"roster\", \"saslauth\", \"tls\", \"disco\", \"ping\", \"smacks\"";
   for (const auto& module : extras.modules) modules += ", \"" + module + "\"";
+  std::string interfaces;
+  for (const auto& address : extras.interfaces) interfaces += (interfaces.empty() ? "\"" : ", \"") + address + "\"";
   std::ofstream(config_) << "pidfile = \"" << (dir_ / "data" / "prosody.pid").string() << "\"\n"
                          << "data_path = \"" << (dir_ / "data").string() << "\"\n"
                          << "certificates = \"" << pki << "\"\n"
                          << "log = { { levels = { min = \"debug\" }, to = \"console\" } }\n"
-                         << "interfaces = { \"127.0.0.1\" }\n"
+                         << "interfaces = { " << interfaces << " }\n"
                          << "c2s_ports = { " << starttls_port_ << " }\n"
                          << "c2s_direct_tls_ports = { " << direct_tls_port_ << " }\n"
                          << "s2s_ports = { }\nhttp_ports = { }\nhttps_ports = { }\n"
@@ -101,7 +103,8 @@ ProsodyServer::ProsodyServer(const std::filesystem::path& dir, const ProsodyExtr
                          << "smacks_hibernation_time = 60\n"
                          << "ssl = { certificate = \"" << pki << "/server.pem\", key = \"" << pki << "/server.key\" }\n"
                          << extras.global_config << "\n"
-                         << "VirtualHost \"" << kDomain << "\"\n";
+                         << "VirtualHost \"" << kDomain << "\"\n"
+                         << extras.host_config << "\n";
   make_readable_by_all(config_);
 }
 

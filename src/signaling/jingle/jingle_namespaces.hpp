@@ -11,6 +11,7 @@ inline constexpr std::string_view kJingleErrors = "urn:xmpp:jingle:errors:1";   
 inline constexpr std::string_view kRtp = "urn:xmpp:jingle:apps:rtp:1";                  // XEP-0167
 inline constexpr std::string_view kIceUdp = "urn:xmpp:jingle:transports:ice-udp:1";     // XEP-0176
 inline constexpr std::string_view kDtls = "urn:xmpp:jingle:apps:dtls:0";                // XEP-0320
+inline constexpr std::string_view kRtpInfo = "urn:xmpp:jingle:apps:rtp:info:1";         // XEP-0167 §7
 inline constexpr std::string_view kRtcpFb = "urn:xmpp:jingle:apps:rtp:rtcp-fb:0";       // XEP-0293
 inline constexpr std::string_view kRtpHdrext = "urn:xmpp:jingle:apps:rtp:rtp-hdrext:0"; // XEP-0294
 inline constexpr std::string_view kSsma = "urn:xmpp:jingle:apps:rtp:ssma:0";            // XEP-0339

@@ -212,6 +212,16 @@ void JingleSessionHandler::session_ended(const std::string& session_id, std::str
   }
 }
 
+void JingleSessionHandler::session_live(const std::string& session_id) {
+  if (session_id.empty()) return;
+  for (const auto& [key, session] : sessions_) {
+    if (session.session_id != session_id) continue;
+    XmlElement jingle = make_jingle({"session-info", session.sid, {}, {}});
+    jingle.add("active", std::string(ns::kRtpInfo));
+    return send(iq_set(session.peer, next_id(), std::move(jingle)));
+  }
+}
+
 void JingleSessionHandler::terminate_all(std::string_view condition, std::string_view text) {
   std::vector<std::pair<Key, std::string>> ended;
   for (const auto& [key, session] : sessions_) ended.emplace_back(key, session.session_id);

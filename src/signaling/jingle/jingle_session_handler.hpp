@@ -11,6 +11,7 @@
 //                                   PIN ──▶ Jingle→SDP offer ──▶ create_session(offer)
 //   <iq set><jingle session-accept> ◀── SDP answer→Jingle  ◀────────── answer
 //   <iq set><jingle transport-info> ──▶ <iq result/>, sdpfrag ───────▶ patch_session
+//   <iq set><jingle session-info><active/> ◀── session_live() (on the screen, after any approval)
 //   <iq set><jingle session-terminate> ──▶ <iq result/> ─────────────▶ delete_session
 //   <iq set><jingle session-terminate> ◀── session_ended() (replaced, ICE failed, Esc on the box)
 //
@@ -60,6 +61,10 @@ public:
   // end reason, app/jingle_end_reason.hpp). Sessions the presenter ended are already
   // forgotten, so this is a no-op for them.
   void session_ended(const std::string& session_id, std::string_view condition, std::string_view text);
+  // The host put a session on the screen (admitted, approved if the room asks for approval, media
+  // flowing): the presenter gets session-info <active/> (XEP-0167 §7.2), so its page can tell
+  // "presenting" from "waiting for approval". Sent again after a reconnection; no-op for others.
+  void session_live(const std::string& session_id);
   // Every remote session gets a session-terminate and its host session ends (the cloud is
   // switched off, the daemon stops).
   void terminate_all(std::string_view condition, std::string_view text);

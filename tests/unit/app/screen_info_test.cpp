@@ -51,6 +51,23 @@ TEST(IdleInfo, ShowsTheFixedPinOnlyWithTheFixedPolicyAndARotatingOneOnceKnown) {
   EXPECT_EQ(info.status_line, "10.0.0.1");
 }
 
+TEST(IdleInfo, ShowsTheRemotePageForThisRoomOnlyWhileTheCloudIsConnected) {
+  config::Config config;
+  config.cloud.enabled = true;
+  config.cloud.jid = "654321@cloud.example.com";
+  ScreenState state;
+  state.cloud_meeting_id = "654321";
+  EXPECT_EQ(make_idle_info(config, state, {}).remote_url, "") << "offline, and no page configured";
+  state.cloud_connected = true;
+  EXPECT_EQ(make_idle_info(config, state, {}).remote_url, "") << "no page configured";
+  config.cloud.remote_page_url = "https://xmpp.example.com/remote";
+  EXPECT_EQ(make_idle_info(config, state, {}).remote_url, "https://xmpp.example.com/remote/join/654321");
+  config.cloud.remote_page_url = "https://xmpp.example.com/remote/";
+  EXPECT_EQ(make_idle_info(config, state, {}).remote_url, "https://xmpp.example.com/remote/join/654321");
+  state.cloud_connected = false;
+  EXPECT_EQ(make_idle_info(config, state, {}).remote_url, "");
+}
+
 struct MdnsCase {
   const char* what;
   std::string bind_address;

@@ -291,6 +291,24 @@ TEST_F(Handler, SessionEndedByTheBoxTellsThePresenter) {
   EXPECT_TRUE(host_.deleted.empty());  // the host ended it itself
 }
 
+TEST_F(Handler, SessionOnTheScreenTellsThePresenterWithSessionInfoActive) {
+  ASSERT_TRUE(handler_.handle_iq(initiate(kPresenter, "a1")));
+  ASSERT_EQ(sent_.size(), 2u);         // result + session-accept
+  handler_.session_live("session-9");  // not a remote session: nothing sent
+  handler_.session_live("");
+  EXPECT_EQ(sent_.size(), 2u);
+  handler_.session_live("session-1");
+  const auto& info = sent_jingle(2, "session-info");
+  EXPECT_EQ(info.attribute_or("sid"), "a1");
+  EXPECT_NE(info.child("active", ns::kRtpInfo), nullptr) << write_xml(info);
+  // The presenter's result to it is ours, not an unknown stanza; the session goes on.
+  XmlElement result("iq", "jabber:client");
+  result.set("type", "result").set("from", kPresenter).set("id", sent_[2].attribute_or("id"));
+  handler_.handle_iq(result);
+  EXPECT_EQ(handler_.session_count(), 1u);
+  EXPECT_TRUE(host_.deleted.empty());
+}
+
 TEST_F(Handler, TerminateAllTellsEveryPresenterAndEndsTheirSessions) {
   ASSERT_TRUE(handler_.handle_iq(initiate(kPresenter, "a1")));
   ASSERT_TRUE(handler_.handle_iq(initiate(kPresenter, "a2")));
