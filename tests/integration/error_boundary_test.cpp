@@ -151,7 +151,8 @@ TEST_F(ErrorBoundary, OddFingerprintsGetTheirOwnAnswerWhileAnotherPresenterPrese
       EXPECT_LT(code, 500) << c.what;
     }
   }
-  EXPECT_EQ(status()["sessions"]["started_total"], sessions);
+  // The refused ones left nothing behind; the usable ones wait for ICE that never comes (10 s).
+  EXPECT_EQ(status()["sessions"]["active"], sessions);
   // The presenter never noticed: still on screen, still decoding (2 s more at 30 fps).
   expect_still_presenting(id, frames, 60);
   EXPECT_EQ(internal_errors(), 0);
@@ -184,7 +185,10 @@ TEST_F(ErrorBoundary, ANewcomerThatNeverConnectsReplacesNobody) {
   EXPECT_EQ(after["sessions"]["sessions"][0]["id"], id) << after.dump(2);
   EXPECT_EQ(after["sessions"]["sessions"][0]["admission"], "admitted");
   const auto log = read_file(dir_.path() / "presentd.log");
-  EXPECT_NE(log.find("ICE did not connect"), std::string::npos) << log;
+  // Whichever notices first: libnice's failed checks or the session's 10 s of silence.
+  EXPECT_TRUE(log.find("ICE did not connect") != std::string::npos ||
+              log.find("ICE failed: no network path") != std::string::npos)
+      << log;
   EXPECT_EQ(log.find("replaced by another presenter"), std::string::npos) << log;
   expect_still_presenting(id, presenting(after).second, 30);
   presenter->signal(SIGUSR2);
