@@ -262,7 +262,8 @@ TEST_F(SessionManagerTest, AReplacingNewcomerWaitsAndTheOldestStaysUntilItsMedia
   EXPECT_TRUE(ended.empty());
   EXPECT_EQ(manager_->session_count(), 2u);
   std::vector<std::string> states;
-  for (const auto& s : manager_->status()["sessions"]) states.push_back(s["admission"]);
+  const auto status = manager_->status();
+  for (const auto& s : status["sessions"]) states.push_back(s["admission"]);
   std::sort(states.begin(), states.end());
   EXPECT_EQ(states, (std::vector<std::string>{"admitted", "waiting_for_media"}));
 

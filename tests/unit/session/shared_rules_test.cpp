@@ -6,6 +6,8 @@
 //   - SRTP profiles: every profile the DTLS context offers, the SRTP layer can run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <string>
 
@@ -67,7 +69,9 @@ TEST(SharedRules, EveryFingerprintTheAnswerBuilderTakesTheDtlsTransportCanVerify
     const auto config = dtls_config_for(taken->negotiated);
     ASSERT_EQ(config.remote_fingerprints.size(), 1u);
     EXPECT_TRUE(dtls::certificate_matches(peer.certificate.get(), config.remote_fingerprints[0]));
-    EXPECT_NO_THROW(dtls::DtlsTransport(ours, config, {.send = [](std::vector<std::uint8_t>) {}}));
+    dtls::DtlsCallbacks callbacks;
+    callbacks.send = [](std::vector<std::uint8_t>) {};
+    EXPECT_NO_THROW(dtls::DtlsTransport(ours, config, callbacks));
   }
 }
 

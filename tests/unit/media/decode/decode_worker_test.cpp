@@ -9,9 +9,11 @@
 #include <condition_variable>
 #include <mutex>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "clip.hpp"
+#include "common/internal_errors.hpp"
 
 namespace presentd::media {
 namespace {
@@ -264,6 +266,34 @@ TEST_P(DecodeWorkerTest, PicturesOutliveTheWorkerAndItsDecoder) {
   worker->stop(StopMode::drain);
   worker.reset();  // decoder, its buffer pool and the thread are gone; the pictures are not
   expect_pictures({0, 1, 2, 3, 4, 5});
+}
+
+TEST_P(DecodeWorkerTest, AThrowInOneFrameIsThatFramesDecodeErrorAndTheNextKeyframeDecodes) {
+  // The worker thread's error boundary: an exception from one frame's decode or hand-over (here
+  // the hand-over of frame 1's picture) is counted, costs that frame and what depends on it, and
+  // decoding goes on from the next keyframe; the thread (and so the process) goes on.
+  clip_.encode(6, {0, 3});
+  std::vector<PicturePtr> pictures;
+  DecodeWorkerCallbacks callbacks{[&](PicturePtr p) {
+                                    if (p->rtp_timestamp() == first_timestamp_ + 3000U) throw std::runtime_error("hand-over failed");
+                                    pictures.push_back(std::move(p));
+                                  },
+                                  [this](std::function<void()> task) { loop_.post(std::move(task)); },
+                                  [this] { ++keyframes_needed_; }};
+  const auto errors_before = internal_error_count(ErrorSite::decoder);
+  DecodeWorker worker(make_video_decoder(format()), clock_, std::move(callbacks), DecodeWorkerConfig{8});
+  for (int i = 0; i < 6; ++i) worker.submit(frame(i));
+  worker.stop(StopMode::drain);
+  EXPECT_EQ(internal_error_count(ErrorSite::decoder), errors_before + 1);
+  const auto stats = worker.stats();
+  EXPECT_EQ(stats.decode_errors, 1U);
+  // Frame 2 depends on the lost frame 1: dropped (or, when it had not arrived yet, refused until
+  // keyframe 3, which the worker asked for). Keyframe 3 and what follows it decode.
+  ASSERT_GE(pictures.size(), 4U);
+  EXPECT_EQ(pictures.front()->rtp_timestamp(), first_timestamp_);
+  EXPECT_EQ(pictures[pictures.size() - 3]->rtp_timestamp(), first_timestamp_ + 3U * 3000U);
+  EXPECT_EQ(pictures.back()->rtp_timestamp(), first_timestamp_ + 5U * 3000U);
+  loop_.run_all();
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, DecodeWorkerTest, ::testing::Values(Encoder::vp8, Encoder::vp9, Encoder::h264),
