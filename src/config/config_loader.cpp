@@ -21,9 +21,10 @@ void check_relations(const Config& c, std::vector<Problem>& problems) {
     add("/network/media_port_max",
         "must not be below /network/media_port_min (" + std::to_string(c.network.media_port_min) + ")");
   }
-  if (c.pin.policy == PinPolicy::fixed && static_cast<int>(c.pin.fixed.size()) != c.pin.length) {
-    add("/pin/fixed", "must be exactly " + std::to_string(c.pin.length) +
-                          " digits (/pin/length) when /pin/policy is \"fixed\"");
+  // A fixed PIN carries its own length: /pin/length sizes the rotating PIN only, so a
+  // configuration written when the default length was 4 keeps working after an upgrade.
+  if (c.pin.policy == PinPolicy::fixed && (c.pin.fixed.size() < 4 || c.pin.fixed.size() > 8)) {
+    add("/pin/fixed", "must be 4..8 digits when /pin/policy is \"fixed\"");
   }
   if (c.tls.certificate.empty() != c.tls.private_key.empty()) {
     add(c.tls.certificate.empty() ? "/tls/certificate" : "/tls/private_key",

@@ -126,8 +126,10 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{"InvertedPortRange",
                    "{\"network\": {\n\"media_port_min\": 50100,\n\"media_port_max\": 50000}}",
                    {"presentd.json:3: /network/media_port_max: must not be below /network/media_port_min (50100)"}},
-        BrokenCase{"FixedPinWithWrongLength", "{\"pin\": {\"policy\": \"fixed\",\n \"fixed\": \"12345\"}}",
-                   {"presentd.json:2: /pin/fixed: must be exactly 6 digits (/pin/length) when /pin/policy is \"fixed\""}},
+        BrokenCase{"FixedPinTooShort", "{\"pin\": {\"policy\": \"fixed\",\n \"fixed\": \"123\"}}",
+                   {"presentd.json:2: /pin/fixed: must be 4..8 digits when /pin/policy is \"fixed\""}},
+        BrokenCase{"FixedPinTooLong", "{\"pin\": {\"policy\": \"fixed\",\n \"fixed\": \"123456789\"}}",
+                   {"presentd.json:2: /pin/fixed: must be 4..8 digits when /pin/policy is \"fixed\""}},
         BrokenCase{"NonDigitPin", "{\"pin\": {\"fixed\": \"12a4\"}}", {"presentd.json:1: /pin/fixed: must contain digits only"}},
         BrokenCase{"BadAddress", "{\"network\": {\"bind_address\": \"localhost\"}}",
                    {"presentd.json:1: /network/bind_address: must be an IPv4 or IPv6 address such as 0.0.0.0 or ::"}},
@@ -168,6 +170,13 @@ TEST(ConfigRules, ParsesIpv4AndBracketedIpv6HostPorts) {
     EXPECT_FALSE(parse_host_port(bad).has_value()) << bad;
   }
   EXPECT_FALSE(require_host_port("").has_value());  // empty: no STUN server
+}
+
+// Written when the default length was 4: a fixed PIN is its own length, so it still loads.
+TEST(ConfigLoader, AFixedPinShorterThanTheDefaultLengthStillLoads) {
+  const auto result = parse_config(R"({"pin": {"policy": "fixed", "fixed": "9753"}})");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.config.pin.fixed, "9753");
 }
 
 TEST(ConfigLoader, PrintMasksTheFixedPin) {
