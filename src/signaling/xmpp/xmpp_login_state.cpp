@@ -200,8 +200,10 @@ std::optional<std::string> LoginStateTable::accept(ElementKind kind) {
         expected = sm_on_;
       } else if (kind == ElementKind::sm_enabled || kind == ElementKind::sm_failed) {
         expected = enable_pending_;
-        enable_pending_ = false;
-        if (kind == ElementKind::sm_failed) sm_on_ = false;
+        if (expected) {
+          enable_pending_ = false;
+          if (kind == ElementKind::sm_failed) sm_on_ = false;  // <enable/> refused
+        }
       }
       break;
   }

@@ -118,7 +118,9 @@ TEST(XmppLoginState, EachStateAcceptsExactlyWhatItExpects) {
       const bool expected = kind == ElementKind::stream_error || path.expected.contains(kind);
       const auto refused = table.accept(kind);
       EXPECT_EQ(!refused.has_value(), expected) << path.name << ": " << element_kind_name(kind);
-      if (refused) EXPECT_NE(refused->find(element_kind_name(kind)), std::string::npos) << *refused;
+      if (refused) {
+        EXPECT_NE(refused->find(element_kind_name(kind)), std::string::npos) << *refused;
+      }
     }
   }
 }
