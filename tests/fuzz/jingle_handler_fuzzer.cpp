@@ -22,11 +22,11 @@
 #include <vector>
 
 #include "app/stanza_conversion.hpp"
+#include "common/log.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/sdp_parser.hpp"
 #include "signaling/jingle/jingle_session_handler.hpp"
-#include "common/log.hpp"
 #include "signaling/xmpp/xml_stream_parser.hpp"
 
 namespace {
