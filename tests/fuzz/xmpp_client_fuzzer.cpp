@@ -71,7 +71,7 @@ public:
     } else if (wire_.next < wire_.reads.size()) {
       source = &wire_.reads[wire_.next];
     } else {
-      pending_ = std::move(done);  // the server says nothing more: the read stays pending
+      pending_ = std::move(done);  // the server says nothing more: the read stays pending until close()
       return;
     }
     const std::size_t n = std::min(buffer.size(), source->size());
@@ -94,13 +94,20 @@ public:
     }
     boost::asio::post(io_, [done = std::move(done), n = data.size()] { done({}, n); });
   }
-  void close() override {}
+  void close() override {
+    // As a socket does: a pending read completes with operation_aborted (its handler holds the
+    // client's Link, which holds this transport; never completing it would leak both).
+    if (pending_) {
+      boost::asio::post(io_, [done = std::move(pending_)] { done(boost::asio::error::operation_aborted, 0); });
+      pending_ = nullptr;
+    }
+  }
   std::string tls_version() override { return "memory"; }
 
 private:
   boost::asio::io_context& io_;
   Wire& wire_;
-  IoHandler pending_;  // never called: dropped with the transport
+  IoHandler pending_;  // a read the input has nothing more for
 };
 
 }  // namespace
