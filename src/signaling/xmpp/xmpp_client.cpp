@@ -112,10 +112,9 @@ void XmppClient::stop() {
       link->out.push_back("<presence type='unavailable'/></stream:stream>");
       link->close_after_write = true;
       link->owner = nullptr;
-      if (!link->writing) {
-        link->writing = true;
-        link->transport->write(link->out.front(), [link](boost::system::error_code, std::size_t) { link->close(); });
-      }
+      // With a write in flight its handler carries on (write_next); either way the queue is
+      // written out and the connection closed.
+      if (!link->writing) write_then_close(link);
     } else {
       link->close();
     }
@@ -529,6 +528,16 @@ void XmppClient::send_raw(std::string data, bool counted) {
   if (!link_->writing) write_next();
 }
 
+void XmppClient::write_then_close(const std::shared_ptr<Link>& link) {
+  if (link->out.empty()) return link->close();
+  link->writing = true;
+  link->transport->write(link->out.front(), [link](boost::system::error_code ec, std::size_t) {
+    link->out.pop_front();
+    if (ec) return link->close();
+    write_then_close(link);
+  });
+}
+
 void XmppClient::write_next() {
   auto link = link_;
   if (link->out.empty() || link->handshaking) {
@@ -537,7 +546,14 @@ void XmppClient::write_next() {
   }
   link->writing = true;
   auto handler = [this, link](boost::system::error_code ec, std::size_t) {
-    if (link->owner == nullptr) return;
+    if (link->owner == nullptr) {
+      if (link->close_after_write) {  // stopped meanwhile: finish the goodbye, then close
+        link->out.pop_front();
+        if (ec) return link->close();
+        write_then_close(link);
+      }
+      return;
+    }
     link->out.pop_front();
     if (ec) return drop("write failed: " + ec.message());
     write_next();

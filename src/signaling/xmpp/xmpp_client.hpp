@@ -118,6 +118,8 @@ private:
   // Stanzas and presence: only on a verified TLS stream after the login.
   void send_secure(std::string data, bool counted);
   void write_next();
+  // After stop(): writes what is queued (the goodbye), then closes; needs no client.
+  static void write_then_close(const std::shared_ptr<Link>& link);
   void schedule_ping();
   void drop(const std::string& reason, bool auth_failure = false);
   void schedule_reconnect();
