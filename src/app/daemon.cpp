@@ -79,7 +79,22 @@ Daemon::Daemon(ConfigSource source)
       notifier_(io_),
       started_at_(std::chrono::steady_clock::now()) {}
 
-Daemon::~Daemon() = default;
+Daemon::~Daemon() {
+  // Also reached with the loop left early (an exception out of it), sessions and the cloud
+  // still alive. Members would go in reverse declaration order, the cloud service (and its
+  // Jingle handler) before the WebRTC service whose ending sessions call back into it; instead
+  // the same order as shutdown(): remote presenters end and the Jingle handler goes while its
+  // session host still exists, then the sessions, and only then the cloud service.
+  if (cloud_) cloud_->stop();
+  if (webrtc_) {
+    webrtc_->stop();
+    // Nothing the service still reports may reach the members that go next.
+    webrtc_->set_on_session_end(nullptr);
+    webrtc_->set_on_sessions_changed(nullptr);
+  }
+  webrtc_.reset();
+  cloud_.reset();
+}
 
 int Daemon::run() {
   auto checked = load_and_check(source_);

@@ -5,19 +5,13 @@
 #include <charconv>
 #include <deque>
 
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/write.hpp>
-
 #include "common/log.hpp"
-#include "signaling/xmpp/xmpp_tls.hpp"
 
 namespace presentd::xmpp {
 namespace {
 
 constexpr std::string_view kTag = "xmpp";
 constexpr std::string_view kClientNs = "jabber:client";
-constexpr std::string_view kTlsNs = "urn:ietf:params:xml:ns:xmpp-tls";
-constexpr std::string_view kSaslNs = "urn:ietf:params:xml:ns:xmpp-sasl";
 constexpr std::string_view kBindNs = "urn:ietf:params:xml:ns:xmpp-bind";
 constexpr std::string_view kPingNs = "urn:xmpp:ping";
 constexpr std::string_view kStanzaErrorNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
@@ -44,16 +38,19 @@ std::string condition_of(const Element& element) {
 
 std::string_view room_status_name(RoomStatus status) {
   switch (status) {
-    case RoomStatus::idle: return "idle";
-    case RoomStatus::presenting: return "presenting";
-    case RoomStatus::full: return "full";
+    case RoomStatus::idle:
+      return "idle";
+    case RoomStatus::presenting:
+      return "presenting";
+    case RoomStatus::full:
+      return "full";
   }
   return "idle";
 }
 
 struct XmppClient::Link {
-  Link(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& context) : stream(std::move(socket), context) {}
-  boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream;
+  explicit Link(std::unique_ptr<XmppTransport> bytes) : transport(std::move(bytes)) {}
+  std::unique_ptr<XmppTransport> transport;
   XmppClient* owner = nullptr;  // null once the client let go of this link
   bool tls = false;
   bool handshaking = false;
@@ -64,17 +61,21 @@ struct XmppClient::Link {
 
   void close() {
     owner = nullptr;
-    boost::system::error_code ignored;
-    stream.next_layer().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    stream.next_layer().close(ignored);
+    transport->close();
   }
 };
 
 XmppClient::XmppClient(boost::asio::io_context& io, XmppClientSettings settings,
-                       std::shared_ptr<boost::asio::ssl::context> tls, Connector connector, XmppClientCallbacks callbacks)
+                       std::shared_ptr<boost::asio::ssl::context> tls, Connector connector,
+                       XmppClientCallbacks callbacks)
+    : XmppClient(io, std::move(settings), make_socket_transport(std::move(tls)), std::move(connector),
+                 std::move(callbacks)) {}
+
+XmppClient::XmppClient(boost::asio::io_context& io, XmppClientSettings settings, TransportFactory transport,
+                       Connector connector, XmppClientCallbacks callbacks)
     : io_(io),
       settings_(std::move(settings)),
-      tls_(std::move(tls)),
+      transport_(std::move(transport)),
       connector_(std::move(connector)),
       callbacks_(std::move(callbacks)),
       random_(std::random_device{}()),
@@ -112,11 +113,9 @@ void XmppClient::stop() {
       link->out.push_back("<presence type='unavailable'/></stream:stream>");
       link->close_after_write = true;
       link->owner = nullptr;
-      if (!link->writing) {
-        link->writing = true;
-        boost::asio::async_write(link->stream, boost::asio::buffer(link->out.front()),
-                                 [link](boost::system::error_code, std::size_t) { link->close(); });
-      }
+      // With a write in flight its handler carries on (write_next); either way the queue is
+      // written out and the connection closed.
+      if (!link->writing) write_then_close(link);
     } else {
       link->close();
     }
@@ -132,19 +131,22 @@ void XmppClient::set_phase(Phase phase) {
   if (was_online != online() && callbacks_.on_online_changed) callbacks_.on_online_changed(online());
 }
 
-std::string XmppClient::next_id() { return "pd" + std::to_string(++id_counter_); }
+std::string XmppClient::next_id() {
+  return "pd" + std::to_string(++id_counter_);
+}
 
 void XmppClient::connect() {
   set_phase(Phase::connecting);
-  authenticated_ = false;
+  login_.closed();
   PD_LOG(info, kTag) << "connecting to " << settings_.host << " port " << settings_.port
                      << (settings_.direct_tls ? " (Direct TLS)" : " (STARTTLS)");
-  cancel_connect_ = connector_(settings_.host, settings_.port,
-                               [this, alive = alive_](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
-                                 if (!*alive || phase_ != Phase::connecting) return;  // gone or stopped meanwhile
-                                 cancel_connect_ = nullptr;
-                                 on_connected(ec, std::move(socket));
-                               });
+  cancel_connect_ =
+      connector_(settings_.host, settings_.port,
+                 [this, alive = alive_](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+                   if (!*alive || phase_ != Phase::connecting) return;  // gone or stopped meanwhile
+                   cancel_connect_ = nullptr;
+                   on_connected(ec, std::move(socket));
+                 });
   // The whole login, TCP connect included, must finish in time or the attempt is dropped.
   deadline_timer_.expires_after(settings_.login_timeout);
   deadline_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
@@ -161,7 +163,7 @@ void XmppClient::on_connected(boost::system::error_code ec, boost::asio::ip::tcp
   connected_at_ = std::chrono::steady_clock::now();
   boost::system::error_code ignored;
   socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
-  link_ = std::make_shared<Link>(std::move(socket), *tls_);
+  link_ = std::make_shared<Link>(transport_(std::move(socket)));
   link_->owner = this;
   parser_.reset();
   if (settings_.direct_tls) {
@@ -174,32 +176,31 @@ void XmppClient::on_connected(boost::system::error_code ec, boost::asio::ip::tcp
 
 void XmppClient::start_tls() {
   set_phase(Phase::tls);
+  login_.started_tls();
   auto link = link_;
-  if (!prepare_tls_connection(link->stream.native_handle(), settings_.domain, settings_.direct_tls)) {
-    drop("cannot set up TLS (out of memory)");
-    return;
-  }
   link->handshaking = true;
-  link->stream.async_handshake(boost::asio::ssl::stream_base::client, [this, link](boost::system::error_code ec) {
-    if (link->owner == nullptr) return;
-    link->handshaking = false;
-    if (ec) {
-      PD_LOG(error, kTag) << "refusing the server " << settings_.host << " for " << settings_.domain << ": "
-                          << describe_tls_failure(link->stream.native_handle(), ec);
-      drop("TLS handshake failed");
-      return;
-    }
-    link->tls = true;
-    PD_LOG(debug, kTag) << "TLS up (" << SSL_get_version(link->stream.native_handle()) << "), certificate verified for "
-                        << settings_.domain;
-    parser_.reset();
-    open_stream();
-    read();
-  });
+  link->transport->handshake(settings_.domain, settings_.direct_tls,
+                             [this, link](boost::system::error_code ec, const std::string& failure) {
+                               if (link->owner == nullptr) return;
+                               link->handshaking = false;
+                               if (ec) {
+                                 PD_LOG(error, kTag) << "refusing the server " << settings_.host << " for "
+                                                     << settings_.domain << ": " << failure;
+                                 drop("TLS handshake failed");
+                                 return;
+                               }
+                               link->tls = true;
+                               PD_LOG(debug, kTag) << "TLS up (" << link->transport->tls_version()
+                                                   << "), certificate verified for " << settings_.domain;
+                               parser_.reset();
+                               open_stream();
+                               read();
+                             });
 }
 
 void XmppClient::open_stream() {
-  set_phase(authenticated_ ? Phase::binding : Phase::stream);
+  set_phase(login_.is_authenticated() ? Phase::binding : Phase::stream);
+  login_.opened_stream(link_->tls);
   send_raw("<?xml version='1.0'?><stream:stream to='" + xml_escape(settings_.domain) +
            "' version='1.0' xml:lang='en' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>");
 }
@@ -216,11 +217,7 @@ void XmppClient::read() {
     }
     on_read(bytes);
   };
-  if (link->tls) {
-    link->stream.async_read_some(boost::asio::buffer(link->buffer), handler);
-  } else {
-    link->stream.next_layer().async_read_some(boost::asio::buffer(link->buffer), handler);
-  }
+  link->transport->read_some(link->buffer, handler);
 }
 
 void XmppClient::on_read(std::size_t bytes) {
@@ -234,12 +231,17 @@ void XmppClient::on_read(std::size_t bytes) {
     }
     if (auto* stanza = std::get_if<StanzaReceived>(&event)) handle(stanza->stanza);
     if (link_ != link) return;
+    if (login_.broken()) {
+      drop("internal error: a login step out of order (" + std::string(login_state_name(login_.state())) + ")");
+      return;
+    }
     if (link->handshaking) return;  // STARTTLS: TLS takes the socket over; it resumes reading
   }
   if (result.error) {
     PD_LOG(warning, kTag) << "closing the stream from " << settings_.host << ": " << *result.error;
-    send_raw("<stream:error><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
-             "</stream:stream>");
+    send_raw(
+        "<stream:error><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+        "</stream:stream>");
     drop("bad XML from the server");
     return;
   }
@@ -247,32 +249,55 @@ void XmppClient::on_read(std::size_t bytes) {
 }
 
 void XmppClient::handle(const Element& stanza) {
-  if (stanza.ns == kStreamsNs && stanza.name == "error") {
-    drop("stream error from the server: " + condition_of(stanza));
-    return;
+  const auto kind = classify(stanza);
+  if (auto refused = login_.accept(kind)) {
+    // A server (or anyone on the path before TLS) must not skip a step of the login.
+    PD_LOG(warning, kTag) << "closing the stream from " << settings_.host << ": " << *refused;
+    return drop(*refused);
   }
-  if (stanza.ns == kStreamsNs && stanza.name == "features") return on_features(stanza);
-  if (stanza.ns == kTlsNs) {
-    if (stanza.name == "proceed") return start_tls();
-    return drop("the server refused STARTTLS");
+  switch (kind) {
+    case ElementKind::stream_error:
+      return drop("stream error from the server: " + condition_of(stanza));
+    case ElementKind::features:
+      return on_features(stanza);
+    case ElementKind::tls_proceed:
+      return start_tls();
+    case ElementKind::tls_failure:
+      return drop("the server refused STARTTLS");
+    case ElementKind::sasl_challenge:
+    case ElementKind::sasl_success:
+    case ElementKind::sasl_failure:
+      return on_sasl(stanza);
+    case ElementKind::sm_enabled:
+    case ElementKind::sm_resumed:
+    case ElementKind::sm_failed:
+    case ElementKind::sm_request:
+    case ElementKind::sm_answer:
+      return handle_sm(stanza);
+    case ElementKind::bind_reply:
+      if (login_.state() == LoginState::bind_sent) return on_bind_reply(stanza);
+      return handle_online(stanza);
+    case ElementKind::stanza:
+      return handle_online(stanza);
+    case ElementKind::other:
+      return;  // refused above
   }
-  if (stanza.ns == kSaslNs) return on_sasl(stanza);
-  if (stanza.ns == kSmNs) return handle_sm(stanza);
-  if (phase_ == Phase::binding && stanza.name == "iq" && stanza.attribute_or_empty("id") == "bind") {
-    if (stanza.attribute_or_empty("type") != "result") {
-      const Element* error = stanza.child("error");
-      return drop("resource binding refused: " + condition_of(error != nullptr ? *error : stanza));
-    }
-    const Element* jid = stanza.child("bind", kBindNs) ? stanza.child("bind", kBindNs)->child("jid") : nullptr;
-    bound_jid_ = jid ? jid->text : settings_.local + "@" + settings_.domain + "/" + settings_.resource;
-    if (sm_offered_) {
-      // The server counts our stanzas from the moment it reads <enable/>.
-      send_raw("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
-      sm_.requested();
-    }
-    return on_online();
+}
+
+void XmppClient::on_bind_reply(const Element& stanza) {
+  if (stanza.attribute_or_empty("type") != "result") {
+    const Element* error = stanza.child("error");
+    return drop("resource binding refused: " + condition_of(error != nullptr ? *error : stanza));
   }
-  if (phase_ == Phase::online) return handle_online(stanza);
+  const Element* jid = stanza.child("bind", kBindNs) ? stanza.child("bind", kBindNs)->child("jid") : nullptr;
+  bound_jid_ = jid ? jid->text : settings_.local + "@" + settings_.domain + "/" + settings_.resource;
+  if (sm_offered_) {
+    // The server counts our stanzas from the moment it reads <enable/>.
+    send_raw("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
+    login_.sent_enable();
+    sm_.requested();
+  }
+  on_online();
 }
 
 void XmppClient::on_features(const Element& features) {
@@ -280,9 +305,10 @@ void XmppClient::on_features(const Element& features) {
     // Never log in without TLS: no STARTTLS offered means no login at all.
     if (features.child("starttls", kTlsNs) == nullptr) return drop("the server does not offer STARTTLS");
     send_raw("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+    login_.sent_starttls();
     return;
   }
-  if (!authenticated_) {
+  if (!login_.is_authenticated()) {
     const Element* mechanisms = features.child("mechanisms", kSaslNs);
     if (mechanisms == nullptr) return drop("the server offers no SASL mechanisms");
     return start_auth(*mechanisms);
@@ -291,6 +317,7 @@ void XmppClient::on_features(const Element& features) {
   if (sm_offered_ && sm_.can_resume()) {
     send_raw("<resume xmlns='urn:xmpp:sm:3' h='" + std::to_string(sm_.inbound()) + "' previd='" +
              xml_escape(sm_.resume_id()) + "'/>");
+    login_.sent_resume();
     return;
   }
   sm_.reset();
@@ -334,6 +361,7 @@ void XmppClient::start_auth(const Element& mechanisms) {
   PD_LOG(debug, kTag) << "authenticating as " << settings_.local << "@" << settings_.domain << " with " << mechanism;
   send_raw("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='" + mechanism + "'>" + base64_encode(initial) +
            "</auth>");
+  login_.sent_auth();
 }
 
 void XmppClient::on_sasl(const Element& element) {
@@ -352,6 +380,7 @@ void XmppClient::on_sasl(const Element& element) {
     if (!step.ok()) return drop(step.error, true);
     salted_cache_[*scram_hash_ == ScramHash::sha1 ? 0 : 1] = scram_->salted_password();
     send_raw("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" + base64_encode(step.message) + "</response>");
+    login_.sent_response();
     return;
   }
   if (element.name == "success") {
@@ -361,7 +390,7 @@ void XmppClient::on_sasl(const Element& element) {
       if (!verified.ok()) return drop(verified.error, true);
     }
     scram_.reset();
-    authenticated_ = true;
+    login_.authenticated();
     PD_LOG(info, kTag) << "logged in as " << settings_.local << "@" << settings_.domain;
     parser_.reset();
     open_stream();
@@ -374,6 +403,7 @@ void XmppClient::bind() {
   set_phase(Phase::binding);
   send_raw("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" +
            xml_escape(settings_.resource) + "</resource></bind></iq>");
+  login_.sent_bind();
 }
 
 void XmppClient::handle_sm(const Element& element) {
@@ -386,9 +416,10 @@ void XmppClient::handle_sm(const Element& element) {
     const auto h = parse_h(element.attribute_or_empty("h"));
     auto resend = sm_.resumed(h.value_or(0));
     PD_LOG(info, kTag) << "stream resumed (" << resend.size() << " stanza(s) sent again)";
-    authenticated_ = true;
     on_online();
-    for (auto& stanza : resend) send_raw(std::move(stanza), true);
+    // Kept stanzas go out again only here: the table let <resumed/> through only after our
+    // <resume/> on a verified, authenticated stream (send_secure checks once more).
+    for (auto& stanza : resend) send_secure(std::move(stanza), true);
     return;
   }
   if (element.name == "failed") {
@@ -411,9 +442,11 @@ void XmppClient::handle_sm(const Element& element) {
 }
 
 void XmppClient::on_online() {
+  login_.went_online();
   deadline_timer_.cancel();
   send_presence();
-  last_login_time_ = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - connected_at_);
+  last_login_time_ =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - connected_at_);
   backoff_.reset();
   set_phase(Phase::online);
   PD_LOG(notice, kTag) << "online as " << bound_jid_ << " (" << room_status_name(status_) << ")";
@@ -449,7 +482,9 @@ void XmppClient::handle_online(const Element& stanza) {
     Element reply("iq", std::string(kClientNs));
     reply.set("type", "error").set("id", stanza.attribute_or_empty("id"));
     if (auto from = stanza.attribute("from")) reply.set("to", *from);
-    reply.add("error", std::string(kClientNs)).set("type", "cancel").add("service-unavailable", std::string(kStanzaErrorNs));
+    reply.add("error", std::string(kClientNs))
+        .set("type", "cancel")
+        .add("service-unavailable", std::string(kStanzaErrorNs));
     send_stanza(reply);
   }
 }
@@ -467,14 +502,24 @@ void XmppClient::send_presence() {
   if (status_ == RoomStatus::full) presence.add("show", std::string(kClientNs)).text = "dnd";
   presence.add("status", std::string(kClientNs)).text = std::string(room_status_name(status_));
   presence.add("room", std::string(kRoomNs)).set("state", room_status_name(status_));
-  send_raw(serialize(presence, kClientNs), sm_.active());
+  send_secure(serialize(presence, kClientNs), sm_.active());
   if (sm_.active()) send_raw("<r xmlns='urn:xmpp:sm:3'/>");
 }
 
 bool XmppClient::send_stanza(const Element& stanza) {
-  if (!online()) return false;
-  send_raw(serialize(stanza, kClientNs), sm_.active());
+  if (!online() || !login_.secure_and_authenticated()) return false;
+  send_secure(serialize(stanza, kClientNs), sm_.active());
   return true;
+}
+
+void XmppClient::send_secure(std::string data, bool counted) {
+  if (!link_) return;
+  if (!link_->tls || !login_.secure_and_authenticated()) {
+    // Unreachable through the table; kept as the last line before the socket.
+    drop("refusing to send a stanza on a stream that is not verified TLS and logged in");
+    return;
+  }
+  send_raw(std::move(data), counted);
 }
 
 void XmppClient::send_raw(std::string data, bool counted) {
@@ -482,6 +527,16 @@ void XmppClient::send_raw(std::string data, bool counted) {
   if (counted) sm_.sent(data);
   link_->out.push_back(std::move(data));
   if (!link_->writing) write_next();
+}
+
+void XmppClient::write_then_close(const std::shared_ptr<Link>& link) {
+  if (link->out.empty()) return link->close();
+  link->writing = true;
+  link->transport->write(link->out.front(), [link](boost::system::error_code ec, std::size_t) {
+    link->out.pop_front();
+    if (ec) return link->close();
+    write_then_close(link);
+  });
 }
 
 void XmppClient::write_next() {
@@ -492,16 +547,19 @@ void XmppClient::write_next() {
   }
   link->writing = true;
   auto handler = [this, link](boost::system::error_code ec, std::size_t) {
-    if (link->owner == nullptr) return;
+    if (link->owner == nullptr) {
+      if (link->close_after_write) {  // stopped meanwhile: finish the goodbye, then close
+        link->out.pop_front();
+        if (ec) return link->close();
+        write_then_close(link);
+      }
+      return;
+    }
     link->out.pop_front();
     if (ec) return drop("write failed: " + ec.message());
     write_next();
   };
-  if (link->tls) {
-    boost::asio::async_write(link->stream, boost::asio::buffer(link->out.front()), handler);
-  } else {
-    boost::asio::async_write(link->stream.next_layer(), boost::asio::buffer(link->out.front()), handler);
-  }
+  link->transport->write(link->out.front(), handler);
 }
 
 void XmppClient::schedule_ping() {
@@ -511,9 +569,9 @@ void XmppClient::schedule_ping() {
     // XEP-0199 §4.2: a client-to-server ping; a missing reply means the link is dead even if
     // TCP has not noticed (a NAT or proxy silently dropped it).
     pending_ping_id_ = next_id();
-    send_raw("<iq type='get' id='" + pending_ping_id_ + "' to='" + xml_escape(settings_.domain) +
-                 "'><ping xmlns='urn:xmpp:ping'/></iq>",
-             sm_.active());
+    send_secure("<iq type='get' id='" + pending_ping_id_ + "' to='" + xml_escape(settings_.domain) +
+                    "'><ping xmlns='urn:xmpp:ping'/></iq>",
+                sm_.active());
     if (sm_.active()) send_raw("<r xmlns='urn:xmpp:sm:3'/>");
     deadline_timer_.expires_after(settings_.ping_timeout);
     deadline_timer_.async_wait([this, alive](boost::system::error_code wait_ec) {
@@ -535,6 +593,7 @@ void XmppClient::drop(const std::string& reason, bool auth_failure) {
   deadline_timer_.cancel();
   pending_ping_id_.clear();
   scram_.reset();
+  login_.closed();
   if (auth_failure) sm_.reset();
   sm_.suspend();
   set_phase(Phase::waiting);

@@ -10,6 +10,9 @@
 // Login sequence (one connection; each arrow is a stream restart):
 //   TCP → [Direct TLS] → <stream> → features → [STARTTLS → TLS → <stream> → features]
 //       → SASL → <stream> → features → <resume/> (or bind → <enable resume/>) → presence: online
+// Each arriving element is checked against that sequence first (xmpp_login_state.hpp): one the
+// current step does not expect ends the stream, and nothing but the stream header and
+// <starttls/> is ever written before verified TLS, nor a stanza before the login.
 //
 // What the client does not handle itself (iq get/set other than ping, messages) goes to
 // Callbacks::on_stanza; the Jingle code plugs in there and sends with send_stanza().
@@ -38,6 +41,8 @@
 #include "signaling/xmpp/tcp_connector.hpp"
 #include "signaling/xmpp/xml_element.hpp"
 #include "signaling/xmpp/xml_stream_parser.hpp"
+#include "signaling/xmpp/xmpp_login_state.hpp"
+#include "signaling/xmpp/xmpp_transport.hpp"
 
 namespace presentd::xmpp {
 
@@ -48,7 +53,7 @@ struct XmppClientSettings {
   std::string local;   // account name (the part before '@')
   std::string domain;  // XMPP domain; the certificate must be for this name
   std::string resource = "presentd";
-  std::string host;    // where to connect (empty: the domain)
+  std::string host;  // where to connect (empty: the domain)
   std::uint16_t port = 443;
   bool direct_tls = true;
   bool allow_plain = false;
@@ -69,6 +74,9 @@ class XmppClient {
 public:
   XmppClient(boost::asio::io_context& io, XmppClientSettings settings, std::shared_ptr<boost::asio::ssl::context> tls,
              Connector connector, XmppClientCallbacks callbacks);
+  // With another byte stream under the connector's socket (tests and fuzz targets).
+  XmppClient(boost::asio::io_context& io, XmppClientSettings settings, TransportFactory transport, Connector connector,
+             XmppClientCallbacks callbacks);
   ~XmppClient();
   XmppClient(const XmppClient&) = delete;
   XmppClient& operator=(const XmppClient&) = delete;
@@ -86,7 +94,7 @@ public:
   // TCP connected → initial presence written, of the last login (the benchmark reads it).
   [[nodiscard]] std::optional<std::chrono::microseconds> last_login_time() const { return last_login_time_; }
 
-  struct Link;  // one TCP/TLS connection (xmpp_client.cpp)
+  struct Link;  // one connection (xmpp_client.cpp)
 
 private:
   enum class Phase { stopped, waiting, connecting, tls, stream, authenticating, binding, online };
@@ -98,6 +106,7 @@ private:
   void read();
   void on_read(std::size_t bytes);
   void handle(const Element& stanza);
+  void on_bind_reply(const Element& reply);
   void on_features(const Element& features);
   void start_auth(const Element& mechanisms);
   void on_sasl(const Element& element);
@@ -107,7 +116,11 @@ private:
   void handle_sm(const Element& element);
   void send_presence();
   void send_raw(std::string data, bool counted = false);
+  // Stanzas and presence: only on a verified TLS stream after the login.
+  void send_secure(std::string data, bool counted);
   void write_next();
+  // After stop(): writes what is queued (the goodbye), then closes; needs no client.
+  static void write_then_close(const std::shared_ptr<Link>& link);
   void schedule_ping();
   void drop(const std::string& reason, bool auth_failure = false);
   void schedule_reconnect();
@@ -116,7 +129,7 @@ private:
 
   boost::asio::io_context& io_;
   XmppClientSettings settings_;
-  std::shared_ptr<boost::asio::ssl::context> tls_;
+  TransportFactory transport_;
   Connector connector_;
   XmppClientCallbacks callbacks_;
   std::mt19937_64 random_;
@@ -128,7 +141,7 @@ private:
   std::shared_ptr<Link> link_;
   XmlStreamParser parser_;
   Phase phase_ = Phase::stopped;
-  bool authenticated_ = false;
+  LoginStateTable login_;  // which element is accepted now
   std::unique_ptr<ScramClient> scram_;
   std::optional<ScramHash> scram_hash_;
   std::optional<ScramClient::SaltedPassword> salted_cache_[2];
