@@ -268,11 +268,12 @@ TEST_P(SrtpSessionTest, AThousandSsrcsKeepAtMostTheStreamCap) {
     auto packet = test::make_rtp(next_seq++, n * 3000u, first_ssrc + n, test::pattern(100, 7));
     ASSERT_EQ(sender.protect_rtp(packet), SrtpResult::ok);
     const auto result = capped.unprotect_rtp(packet);
-    if (result == SrtpResult::ok)
+    if (result == SrtpResult::ok) {
       ++ok;
-    else
+    } else {
       EXPECT_EQ(result, SrtpResult::too_many_streams) << n;
-    if (result != SrtpResult::ok) EXPECT_TRUE(packet.empty());
+      EXPECT_TRUE(packet.empty());
+    }
   }
   EXPECT_EQ(ok, 16u);
   EXPECT_EQ(capped.stats().streams_refused, 1000u - 16u);
