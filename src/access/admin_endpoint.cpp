@@ -51,6 +51,7 @@ void AdminEndpoint::register_routes(signaling::HttpRouter& router) {
   router.add(http::verb::post, "/api/v1/admin/pin/rotate", guarded(&AdminEndpoint::on_rotate));
   router.add(http::verb::get, "/api/v1/admin/pin", guarded(&AdminEndpoint::on_pin));
   router.add(http::verb::get, "/api/v1/snapshot.png", guarded(&AdminEndpoint::on_snapshot));
+  router.add(http::verb::get, "/api/v1/admin/status", guarded(&AdminEndpoint::on_status));
 }
 
 signaling::Handler AdminEndpoint::guarded(Handler handler) {
@@ -138,6 +139,11 @@ void AdminEndpoint::on_pin(const signaling::Request& request, const signaling::R
                              {{"policy", policy_name(access_.pin().policy())},
                               {"pin", pin ? nlohmann::json(*pin) : nlohmann::json()},
                               {"locked", access_.locked()}}));
+}
+
+void AdminEndpoint::on_status(const signaling::Request& request, const signaling::Responder& respond) {
+  if (!hooks_.status) return respond(make_json_error(request, http::status::not_found, "not_found", "No status."));
+  respond(signaling::make_response(request, http::status::ok, hooks_.status(), "application/json"));
 }
 
 void AdminEndpoint::on_snapshot(const signaling::Request& request, const signaling::Responder& respond) {

@@ -23,6 +23,9 @@ struct AdminHooks {
   // (nullopt: it failed). Returns false when no snapshot can be taken now (no display, or one
   // is already being taken). Empty: the box has no display.
   std::function<bool(std::function<void(std::optional<std::string> png)> done)> snapshot;
+  // GET /api/v1/admin/status: the status JSON with each presenter's network detail (address,
+  // ICE pair), which the public status leaves out. Empty: 404.
+  std::function<std::string()> status;
 };
 
 class AdminEndpoint {
@@ -47,6 +50,7 @@ private:
   void on_rotate(const signaling::Request& request, const signaling::Responder& respond);
   void on_pin(const signaling::Request& request, const signaling::Responder& respond);
   void on_snapshot(const signaling::Request& request, const signaling::Responder& respond);
+  void on_status(const signaling::Request& request, const signaling::Responder& respond);
 
   AccessControl& access_;
   AdminHooks hooks_;

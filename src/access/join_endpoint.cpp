@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/display_name.hpp"
 #include "net/address_key.hpp"
 #include "signaling/local/json_response.hpp"
 
@@ -19,13 +20,9 @@ bool is_blank(char c) {
 std::optional<std::string> clean_presenter_name(std::string_view name) {
   while (!name.empty() && is_blank(name.front())) name.remove_prefix(1);
   while (!name.empty() && is_blank(name.back())) name.remove_suffix(1);
-  std::size_t code_points = 0;
-  for (const char c : name) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) return std::nullopt;  // the JSON parser has checked UTF-8
-    if ((byte & 0xc0) != 0x80) ++code_points;              // not a continuation byte
-  }
-  if (code_points > kMaxPresenterNameLength) return std::nullopt;
+  // The one sanitiser decides (common/display_name.hpp); the page is told when it would change
+  // the name (controls, bidi overrides, bad UTF-8, too long) rather than seeing it altered.
+  if (sanitize_display_name(name, kMaxPresenterNameLength) != name) return std::nullopt;
   return std::string(name);
 }
 

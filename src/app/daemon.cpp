@@ -183,7 +183,7 @@ void Daemon::on_cloud_online(bool online) {
 
 void Daemon::update_room_status() {
   if (!cloud_ || !webrtc_) return;
-  const int active = webrtc_->status().value("active", 0);
+  const int active = webrtc_->status(false).value("active", 0);
   cloud_->set_room_status(active == 0                                    ? xmpp::RoomStatus::idle
                           : active >= config_.admission.max_presenters ? xmpp::RoomStatus::full
                                                                        : xmpp::RoomStatus::presenting);
@@ -204,6 +204,8 @@ void Daemon::start_access() {
   join_ = std::make_unique<access::JoinEndpoint>(clock_, *access_);
   join_->register_routes(router_);
   access::AdminHooks hooks;
+  // The admin's status is never cached: it is authenticated, and an admin wants it current.
+  hooks.status = [this] { return status_json(true); };
   hooks.remove_presenter = [this](const std::string& session_id) {
     return webrtc_ && webrtc_->end_session(session_id, "removed");
   };
@@ -285,23 +287,26 @@ void Daemon::apply_runtime_settings(const config::Config& config) {
 void Daemon::register_routes() {
   DaemonRoutes routes;
   routes.on_response = [this](unsigned status) { daemon_metrics_.on_http_response(status); };
-  routes.status = [this] {
-    StatusFacts facts;
-    facts.uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_at_);
-    facts.addresses = local_ipv4_addresses();
-    facts.meeting_id = screen_state_.meeting_id;
-    if (webrtc_) facts.sessions = webrtc_->status();
-    facts.mdns_host_name = screen_state_.mdns_host_name;
-    if (renderer_) {
-      const auto screen = renderer_->screen_status();
-      facts.screen = {{"up", screen.up}, {"driver", screen.video_driver}, {"renderer", screen.renderer}};
-    }
-    return make_status(config_, facts);
-  };
+  // No token needed: made at most once a second, whoever asks how often.
+  routes.status = [this] { return public_status_.get([this] { return status_json(false); }); };
   routes.metrics = &metrics_;
   routes.static_files = [this]() -> const signaling::StaticFiles& { return *static_files_; };
   routes.https_port = [this] { return static_cast<unsigned short>(config_.network.https_port); };
   register_daemon_routes(router_, std::move(routes));
+}
+
+std::string Daemon::status_json(bool network_detail) const {
+  StatusFacts facts;
+  facts.uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_at_);
+  facts.addresses = local_ipv4_addresses();
+  facts.meeting_id = screen_state_.meeting_id;
+  if (webrtc_) facts.sessions = webrtc_->status(network_detail);
+  facts.mdns_host_name = screen_state_.mdns_host_name;
+  if (renderer_) {
+    const auto screen = renderer_->screen_status();
+    facts.screen = {{"up", screen.up}, {"driver", screen.video_driver}, {"renderer", screen.renderer}};
+  }
+  return make_status(config_, facts).dump();
 }
 
 void Daemon::wait_for_signal() {

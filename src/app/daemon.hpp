@@ -15,6 +15,7 @@
 #include "app/daemon_metrics.hpp"
 #include "app/screen_info.hpp"
 #include "app/snapshot_worker.hpp"
+#include "app/status_cache.hpp"
 #include "app/systemd_notifier.hpp"
 #include "common/clock.hpp"
 #include "config/config.hpp"
@@ -69,6 +70,9 @@ private:
   void apply_runtime_settings(const config::Config& config);
   void replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls, bool hsts);
   std::string status_line() const;
+  // The body of GET /api/v1/status; the presenters' addresses and ICE pairs only with
+  // `network_detail` (GET /api/v1/admin/status).
+  std::string status_json(bool network_detail) const;
   void start_screen();
   void start_webrtc();
   void start_access();
@@ -98,6 +102,7 @@ private:
   ScreenState screen_state_;
   std::unique_ptr<SnapshotWorker> snapshots_;  // after renderer_: joined before the renderer goes
   SteadyClock clock_;
+  StatusCache public_status_{clock_, std::chrono::seconds(1)};
   std::unique_ptr<access::AccessControl> access_;  // PIN, session tokens, back-off, room lock
   std::unique_ptr<access::JoinEndpoint> join_;
   std::unique_ptr<access::AdminEndpoint> admin_;

@@ -11,7 +11,7 @@ void register_daemon_routes(signaling::HttpRouter& router, DaemonRoutes routes) 
       signaling::http::verb::get, "/api/v1/status",
       [status = std::move(routes.status)](const signaling::Request& request, const signaling::RequestContext&,
                                           signaling::Responder respond) {
-        respond(signaling::make_response(request, signaling::http::status::ok, status().dump(), "application/json"));
+        respond(signaling::make_response(request, signaling::http::status::ok, status(), "application/json"));
       });
   router.add(signaling::http::verb::get, "/metrics",
              [metrics = routes.metrics](const signaling::Request& request, const signaling::RequestContext&,

@@ -6,8 +6,7 @@
 // (tests/fuzz/http_api_fuzzer.cpp) registers the same ones.
 // Thread: event loop.
 #include <functional>
-
-#include <nlohmann/json.hpp>
+#include <string>
 
 #include "metrics/registry.hpp"
 #include "signaling/local/http_router.hpp"
@@ -16,8 +15,8 @@
 namespace presentd::app {
 
 struct DaemonRoutes {
-  // GET /api/v1/status: the document, built per request (app/status_report.hpp).
-  std::function<nlohmann::json()> status;
+  // GET /api/v1/status: the public document's text (app/status_report.hpp); the daemon caches it.
+  std::function<std::string()> status;
   // GET /metrics: everything registered there, at scrape time. Must outlive the router.
   metrics::Registry* metrics = nullptr;
   // The presenter page; read per request, since a reload replaces the files.

@@ -165,11 +165,15 @@ void WebrtcService::refresh_settings() {
   sessions_->set_settings(std::move(settings));
   std::vector<std::string> links;
   if (!config_.ice.stun_server.empty()) links.push_back("<stun:" + config_.ice.stun_server + ">; rel=\"ice-server\"");
+  auto public_links = links;
   if (relays_) {
     auto turn = relays_->whip_links(config_.ice.share_turn_credentials);
     links.insert(links.end(), turn.begin(), turn.end());
+    // OPTIONS needs no token: it names the TURN servers, never their credentials.
+    auto bare = relays_->whip_links(false);
+    public_links.insert(public_links.end(), bare.begin(), bare.end());
   }
-  whip_->set_ice_server_links(std::move(links));
+  whip_->set_ice_server_links(std::move(links), std::move(public_links));
 }
 
 void WebrtcService::set_runtime_turn_servers(std::vector<TurnServerEntry> servers) {
@@ -240,8 +244,8 @@ session::SessionSettings WebrtcService::settings_with_metrics(const config::Conf
   return settings;
 }
 
-nlohmann::json WebrtcService::status() const {
-  auto out = sessions_->status();
+nlohmann::json WebrtcService::status(bool network_detail) const {
+  auto out = sessions_->status(network_detail);
   if (relays_) out["turn"] = relays_->status();
   return out;
 }

@@ -72,7 +72,8 @@ public:
   bool end_session(const std::string& session_id, const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
-  nlohmann::json status() const;
+  // SessionManager::status() plus the TURN relays.
+  nlohmann::json status(bool network_detail) const;
   // Where sessions are created: WHIP uses it, and the cloud's Jingle sessions too (same admission).
   signaling::WhipSessionHost& session_host();
   // Called (posted on the event loop) whenever a session starts, goes live or ends.

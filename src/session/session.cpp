@@ -37,7 +37,34 @@ void add_decode_stats(media::DecodeWorkerStats& total, const media::DecodeWorker
   total.frames_decoded += more.frames_decoded;
   total.frames_dropped_queue_full += more.frames_dropped_queue_full;
   total.frames_dropped_waiting_for_keyframe += more.frames_dropped_waiting_for_keyframe;
+  total.frames_dropped_too_large += more.frames_dropped_too_large;
   total.decode_errors += more.decode_errors;
+}
+
+// Mean Y/U/V of a picture: tells an admin (and the tests) whether real video, not a black or
+// frozen screen, is arriving, without exposing what is presented. Read from a grid of at most
+// 64x64 samples per plane, so it costs the decode thread a few microseconds whatever the size.
+std::array<double, 3> sampled_mean(const media::Picture& picture) {
+  constexpr int kSamples = 64;
+  std::array<double, 3> mean{};
+  for (int plane = 0; plane < std::min(3, picture.plane_count()); ++plane) {
+    const int rows = picture.plane_rows(plane);
+    const int columns = picture.plane_row_bytes(plane);
+    if (rows <= 0 || columns <= 0) continue;
+    const int row_step = std::max(1, rows / kSamples);
+    const int column_step = std::max(1, columns / kSamples);
+    double sum = 0;
+    std::size_t count = 0;
+    for (int y = 0; y < rows; y += row_step) {
+      const auto row = picture.row(plane, y);
+      for (std::size_t x = 0; x < row.size(); x += static_cast<std::size_t>(column_step)) {
+        sum += row[x];
+        ++count;
+      }
+    }
+    mean[static_cast<std::size_t>(plane)] = sum / static_cast<double>(count);
+  }
+  return mean;
 }
 
 double milliseconds(Clock::Duration duration) { return std::chrono::duration<double, std::milli>(duration).count(); }
@@ -141,6 +168,7 @@ std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescript
   ice_ = std::make_unique<ice::IceAgent>(pump_, settings_.ice, *ice_events_);
   local_ufrag_ = ice_->local_credentials().ufrag;
   ice_->set_remote_credentials(negotiated_->remote_ice_ufrag, negotiated_->remote_ice_pwd);
+  remote_candidates_ = negotiated_->remote_candidates.size();
   std::size_t usable = 0;
   for (const auto& candidate : negotiated_->remote_candidates) {
     usable += ice_->add_remote_candidate(sdp::format_candidate(candidate)) ? 1 : 0;
@@ -187,7 +215,7 @@ std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescript
     decoder_formats_.assign(pipeline_config.video.size(), -1);
     {
       std::lock_guard lock(pictures_mutex_);
-      latest_pictures_.assign(pipeline_config.video.size(), nullptr);
+      latest_pictures_.assign(pipeline_config.video.size(), std::nullopt);
     }
     pipeline_ = std::make_unique<media::ReceivePipeline>(
         clock_, pipeline_config, std::make_unique<rtp::SrtpContext>(profile, keys),
@@ -322,10 +350,17 @@ void Session::set_on_hold(bool on_hold) {
   for (std::size_t stream = 0; stream < pipeline_->video_stream_count(); ++stream) pipeline_->request_keyframe(stream);
 }
 
-void Session::add_remote_candidates(const sdp::SdpFragment& fragment) {
-  if (!ice_) return;
+bool Session::add_remote_candidates(const sdp::SdpFragment& fragment) {
+  if (!ice_) return true;
+  if (remote_candidates_ + fragment.candidates.size() > kMaxRemoteCandidates) {
+    PD_LOG(notice, kTag) << short_id(id_) << ": refused " << fragment.candidates.size()
+                         << " trickled candidates: the session already has " << remote_candidates_;
+    return false;
+  }
+  remote_candidates_ += fragment.candidates.size();
   for (const auto& trickled : fragment.candidates) ice_->add_remote_candidate(sdp::format_candidate(trickled.candidate));
   if (fragment.end_of_candidates) ice_->remote_gathering_done();
+  return true;
 }
 
 sdp::Result<std::string> Session::restart_ice(const sdp::SdpFragment& fragment) {
@@ -343,6 +378,8 @@ sdp::Result<std::string> Session::restart_ice(const sdp::SdpFragment& fragment) 
   negotiated_->remote_ice_ufrag = *fragment.ice_ufrag;
   negotiated_->remote_ice_pwd = *fragment.ice_pwd;
   ++ice_restarts_;
+  // A restart starts a new check list (libnice forgets the old remote candidates).
+  remote_candidates_ = fragment.candidates.size();
   std::size_t usable = 0;
   for (const auto& trickled : fragment.candidates) {
     usable += ice_->add_remote_candidate(sdp::format_candidate(trickled.candidate)) ? 1 : 0;
@@ -494,9 +531,10 @@ void Session::set_state(SessionState state, const std::string& reason) {
 
 // Decode worker thread.
 void Session::on_picture_decoded(std::size_t stream, media::PicturePtr picture) {
+  const PictureFacts facts{picture->width(), picture->height(), sampled_mean(*picture)};
   {
     std::lock_guard lock(pictures_mutex_);
-    latest_pictures_[stream] = picture;
+    latest_pictures_[stream] = facts;
     if (!first_picture_after_) first_picture_after_ = clock_.now() - created_at_;
   }
   if (!lip_sync_) {
@@ -510,9 +548,8 @@ void Session::on_picture_decoded(std::size_t stream, media::PicturePtr picture) 
   });
 }
 
-nlohmann::json Session::status() const {
+nlohmann::json Session::status(bool network_detail) const {
   nlohmann::json out{{"id", short_id(id_)},
-                     {"presenter", presenter_},
                      {"state", to_string(state_)},
                      {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - created_at_).count()}};
   // Time to answer and to the first picture, from the offer: what a presenter waits for.
@@ -524,8 +561,12 @@ nlohmann::json Session::status() const {
   }
   if (ice_) {
     out["ice"] = {{"state", ice::to_string(ice_->state())}, {"restarts", ice_restarts_}};
-    if (auto pair = ice_->selected_pair_description()) out["ice"]["selected_pair"] = *pair;
+    if (auto pair = network_detail ? ice_->selected_pair_description() : std::nullopt) {
+      out["ice"]["selected_pair"] = *pair;
+    }
   }
+  // Where the presenter is (an address, or an XMPP address): for the admin only.
+  if (network_detail) out["presenter"] = presenter_;
   if (dtls_) out["dtls"] = {{"state", dtls::to_string(dtls_->state())}};
   if (pipeline_) {
     const auto& srtp = pipeline_->srtp_stats();
@@ -554,18 +595,7 @@ nlohmann::json Session::status() const {
       }
       if (i < latest_pictures_.size() && latest_pictures_[i]) {
         const auto& picture = *latest_pictures_[i];
-        // Mean Y/U/V of the last picture: tells an admin (and the tests) whether real video, not
-        // a black or frozen screen, is arriving, without exposing what is presented.
-        std::array<double, 3> mean{};
-        for (int plane = 0; plane < std::min(3, picture.plane_count()); ++plane) {
-          double sum = 0;
-          const int rows = picture.plane_rows(plane);
-          for (int y = 0; y < rows; ++y) {
-            for (auto value : picture.row(plane, y)) sum += value;
-          }
-          mean[static_cast<std::size_t>(plane)] = sum / (static_cast<double>(rows) * picture.plane_row_bytes(plane));
-        }
-        entry["picture"] = {{"width", picture.width()}, {"height", picture.height()}, {"mean_yuv", mean}};
+        entry["picture"] = {{"width", picture.width}, {"height", picture.height}, {"mean_yuv", picture.mean_yuv}};
       }
       streams.push_back(entry);
     }
@@ -627,6 +657,7 @@ SessionCounters Session::counters() const {
   out.frames_decoded = decode.frames_decoded;
   out.frames_dropped_queue_full = decode.frames_dropped_queue_full;
   out.frames_dropped_waiting_for_keyframe = decode.frames_dropped_waiting_for_keyframe;
+  out.frames_dropped_too_large = decode.frames_dropped_too_large;
   out.decode_errors = decode.decode_errors;
   return out;
 }
@@ -665,7 +696,7 @@ nlohmann::json Session::presenter_status() const {
     {
       std::lock_guard lock(pictures_mutex_);
       if (!latest_pictures_.empty() && latest_pictures_[0]) {
-        out["resolution"] = {{"width", latest_pictures_[0]->width()}, {"height", latest_pictures_[0]->height()}};
+        out["resolution"] = {{"width", latest_pictures_[0]->width}, {"height", latest_pictures_[0]->height}};
       }
     }
     const auto ssrc = pipeline_->video_stream(0).media_ssrc();

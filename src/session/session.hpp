@@ -8,6 +8,7 @@
 // reports `ended` (always from a posted handler, never inside one of its callbacks).
 //
 // Thread: event loop. Decoded pictures come out on the decode worker threads.
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -45,6 +46,11 @@ class ReceivePipeline;
 namespace presentd::session {
 
 enum class SessionState { connecting, live, reconnecting, ended };
+
+// Remote candidates one session takes in all (the offer's and every trickle since the last ICE
+// restart). Each one costs libnice a check list entry and connectivity checks; a real sender
+// has a dozen or two, so a presenter trickling without end is refused instead.
+constexpr std::size_t kMaxRemoteCandidates = 128;
 std::string_view to_string(SessionState state);
 
 struct SessionSettings {
@@ -74,6 +80,7 @@ struct SessionCounters {
   std::uint64_t frames_decoded = 0;
   std::uint64_t frames_dropped_queue_full = 0;
   std::uint64_t frames_dropped_waiting_for_keyframe = 0;
+  std::uint64_t frames_dropped_too_large = 0;
   std::uint64_t decode_errors = 0;
 };
 
@@ -119,8 +126,9 @@ public:
 
   // Validates the offer, gathers our candidates and answers (within gathering_timeout).
   void start(const sdp::SessionDescription& offer, AnswerCallback done);
-  // Trickled candidates from a WHIP PATCH.
-  void add_remote_candidates(const sdp::SdpFragment& fragment);
+  // Trickled candidates from a WHIP PATCH (or Jingle transport-info). False, with nothing
+  // added, when they would take the session past kMaxRemoteCandidates.
+  [[nodiscard]] bool add_remote_candidates(const sdp::SdpFragment& fragment);
   // An ICE restart asked for by a WHIP PATCH (RFC 9725 §4.3.2) whose fragment carries the
   // sender's new ufrag and pwd: ICE restarts with new local credentials while DTLS and SRTP go on
   // over the pair in use. Returns our answer fragment (new credentials and candidates).
@@ -145,8 +153,9 @@ public:
   const std::string& remote_ice_ufrag() const;
   const std::string& remote_ice_pwd() const;
   std::uint64_t ice_restarts() const { return ice_restarts_; }
-  // Diagnostic detail (ICE, DTLS, SRTP, per stream) for the status API's "sessions".
-  nlohmann::json status() const;
+  // Diagnostic detail (ICE, DTLS, SRTP, per stream) for the status API's "sessions". The
+  // presenter's address and the ICE pair only with `network_detail` (the admin's view).
+  nlohmann::json status(bool network_detail) const;
   // The documented per-presenter summary of the status API's "presenters" (docs/protocol.md).
   nlohmann::json presenter_status() const;
   SessionCounters counters() const;
@@ -201,6 +210,7 @@ private:
   std::string local_fingerprint_;  // sha-256 of our DTLS certificate, for both answers
   AnswerCallback answer_callback_;
   std::vector<std::string> local_candidates_;
+  std::size_t remote_candidates_ = 0;  // taken since the offer or the last ICE restart
 
   std::unique_ptr<IceEvents> ice_events_;
   std::unique_ptr<ice::IceAgent> ice_;
@@ -217,9 +227,15 @@ private:
   Clock::TimePoint last_rate_sample_{};
   std::unique_ptr<LipSyncGate> lip_sync_;  // only when the session carries audio
 
-  // Latest picture per stream, for the status API (written on decode threads).
+  // What the status API says of the latest picture per stream: measured on the decode thread
+  // when the picture is made (a sample of its pixels), so a status request never reads pixels.
+  struct PictureFacts {
+    int width = 0;
+    int height = 0;
+    std::array<double, 3> mean_yuv{};
+  };
   mutable std::mutex pictures_mutex_;
-  std::vector<media::PicturePtr> latest_pictures_;
+  std::vector<std::optional<PictureFacts>> latest_pictures_;
 
   boost::asio::steady_timer gathering_timer_;
   boost::asio::steady_timer dtls_timer_;

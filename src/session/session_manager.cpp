@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "common/display_name.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "sdp/sdp_parser.hpp"
@@ -136,7 +137,10 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   entry.session = std::move(session);
   entry.etag = random_hex(8);
   entry.order = next_order_++;
-  entry.name = context.presenter_name.empty() ? "Presenter" : context.presenter_name;
+  entry.remote = !context.origin.empty();
+  // Every adapter's name passes the one sanitiser before it reaches the screen, status or logs.
+  const auto name = sanitize_display_name(context.presenter_name);
+  entry.name = name.empty() ? "Presenter" : name;
   ++sessions_started_;
   if (metrics_) metrics_->on_started(*raw);
   if (needs_approval) ask_for_approval(id, entry);
@@ -286,7 +290,9 @@ void SessionManager::admit_waiting_if_alone() {
 
 std::optional<std::string> SessionManager::session_etag(const std::string& session_id) const {
   const auto it = sessions_.find(session_id);
-  if (it == sessions_.end()) return std::nullopt;
+  // A remote (Jingle) session is not WHIP's: its ID never names it for a PATCH or DELETE, which
+  // would otherwise need no credential at all (the XMPP peer holds none).
+  if (it == sessions_.end() || it->second.remote) return std::nullopt;
   return it->second.etag;
 }
 
@@ -299,7 +305,11 @@ signaling::WhipPatchResult SessionManager::patch_session(const std::string& sess
   // The fragment's credentials are the sender's: new ones mean an ICE restart (RFC 8839
   // §4.4.1.1.1), the same or none a trickle.
   if (!sdp::is_ice_restart(*fragment, session.remote_ice_ufrag(), session.remote_ice_pwd())) {
-    session.add_remote_candidates(*fragment);
+    if (!session.add_remote_candidates(*fragment)) {
+      return signaling::WhipFailure{
+          http::status::unprocessable_entity,
+          "too many candidates for one session (at most " + std::to_string(kMaxRemoteCandidates) + ")"};
+    }
     return signaling::WhipPatchOutcome{};
   }
   auto answer = session.restart_ice(*fragment);
@@ -413,11 +423,11 @@ void SessionManager::destroy_later(const std::string& session_id) {
   });
 }
 
-nlohmann::json SessionManager::status() const {
+nlohmann::json SessionManager::status(bool network_detail) const {
   auto sessions = nlohmann::json::array();
   auto presenters = nlohmann::json::array();
   for (const auto& [id, entry] : sessions_) {
-    auto session = entry.session->status();
+    auto session = entry.session->status(network_detail);
     session["name"] = entry.name;
     session["admission"] = entry.admitted           ? "admitted"
                            : entry.waiting_for_slot ? "waiting_for_media"

@@ -91,7 +91,9 @@ public:
   bool end_session(const std::string& session_id, EndReason reason, const std::string& detail);
   void end_all(EndReason reason, const std::string& detail);
   std::size_t session_count() const { return sessions_.size(); }
-  nlohmann::json status() const;
+  // Sessions and presenters for the status API; addresses and ICE pairs only with
+  // `network_detail` (the admin's view).
+  nlohmann::json status(bool network_detail) const;
   // Counts sessions in `metrics` from now on (null: none); it must outlive this manager.
   void set_metrics(SessionMetrics* metrics) { metrics_ = metrics; }
   void for_each_session(const std::function<void(const Session&)>& visit) const;
@@ -104,6 +106,7 @@ private:
     std::string name;
     bool admitted = true;
     bool waiting_for_slot = false;  // room full, "replace": off screen until its media flows
+    bool remote = false;            // created by a signaling adapter other than WHIP (Jingle)
     std::string request_id;         // while waiting for approval
     std::unique_ptr<boost::asio::steady_timer> approval_timer;
     std::string page_state;  // last "state" sent to the event channel

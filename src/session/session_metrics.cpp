@@ -44,7 +44,7 @@ SessionMetrics::SessionMetrics(metrics::Registry& registry)
     failed_.with({std::string(code)});
   }
   for (const auto* reason : {"bad_offer", "room_full"}) rejected_.with({reason});
-  for (const auto* reason : {"queue_full", "waiting_for_keyframe"}) dropped_.with({reason});
+  for (const auto* reason : {"queue_full", "waiting_for_keyframe", "too_large"}) dropped_.with({reason});
 }
 
 void SessionMetrics::on_offer_rejected(std::string_view reason) { rejected_.with({std::string(reason)}).increment(); }
@@ -83,6 +83,7 @@ void SessionMetrics::add_difference(const SessionCounters& now, const SessionCou
   dropped_.with({"queue_full"}).increment(growth(now.frames_dropped_queue_full, before.frames_dropped_queue_full));
   dropped_.with({"waiting_for_keyframe"})
       .increment(growth(now.frames_dropped_waiting_for_keyframe, before.frames_dropped_waiting_for_keyframe));
+  dropped_.with({"too_large"}).increment(growth(now.frames_dropped_too_large, before.frames_dropped_too_large));
   decode_errors_.increment(growth(now.decode_errors, before.decode_errors));
 }
 

@@ -151,8 +151,8 @@ struct Box {
     routes.on_response = [this](unsigned status) { daemon_metrics.on_http_response(status); };
     routes.status = [this] {
       app::StatusFacts facts;
-      facts.sessions = webrtc.status();
-      return app::make_status(config, facts);
+      facts.sessions = webrtc.status(false);
+      return app::make_status(config, facts).dump();
     };
     routes.metrics = &registry;
     routes.static_files = [this]() -> const signaling::StaticFiles& { return static_files; };

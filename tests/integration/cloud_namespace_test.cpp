@@ -249,7 +249,8 @@ protected:
   void expect_relayed_presenter() {
     auto presenter =
         start_presenter("2468", {"--relay-only", "--turn", sender_turn_url(), "--pattern", "red", "--duration", "6"});
-    const auto last = poll_json([this] { return status(); },
+    // The admin's status: it names the ICE pair (the public one does not).
+    const auto last = poll_json([this] { return admin_status(dir_, *network_, kPort); },
                                 [](const nlohmann::json& status) { return frames_decoded(status) >= 60; }, 90s);
     ASSERT_GE(frames_decoded(last), 60) << last.dump(2) << "\n" << read_file(sender_log_);
     const auto& session = last["sessions"]["sessions"][0];

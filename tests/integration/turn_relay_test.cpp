@@ -30,6 +30,7 @@ namespace presentd::test {
 namespace {
 
 using namespace std::chrono_literals;
+constexpr const char* kAdminToken = "turn-relay-test-admin-token-0123456789";
 constexpr unsigned short kPort = 8443;
 const std::string kRelayAddress = "10.201.0.1";  // coturn's relay address, on lo: no host candidate
 const std::string kProxyPassword = "Proxy-Pw-4711";
@@ -96,6 +97,8 @@ protected:
                                      secret_file("turn-credential", "Box-Turn-Pw") + R"("}],
               "turn_ca_file": ")" + certificate_.certificate.string() + R"("},
       "proxy": )" + proxy + R"(,
+      "admin": {"token_file": ")" + secret_file("admin-token", kAdminToken) +
+                                                        R"("},
       "display": {"driver": "dummy"},
       "discovery": {"presentd_service": false, "https_service": false},
       "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "log_level": "debug"}
@@ -118,8 +121,10 @@ protected:
   }
 
   nlohmann::json status() {
-    const auto result = https_request("GET", network_->box_address, kPort, "/api/v1/status",
-                                      dir_.path() / "state/tls/https-certificate.pem");
+    // The admin's status: the selected ICE pair is not in the public one.
+    const auto result = https_request("GET", network_->box_address, kPort, "/api/v1/admin/status",
+                                      dir_.path() / "state/tls/https-certificate.pem", {},
+                                      {{"Authorization", std::string("Bearer ") + kAdminToken}});
     return nlohmann::json::parse(result.body);
   }
 

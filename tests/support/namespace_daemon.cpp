@@ -3,12 +3,18 @@
 
 #include <signal.h>
 
+#include "support/https_client.hpp"
+
 namespace presentd::test {
 
 std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const PrivateNetwork& network,
                                                     const NamespaceDaemonOptions& options,
                                                     const NamespaceDaemonScreen& screen) {
-  return dir.write("presentd.json", R"({)" + options.extra_sections + R"(
+  std::string admin;
+  if (options.extra_sections.find("\"admin\"") == std::string::npos) {
+    admin = R"("admin": {"token_file": ")" + dir.write("admin-token", kNamespaceAdminToken).string() + R"("},)";
+  }
+  return dir.write("presentd.json", R"({)" + options.extra_sections + admin + R"(
       "network": {"bind_address": ")" + network.box_address + R"(", "https_port": )" + std::to_string(options.port) + R"(},
       "pin": {"policy": "fixed", "length": )" + std::to_string(options.pin.size()) + R"(, "fixed": ")" + options.pin + R"("},
       "display": )" + screen.display_section + R"(,
@@ -16,6 +22,13 @@ std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const Pr
       "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"(", "log_level": "debug",
                  "web_root": ")" PRESENTD_SOURCE_DIR R"(/web"}
     })");
+}
+
+nlohmann::json admin_status(const TempDir& dir, const PrivateNetwork& network, unsigned short port) {
+  const auto result = https_request("GET", network.box_address, port, "/api/v1/admin/status",
+                                    dir.path() / "state/tls/https-certificate.pem", {},
+                                    {{"Authorization", std::string("Bearer ") + kNamespaceAdminToken}});
+  return nlohmann::json::parse(result.body, nullptr, false);
 }
 
 std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifySocket& notify,

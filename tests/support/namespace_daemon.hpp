@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "support/child_process.hpp"
 #include "support/network_namespace.hpp"
 #include "support/notify_socket.hpp"
@@ -31,6 +33,13 @@ struct NamespaceDaemonScreen {
   std::string display_section = R"({"driver": "dummy"})";  // the "display" configuration section
   std::map<std::string, std::string> environment;           // e.g. DISPLAY
 };
+
+// The admin token every namespace daemon is given (unless extra_sections has an "admin"
+// section): GET /api/v1/admin/status is where the presenters' addresses and ICE pairs are.
+inline constexpr const char* kNamespaceAdminToken = "namespace-admin-token-0123456789abcdef";
+
+// GET /api/v1/admin/status of such a daemon (null JSON when it does not answer with JSON).
+nlohmann::json admin_status(const TempDir& dir, const PrivateNetwork& network, unsigned short port = 8443);
 
 // Writes (or rewrites, before a SIGHUP reload) `dir`/presentd.json for these options.
 std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const PrivateNetwork& network,

@@ -21,6 +21,9 @@ AvcodecVideoDecoder::AvcodecVideoDecoder(AVCodecID codec_id, int slice_threads)
     // Fail on damage instead of concealing it, so the worker asks for a keyframe at once rather
     // than showing smeared pictures until the next periodic one.
     context.err_recognition = AV_EF_EXPLODE | AV_EF_CRCCHECK | AV_EF_BITSTREAM;
+    // H.264 states its size only in the SPS, which the worker does not parse: libavcodec itself
+    // refuses a picture larger than the cap before allocating it (a decode error).
+    context.max_pixels = kMaxDecodedPixels;
   });
   if (!context_ || !packet_.valid() || !frame_) {
     throw DecoderSetupError(std::string("libavcodec cannot open decoder ") + avcodec_get_name(codec_id));

@@ -2,6 +2,7 @@
 #include "media/decode/decode_worker.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include <string>
@@ -17,13 +18,15 @@ DecodeWorker::DecodeWorker(std::unique_ptr<VideoDecoder> decoder, const Clock& c
       decoder_name_(decoder_->name()),
       clock_(clock),
       callbacks_(std::move(callbacks)),
-      config_{std::max<std::size_t>(config.queue_capacity, 1)},
+      config_{std::max<std::size_t>(config.queue_capacity, 1), config.max_pixels},
       thread_([this] { run(); }) {}
 
 DecodeWorker::~DecodeWorker() { stop(StopMode::drop); }
 
 void DecodeWorker::submit(Frame frame) {
   bool request = false;
+  bool too_large = false;
+  const auto announced = std::pair{frame.width, frame.height};
   {
     std::lock_guard lock(mutex_);
     ++stats_.frames_submitted;
@@ -31,7 +34,15 @@ void DecodeWorker::submit(Frame frame) {
       ++stats_.frames_dropped_at_stop;
       return;
     }
-    if (waiting_for_keyframe_ && !frame.keyframe) {
+    if (frame.keyframe && std::uint64_t{frame.width} * frame.height > config_.max_pixels) {
+      // Never decoded; what follows it cannot decode either, so wait for a keyframe of a
+      // size we take (a PLI would only bring the same one back: none is asked for).
+      ++stats_.frames_dropped_too_large;
+      waiting_for_keyframe_ = true;
+      keyframe_request_posted_ = true;
+      drop_queue_locked(stats_.frames_dropped_waiting_for_keyframe);
+      too_large = true;
+    } else if (waiting_for_keyframe_ && !frame.keyframe) {
       ++stats_.frames_dropped_waiting_for_keyframe;
       request = wait_for_keyframe_locked();
     } else if (queue_.size() < config_.queue_capacity || make_room_locked(frame, request)) {
@@ -44,6 +55,14 @@ void DecodeWorker::submit(Frame frame) {
     }
   }
   if (request) post_keyframe_request();
+  if (too_large) {
+    // Rate-limited: a sender repeating such keyframes would otherwise flood the log.
+    static std::atomic<std::uint64_t> logged{0};
+    if (logged.fetch_add(1) % 100 == 0) {
+      PD_LOG(warning, "decode") << decoder_name_ << ": dropped a keyframe announcing " << announced.first << "x"
+                                << announced.second << " (more than " << config_.max_pixels << " pixels)";
+    }
+  }
 }
 
 bool DecodeWorker::make_room_locked(const Frame& frame, bool& request) {

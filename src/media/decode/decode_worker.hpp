@@ -51,6 +51,8 @@ namespace presentd::media {
 struct DecodeWorkerConfig {
   // 8 frames: 270 ms at 30 fps. Anything deeper only adds latency on a screen being presented.
   std::size_t queue_capacity = 8;
+  // Keyframes announcing more pixels are dropped before decoding (and the deltas after them).
+  std::uint64_t max_pixels = kMaxDecodedPixels;
 };
 
 struct DecodeWorkerCallbacks {
@@ -65,6 +67,7 @@ struct DecodeWorkerStats {
   std::uint64_t pictures_delivered = 0;
   std::uint64_t frames_dropped_queue_full = 0;
   std::uint64_t frames_dropped_waiting_for_keyframe = 0;
+  std::uint64_t frames_dropped_too_large = 0;  // keyframes announcing more than max_pixels
   std::uint64_t frames_dropped_at_stop = 0;
   std::uint64_t decode_errors = 0;
   std::uint64_t keyframes_requested = 0;

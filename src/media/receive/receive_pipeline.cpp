@@ -101,7 +101,8 @@ void ReceivePipeline::on_audio(const rtp::RtpPacket& packet) {
 
 void ReceivePipeline::on_rtcp(std::vector<std::uint8_t>& packet) {
   if (srtp_->inbound.unprotect_rtcp(packet) != rtp::SrtpResult::ok) return;
-  const auto compound = rtp::rtcp::parse_compound(packet);
+  // Only reports are read here; a sender's transport-wide feedback is framed, never expanded.
+  const auto compound = rtp::rtcp::parse_compound(packet, {.transport_feedback = false});
   if (!compound) {
     ++stats_.malformed_rtcp;
     return;

@@ -10,7 +10,7 @@ std::optional<Message> as_message(std::optional<T> parsed) {
 }
 }  // namespace
 
-std::optional<Message> parse_message(const PacketView& packet) {
+std::optional<Message> parse_message(const PacketView& packet, const CompoundParseOptions& options) {
   switch (packet.type) {
     case kTypeSenderReport: return as_message(SenderReport::parse(packet));
     case kTypeReceiverReport: return as_message(ReceiverReport::parse(packet));
@@ -19,7 +19,9 @@ std::optional<Message> parse_message(const PacketView& packet) {
     case kTypeExtendedReport: return as_message(ExtendedReport::parse(packet));
     case kTypeRtpFeedback:
       if (packet.count == kFmtNack) return as_message(Nack::parse(packet));
-      if (packet.count == kFmtTransportFeedback) return as_message(TransportFeedback::parse(packet));
+      if (packet.count == kFmtTransportFeedback && options.transport_feedback) {
+        return as_message(TransportFeedback::parse(packet));
+      }
       break;
     case kTypePayloadFeedback:
       if (packet.count == kFmtPli) return as_message(Pli::parse(packet));
@@ -34,12 +36,13 @@ std::optional<Message> parse_message(const PacketView& packet) {
   return Message{UnknownPacket{packet.type, packet.count}};
 }
 
-std::optional<CompoundParseResult> parse_compound(std::span<const std::uint8_t> compound) {
+std::optional<CompoundParseResult> parse_compound(std::span<const std::uint8_t> compound,
+                                                  const CompoundParseOptions& options) {
   if (compound.empty()) return std::nullopt;
   CompoundParseResult result;
   CompoundReader reader(compound);
   while (const auto packet = reader.next()) {
-    if (auto message = parse_message(*packet)) {
+    if (auto message = parse_message(*packet, options)) {
       result.messages.push_back(std::move(*message));
     } else {
       ++result.malformed;

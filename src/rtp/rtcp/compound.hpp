@@ -40,12 +40,21 @@ struct CompoundParseResult {
   std::size_t malformed = 0;
 };
 
+// Which messages are expanded into their types; the others come out as UnknownPacket.
+struct CompoundParseOptions {
+  // A transport-wide feedback message of a few dozen bytes may announce 65535 statuses, each
+  // expanded into a TransportFeedback::Packet (over 1.5 MB). A receiver that never acts on
+  // incoming feedback (the box sends media to nobody) leaves it framed but unexpanded.
+  bool transport_feedback = true;
+};
+
 // Parses one packet by its type and format. nullopt: a known type whose body is malformed.
-[[nodiscard]] std::optional<Message> parse_message(const PacketView& packet);
+[[nodiscard]] std::optional<Message> parse_message(const PacketView& packet, const CompoundParseOptions& options = {});
 
 // nullopt when the compound's framing is broken (a bad version, a length past the end, bad padding
 // or an empty buffer): then none of it can be trusted.
-[[nodiscard]] std::optional<CompoundParseResult> parse_compound(std::span<const std::uint8_t> compound);
+[[nodiscard]] std::optional<CompoundParseResult> parse_compound(std::span<const std::uint8_t> compound,
+                                                                const CompoundParseOptions& options = {});
 
 // Appends one message. Every packet is padded to 32 bits by its own writer, so concatenation is the
 // compound. UnknownPacket writes nothing; a TransportFeedback that cannot be encoded writes nothing.

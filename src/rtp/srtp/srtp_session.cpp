@@ -3,6 +3,7 @@
 
 #include <srtp2/srtp.h>
 
+#include <algorithm>
 #include <climits>
 #include <mutex>
 #include <optional>
@@ -116,6 +117,8 @@ std::string_view to_string(SrtpResult result) {
       return "malformed";
     case SrtpResult::other:
       return "other";
+    case SrtpResult::too_many_streams:
+      return "too_many_streams";
   }
   return "unknown";
 }
@@ -123,7 +126,7 @@ std::string_view to_string(SrtpResult result) {
 void SrtpSession::Deleter::operator()(srtp_ctx_t_* ctx) const { srtp_dealloc(ctx); }
 
 SrtpSession::SrtpSession(SrtpProfile profile, const SrtpMasterKey& master, Direction direction, Options options)
-    : profile_(profile), direction_(direction) {
+    : profile_(profile), direction_(direction), max_inbound_streams_(options.max_inbound_streams) {
   init_libsrtp_once();
   const auto& info = srtp_profile_info(profile);
   if (master.key().size() != info.master_key_length || master.salt().size() != info.master_salt_length) {
@@ -177,6 +180,9 @@ SrtpResult SrtpSession::count(SrtpResult result, std::vector<std::uint8_t>& pack
     case SrtpResult::other:
       ++stats_.other;
       break;
+    case SrtpResult::too_many_streams:
+      ++stats_.streams_refused;
+      break;
   }
   // Whatever libsrtp left in the buffer (GCM may have decrypted in place before the tag check)
   // must not reach a parser.
@@ -216,10 +222,28 @@ SrtpResult SrtpSession::unprotect(std::vector<std::uint8_t>& packet, Kind kind) 
     return count(SrtpResult::malformed, packet);
   }
 
+  // The SSRC libsrtp looks its stream up by: RTP header octets 8-11, RTCP header octets 4-7
+  // (both within the header length checked above).
+  const std::size_t at = kind == Kind::rtp ? 8 : 4;
+  const std::uint32_t ssrc = (std::uint32_t{packet[at]} << 24) | (std::uint32_t{packet[at + 1]} << 16) |
+                             (std::uint32_t{packet[at + 2]} << 8) | packet[at + 3];
+  if (!admits(ssrc)) return count(SrtpResult::too_many_streams, packet);
+
   int length = static_cast<int>(packet.size());
   const auto status = kind == Kind::rtp ? srtp_unprotect(ctx_.get(), packet.data(), &length)
                                         : srtp_unprotect_rtcp(ctx_.get(), packet.data(), &length);
-  return finish(status, length, packet);
+  const auto result = finish(status, length, packet);
+  // libsrtp cloned a stream for this SSRC once a packet of it authenticated.
+  if (result == SrtpResult::ok &&
+      std::find(inbound_ssrcs_.begin(), inbound_ssrcs_.end(), ssrc) == inbound_ssrcs_.end()) {
+    inbound_ssrcs_.push_back(ssrc);
+  }
+  return result;
+}
+
+bool SrtpSession::admits(std::uint32_t ssrc) const {
+  return inbound_ssrcs_.size() < max_inbound_streams_ ||
+         std::find(inbound_ssrcs_.begin(), inbound_ssrcs_.end(), ssrc) != inbound_ssrcs_.end();
 }
 
 }  // namespace presentd::rtp

@@ -44,6 +44,7 @@ enum class [[nodiscard]] SrtpResult : std::uint8_t {
   auth_failed,  // tag mismatch: forged, corrupted, wrong key, or plaintext RTP
   replay,       // index already seen or older than the replay window
   malformed,    // too short or not an RTP/RTCP header; libsrtp was not asked
+  too_many_streams,  // an SSRC beyond Options::max_inbound_streams; libsrtp was not asked
   other,        // anything else libsrtp reports, or the wrong direction for this session
 };
 // clang-format on
@@ -56,6 +57,7 @@ struct SrtpStats {
   std::uint64_t replayed = 0;
   std::uint64_t malformed = 0;
   std::uint64_t other = 0;
+  std::uint64_t streams_refused = 0;  // packets of SSRCs past the stream cap
 };
 
 // Thrown only by construction (bad key length, libsrtp refusing the policy); caught at the
@@ -74,6 +76,12 @@ public:
     // RTT late and, without RTX, reuse the original sequence number) can fall further behind, so
     // presentd keeps 1024. libsrtp accepts 64..32767.
     std::size_t replay_window = 1024;
+    // libsrtp clones a stream (keys, replay window, ~1 kB) for every SSRC whose first packet
+    // authenticates, and never frees one. A sender holding the keys could make it clone one per
+    // packet; inbound sessions stop at this many SSRCs and drop packets of any other, before
+    // libsrtp sees them. A presenter has at most 2 video streams with RTX and one audio stream
+    // (5 SSRCs, some unsignalled), so 16 leaves room for probing and FEC.
+    std::size_t max_inbound_streams = 16;
   };
 
   // The master key must match the profile's key and salt lengths (throws SrtpError otherwise).
@@ -114,9 +122,14 @@ private:
     void operator()(srtp_ctx_t_* ctx) const;
   };
   std::unique_ptr<srtp_ctx_t_, Deleter> ctx_;
+  // Inbound: whether a packet of this SSRC may reach libsrtp (a known one, or room for one more).
+  bool admits(std::uint32_t ssrc) const;
+
   SrtpProfile profile_;
   Direction direction_;
   SrtpStats stats_;
+  std::size_t max_inbound_streams_ = 0;
+  std::vector<std::uint32_t> inbound_ssrcs_;  // SSRCs libsrtp holds a stream for (≤ the cap: a scan is cheap)
 };
 
 // Both directions of one DTLS-SRTP association.

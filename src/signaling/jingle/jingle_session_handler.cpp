@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "signaling/jingle/jingle_session_handler.hpp"
 
+#include "common/display_name.hpp"
 #include "common/log.hpp"
 #include "sdp/sdp_parser.hpp"
 #include "sdp/sdp_writer.hpp"
@@ -16,6 +17,13 @@ constexpr std::string_view kTag = "jingle";
 constexpr std::size_t kMaxEarlyFragments = 64;
 constexpr std::size_t kMaxRemoteSessions = 16;  // admission caps real sessions; this caps pending ones
 constexpr std::string_view kNotAllowed = "this address may not present in this room";
+// A JID's localpart may hold bidi overrides and controls (the XMPP server's checks vary): logs
+// get it through the display-name sanitiser, cut to a readable length.
+constexpr std::size_t kMaxJidShown = 128;
+
+std::string shown_jid(const std::string& peer) {
+  return sanitize_display_name(bare_jid(peer), kMaxJidShown);
+}
 
 // What a failed create_session tells the presenter (XEP-0166 §7.4 reasons).
 std::string_view reason_for(http::status status) {
@@ -75,7 +83,7 @@ void JingleSessionHandler::on_initiate(const XmlElement& iq, const XmlElement& j
   if (!filter_.allows(peer)) {
     // Acknowledged, then ended with a Jingle reason (XEP-0166 §6.3): the caller's client shows
     // "declined" rather than a bare stanza error. The same as a JMI <reject/>.
-    PD_LOG(notice, kTag) << "refused a session from " << bare_jid(peer)
+    PD_LOG(notice, kTag) << "refused a session from " << shown_jid(peer)
                          << ": not allowed by cloud.allowed_jids / cloud.blocked_jids";
     send(iq_result(iq));
     send_terminate(peer, key.second, "decline", kNotAllowed);
@@ -105,12 +113,12 @@ void JingleSessionHandler::on_initiate(const XmlElement& iq, const XmlElement& j
   }
   auto offer = jingle_to_sdp(jingle, {Party::initiator});
   if (!offer) {
-    PD_LOG(notice, kTag) << "bad session-initiate from " << bare_jid(peer) << ": " << offer.error().message;
+    PD_LOG(notice, kTag) << "bad session-initiate from " << shown_jid(peer) << ": " << offer.error().message;
     return terminate(key, offer.error().code == sdp::ErrorCode::unsupported_offer ? "unsupported-applications"
                                                                                    : "failed-application",
                      offer.error().message);
   }
-  PD_LOG(info, kTag) << "session-initiate from " << bare_jid(peer);
+  PD_LOG(info, kTag) << "session-initiate from " << shown_jid(peer);
   RequestContext context;
   context.origin = "xmpp:" + peer;
   host_.create_session(sdp::write_sdp(offer.value()), context,
@@ -168,7 +176,7 @@ void JingleSessionHandler::on_terminate(const XmlElement& iq, const XmlElement& 
   const auto it = sessions_.find({iq.attribute_or("from"), jingle.attribute_or("sid")});
   if (it == sessions_.end()) return send(iq_error(iq, "cancel", "item-not-found", "unknown-session"));
   const auto session_id = it->second.session_id;
-  PD_LOG(info, kTag) << "session-terminate from " << bare_jid(it->second.peer);
+  PD_LOG(info, kTag) << "session-terminate from " << shown_jid(it->second.peer);
   sessions_.erase(it);
   send(iq_result(iq));
   if (!session_id.empty()) host_.delete_session(session_id);
@@ -181,7 +189,7 @@ void JingleSessionHandler::on_reply(const XmlElement& iq) {
   // The presenter refused our session-accept: the session cannot start.
   const auto it = sessions_.find(key);
   if (it == sessions_.end()) return;
-  PD_LOG(notice, kTag) << bare_jid(it->second.peer) << " refused the session-accept";
+  PD_LOG(notice, kTag) << shown_jid(it->second.peer) << " refused the session-accept";
   const auto session_id = it->second.session_id;
   sessions_.erase(it);
   if (!session_id.empty()) host_.delete_session(session_id);
@@ -206,7 +214,7 @@ void JingleSessionHandler::session_ended(const std::string& session_id, std::str
   if (session_id.empty()) return;  // sessions still being answered have no id yet
   for (const auto& [key, session] : sessions_) {
     if (session.session_id == session_id) {
-      PD_LOG(info, kTag) << "telling " << bare_jid(session.peer) << " the session ended (" << condition << ")";
+      PD_LOG(info, kTag) << "telling " << shown_jid(session.peer) << " the session ended (" << condition << ")";
       return terminate(key, condition, text);
     }
   }
@@ -244,7 +252,7 @@ bool JingleSessionHandler::handle_message(const XmlElement& message) {
   // XEP-0353 §3: proceed to the proposing resource; it then sends session-initiate with sid = id.
   const auto* description = payload->child("description", ns::kRtp);
   if (!filter_.allows(peer)) {
-    PD_LOG(notice, kTag) << "declined a call from " << bare_jid(peer)
+    PD_LOG(notice, kTag) << "declined a call from " << shown_jid(peer)
                          << ": not allowed by cloud.allowed_jids / cloud.blocked_jids";
     const auto reason = jingle_reason("decline", kNotAllowed);
     send(jingle_message(peer, "reject", id, &reason));
@@ -252,7 +260,7 @@ bool JingleSessionHandler::handle_message(const XmlElement& message) {
     const auto reason = jingle_reason("unsupported-applications", "only audio/video sessions can present");
     send(jingle_message(peer, "reject", id, &reason));
   } else {
-    PD_LOG(info, kTag) << "call proposed by " << bare_jid(peer) << ": proceeding";
+    PD_LOG(info, kTag) << "call proposed by " << shown_jid(peer) << ": proceeding";
     send(jingle_message(peer, "proceed", id));
   }
   return true;

@@ -82,7 +82,7 @@ void WhipEndpoint::on_options(const Request& request, const RequestContext&, Res
   response.set(http::field::access_control_max_age, "86400");
   response.set("Accept-Post", kSdp);
   response.set("Accept-Patch", kSdpFrag);
-  for (const auto& link : options_.ice_server_links) response.insert(http::field::link, link);
+  for (const auto& link : options_.public_ice_server_links) response.insert(http::field::link, link);
   respond(std::move(response));
 }
 

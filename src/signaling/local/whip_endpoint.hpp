@@ -40,7 +40,8 @@ public:
   // Calls `done` exactly once, soon (senders such as OBS give up after 8 s).
   virtual void create_session(std::string offer, const RequestContext& context,
                               std::function<void(WhipCreateResult)> done) = 0;
-  // nullopt: no such session.
+  // nullopt: no such session created over WHIP (the endpoint then answers 404 to PATCH and
+  // DELETE: sessions of other adapters, e.g. Jingle, are never reachable through WHIP).
   virtual std::optional<std::string> session_etag(const std::string& session_id) const = 0;
   virtual WhipPatchResult patch_session(const std::string& session_id, const std::string& sdpfrag) = 0;
   virtual bool delete_session(const std::string& session_id) = 0;
@@ -49,8 +50,12 @@ public:
 struct WhipEndpointOptions {
   std::string path = "/whip";
   // Complete Link header values for STUN/TURN servers (RFC 9725 §4.6), e.g.
-  // <stun:stun.example.net>; rel="ice-server"
+  // <stun:stun.example.net>; rel="ice-server". These go on an authorized 201 only: they may
+  // carry TURN usernames and passwords.
   std::vector<std::string> ice_server_links;
+  // The same servers without credentials, for OPTIONS: anyone may send OPTIONS (CORS
+  // pre-flights carry no Authorization), so it must never hand out a TURN password.
+  std::vector<std::string> public_ice_server_links;
   // Decides who may create, patch and delete sessions; null: anyone may (tests of the HTTP
   // rules alone). Must outlive the endpoint.
   WhipAuthorizer* authorizer = nullptr;
@@ -62,8 +67,12 @@ class WhipEndpoint {
 public:
   WhipEndpoint(const Clock& clock, WhipSessionHost& host, WhipEndpointOptions options);
   void register_routes(HttpRouter& router);
-  // Reload or new TURN credentials: later responses carry these Link values.
-  void set_ice_server_links(std::vector<std::string> links) { options_.ice_server_links = std::move(links); }
+  // Reload or new TURN credentials: later responses carry these Link values (`links` on an
+  // authorized 201, `public_links`, which must hold no credential, on OPTIONS).
+  void set_ice_server_links(std::vector<std::string> links, std::vector<std::string> public_links) {
+    options_.ice_server_links = std::move(links);
+    options_.public_ice_server_links = std::move(public_links);
+  }
 
 private:
   void on_post(const Request& request, const RequestContext& context, Responder respond);

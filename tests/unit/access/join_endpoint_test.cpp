@@ -101,6 +101,12 @@ TEST(PresenterName, TrimmedAtMostFortyCodePointsNoControls) {
   EXPECT_FALSE(clean_presenter_name(forty + "e"));
   EXPECT_FALSE(clean_presenter_name("a\nb"));
   EXPECT_FALSE(clean_presenter_name("a\x7f"));
+  // The display-name sanitiser's rules (common/display_name.hpp): bidi overrides, C1 controls
+  // and bad UTF-8 are refused rather than silently altered.
+  EXPECT_FALSE(clean_presenter_name("Admin\u202Etxt.exe"));
+  EXPECT_FALSE(clean_presenter_name("a\u2066b"));
+  EXPECT_FALSE(clean_presenter_name("a\u0085b"));
+  EXPECT_FALSE(clean_presenter_name("a\xff"));
 }
 
 }  // namespace

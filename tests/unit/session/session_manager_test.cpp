@@ -12,11 +12,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include <map>
+
 #include "../sdp/sdp_fixtures.hpp"
 #include "common/internal_errors.hpp"
 #include "crypto/certificate.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/sdp_parser.hpp"
+#include "signaling/local/http_router.hpp"
 
 namespace presentd::session {
 namespace {
@@ -64,9 +67,10 @@ protected:
     manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, std::move(s), admission);
   }
 
-  signaling::WhipCreateResult create(const std::string& offer) {
+  signaling::WhipCreateResult create(const std::string& offer, const std::string& origin = {}) {
     std::optional<signaling::WhipCreateResult> result;
     signaling::RequestContext context;
+    context.origin = origin;
     context.remote = {boost::asio::ip::make_address("127.0.0.1"), 40000};
     manager_->create_session(offer, context, [&](signaling::WhipCreateResult r) { result = std::move(r); });
     const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -186,7 +190,7 @@ TEST_F(SessionManagerTest, PatchTricklesRestartsIceWithANewETagAndRefusesBadFrag
   EXPECT_FALSE(fragment->candidates.empty()) << outcome.sdpfrag;
   for (const auto& c : fragment->candidates) EXPECT_EQ(c.mid, "0");
   EXPECT_TRUE(fragment->end_of_candidates);
-  EXPECT_EQ(manager_->status()["sessions"][0]["ice"]["restarts"], 1);
+  EXPECT_EQ(manager_->status(false)["sessions"][0]["ice"]["restarts"], 1);
 
   // The restarted credentials are now the current ones: repeating them is a trickle.
   auto again = manager_->patch_session(answer.session_id, "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n");
@@ -262,7 +266,7 @@ TEST_F(SessionManagerTest, AReplacingNewcomerWaitsAndTheOldestStaysUntilItsMedia
   EXPECT_TRUE(ended.empty());
   EXPECT_EQ(manager_->session_count(), 2u);
   std::vector<std::string> states;
-  const auto status = manager_->status();
+  const auto status = manager_->status(false);
   for (const auto& s : status["sessions"]) states.push_back(s["admission"]);
   std::sort(states.begin(), states.end());
   EXPECT_EQ(states, (std::vector<std::string>{"admitted", "waiting_for_media"}));
@@ -272,7 +276,7 @@ TEST_F(SessionManagerTest, AReplacingNewcomerWaitsAndTheOldestStaysUntilItsMedia
   io_.run_for(20ms);
   io_.restart();
   ASSERT_EQ(manager_->session_count(), 1u);
-  EXPECT_EQ(manager_->status()["sessions"][0]["admission"], "admitted");
+  EXPECT_EQ(manager_->status(false)["sessions"][0]["admission"], "admitted");
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_EQ(ended[0], std::make_pair(first_id, EndReason::removed));
 }
@@ -294,6 +298,83 @@ TEST_F(SessionManagerTest, ASetupThatThrowsAnswers500AndTheManagerServesOn) {
 
   make_manager(settings());  // the same offer with a usable identity is served
   EXPECT_EQ(status_of(create(valid_offer())), http::status::created);
+
+// A trickle of `count` host candidates on loopback (distinct ports), naming the offer's ufrag.
+std::string trickle_of(int count, int first_port) {
+  std::string fragment =
+      "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n";
+  for (int i = 0; i < count; ++i) {
+    fragment += "a=candidate:" + std::to_string(i + 1) + " 1 udp 2130706431 127.0.0.1 " +
+                std::to_string(first_port + i) + " typ host\r\n";
+  }
+  return fragment;
+}
+
+// Trickled candidates are capped per session (kMaxRemoteCandidates): past the cap a PATCH is
+// refused with 422 and nothing is added; an ICE restart starts a new count.
+TEST_F(SessionManagerTest, TrickledCandidatesAreCappedPerSession) {
+  make_manager(settings());
+  const auto created = create(valid_offer());
+  ASSERT_EQ(status_of(created), http::status::created);
+  const auto id = std::get<signaling::WhipAnswer>(created).session_id;
+  const auto patch_status = [&](const std::string& fragment) {
+    const auto result = manager_->patch_session(id, fragment);
+    const auto* failure = std::get_if<signaling::WhipFailure>(&result);
+    return failure ? failure->status : http::status::no_content;
+  };
+  constexpr int kPerPatch = 32;
+  int accepted = 0;
+  for (int patch = 0; patch < 10; ++patch) {
+    if (patch_status(trickle_of(kPerPatch, 20000 + patch * kPerPatch)) != http::status::no_content) break;
+    accepted += kPerPatch;
+  }
+  EXPECT_EQ(accepted, static_cast<int>(kMaxRemoteCandidates / kPerPatch * kPerPatch));
+  EXPECT_EQ(patch_status(trickle_of(1, 30000)), http::status::unprocessable_entity);
+  EXPECT_EQ(manager_->session_count(), 1u);  // refused, not ended
+  // New credentials: an ICE restart with a fresh check list takes candidates again.
+  auto restart = manager_->patch_session(id,
+                                         "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
+                                         "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n");
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(restart));
+  const auto after = manager_->patch_session(
+      id,
+      "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
+      "a=candidate:1 1 udp 2130706431 127.0.0.1 30001 typ host\r\n");
+  EXPECT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(after));
+}
+
+// A session created by another adapter (Jingle: its context names an origin) holds no WHIP
+// credential, so WHIP must not reach it: no ETag, and PATCH/DELETE through the real WHIP
+// endpoint answer 404 while the session carries on.
+TEST_F(SessionManagerTest, ARemoteSessionCannotBePatchedOrDeletedThroughWhip) {
+  make_manager(settings());
+  const auto created = create(valid_offer(), "xmpp:alice@example.net/phone");
+  ASSERT_EQ(status_of(created), http::status::created);
+  const auto id = std::get<signaling::WhipAnswer>(created).session_id;
+  EXPECT_EQ(manager_->session_etag(id), std::nullopt);
+
+  ManualClock clock;
+  signaling::WhipEndpoint endpoint(clock, *manager_, {});  // no authorizer: only the host decides
+  signaling::HttpRouter router;
+  endpoint.register_routes(router);
+  const auto call = [&](http::verb method, const std::string& body, std::map<std::string, std::string> headers) {
+    signaling::Request request{method, "/whip/" + id, 11};
+    for (const auto& [name, value] : headers) request.set(name, value);
+    request.body() = body;
+    request.prepare_payload();
+    signaling::RequestContext context;
+    context.remote = {boost::asio::ip::make_address("127.0.0.1"), 40001};
+    std::optional<signaling::Response> out;
+    router.dispatch(request, context, [&](signaling::Response r) { out = std::move(r); });
+    return out ? out->result() : http::status::internal_server_error;
+  };
+  EXPECT_EQ(call(http::verb::patch, "a=end-of-candidates\r\n",
+                 {{"Content-Type", "application/trickle-ice-sdpfrag"}, {"If-Match", "*"}}),
+            http::status::not_found);
+  EXPECT_EQ(call(http::verb::delete_, "", {}), http::status::not_found);
+  EXPECT_EQ(manager_->session_count(), 1u);
+  // The Jingle handler itself still reaches it through the host interface.
+  EXPECT_TRUE(manager_->delete_session(id));
 }
 
 }  // namespace

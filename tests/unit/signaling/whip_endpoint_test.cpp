@@ -198,6 +198,21 @@ TEST_F(WhipEndpointTest, OptionsAndWrongMethods) {
   EXPECT_NE(std::string(get[http::field::allow]).find("POST"), std::string::npos);
 }
 
+// TURN credentials go on an authorized 201 only: OPTIONS needs no token (CORS pre-flights carry
+// none), so it names the servers without them, and a refused POST carries no Link at all.
+TEST_F(WhipEndpointTest, OnlyAnAuthorizedCreateCarriesTurnCredentials) {
+  const std::string bare = "<turn:10.0.0.2:3478?transport=udp>; rel=\"ice-server\"";
+  const std::string with_password = bare + "; username=\"box\"; credential=\"s3cret\"; credential-type=\"password\"";
+  endpoint_->set_ice_server_links({with_password}, {bare});
+  const auto options = call(http::verb::options, "/whip");
+  EXPECT_EQ(options[http::field::link], bare);
+  EXPECT_EQ(std::string(options[http::field::link]).find("s3cret"), std::string::npos);
+  const auto refused = post_offer("v=0 offer", "0000");
+  EXPECT_EQ(refused.result(), http::status::unauthorized);
+  EXPECT_EQ(refused.count(http::field::link), 0u);
+  EXPECT_EQ(post_offer()[http::field::link], with_password);
+}
+
 TEST(BearerToken, ParsingAndConstantTimeComparison) {
   EXPECT_EQ(bearer_token("Bearer abc"), "abc");
   EXPECT_EQ(bearer_token("bearer   abc  "), "abc");

@@ -3,6 +3,7 @@
 // inside its picture callback (a gate) to fill the queue deterministically, and wait on condition
 // variables for pictures and for keyframe requests posted to a fake event loop.
 #include "media/decode/decode_worker.hpp"
+#include "rtp/depacketizer/depacketizer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -295,6 +296,51 @@ TEST_P(DecodeWorkerTest, AThrowInOneFrameIsThatFramesDecodeErrorAndTheNextKeyfra
   EXPECT_EQ(pictures.back()->rtp_timestamp(), first_timestamp_ + 5U * 3000U);
   loop_.run_all();
 }
+
+// The size a VP8 keyframe announces, read by the production depacketizer from one RTP payload
+// (descriptor S=1, partition 0) as the jitter buffer does.
+std::pair<std::uint16_t, std::uint16_t> announced_vp8_size(const std::vector<std::uint8_t>& bitstream) {
+  std::vector<std::uint8_t> payload{0x10};
+  payload.insert(payload.end(), bitstream.begin(), bitstream.end());
+  const auto info = rtp::make_depacketizer(rtp::PayloadFormat::vp8)->inspect(payload);
+  return info ? std::pair{info->width, info->height} : std::pair<std::uint16_t, std::uint16_t>{0, 0};
+}
+
+class DecodeWorkerPixelCap : public DecodeWorkerTest {};
+
+// A VP8 keyframe whose header announces 16383x16383 (the format's largest, 268 Mpixels) is
+// dropped before the decoder sees it, and so are the deltas after it; a keyframe of a size
+// within the cap then decodes as usual. No keyframe is asked for: it would bring the same one.
+TEST_P(DecodeWorkerPixelCap, AKeyframeAnnouncingMoreThanTheCapIsDroppedUndecoded) {
+  clip_.encode(4, {0, 2});
+  auto huge = clip_.frames[0].bitstream;
+  // VP8 keyframe header (RFC 6386 §9.1): 3-byte tag, start code, then 14-bit width and height.
+  ASSERT_GE(huge.size(), 10U);
+  huge[6] = 0xFF, huge[7] = 0x3F, huge[8] = 0xFF, huge[9] = 0x3F;
+  auto worker = start(8);
+  auto first = frame(0, huge);
+  std::tie(first.width, first.height) = announced_vp8_size(huge);
+  ASSERT_EQ(first.width, 16383);
+  worker->submit(std::move(first));
+  worker->submit(frame(1));  // a delta of the dropped keyframe
+  auto normal = frame(2);
+  std::tie(normal.width, normal.height) = announced_vp8_size(normal.bitstream);
+  ASSERT_EQ(normal.width, 320);
+  worker->submit(std::move(normal));
+  worker->submit(frame(3));
+  worker->stop(StopMode::drain);
+  expect_pictures({2, 3});
+  const auto stats = worker->stats();
+  EXPECT_EQ(stats.frames_dropped_too_large, 1U);
+  EXPECT_EQ(stats.frames_dropped_waiting_for_keyframe, 1U);
+  EXPECT_EQ(stats.decode_errors, 0U);
+  EXPECT_EQ(stats.frames_decoded, 2U);
+  EXPECT_EQ(loop_.run_all(), 0U);  // no keyframe request
+  EXPECT_EQ(keyframes_needed_, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Vp8, DecodeWorkerPixelCap, ::testing::Values(Encoder::vp8),
+                         [](const ::testing::TestParamInfo<Encoder>&) { return "vp8"; });
 
 INSTANTIATE_TEST_SUITE_P(Codecs, DecodeWorkerTest, ::testing::Values(Encoder::vp8, Encoder::vp9, Encoder::h264),
                          [](const ::testing::TestParamInfo<Encoder>& param_info) {

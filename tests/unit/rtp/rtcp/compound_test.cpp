@@ -53,6 +53,32 @@ TEST(ParseCompound, YieldsTypedMessages) {
   EXPECT_EQ(std::get<UnknownPacket>(result->messages[3]), (UnknownPacket{204, 0}));
 }
 
+// 44 bytes of transport-wide feedback announcing 65535 statuses (nine run-length chunks of
+// "not received"): expanded, that is 65535 TransportFeedback::Packet entries.
+std::vector<std::uint8_t> feedback_announcing_65535_statuses() {
+  std::vector<std::uint8_t> packet = {0x8F, 205,  0x00, 0x0A,  // RTPFB FMT 15, length 10
+                                      0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+                                      0x00, 0x02, 0x12, 0x34, 0xFF, 0xFF,             // base 0x1234, 65535 statuses
+                                      0x00, 0x00, 0x01, 0x00};                        // reference time, fb count
+  for (int chunk = 0; chunk < 9; ++chunk) packet.insert(packet.end(), {0x1F, 0xFF});  // 8191 x "not received"
+  packet.insert(packet.end(), {0x00, 0x00, 0x00, 0x00, 0x00, 0x00});                  // padding
+  return packet;
+}
+
+TEST(ParseCompound, TransportFeedbackIsLeftUnexpandedWhenTheReceiverDoesNotReadIt) {
+  const auto bytes = feedback_announcing_65535_statuses();
+  const auto expanded = parse_compound(bytes);
+  ASSERT_TRUE(expanded);
+  ASSERT_EQ(expanded->messages.size(), 1u);
+  EXPECT_EQ(std::get<TransportFeedback>(expanded->messages[0]).packets.size(), 65535u);
+  // The receive pipeline's options: framed, counted as a packet, nothing allocated per status.
+  const auto framed = parse_compound(bytes, {.transport_feedback = false});
+  ASSERT_TRUE(framed);
+  EXPECT_EQ(framed->malformed, 0u);
+  ASSERT_EQ(framed->messages.size(), 1u);
+  EXPECT_EQ(std::get<UnknownPacket>(framed->messages[0]), (UnknownPacket{205, 15}));
+}
+
 struct BrokenCase {
   const char* name;
   std::vector<std::uint8_t> bytes;

@@ -257,6 +257,36 @@ TEST_P(SrtpSessionTest, MovedFromSessionRefusesPackets) {
   EXPECT_EQ(moved.unprotect_rtp(copy), SrtpResult::ok);
 }
 
+// A sender with the keys stamps every packet with a new SSRC: libsrtp would clone a stream for
+// each. The inbound session keeps at most max_inbound_streams SSRCs, refuses the rest before
+// libsrtp sees them, and the streams it keeps carry on.
+TEST_P(SrtpSessionTest, AThousandSsrcsKeepAtMostTheStreamCap) {
+  const SrtpSession::Options options{.max_inbound_streams = 16};
+  SrtpSession capped(GetParam(), master, SrtpSession::Direction::inbound, options);
+  const auto first_ssrc = static_cast<std::uint32_t>(rng());
+  std::size_t ok = 0;
+  for (std::uint32_t n = 0; n < 1000; ++n) {
+    auto packet = test::make_rtp(next_seq++, n * 3000u, first_ssrc + n, test::pattern(100, 7));
+    ASSERT_EQ(sender.protect_rtp(packet), SrtpResult::ok);
+    const auto result = capped.unprotect_rtp(packet);
+    if (result == SrtpResult::ok) {
+      ++ok;
+    } else {
+      EXPECT_EQ(result, SrtpResult::too_many_streams) << n;
+      EXPECT_TRUE(packet.empty());
+    }
+  }
+  EXPECT_EQ(ok, 16u);
+  EXPECT_EQ(capped.stats().streams_refused, 1000u - 16u);
+  // SRTCP from an SSRC past the cap is refused too; one of the kept SSRCs still gets through.
+  auto rtcp = test::make_rtcp_rr(first_ssrc + 500, ssrc, 1);
+  ASSERT_EQ(sender.protect_rtcp(rtcp), SrtpResult::ok);
+  EXPECT_EQ(capped.unprotect_rtcp(rtcp), SrtpResult::too_many_streams);
+  auto kept = test::make_rtp(next_seq++, 0, first_ssrc + 3, test::pattern(100, 7));
+  ASSERT_EQ(sender.protect_rtp(kept), SrtpResult::ok);
+  EXPECT_EQ(capped.unprotect_rtp(kept), SrtpResult::ok);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllProfiles, SrtpSessionTest, test::all_srtp_profiles(), test::srtp_profile_test_name);
 
 }  // namespace

@@ -1,0 +1,33 @@
+#pragma once
+// The body of a status response, made at most once per `max_age`: GET /api/v1/status needs no
+// token, so anyone on the room's network may ask for it as fast as they like. Each answer
+// within max_age of the last one made is the same bytes; only the first asks every session,
+// decoder and the renderer again.
+//
+// Thread: event loop.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/clock.hpp"
+
+namespace presentd::app {
+
+class StatusCache {
+public:
+  StatusCache(const Clock& clock, Clock::Duration max_age) : clock_(clock), max_age_(max_age) {}
+
+  // The cached body while younger than max_age; otherwise `make`'s, kept for next time.
+  const std::string& get(const std::function<std::string()>& make);
+  // How many times `make` ran (the tests and the benchmark count them).
+  std::uint64_t made() const { return made_; }
+
+private:
+  const Clock& clock_;
+  Clock::Duration max_age_;
+  std::optional<Clock::TimePoint> made_at_;
+  std::string body_;
+  std::uint64_t made_ = 0;
+};
+
+}  // namespace presentd::app

@@ -1,0 +1,26 @@
+// The unauthenticated status is made at most once a second, however often it is asked for.
+#include "app/status_cache.hpp"
+
+#include <gtest/gtest.h>
+
+namespace presentd::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(StatusCache, AnswersFromTheCacheUntilItIsOneSecondOld) {
+  ManualClock clock;
+  StatusCache cache(clock, 1s);
+  int calls = 0;
+  const auto make = [&] { return "status " + std::to_string(++calls); };
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(cache.get(make), "status 1");
+  clock.advance(999ms);
+  EXPECT_EQ(cache.get(make), "status 1");
+  clock.advance(1ms);
+  EXPECT_EQ(cache.get(make), "status 2");
+  EXPECT_EQ(cache.made(), 2u);
+  EXPECT_EQ(calls, 2);
+}
+
+}  // namespace
+}  // namespace presentd::app
