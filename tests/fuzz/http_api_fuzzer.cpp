@@ -142,7 +142,7 @@ config::Config box_config(unsigned short media_port) {
 
 struct Box {
   Box() {
-    access.count_in(daemon_metrics.pin_failures, daemon_metrics.pin_lockouts);
+    access.count_in(daemon_metrics.pin_failures, daemon_metrics.pin_lockouts, daemon_metrics.pin_room_saturated);
     admin.configure(std::string(kAdminToken), false);
     join.register_routes(router);
     admin.register_routes(router);
