@@ -132,8 +132,9 @@ export class RoomCall {
   // sends its current presence; onRoom reports every change (offline, idle, presenting, full).
   watchRoom(meetingId) {
     this.room = this.roomJid(meetingId);
+    // Available first: the server delivers the room's presence only to available resources.
+    this.client.sendPresence();
     this.client.subscribe(this.room);
-    this.client.sendPresence({ to: this.room }); // a directed presence makes the server probe the room now
   }
 
   onPresence(presence) {
