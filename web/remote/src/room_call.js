@@ -200,6 +200,21 @@ export class RoomCall {
     if (session) session.end('success');
   }
 
+  // The tab is closing: queued sends never run, so the session-terminate goes straight onto the
+  // WebSocket; otherwise the box would only learn of the end from the peer connection closing.
+  leaveNow() {
+    const session = this.session;
+    const socket = this.client && this.client.transport && this.client.transport.socket;
+    if (session && socket && socket.readyState === WebSocket.OPEN) {
+      const jingle = { action: 'session-terminate', sid: session.sid, reason: { condition: 'success' } };
+      const iq = this.client.stanzas.export('iq', { id: XMPP.Utils.uuid(), to: session.peerID, type: 'set', jingle });
+      socket.send(iq.toString());
+      this.session = null;
+      session.end('success', true);
+    }
+    this.hangUp();
+  }
+
   close() {
     if (!this.client) return;
     this.client.config.autoReconnect = false;
