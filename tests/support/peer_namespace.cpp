@@ -18,7 +18,7 @@ PeerNamespace::~PeerNamespace() {
 }
 
 std::vector<std::string> PeerNamespace::inside(const std::vector<std::string>& argv) const {
-  std::vector<std::string> wrapped{"nsenter", "-t", std::to_string(holder_->pid()), "-n", "--"};
+  std::vector<std::string> wrapped{"/usr/bin/nsenter", "-t", std::to_string(holder_->pid()), "-n", "--"};
   wrapped.insert(wrapped.end(), argv.begin(), argv.end());
   return wrapped;
 }
@@ -27,7 +27,7 @@ std::unique_ptr<PeerNamespace> PeerNamespace::create(const TempDir& dir, const s
                                                      const std::string& server_address, const std::string& peer_address,
                                                      std::string& why) {
   auto holder =
-      std::make_unique<ChildProcess>(std::vector<std::string>{"unshare", "-n", "--", "sleep", "100000"},
+      std::make_unique<ChildProcess>(std::vector<std::string>{"/usr/bin/unshare", "-n", "--", "sleep", "100000"},
                                      std::map<std::string, std::string>{}, dir.path() / ("netns-" + name + ".log"));
   const auto pid = std::to_string(holder->pid());
   // unshare(1) execs sleep once the namespace exists: wait until the holder's namespace differs.

@@ -21,7 +21,7 @@ struct ProsodyExtras {
   std::vector<std::string> modules;  // enabled besides the standard set, e.g. "external_services"
   std::string global_config;         // Lua lines in the global section, e.g. external_services = {…}
   std::vector<std::string> interfaces{"127.0.0.1"};  // where it listens (127.0.0.1 must stay: start() waits there)
-  std::string host_config;                           // Lua lines after VirtualHost "localhost": its options, more hosts
+  std::string host_config{};                         // Lua lines after VirtualHost "localhost": its options, more hosts
 };
 
 class ProsodyServer {

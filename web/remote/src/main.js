@@ -233,7 +233,7 @@ async function init() {
   ui.form.addEventListener('submit', share);
   ui.stop.addEventListener('click', stop);
   ui.camera.addEventListener('click', addCamera);
-  window.addEventListener('pagehide', () => current && current.call.hangUp());
+  window.addEventListener('pagehide', () => current && current.call.leaveNow());
   ui.meetingId.value = meetingIdFromAddress();
   try {
     config = await loadConfig();

@@ -132,8 +132,9 @@ export class RoomCall {
   // sends its current presence; onRoom reports every change (offline, idle, presenting, full).
   watchRoom(meetingId) {
     this.room = this.roomJid(meetingId);
+    // Available first: the server delivers the room's presence only to available resources.
+    this.client.sendPresence();
     this.client.subscribe(this.room);
-    this.client.sendPresence({ to: this.room }); // a directed presence makes the server probe the room now
   }
 
   onPresence(presence) {
@@ -197,6 +198,21 @@ export class RoomCall {
     const session = this.session;
     this.session = null;
     if (session) session.end('success');
+  }
+
+  // The tab is closing: queued sends never run, so the session-terminate goes straight onto the
+  // WebSocket; otherwise the box would only learn of the end from the peer connection closing.
+  leaveNow() {
+    const session = this.session;
+    const socket = this.client && this.client.transport && this.client.transport.socket;
+    if (session && socket && socket.readyState === WebSocket.OPEN) {
+      const jingle = { action: 'session-terminate', sid: session.sid, reason: { condition: 'success' } };
+      const iq = this.client.stanzas.export('iq', { id: XMPP.Utils.uuid(), to: session.peerID, type: 'set', jingle });
+      socket.send(iq.toString());
+      this.session = null;
+      session.end('success', true);
+    }
+    this.hangUp();
   }
 
   close() {
