@@ -285,14 +285,19 @@ TEST_F(RemotePage, TheRoomOfflineIsShownAndTheCallGoesThroughWhenItComesBack) {
   ASSERT_NO_FATAL_FAILURE(expect_decoded_over_turn_tls());
 }
 
-// Flaky (3 of 6 runs fail): the DTLS close often beats the page's session-terminate, so no "session-terminate from".
-TEST_F(RemotePage, DISABLED_ThePersonClosingTheTabEndsTheSession) {
+// A closing tab says goodbye twice: its session-terminate through XMPP and its DTLS close_notify
+// through the relay. Either may arrive first (the relay is often faster); both prove the person
+// ended the session, as opposed to the box noticing a silent sender after its timeout.
+TEST_F(RemotePage, ThePersonClosingTheTabEndsTheSession) {
   ASSERT_NO_FATAL_FAILURE(start_room());
   open_page(kPin);
   ASSERT_NE(wait_for_page("presenting"), "");
   command("close");
   EXPECT_TRUE(wait_for_no_sessions(40s));
-  EXPECT_NE(read_file(dir_.path() / "presentd.log").find("session-terminate from"), std::string::npos);
+  const auto log = read_file(dir_.path() / "presentd.log");
+  EXPECT_TRUE(log.find("session-terminate from") != std::string::npos ||
+              log.find("ended (the sender closed the connection)") != std::string::npos)
+      << log;
 }
 
 }  // namespace
