@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the remote page (web/remote/, docs/cloud.md "Remote page") into OUT (default
 # build/remote-page): the pinned npm packages (package-lock.json) are installed beside OUT, never
 # in the source tree, and esbuild bundles StanzaJS and the page into one index.html.

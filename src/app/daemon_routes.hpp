@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The daemon's own routes on the HTTPS router: the status API, the metrics, the /join/<ID>
 // redirect and the presenter page (static files, the catch-all under "/"), and the response

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "app/status_cache.hpp"
 
 namespace presentd::app {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The body of a status response, made at most once per `max_age`: GET /api/v1/status needs no
 // token, so anyone on the room's network may ask for it as fast as they like. Each answer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One rule for every name a presenter gives (the join page, a WHIP session token, a Jingle peer):
 // what reaches the screen, the status API and the logs is printable text that cannot reorder

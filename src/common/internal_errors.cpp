@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "common/internal_errors.hpp"
 
 #include <cxxabi.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The error boundary's tally: every exception caught where it would otherwise have stopped the
 // daemon (the event loop, a session's setup, a decoder worker, the render thread, the snapshot

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The key every per-source limit counts under (connection slots, PIN and admin back-off, the
 // join and WHIP rate limits): an IPv4 address as itself, an IPv6 address by its /64. One host

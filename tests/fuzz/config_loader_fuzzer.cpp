@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the configuration as start, SIGHUP and --check-config load it: the input is the file's
 // text, read through load_and_check (schema, then the checks beyond it: DNS-SD limits, TLS
 // files, the admin token), so a file no check refuses is one the daemon runs with. Every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the bytes a client sends on an HTTPS connection, after TLS: every request goes
 // through the Beast parser with the connection's limits, the refusals and response finishing
 // of signaling/local/http_exchange.hpp (what HttpsConnection does around its socket), and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the Jingle handler the way stanzas reach it in the box: bytes of an XMPP stream through
 // the production stream parser (xml_stream_parser.hpp), each iq and message converted as the
 // cloud service does (app/stanza_conversion.hpp) and handed to a JingleSessionHandler:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpus of the config_loader fuzzer.
 
 The seeds are the shipped config/presentd.json and every configuration text the tests load: the

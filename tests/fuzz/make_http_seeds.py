@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpus of the http_api fuzzer: the requests the presenter page (web/app.js,
 web/whip_client.js), WHIP senders, admins' curl and Prometheus send, as raw HTTP/1.1 after TLS,
 one connection per file (keep-alive and pipelined requests follow one another), plus requests

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpus of the receive_pipeline_ssrcs fuzzer from the other corpora.
 
 Its records are [control u8][advance_ms u8][length u16 BE][bytes] (receive_pipeline_ssrcs_fuzzer.cpp

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seeds of the xmpp_client and jingle_handler fuzz targets (tests/fuzz/corpus/README.md).
 
 xmpp_client: byte 0 chooses STARTTLS (even) or Direct TLS (odd); the rest is what the server sends,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes a running ReceivePipeline as a session sets it up for a presenter with a screen, a
 // camera and sound: two video streams (each with RTX) and an audio stream, every packet behind
 // SRTP. receive_pipeline_fuzzer sends whatever bytes it gets on one stream; here the input

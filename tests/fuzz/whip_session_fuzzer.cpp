@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes an offer through the path a WHIP POST takes behind the HTTP rules: SessionManager
 // (parse, admission) → Session (trial answer, ICE agent, DTLS transport, gathering) → the
 // answer, then a PATCH (trickle or ICE restart) and the DELETE. The input is the offer text,

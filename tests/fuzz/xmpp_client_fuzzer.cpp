@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the real XmppClient with element *sequences* from the server: the client runs on an
 // in-memory transport (xmpp_transport.hpp) whose "server" side is the input, so every byte goes
 // through the production stream parser and the client's login table (xmpp_login_state.hpp) and

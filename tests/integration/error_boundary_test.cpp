@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The error boundary with the real daemon (docs/architecture.md, "Error boundary"): offers that
 // one layer accepted and the next could not use, POSTed over real HTTPS while a real GStreamer
 // sender presents, must get their own 4xx (or a session of their own) and leave the daemon and

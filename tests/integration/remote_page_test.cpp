@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The remote page (web/remote/) end to end, in three network namespaces that reach each other
 // only through the server's:
 //

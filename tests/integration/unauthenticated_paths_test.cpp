@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the real daemon hands out without a token (docs/security.md, "Holders of the PIN,
 // senders and status readers"): OPTIONS /whip names the TURN servers but never their
 // credentials, which only an authorized 201 carries; GET /api/v1/status leaves out where the

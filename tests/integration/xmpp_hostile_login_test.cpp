@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The XMPP client against a scripted hostile server (tests/integration/xmpp/hostile_login_server.py)
 // that answers out of turn to bring the room online without TLS, without a login or without
 // binding: a <resumed/> or a SASL <success/> nobody asked for, a <proceed/> without <starttls/>,

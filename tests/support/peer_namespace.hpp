@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A network namespace of its own for one party of a multi-namespace test (the room, a remote
 // person), joined to the test's own namespace (the "server") by a veth pair and routed only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Who gets one of the HTTPS listener's connection slots. The box serves a room, so no single
 // source may hold enough connections to shut everyone else out (docs/protocol.md, "Web

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/local/http_exchange.hpp"
 
 #include "signaling/local/security_headers.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What an HTTP connection does around the router, apart from its socket: the limits a request
 // parser gets, which read errors are answered (and with what) rather than just closing, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/xmpp/xmpp_login_state.hpp"
 
 #include "signaling/xmpp/stream_management.hpp"

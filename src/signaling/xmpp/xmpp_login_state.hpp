@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Which element the XMPP client accepts when (RFC 6120 §5, §6, §7; XEP-0198). A server, or
 // anyone on the path before TLS, must not be able to skip a step: a <resumed/> or a SASL

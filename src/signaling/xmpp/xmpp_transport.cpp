@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "signaling/xmpp/xmpp_transport.hpp"
 
 #include <boost/asio/ssl/stream.hpp>

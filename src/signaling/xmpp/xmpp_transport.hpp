@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The byte stream under one XMPP connection: a connected TCP socket that turns into TLS when the
 // client asks (at once for Direct TLS, after <proceed/> for STARTTLS). XmppClient drives this

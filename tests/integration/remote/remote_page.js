@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // Drives presentd's remote page (web/remote/, built by scripts/build_remote_page.sh) in headless
 // Chromium as a remote person would: open https://SERVER/remote/join/<ID>, type PIN and name,
 // click "Share screen" (Chromium's fake screen). Every state the page shows is printed as a JSON

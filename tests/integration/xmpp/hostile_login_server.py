@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A hostile XMPP server for the login tests: it tries to bring the client online without TLS,
 without a login or without binding, by answering out of turn. One connection per KIND, in the
 order given; each KIND is a script of steps: wait for something from the client, then answer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The unauthenticated status is made at most once a second, however often it is asked for.
 #include "app/status_cache.hpp"
 

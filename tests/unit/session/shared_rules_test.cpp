@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rules two layers both enforce are written once; these tables prove the upper layer never
 // accepts what the lower one refuses (issue 12: an a=fingerprint the SDP layer took and the DTLS
 // layer could not use stopped the daemon).

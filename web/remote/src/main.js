@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The remote page: present to a presentd room from any browser, through the room's XMPP server
 // (docs/cloud.md, "Remote page"). Meeting ID, PIN and name; the screen (with tab or system sound),
 // camera and microphone; the same clear states as the local page.

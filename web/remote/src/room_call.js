@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One remote presentation to a presentd room through its XMPP server, with StanzaJS:
 //
 //   page                                   XMPP server (WebSocket, RFC 7395)          box

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection slots: a per-source cap, slots kept for sources that hold none, and the longest
 // idle connection making room at the cap.
 #include "signaling/local/connection_slots.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The XMPP client's login table (xmpp_login_state.hpp): every element kind against every state
 // the client can be in, with the one row of kinds each state expects written out below. A
 // server must not skip a step: the table is what stops a <resumed/> or a SASL <success/> that
