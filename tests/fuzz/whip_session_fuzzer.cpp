@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     });
     world.run_until([&] { return result.has_value(); });
     if (results != 1) std::abort();
-    (void)manager.status().dump();
+    (void)manager.status(true).dump();
 
     if (const auto* failure = std::get_if<signaling::WhipFailure>(&*result)) {
       check_failure(*failure);
@@ -107,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } else if (const auto& outcome = std::get<signaling::WhipPatchOutcome>(patched); outcome.ice_restart) {
           if (!sdp::parse_sdp_fragment(outcome.sdpfrag) || outcome.etag == answer.etag) std::abort();
         }
-        (void)manager.status().dump();
+        (void)manager.status(true).dump();
       }
       if (!manager.delete_session(answer.session_id)) std::abort();
     }
