@@ -298,6 +298,7 @@ TEST_F(SessionManagerTest, ASetupThatThrowsAnswers500AndTheManagerServesOn) {
 
   make_manager(settings());  // the same offer with a usable identity is served
   EXPECT_EQ(status_of(create(valid_offer())), http::status::created);
+}
 
 // A trickle of `count` host candidates on loopback (distinct ports), naming the offer's ufrag.
 std::string trickle_of(int count, int first_port) {
