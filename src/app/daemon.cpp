@@ -182,6 +182,7 @@ void Daemon::on_cloud_online(bool online) {
 }
 
 void Daemon::update_room_status() {
+  public_status_.invalidate();  // a presenter came or went: the next GET /api/v1/status shows it
   if (!cloud_ || !webrtc_) return;
   const int active = webrtc_->status(false).value("active", 0);
   cloud_->set_room_status(active == 0                                    ? xmpp::RoomStatus::idle
@@ -349,6 +350,7 @@ void Daemon::reload() {
     const bool driver_changed = checked.config.display.driver != config_.display.driver;
     const bool display_changed = checked.config.display != config_.display;
     config_ = checked.config;
+    public_status_.invalidate();
     access_->apply(config_.pin);
     admin_->configure(std::move(admin_token), config_.snapshot.enabled);
     if (webrtc_) webrtc_->apply(config_);

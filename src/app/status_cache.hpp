@@ -20,6 +20,9 @@ public:
 
   // The cached body while younger than max_age; otherwise `make`'s, kept for next time.
   const std::string& get(const std::function<std::string()>& make);
+  // What the status says changed (a reload, a presenter came or went): the next get() makes a
+  // new body, so nobody reads the old room name or presenter list for up to max_age.
+  void invalidate() { made_at_.reset(); }
   // How many times `make` ran (the tests and the benchmark count them).
   std::uint64_t made() const { return made_; }
 

@@ -23,5 +23,20 @@ TEST(StatusCache, AnswersFromTheCacheUntilItIsOneSecondOld) {
   EXPECT_EQ(calls, 2);
 }
 
+// A reload or a presenter coming or going is shown at the next request, not up to a second later.
+TEST(StatusCache, AChangeIsShownAtTheNextRequest) {
+  ManualClock clock;
+  StatusCache cache(clock, 1s);
+  std::string room = "Alpha";
+  const auto make = [&] { return room; };
+  EXPECT_EQ(cache.get(make), "Alpha");
+  room = "Beta";
+  EXPECT_EQ(cache.get(make), "Alpha");  // cached, as meant
+  cache.invalidate();
+  EXPECT_EQ(cache.get(make), "Beta");
+  EXPECT_EQ(cache.get(make), "Beta");
+  EXPECT_EQ(cache.made(), 2u);
+}
+
 }  // namespace
 }  // namespace presentd::app
