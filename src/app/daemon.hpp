@@ -102,7 +102,8 @@ private:
   ScreenState screen_state_;
   std::unique_ptr<SnapshotWorker> snapshots_;  // after renderer_: joined before the renderer goes
   SteadyClock clock_;
-  StatusCache public_status_{clock_, std::chrono::seconds(1)};
+  // max_age 0 until every change the status shows invalidates it synchronously (see the issue 13 note).
+  StatusCache public_status_{clock_, Clock::Duration::zero()};
   std::unique_ptr<access::AccessControl> access_;  // PIN, session tokens, back-off, room lock
   std::unique_ptr<access::JoinEndpoint> join_;
   std::unique_ptr<access::AdminEndpoint> admin_;
