@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "support/xvfb_server.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -52,8 +55,10 @@ int Screenshot::differing_pixels(const Screenshot& other, int x0, int y0, int x1
 XvfbServer::XvfbServer(const std::filesystem::path& log, int width, int height)
     : log_(log), size_(std::to_string(width) + "x" + std::to_string(height) + "x24") {
   for (int n = 91; n < 200; ++n) {
+    if (!reserve(n)) continue;
     if (std::filesystem::exists("/tmp/.X" + std::to_string(n) + "-lock") ||
         std::filesystem::exists("/tmp/.X11-unix/X" + std::to_string(n))) {
+      release();
       continue;
     }
     number_ = n;
@@ -64,6 +69,30 @@ XvfbServer::XvfbServer(const std::filesystem::path& log, int width, int height)
 
 XvfbServer::~XvfbServer() {
   stop();
+  release();
+}
+
+// Xvfb's own lock file goes with the server, so a stopped server's number looked free to a test
+// running beside it, whose Xvfb then took it: the first test's daemon found a screen that was not
+// its own and the second lost its screen at the first one's restart(). The reservation is an
+// flock held by this object for its whole life, stopped or not; the kernel drops it if the test
+// dies.
+bool XvfbServer::reserve(int number) {
+  const std::string path = "/tmp/presentd-test-display-" + std::to_string(number) + ".lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  reservation_fd_ = fd;
+  return true;
+}
+
+void XvfbServer::release() {
+  if (reservation_fd_ < 0) return;
+  ::close(reservation_fd_);
+  reservation_fd_ = -1;
 }
 
 std::filesystem::path XvfbServer::socket() const {

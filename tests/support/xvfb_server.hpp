@@ -26,8 +26,9 @@ struct Screenshot {
 
 class XvfbServer {
 public:
-  // Starts Xvfb (width x height x 24) on the first free display number from 91; display() is
-  // empty when none could be started. The log goes to `log`.
+  // Starts Xvfb (width x height x 24) on the first free display number from 91, reserved for
+  // this object's life (other tests' servers never take it, even while this one is stopped);
+  // display() is empty when none could be started. The log goes to `log`.
   XvfbServer(const std::filesystem::path& log, int width, int height);
   ~XvfbServer();  // SIGTERM, so Xvfb removes its lock file and socket
   XvfbServer(const XvfbServer&) = delete;
@@ -50,6 +51,8 @@ public:
 
 private:
   bool start();
+  bool reserve(int number);
+  void release();
   std::filesystem::path socket() const;
 
   std::filesystem::path log_;
@@ -57,6 +60,7 @@ private:
   int number_ = 0;
   std::string display_;
   std::unique_ptr<ChildProcess> server_;
+  int reservation_fd_ = -1;
 };
 
 }  // namespace presentd::test
