@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: Apache-2.0
+"""What every endurance run shares (issue 12 item 5): its own network namespace with a veth pair
+(ICE ignores loopback), the presentd binary with a configuration of the run's, an HTTPS client for
+its status API, the daemon's resource figures from /proc, and the GStreamer WHIP sender.
+
+The scripts beside this file import it; each re-runs itself under `unshare -n` (and `-m` when it
+mounts), so nothing leaves the namespace. Figures go in docs/reliability.md, "Endurance and faults".
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GST_SENDER = os.path.join(ROOT, "tests/integration/webrtc/gst_whip_sender.py")
+BOX, SENDER_ADDRESS, PORT, PIN = "10.200.0.1", "10.200.0.2", 8443, "2468"
+
+
+def enter_namespace(mounts=False):
+    """Re-executes the calling script inside new network (and mount) namespaces, then sets up the veth."""
+    if os.environ.get("PRESENTD_ENDURANCE_INSIDE") != "1":
+        os.environ["PRESENTD_ENDURANCE_INSIDE"] = "1"
+        flags = ["-n"] + (["-m", "--propagation", "private"] if mounts else [])
+        os.execvp("unshare", ["unshare"] + flags + [sys.executable, os.path.abspath(sys.argv[0])] + sys.argv[1:])
+    for knob in ("all", "default"):
+        with open(f"/proc/sys/net/ipv6/conf/{knob}/disable_ipv6", "w") as f:
+            f.write("1\n")
+    for command in (["ip", "link", "set", "lo", "up"], ["ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1"],
+                    ["ip", "addr", "add", BOX + "/24", "dev", "v0"], ["ip", "addr", "add", SENDER_ADDRESS + "/24", "dev", "v1"],
+                    ["ip", "link", "set", "v0", "up"], ["ip", "link", "set", "v1", "up"]):
+        subprocess.run(command, check=True)
+    wait_until(lambda: "NO-CARRIER" not in run_text(["ip", "-o", "link", "show", "up"]), 5)
+
+
+def add_sender_addresses(count):
+    """More sender addresses on v1 (10.200.0.10...): WHIP's rate limit is per source address."""
+    addresses = [f"10.200.0.{10 + i}" for i in range(count)]
+    for address in addresses:
+        subprocess.run(["ip", "addr", "add", address + "/24", "dev", "v1"], check=True)
+    return addresses
+
+
+def run_text(command):
+    return subprocess.run(command, capture_output=True, text=True).stdout
+
+
+def wait_until(predicate, limit, step=0.05):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return None
+
+
+def resources(pid):
+    """RSS (KiB), open descriptors and threads of a process, from /proc."""
+    status = open(f"/proc/{pid}/status").read()
+    return {"rss_kib": int(re.search(r"VmRSS:\s+(\d+)", status).group(1)),
+            "fds": len(os.listdir(f"/proc/{pid}/fd")),
+            "threads": int(re.search(r"Threads:\s+(\d+)", status).group(1))}
+
+
+def describe(figures):
+    return f"RSS {figures['rss_kib'] / 1024:.1f} MiB, {figures['fds']} fds, {figures['threads']} threads"
+
+
+def merge(base, extra):
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+class Box:
+    """The presentd binary with the run's configuration (`extra` is merged into the defaults)."""
+
+    def __init__(self, binary, directory=None, extra=None, env=None):
+        self.binary = os.path.abspath(binary)
+        self.directory = directory or tempfile.mkdtemp(prefix="endurance-")
+        self.config = os.path.join(self.directory, "presentd.json")
+        self.state = os.path.join(self.directory, "state")
+        self.write_config(extra or {})
+        environment = dict(os.environ, SDL_AUDIODRIVER="dummy", **(env or {}))
+        environment.pop("DISPLAY", None)  # headless: receive and decode, no window
+        environment.pop("WAYLAND_DISPLAY", None)
+        self.log_path = os.path.join(self.directory, "presentd.log")
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([self.binary, "--config", self.config], stdout=self.log,
+                                        stderr=subprocess.STDOUT, env=environment)
+        self.certificate = os.path.join(self.state, "tls/https-certificate.pem")
+        if not wait_until(self.answers, 20):
+            raise RuntimeError(f"presentd did not start (log: {self.log_path})")
+
+    def write_config(self, extra):
+        config = {"network": {"bind_address": BOX, "https_port": PORT},
+                  "pin": {"policy": "fixed", "length": 4, "fixed": PIN},
+                  "discovery": {"presentd_service": False, "https_service": False},
+                  "daemon": {"state_directory": self.state, "log_level": "info"}}
+        with open(self.config, "w") as f:
+            json.dump(merge(config, extra), f)
+
+    def answers(self):
+        try:
+            return os.path.exists(self.certificate) and self.status() is not None
+        except (OSError, ValueError, http.client.HTTPException):
+            return False
+
+    def connection(self, source=None):
+        context = ssl.create_default_context(cafile=self.certificate)
+        context.check_hostname = False  # the self-signed certificate names the box, not its IP
+        return http.client.HTTPSConnection(BOX, PORT, context=context, timeout=10,
+                                           source_address=(source, 0) if source else None)
+
+    def status(self):
+        c = self.connection()
+        c.request("GET", "/api/v1/status")
+        return json.loads(c.getresponse().read())
+
+    def presenters(self):
+        """The presenters' states, or None when the status API does not answer."""
+        try:
+            return [p["state"] for p in self.status()["presenters"]]
+        except (OSError, ValueError, KeyError, http.client.HTTPException):
+            return None
+
+    def frames_decoded(self):
+        try:
+            return sum(p.get("frames_decoded") or 0 for p in self.status()["presenters"])
+        except (OSError, ValueError, KeyError, http.client.HTTPException):
+            return None
+
+    def resources(self):
+        return resources(self.process.pid)
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def log_lines(self, pattern):
+        with open(self.log_path, errors="replace") as f:
+            return [line.rstrip() for line in f if re.search(pattern, line)]
+
+    def stop(self):
+        if self.alive():
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_gst_sender(box, log, duration, extra=()):
+    """The GStreamer webrtcbin WHIP sender (tests/integration), streaming for `duration` seconds."""
+    return subprocess.Popen(["nice", "-n", "10", "/usr/bin/python3", GST_SENDER, "--url", f"https://{BOX}:{PORT}/whip",
+                             "--ca", box.certificate, "--token", PIN, "--duration", str(duration)] + list(extra),
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop_process(process, limit=10):
+    if process.poll() is None:
+        process.send_signal(signal.SIGUSR2)  # the senders stop streaming early and DELETE
+        try:
+            process.wait(limit)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def binary_argument(parser):
+    parser.add_argument("--binary", default=os.path.join(ROOT, "build/src/presentd"))
