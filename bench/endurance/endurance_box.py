@@ -87,8 +87,9 @@ class Box:
     def __init__(self, binary, directory=None, extra=None, env=None):
         self.binary = os.path.abspath(binary)
         self.directory = directory or tempfile.mkdtemp(prefix="endurance-")
+        os.makedirs(self.directory, exist_ok=True)
         self.config = os.path.join(self.directory, "presentd.json")
-        self.state = os.path.join(self.directory, "state")
+        self.state = (extra or {}).get("daemon", {}).get("state_directory", os.path.join(self.directory, "state"))
         self.write_config(extra or {})
         environment = dict(os.environ, SDL_AUDIODRIVER="dummy", **(env or {}))
         environment.pop("DISPLAY", None)  # headless: receive and decode, no window
@@ -98,7 +99,8 @@ class Box:
         self.process = subprocess.Popen([self.binary, "--config", self.config], stdout=self.log,
                                         stderr=subprocess.STDOUT, env=environment)
         self.certificate = os.path.join(self.state, "tls/https-certificate.pem")
-        if not wait_until(self.answers, 20):
+        if not wait_until(lambda: self.answers() or not self.alive(), 20) or not self.alive():
+            self.stop()
             raise RuntimeError(f"presentd did not start (log: {self.log_path})")
 
     def write_config(self, extra):
@@ -160,11 +162,12 @@ class Box:
         return self.process.returncode
 
 
-def start_gst_sender(box, log, duration, extra=()):
-    """The GStreamer webrtcbin WHIP sender (tests/integration), streaming for `duration` seconds."""
-    return subprocess.Popen(["nice", "-n", "10", "/usr/bin/python3", GST_SENDER, "--url", f"https://{BOX}:{PORT}/whip",
-                             "--ca", box.certificate, "--token", PIN, "--duration", str(duration)] + list(extra),
-                            stdout=log, stderr=subprocess.STDOUT)
+def start_gst_sender(box, log, duration, extra=(), peer=None):
+    """The GStreamer webrtcbin WHIP sender (tests/integration), streaming for `duration` seconds,
+    in the run's namespace or in `peer`'s (nsenter execs the sender: its PID is the sender's)."""
+    argv = ["nice", "-n", "10", "/usr/bin/python3", GST_SENDER, "--url", f"https://{BOX}:{PORT}/whip",
+            "--ca", box.certificate, "--token", PIN, "--duration", str(duration)] + list(extra)
+    return subprocess.Popen(peer.inside(argv) if peer else argv, stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop_process(process, limit=10):
@@ -179,3 +182,65 @@ def stop_process(process, limit=10):
 
 def binary_argument(parser):
     parser.add_argument("--binary", default=os.path.join(ROOT, "build/src/presentd"))
+
+
+def start_presenter(box, log, duration, extra=(), count=1, peer=None):
+    """Starts the GStreamer sender and returns it once `count` presenters are live with pictures."""
+    sender = start_gst_sender(box, log, duration, extra, peer)
+    if not wait_until(lambda: (box.presenters() or []).count("live") >= count and (box.frames_decoded() or 0) > 0, 40, 0.1):
+        stop_process(sender)
+        raise RuntimeError(f"the sender did not go live (log: {log.name})")
+    return sender
+
+
+def follow_states(box, limit, done, step=0.05):
+    """Polls the presenters' states every `step` s for up to `limit` s, until done(states) holds.
+    Returns [(seconds since the call, states)] for every change (None: the status did not answer)."""
+    t0, changes, last = time.monotonic(), [], object()
+    while time.monotonic() - t0 < limit:
+        states = box.presenters()
+        if states != last:
+            changes.append((time.monotonic() - t0, states))
+            last = states
+        if done(states):
+            break
+        time.sleep(step)
+    return changes
+
+
+def first_time(changes, predicate):
+    return next((t for t, states in changes if states is not None and predicate(states)), None)
+
+
+class PeerNamespace:
+    """A network namespace of its own for a sender, joined to the run's namespace by a veth pair
+    (`<name>s` here, 10.201.N.1; `<name>p` there, 10.201.N.2) and routed only through it, as
+    tests/support/peer_namespace does. `cut()` and `restore()` take the link down and up."""
+
+    def __init__(self, name, index=0):
+        self.holder = subprocess.Popen(["unshare", "-n", "sleep", "infinity"])
+        time.sleep(0.2)
+        pid = str(self.holder.pid)
+        self.server_end, self.address = name + "s", f"10.201.{index}.2"
+        for command in (["ip", "link", "add", self.server_end, "type", "veth", "peer", "name", name + "p", "netns", pid],
+                        ["ip", "addr", "add", f"10.201.{index}.1/30", "dev", self.server_end],
+                        ["ip", "link", "set", self.server_end, "up"],
+                        self.inside(["ip", "link", "set", "lo", "up"]),
+                        self.inside(["ip", "addr", "add", self.address + "/30", "dev", name + "p"]),
+                        self.inside(["ip", "link", "set", name + "p", "up"]),
+                        self.inside(["ip", "route", "add", "default", "via", f"10.201.{index}.1"])):
+            subprocess.run(command, check=True)
+        wait_until(lambda: "NO-CARRIER" not in run_text(["ip", "-o", "link", "show", self.server_end]), 5)
+
+    def inside(self, argv):
+        return ["nsenter", "-t", str(self.holder.pid), "-n", "--"] + argv
+
+    def cut(self):
+        subprocess.run(["ip", "link", "set", self.server_end, "down"], check=True)
+
+    def restore(self):
+        subprocess.run(["ip", "link", "set", self.server_end, "up"], check=True)
+
+    def close(self):
+        self.holder.kill()
+        self.holder.wait()
