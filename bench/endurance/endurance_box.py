@@ -107,7 +107,7 @@ class Box:
         config = {"network": {"bind_address": BOX, "https_port": PORT},
                   "pin": {"policy": "fixed", "length": 4, "fixed": PIN},
                   "discovery": {"presentd_service": False, "https_service": False},
-                  "daemon": {"state_directory": self.state, "log_level": "info"}}
+                  "daemon": {"state_directory": self.state, "web_root": os.path.join(ROOT, "web"), "log_level": "info"}}
         with open(self.config, "w") as f:
             json.dump(merge(config, extra), f)
 

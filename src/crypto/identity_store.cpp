@@ -24,7 +24,17 @@ std::string host_name() {
   return name.data();
 }
 
-[[noreturn]] void throw_errno(const std::string& what) { throw CryptoError(what + ": " + std::strerror(errno)); }
+[[noreturn]] void throw_errno(const std::string& what) {
+  throw CryptoError(what + ": " + std::strerror(errno));
+}
+
+// A half-written temporary on a full disk would hold on to the little space that is left.
+[[noreturn]] void remove_and_throw(const std::string& temporary, const std::string& what) {
+  const int error = errno;
+  ::unlink(temporary.c_str());
+  errno = error;
+  throw_errno(what + " " + temporary);
+}
 
 }  // namespace
 
@@ -37,16 +47,44 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     const auto n = ::write(fd, contents.data() + written, contents.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
+      const int error = errno;
       ::close(fd);
-      throw_errno("cannot write " + temporary);
+      errno = error;
+      remove_and_throw(temporary, "cannot write");
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) throw_errno("cannot flush " + temporary);
-  if (::rename(temporary.c_str(), path.c_str()) != 0) throw_errno("cannot rename " + temporary);
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    errno = error;
+    remove_and_throw(temporary, "cannot flush");
+  }
+  if (::close(fd) != 0) remove_and_throw(temporary, "cannot flush");
+  if (::rename(temporary.c_str(), path.c_str()) != 0) remove_and_throw(temporary, "cannot rename");
 }
 
-StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls, const std::filesystem::path& state_directory) {
+bool store_generated_identity(const Identity& identity, const std::filesystem::path& key_file,
+                              const std::filesystem::path& certificate_file, std::string_view tag) {
+  try {
+    const auto directory = key_file.parent_path();
+    std::error_code ec;
+    std::filesystem::create_directories(directory, ec);
+    if (ec) throw CryptoError("cannot create " + directory.string() + ": " + ec.message());
+    ::chmod(directory.c_str(), 0700);
+    // Key first: a certificate on disk without its key would be loaded and then fail.
+    write_file_atomically(key_file, private_key_to_pem(identity.private_key.get()), 0600);
+    write_file_atomically(certificate_file, certificate_to_pem(identity.certificate.get()), 0644);
+    return true;
+  } catch (const CryptoError& error) {
+    PD_LOG(error, tag) << "cannot store the new certificate (" << error.what()
+                       << "); using it unsaved: the next start or reload makes another one";
+    return false;
+  }
+}
+
+StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls,
+                                             const std::filesystem::path& state_directory) {
   if (!tls.certificate.empty()) {
     StoredIdentity stored{load_pem_identity(tls.certificate, tls.private_key), tls.certificate, false};
     if (expires_within(stored.identity.certificate.get(), std::chrono::seconds(0))) {
@@ -58,9 +96,6 @@ StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls, const
   const auto directory = state_directory / "tls";
   const auto certificate_file = directory / "https-certificate.pem";
   const auto key_file = directory / "https-key.pem";
-  std::error_code ec;
-  std::filesystem::create_directories(directory, ec);
-  if (ec) throw CryptoError("cannot create " + directory.string() + ": " + ec.message());
   ::chmod(directory.c_str(), 0700);
 
   if (std::filesystem::exists(certificate_file) && std::filesystem::exists(key_file)) {
@@ -76,9 +111,8 @@ StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls, const
   const auto name = host_name();
   StoredIdentity created{generate_self_signed(KeyType::ecdsa_p256, {name, name + ".local"}, kSelfSignedValidity),
                          certificate_file, true};
-  // Key first: a certificate on disk without its key would be loaded and then fail.
-  write_file_atomically(key_file, private_key_to_pem(created.identity.private_key.get()), 0600);
-  write_file_atomically(certificate_file, certificate_to_pem(created.identity.certificate.get()), 0644);
+  // A full or read-only disk must not keep the room dark: the box serves with it unsaved.
+  if (!store_generated_identity(created.identity, key_file, certificate_file, "tls")) return created;
   PD_LOG(notice, "tls") << "generated a self-signed certificate in " << certificate_file.string() << " (SHA-256 "
                         << fingerprint(created.identity.certificate.get()) << ")";
   return created;

@@ -5,6 +5,7 @@
 // browsers that accepted it once keep accepting it across restarts.
 // Thread: event loop, at start-up and on reload.
 #include <filesystem>
+#include <string_view>
 
 #include "config/config.hpp"
 #include "crypto/certificate.hpp"
@@ -17,10 +18,18 @@ struct StoredIdentity {
   bool generated = false;  // created by this call
 };
 
-StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls, const std::filesystem::path& state_directory);
+StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls,
+                                             const std::filesystem::path& state_directory);
 
 // Writes `contents` to `path` through a temporary file and rename(), so a crash never leaves a
 // half-written key; `mode` applies before any byte is written.
+// A half-written temporary is removed. Throws CryptoError.
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents, unsigned mode);
+
+// Writes a generated identity (directory mode 0700, key first) for the next start. False, after
+// one error line under `tag`, when the disk refuses it (full, read-only): the caller then uses the
+// identity unsaved rather than stop the daemon.
+bool store_generated_identity(const Identity& identity, const std::filesystem::path& key_file,
+                              const std::filesystem::path& certificate_file, std::string_view tag);
 
 }  // namespace presentd::crypto

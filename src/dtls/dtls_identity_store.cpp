@@ -24,9 +24,6 @@ StoredDtlsIdentity load_or_create_dtls_identity(const std::filesystem::path& sta
   const auto directory = state_directory / "dtls";
   const auto certificate_file = directory / "dtls-certificate.pem";
   const auto key_file = directory / "dtls-key.pem";
-  std::error_code ec;
-  std::filesystem::create_directories(directory, ec);
-  if (ec) throw crypto::CryptoError("cannot create " + directory.string() + ": " + ec.message());
   ::chmod(directory.c_str(), 0700);
 
   if (std::filesystem::exists(certificate_file) && std::filesystem::exists(key_file)) {
@@ -42,9 +39,8 @@ StoredDtlsIdentity load_or_create_dtls_identity(const std::filesystem::path& sta
 
   // No host name in the certificate: it is sent in clear to every peer and identifies nothing.
   StoredDtlsIdentity created{crypto::generate_self_signed(type, {"presentd"}, kValidity), true};
-  crypto::write_file_atomically(key_file, crypto::private_key_to_pem(created.identity.private_key.get()), 0600);
-  crypto::write_file_atomically(certificate_file, crypto::certificate_to_pem(created.identity.certificate.get()),
-                                0644);
+  // A full or read-only disk must not stop the daemon: sessions use it unsaved.
+  if (!crypto::store_generated_identity(created.identity, key_file, certificate_file, "dtls")) return created;
   PD_LOG(notice, "dtls") << "generated the DTLS certificate " << certificate_file.string() << " (sha-256 "
                          << crypto::fingerprint(created.identity.certificate.get()) << ")";
   return created;

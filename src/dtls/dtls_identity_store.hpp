@@ -19,8 +19,8 @@ struct StoredDtlsIdentity {
 
 // Loads <state_directory>/dtls/dtls-{certificate,key}.pem when they are usable, of `type`, and not
 // within 30 days of expiry; otherwise generates a new self-signed identity valid for a year and
-// writes it there (key first, mode 0600). Throws crypto::CryptoError when the directory or files
-// cannot be written.
+// writes it there (key first, mode 0600). When the directory or files cannot be written (a full
+// disk), it logs an error and returns the new identity unsaved.
 StoredDtlsIdentity load_or_create_dtls_identity(const std::filesystem::path& state_directory, crypto::KeyType type);
 
 }  // namespace presentd::dtls
