@@ -59,13 +59,20 @@ def first_start(binary, directory):
     free = fill(state)
     print(f"case 1, first start on a full disk ({free} bytes free):", flush=True)
     try:
-        box = eb.Box(binary, os.path.join(directory, "case1"), {"daemon": {"state_directory": state}})
+        box = eb.Box(binary, os.path.join(directory, "case1"), {"daemon": {"state_directory": state}},
+                     certificate_from_server=True)
     except RuntimeError:
         log = os.path.join(directory, "case1", "presentd.log")
         print("  presentd did not start; log:\n    " + "\n    ".join(open(log).read().splitlines()[-5:]))
         return
     sender, what = present(box, "sender")
     print(f"  daemon up: {box.alive()}; presenter: {what}")
+    served = box.served_certificate()
+    box.process.send_signal(signal.SIGHUP)
+    eb.wait_until(lambda: box.log_lines("configuration reloaded"), 10)
+    box.answers()  # trust the certificate it serves now
+    print(f"  after SIGHUP: daemon up {box.alive()}, presenters {box.presenters()}, "
+          f"the HTTPS certificate {'changed' if box.served_certificate() != served else 'is the same'}")
     print("  log lines at warning or worse:\n    " + "\n    ".join(complaints(box)))
     if sender:
         eb.stop_process(sender)

@@ -78,7 +78,7 @@ bool store_generated_identity(const Identity& identity, const std::filesystem::p
     return true;
   } catch (const CryptoError& error) {
     PD_LOG(error, tag) << "cannot store the new certificate (" << error.what()
-                       << "); using it unsaved: the next start or reload makes another one";
+                       << "); using it unsaved: it will not survive a restart";
     return false;
   }
 }
