@@ -84,7 +84,10 @@ void HostileInputTest::expect_unharmed(const std::string& what, HostileBounds bo
       baseline_descriptors_, descriptors);
   EXPECT_LE(seen.longest_standstill, 1000ms) << what << ": the presenter's frames stood still";
   EXPECT_GT(seen.last, seen.first) << what;
-  EXPECT_LE(descriptors, baseline_descriptors_ + bounds.descriptors) << what;
+  EXPECT_LE(descriptors, baseline_descriptors_ + bounds.descriptors)
+      << what << "\n"
+      << run_command({"ls", "-l", "/proc/" + std::to_string(daemon_->pid()) + "/fd"}).second
+      << run_command({"ss", "-anp"}).second;
   EXPECT_LE(rss, baseline_rss_kib_ + bounds.rss_kib) << what;
   // Still the same presenter, still decoding.
   EXPECT_EQ(presenting(status()).first, presenter_id_) << what << "\n" << status().dump(2);
