@@ -251,23 +251,21 @@ TEST_F(IceAgentTest, AConnectionAcceptedOnTheFdNumberOfADestroyedAgentIsServed) 
   boost::asio::ip::tcp::acceptor acceptor(io_, {boost::asio::ip::make_address("127.0.0.1"), 0});
   boost::asio::ip::tcp::socket client(io_);
   client.connect(acceptor.local_endpoint());  // waits in the backlog until accepted
+  Peer pa, pb;
+  auto controlled = std::make_unique<IceAgent>(pump_, config(false), pa);
+  IceAgent controlling(pump_, config(true), pb);
+  connect(*controlled, pa, controlling, pb);  // the agent's sockets are polled through the pump
   const auto before = open_sockets();
-  Peer pa;
-  auto agent = std::make_unique<IceAgent>(pump_, config(false), pa);
-  ASSERT_TRUE(agent->gather());
-  ASSERT_TRUE(run_until(io_, [&] { return pa.gathering_done; }));
-  std::set<int> agent_sockets;
-  std::ranges::set_difference(open_sockets(), before, std::inserter(agent_sockets, agent_sockets.end()));
-  ASSERT_FALSE(agent_sockets.empty());
 
-  agent.reset();
+  controlled.reset();
+  std::set<int> closed;  // libnice closes the agent's sockets synchronously
+  std::ranges::set_difference(before, open_sockets(), std::inserter(closed, closed.end()));
+  ASSERT_FALSE(closed.empty());
   // The kernel hands out the lowest free number; earlier tests may have left lower ones free, so
-  // the accepted connection is moved onto the agent's first number before Asio registers it.
-  const int number = *agent_sockets.begin();
-  ASSERT_FALSE(open_sockets().contains(number));  // libnice closed it synchronously
+  // the accepted connection is moved onto one of the agent's numbers before Asio registers it.
   const int accepted = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   ASSERT_GE(accepted, 0);
-  boost::asio::ip::tcp::socket served(io_, boost::asio::ip::tcp::v4(), take_number(accepted, number));
+  boost::asio::ip::tcp::socket served(io_, boost::asio::ip::tcp::v4(), take_number(accepted, *closed.begin()));
   bool heard = false;
   served.async_wait(boost::asio::socket_base::wait_read, [&](boost::system::error_code ec) { heard = !ec; });
   ASSERT_TRUE(run_one_pump_iteration(io_, pump_));  // where a stale registration would be released
