@@ -56,8 +56,10 @@ install_playwright() {
 run_sanitizer_tests() {
   local dir=$1
   shift
+  # -O1 and line tables only: about half the compile time of -O2 -g, still fast enough to run
+  # (ASan's own advice), with file:line in every report; asserts stay on (no NDEBUG).
   build "$dir" -DPRESENTD_SANITIZE=ON -DPRESENTD_WERROR=ON -DPRESENTD_BUILD_TESTS=ON -DPRESENTD_BUILD_BENCH=OFF \
-    -DPRESENTD_BUILD_INTEGRATION_TESTS=OFF
+    -DPRESENTD_BUILD_INTEGRATION_TESTS=OFF "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1"
   (cd "$dir" &&
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --output-on-failure --timeout 600 -j "$(nproc)" -L 'unit|fuzz' "$@")

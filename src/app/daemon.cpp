@@ -289,7 +289,12 @@ void Daemon::register_routes() {
   DaemonRoutes routes;
   routes.on_response = [this](unsigned status) { daemon_metrics_.on_http_response(status); };
   // No token needed: made at most once a second, whoever asks how often.
-  routes.status = [this] { return public_status_.get([this] { return status_json(false); }); };
+  routes.status = [this] {
+    const auto made_before = public_status_.made();
+    const auto& body = public_status_.get(status_key(), [this] { return status_json(false); });
+    daemon_metrics_.status_bodies_made.increment(public_status_.made() - made_before);
+    return body;
+  };
   routes.metrics = &metrics_;
   routes.static_files = [this]() -> const signaling::StaticFiles& { return *static_files_; };
   routes.https_port = [this] { return static_cast<unsigned short>(config_.network.https_port); };
@@ -308,6 +313,17 @@ std::string Daemon::status_json(bool network_detail) const {
     facts.screen = {{"up", screen.up}, {"driver", screen.video_driver}, {"renderer", screen.renderer}};
   }
   return make_status(config_, facts).dump();
+}
+
+std::string Daemon::status_key() const {
+  std::string key = screen_state_.meeting_id + '|' + screen_state_.cloud_meeting_id + '|' +
+                    (screen_state_.cloud_connected ? "cloud" : "") + '|' + screen_state_.mdns_host_name;
+  if (renderer_) {
+    const auto screen = renderer_->screen_status();
+    key += '|' + std::string(screen.up ? "up " : "down ") + screen.video_driver + ' ' + screen.renderer;
+  }
+  if (webrtc_) key += '|' + webrtc_->status_key();
+  return key;
 }
 
 void Daemon::wait_for_signal() {

@@ -73,6 +73,8 @@ private:
   // The body of GET /api/v1/status; the presenters' addresses and ICE pairs only with
   // `network_detail` (GET /api/v1/admin/status).
   std::string status_json(bool network_detail) const;
+  // What of the public status a reader acts on at once (app/status_cache.hpp).
+  std::string status_key() const;
   void start_screen();
   void start_webrtc();
   void start_access();
@@ -102,8 +104,9 @@ private:
   ScreenState screen_state_;
   std::unique_ptr<SnapshotWorker> snapshots_;  // after renderer_: joined before the renderer goes
   SteadyClock clock_;
-  // max_age 0 until every change the status shows invalidates it synchronously (see the issue 13 note).
-  StatusCache public_status_{clock_, Clock::Duration::zero()};
+  // GET /api/v1/status needs no token: its body is made at most once a second unless
+  // status_key() changed (a reload invalidates it).
+  StatusCache public_status_{clock_, std::chrono::seconds(1)};
   std::unique_ptr<access::AccessControl> access_;  // PIN, session tokens, back-off, room lock
   std::unique_ptr<access::JoinEndpoint> join_;
   std::unique_ptr<access::AdminEndpoint> admin_;

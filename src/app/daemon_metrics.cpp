@@ -14,6 +14,9 @@ DaemonMetrics::DaemonMetrics(metrics::Registry& registry)
                                     "Times an address (back-off) or the whole room (rate limit) was locked out.")),
       pin_room_saturated(registry.counter("presentd_pin_room_limit_saturated_total",
                                           "Times the room-wide limit on wrong PINs filled (its window then grows).")),
+      status_bodies_made(registry.counter(
+          "presentd_status_bodies_made_total",
+          "Bodies of the public status made afresh (the rest were served from the one-second cache).")),
       http_responses_(registry.counter_family("presentd_http_responses_total",
                                               "HTTPS responses written, by status class (2xx, 4xx...).", {"code"})),
       internal_errors_(registry.counter_family(

@@ -27,6 +27,9 @@ public:
   metrics::Counter& pin_failures;
   metrics::Counter& pin_lockouts;
   metrics::Counter& pin_room_saturated;
+  // Bodies of GET /api/v1/status made (not served from app/status_cache): at most about one a
+  // second however often the status is asked for, plus one per change it shows.
+  metrics::Counter& status_bodies_made;
   // For each HTTPS listener (a reload may open a new one).
   signaling::HttpsCounters https_counters();
 

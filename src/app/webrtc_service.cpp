@@ -250,4 +250,10 @@ nlohmann::json WebrtcService::status(bool network_detail) const {
   return out;
 }
 
+std::string WebrtcService::status_key() const {
+  std::string key = sessions_->status_key();
+  if (relays_) key += '|' + relays_->status().dump();
+  return key;
+}
+
 }  // namespace presentd::app

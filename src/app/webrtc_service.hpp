@@ -74,6 +74,8 @@ public:
   void stop();
   // SessionManager::status() plus the TURN relays.
   nlohmann::json status(bool network_detail) const;
+  // SessionManager::status_key() plus the TURN relays (app/status_cache.hpp).
+  std::string status_key() const;
   // Where sessions are created: WHIP uses it, and the cloud's Jingle sessions too (same admission).
   signaling::WhipSessionHost& session_host();
   // Called (posted on the event loop) whenever a session starts, goes live or ends.

@@ -37,6 +37,18 @@ void GlibContextPump::stop() {
   cancel_waits();
 }
 
+void GlibContextPump::forget_descriptors() {
+  ++generation_;  // the waits of the current iteration are stale
+  cancel_waits();
+  for (auto& [fd, descriptor] : descriptors_) descriptor->release();
+  descriptors_.clear();
+  if (!running_) return;
+  const auto generation = generation_;
+  boost::asio::post(io_, [this, generation] {
+    if (running_ && generation == generation_) begin_iteration();
+  });
+}
+
 void GlibContextPump::cancel_waits() {
   timer_.cancel();
   for (auto& [fd, descriptor] : descriptors_) {
@@ -65,7 +77,8 @@ void GlibContextPump::forget_unused_descriptors() {
   // An fd GLib no longer polls may be closed (and its number reused) at any time: drop the Asio
   // registration now, without closing the fd, which is not ours.
   for (auto it = descriptors_.begin(); it != descriptors_.end();) {
-    const bool used = std::any_of(poll_fds_.begin(), poll_fds_.end(), [&](const GPollFD& p) { return p.fd == it->first; });
+    const bool used =
+        std::any_of(poll_fds_.begin(), poll_fds_.end(), [&](const GPollFD& p) { return p.fd == it->first; });
     if (used) {
       ++it;
       continue;

@@ -42,6 +42,12 @@ public:
   void kick();
   // Stops waiting; GLib sources stay attached to the context.
   void stop();
+  // Call before closing fds GLib polls outside an iteration (destroying a NiceAgent from a
+  // handler): drops every Asio registration while each fd number is still GLib's, and starts a
+  // fresh iteration afterwards. Forgotten later, a closed fd's number may already belong to a
+  // new socket (an accepted HTTPS connection), and release() would take that socket out of
+  // epoll (EPOLL_CTL_DEL goes by number): the connection would never be heard from again.
+  void forget_descriptors();
 
   GMainContext* context() const { return context_; }
   std::uint64_t iterations() const { return iterations_; }

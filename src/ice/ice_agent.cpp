@@ -32,12 +32,18 @@ std::string_view candidate_address(std::string_view line) {
 
 std::string_view to_string(IceState state) {
   switch (state) {
-    case IceState::new_: return "new";
-    case IceState::gathering: return "gathering";
-    case IceState::checking: return "checking";
-    case IceState::connected: return "connected";
-    case IceState::failed: return "failed";
-    case IceState::closed: return "closed";
+    case IceState::new_:
+      return "new";
+    case IceState::gathering:
+      return "gathering";
+    case IceState::checking:
+      return "checking";
+    case IceState::connected:
+      return "connected";
+    case IceState::failed:
+      return "failed";
+    case IceState::closed:
+      return "closed";
   }
   return "unknown";
 }
@@ -68,7 +74,8 @@ IceAgent::IceAgent(GlibContextPump& pump, IceAgentConfig config, Listener& liste
   g_signal_connect(agent_, "new-selected-pair-full", G_CALLBACK(&IceAgent::on_new_selected_pair), this);
 
   stream_id_ = nice_agent_add_stream(agent_, 1);
-  if (config_.port_min != 0) nice_agent_set_port_range(agent_, stream_id_, kComponent, config_.port_min, config_.port_max);
+  if (config_.port_min != 0)
+    nice_agent_set_port_range(agent_, stream_id_, kComponent, config_.port_min, config_.port_max);
   for (const auto& turn : config_.turn_servers) {
     const bool udp = turn.transport == TurnServer::Transport::udp;
     if (nice_agent_set_relay_info(agent_, stream_id_, kComponent, turn.address.c_str(), turn.port,
@@ -88,7 +95,10 @@ IceAgent::IceAgent(GlibContextPump& pump, IceAgentConfig config, Listener& liste
 IceAgent::~IceAgent() {
   // Teardown barrier: no callback may reach this object once it is gone. Detach the receive
   // callback and the signals first; then let libnice close its sockets asynchronously (it may
-  // still hold TURN allocations or a buffer in flight) and drop our reference.
+  // still hold TURN allocations or a buffer in flight) and drop our reference. Removing the
+  // stream closes its sockets here, outside the pump's iteration: the pump lets go of every fd
+  // first (GlibContextPump::forget_descriptors says why).
+  pump_.forget_descriptors();
   nice_agent_attach_recv(agent_, stream_id_, kComponent, pump_.context(), nullptr, nullptr);
   g_signal_handlers_disconnect_by_data(agent_, this);
   nice_agent_remove_stream(agent_, stream_id_);
@@ -270,14 +280,17 @@ void IceAgent::on_new_candidate(NiceAgent* agent, void* candidate, void* self) {
 void IceAgent::on_component_state_changed(NiceAgent*, unsigned, unsigned, unsigned state, void* self) {
   auto* agent = static_cast<IceAgent*>(self);
   switch (state) {
-    case NICE_COMPONENT_STATE_CONNECTING: return agent->set_state(IceState::checking);
+    case NICE_COMPONENT_STATE_CONNECTING:
+      return agent->set_state(IceState::checking);
     case NICE_COMPONENT_STATE_CONNECTED:
     case NICE_COMPONENT_STATE_READY:
       // Normally sent already from new-selected-pair; before the listener hears "connected".
       agent->send_held();
       return agent->set_state(IceState::connected);
-    case NICE_COMPONENT_STATE_FAILED: return agent->set_state(IceState::failed);
-    default: return;
+    case NICE_COMPONENT_STATE_FAILED:
+      return agent->set_state(IceState::failed);
+    default:
+      return;
   }
 }
 

@@ -662,6 +662,19 @@ SessionCounters Session::counters() const {
   return out;
 }
 
+std::string Session::status_key() const {
+  std::string key = short_id(id_) + ' ' + std::string(to_string(state_));
+  if (ice_) key += ' ' + std::string(ice::to_string(ice_->state())) + ' ' + std::to_string(ice_restarts_);
+  if (dtls_) key += ' ' + std::string(dtls::to_string(dtls_->state()));
+  for (const int format : decoder_formats_) key += ' ' + std::to_string(format);
+  std::lock_guard lock(pictures_mutex_);
+  if (first_picture_after_) key += " pictured";
+  for (const auto& picture : latest_pictures_) {
+    if (picture) key += ' ' + std::to_string(picture->width) + 'x' + std::to_string(picture->height);
+  }
+  return key;
+}
+
 nlohmann::json Session::presenter_status() const {
   nlohmann::json out{{"id", short_id(id_)},
                      {"name", presenter_},

@@ -158,6 +158,9 @@ public:
   nlohmann::json status(bool network_detail) const;
   // The documented per-presenter summary of the status API's "presenters" (docs/protocol.md).
   nlohmann::json presenter_status() const;
+  // What of status() a reader acts on at once (state, ICE and DTLS states, codec and picture
+  // size), cheap to make: a cached status is remade when it changes (app/status_cache.hpp).
+  std::string status_key() const;
   SessionCounters counters() const;
 
 private:

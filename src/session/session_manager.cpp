@@ -441,6 +441,15 @@ nlohmann::json SessionManager::status(bool network_detail) const {
           {"presenters", presenters}};
 }
 
+std::string SessionManager::status_key() const {
+  std::string key = std::to_string(sessions_started_);
+  for (const auto& [id, entry] : sessions_) {
+    key += '|' + entry.session->status_key() + ' ' + (entry.admitted ? 'a' : entry.waiting_for_slot ? 'm' : 'w') + ' ' +
+           entry.name;
+  }
+  return key;
+}
+
 void SessionManager::for_each_session(const std::function<void(const Session&)>& visit) const {
   for (const auto& [id, entry] : sessions_) visit(*entry.session);
 }

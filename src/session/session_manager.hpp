@@ -94,6 +94,9 @@ public:
   // Sessions and presenters for the status API; addresses and ICE pairs only with
   // `network_detail` (the admin's view).
   nlohmann::json status(bool network_detail) const;
+  // Changes whenever status() changes in what a reader acts on at once: a session comes, goes,
+  // is admitted, renamed or changes state (Session::status_key()).
+  std::string status_key() const;
   // Counts sessions in `metrics` from now on (null: none); it must outlive this manager.
   void set_metrics(SessionMetrics* metrics) { metrics_ = metrics; }
   void for_each_session(const std::function<void(const Session&)>& visit) const;

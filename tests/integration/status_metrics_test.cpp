@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -332,6 +333,47 @@ TEST_F(StatusAndMetrics, ASenderWithNoNetworkPathIsCountedAsIceFailed) {
   EXPECT_EQ(events.status, 200);
   EXPECT_NE(events.body.find("\"reason\":\"ice_failed\""), std::string::npos) << events.body;
   expect_promtool_accepts_last_scrape();
+}
+
+}  // namespace
+}  // namespace presentd::test
+
+namespace presentd::test {
+namespace {
+
+// GET /api/v1/status needs no token: a flood of it makes about one body a second, while what a
+// reader acts on (a presenter arriving or leaving) shows in the very next answer.
+TEST_F(StatusAndMetrics, AStatusFloodMakesOneBodyASecondAndANewPresenterShowsAtOnce) {
+  const double made_at_start = *scrape().value("presentd_status_bodies_made_total");
+  const auto flood_started = std::chrono::steady_clock::now();
+  constexpr int kRequests = 60;
+  for (int i = 0; i < kRequests; ++i) ASSERT_EQ(get("/api/v1/status").status, 200);
+  const auto flood_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - flood_started).count();
+  const double made = *scrape().value("presentd_status_bodies_made_total") - made_at_start;
+  EXPECT_GE(made, 1);
+  EXPECT_LE(made, std::ceil(flood_seconds) + 1) << kRequests << " requests in " << flood_seconds << " s";
+
+  // A session that will never connect (its one candidate never answers) is a presenter from its 201 on.
+  const int silent = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in where{};
+  where.sin_family = AF_INET;
+  ASSERT_EQ(::inet_pton(AF_INET, network_->sender_address.c_str(), &where.sin_addr), 1);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<const sockaddr*>(&where), sizeof where), 0);
+  socklen_t length = sizeof where;
+  ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&where), &length), 0);
+  ASSERT_TRUE(status()["presenters"].empty());
+  const auto certificate = dir_.path() / "state/tls/https-certificate.pem";
+  const auto created = https_request("POST", network_->box_address, kPort, "/whip", certificate,
+                                     offer_with_only_candidate(network_->sender_address, ntohs(where.sin_port)),
+                                     {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer " + kPin}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(status()["presenters"].size(), 1u) << "the answer right after the 201";
+  const auto removed = https_request("DELETE", network_->box_address, kPort, created.headers.at("Location"),
+                                     certificate, {}, {{"Authorization", "Bearer " + kPin}});
+  EXPECT_EQ(removed.status, 200);
+  EXPECT_TRUE(status()["presenters"].empty()) << "the answer right after the DELETE";
+  ::close(silent);
 }
 
 }  // namespace

@@ -69,12 +69,26 @@ HttpResult TlsClient::read_response(std::chrono::seconds timeout) {
   beast::get_lowest_layer(*state_->stream).expires_after(timeout);
   http::response<http::string_body> response;
   beast::error_code error;
-  http::async_read(*state_->stream, state_->buffer, response,
-                   [&](beast::error_code ec, std::size_t) { error = ec; });
+  http::async_read(*state_->stream, state_->buffer, response, [&](beast::error_code ec, std::size_t) { error = ec; });
   state_->io.restart();
   state_->io.run();
   if (error) throw beast::system_error(error);
   HttpResult result{static_cast<int>(response.result_int()), response.body(), {}};
+  for (const auto& field : response) result.headers[std::string(field.name_string())] = std::string(field.value());
+  return result;
+}
+
+HttpResult TlsClient::read_response_head(std::chrono::seconds timeout) {
+  beast::get_lowest_layer(*state_->stream).expires_after(timeout);
+  http::response_parser<http::empty_body> parser;
+  beast::error_code error;
+  http::async_read_header(*state_->stream, state_->buffer, parser,
+                          [&](beast::error_code ec, std::size_t) { error = ec; });
+  state_->io.restart();
+  state_->io.run();
+  if (error) throw beast::system_error(error);
+  const auto& response = parser.get();
+  HttpResult result{static_cast<int>(response.result_int()), {}, {}};
   for (const auto& field : response) result.headers[std::string(field.name_string())] = std::string(field.value());
   return result;
 }

@@ -30,6 +30,9 @@ public:
   void write_raw(const std::string& bytes);
   // Reads one response (throws on a closed connection or after `timeout`).
   HttpResult read_response(std::chrono::seconds timeout = std::chrono::seconds(10));
+  // Reads only the status line and header of a response whose body does not end (an event
+  // stream): the status, and the headers.
+  HttpResult read_response_head(std::chrono::seconds timeout = std::chrono::seconds(10));
   // True once the server has closed the connection (EOF, reset or a TLS close) within
   // `timeout`; false when it is still open and silent. For connections the server has nothing
   // else to say on.

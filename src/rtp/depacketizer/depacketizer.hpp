@@ -30,7 +30,8 @@ struct PayloadInfo {
   bool frame_start = false;
   // This packet carries (the start of) an independently decodable frame.
   bool keyframe = false;
-  // Picture size when a keyframe header states it (VP8/VP9 keyframes); 0 when unknown.
+  // Picture size when a keyframe header states it (VP8/VP9 keyframes, an H.264 SPS, each side
+  // at most 65535); 0 when unknown.
   std::uint16_t width = 0;
   std::uint16_t height = 0;
 };

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "rtp/depacketizer/h264_depacketizer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 
 #include "common/byte_reader.hpp"
+#include "rtp/depacketizer/h264_sps.hpp"
 #include "rtp/depacketizer/payload_bytes.hpp"
 
 namespace presentd::rtp {
@@ -146,6 +148,15 @@ std::optional<PayloadInfo> H264Depacketizer::inspect(std::span<const std::uint8_
     if (first) info.frame_start = starts_access_unit(piece);
     first = false;
     if (is_keyframe_nal(piece.header)) info.keyframe = true;
+    // The size a keyframe's SPS announces, for the decoder's pixel cap. An SPS cut into FU-A
+    // fragments is not read here; the decoder's own pixel limit still refuses it.
+    if (piece.kind == NalPiece::Kind::whole && nal_type(piece.header) == kH264Sps && info.width == 0) {
+      if (const auto size = h264_sps_picture_size(piece.data)) {
+        constexpr std::uint32_t kMax = 0xFFFF;
+        info.width = static_cast<std::uint16_t>(std::min(size->width, kMax));
+        info.height = static_cast<std::uint16_t>(std::min(size->height, kMax));
+      }
+    }
   });
   if (!ok) return std::nullopt;
   return info;

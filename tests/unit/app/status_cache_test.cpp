@@ -14,11 +14,11 @@ TEST(StatusCache, AnswersFromTheCacheUntilItIsOneSecondOld) {
   StatusCache cache(clock, 1s);
   int calls = 0;
   const auto make = [&] { return "status " + std::to_string(++calls); };
-  for (int i = 0; i < 1000; ++i) EXPECT_EQ(cache.get(make), "status 1");
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(cache.get("one presenter", make), "status 1");
   clock.advance(999ms);
-  EXPECT_EQ(cache.get(make), "status 1");
+  EXPECT_EQ(cache.get("one presenter", make), "status 1");
   clock.advance(1ms);
-  EXPECT_EQ(cache.get(make), "status 2");
+  EXPECT_EQ(cache.get("one presenter", make), "status 2");
   EXPECT_EQ(cache.made(), 2u);
   EXPECT_EQ(calls, 2);
 }
@@ -29,13 +29,28 @@ TEST(StatusCache, AChangeIsShownAtTheNextRequest) {
   StatusCache cache(clock, 1s);
   std::string room = "Alpha";
   const auto make = [&] { return room; };
-  EXPECT_EQ(cache.get(make), "Alpha");
+  EXPECT_EQ(cache.get("", make), "Alpha");
   room = "Beta";
-  EXPECT_EQ(cache.get(make), "Alpha");  // cached, as meant
+  EXPECT_EQ(cache.get("", make), "Alpha");  // cached, as meant
   cache.invalidate();
-  EXPECT_EQ(cache.get(make), "Beta");
-  EXPECT_EQ(cache.get(make), "Beta");
+  EXPECT_EQ(cache.get("", make), "Beta");
+  EXPECT_EQ(cache.get("", make), "Beta");
   EXPECT_EQ(cache.made(), 2u);
+}
+
+// What the key names (a presenter's arrival, its state) is never older than the request; the
+// counters in between may be, for up to max_age.
+TEST(StatusCache, ANewKeyMakesANewBodyAtOnce) {
+  ManualClock clock;
+  StatusCache cache(clock, 1s);
+  int calls = 0;
+  const auto make = [&] { return "status " + std::to_string(++calls); };
+  EXPECT_EQ(cache.get("a:connecting", make), "status 1");
+  EXPECT_EQ(cache.get("a:connecting", make), "status 1");
+  EXPECT_EQ(cache.get("a:presenting", make), "status 2");
+  EXPECT_EQ(cache.get("a:presenting", make), "status 2");
+  EXPECT_EQ(cache.get("", make), "status 3");  // the presenter left
+  EXPECT_EQ(cache.made(), 3u);
 }
 
 }  // namespace

@@ -3,18 +3,27 @@
 // the proof that ICE runs on the event loop with no GLib loop thread.
 #include "ice/ice_agent.hpp"
 
+#include <sys/socket.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <functional>
+#include <iterator>
+#include <set>
+#include <string_view>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/write.hpp>
 
 #include "support/coturn_server.hpp"
 #include "support/temp_dir.hpp"
+#include "unit/ice/pump_loop.hpp"
 
 namespace presentd::ice {
 namespace {
@@ -38,17 +47,6 @@ struct Peer : IceAgent::Listener {
   void on_ice_state(IceState state) override { states.push_back(state); }
   void on_ice_data(std::span<const std::uint8_t> data) override { received.emplace_back(data.begin(), data.end()); }
 };
-
-template <class Predicate>
-bool run_until(boost::asio::io_context& io, Predicate done, std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    io.run_for(5ms);
-    io.restart();
-  }
-  return true;
-}
 
 class IceAgentTest : public ::testing::Test {
 protected:
@@ -249,6 +247,45 @@ TEST_F(IceAgentTest, ClosingAnAgentLeavesNothingWaitingOnGlibsDefaultContext) {
   controlled.reset();
   run_until(io_, [] { return false; }, 200ms);
   EXPECT_FALSE(g_main_context_pending(nullptr)) << "the close waits on a context nobody iterates";
+}
+
+// The numbers of this process's open sockets (libnice's among them once an agent gathered).
+std::set<int> open_sockets() {
+  std::set<int> sockets;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const auto target = std::filesystem::read_symlink(entry.path(), ec);
+    if (!ec && target.native().starts_with("socket:")) sockets.insert(std::stoi(entry.path().filename().native()));
+  }
+  return sockets;
+}
+
+TEST_F(IceAgentTest, AConnectionAcceptedOnTheFdNumberOfADestroyedAgentIsServed) {
+  // The hostile WHIP suite's hang: a session ends (its agent is destroyed from a handler) and the
+  // next HTTPS connection is accepted on one of libnice's old fd numbers before the pump iterates.
+  boost::asio::ip::tcp::acceptor acceptor(io_, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  boost::asio::ip::tcp::socket client(io_);
+  client.connect(acceptor.local_endpoint());  // waits in the backlog until accepted
+  Peer pa, pb;
+  auto controlled = std::make_unique<IceAgent>(pump_, config(false), pa);
+  IceAgent controlling(pump_, config(true), pb);
+  connect(*controlled, pa, controlling, pb);  // the agent's sockets are polled through the pump
+  const auto before = open_sockets();
+
+  controlled.reset();
+  std::set<int> closed;  // libnice closes the agent's sockets synchronously
+  std::ranges::set_difference(before, open_sockets(), std::inserter(closed, closed.end()));
+  ASSERT_FALSE(closed.empty());
+  // The kernel hands out the lowest free number; earlier tests may have left lower ones free, so
+  // the accepted connection is moved onto one of the agent's numbers before Asio registers it.
+  const int accepted = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  ASSERT_GE(accepted, 0);
+  boost::asio::ip::tcp::socket served(io_, boost::asio::ip::tcp::v4(), take_number(accepted, *closed.begin()));
+  bool heard = false;
+  served.async_wait(boost::asio::socket_base::wait_read, [&](boost::system::error_code ec) { heard = !ec; });
+  ASSERT_TRUE(run_one_pump_iteration(io_, pump_));  // where a stale registration would be released
+  boost::asio::write(client, boost::asio::buffer(std::string_view("GET / HTTP/1.1\r\n")));
+  EXPECT_TRUE(run_until(io_, [&] { return heard; }));
 }
 
 // A real coturn on loopback (TURN over UDP, long-term credentials) for the relay cases.
