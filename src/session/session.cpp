@@ -486,7 +486,8 @@ void Session::on_tick() {
     return end(EndReason::connection_lost, "no media or ICE traffic for " + seconds + " s");
   }
   if (silent > settings_.reconnecting_after && state_ == SessionState::live) {
-    set_state(SessionState::reconnecting, "no media for " + std::to_string(settings_.reconnecting_after.count()) + " s");
+    set_state(SessionState::reconnecting,
+              "no media for " + std::to_string(settings_.reconnecting_after.count()) + " ms");
   }
   arm_tick();
 }

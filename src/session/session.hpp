@@ -60,7 +60,10 @@ struct SessionSettings {
   bool vp8_with_ffmpeg = false;  // FFmpeg's VP8 decoder instead of libvpx
   std::chrono::milliseconds gathering_timeout{1000};
   std::chrono::milliseconds feedback_tick{20};
-  std::chrono::seconds reconnecting_after{3};
+  // A presenter's page says "reconnecting" within 3 s of its media stopping (issue 12's goal):
+  // 2.5 s of silence plus the tick. Senders' RTCP alone arrives every second or more often
+  // (libwebrtc's video RTCP interval), so a still screen is not taken for a lost one.
+  std::chrono::milliseconds reconnecting_after{2500};
   std::chrono::seconds end_after{10};
   // Lip sync: the longest a picture is held back to meet its sound; zero turns it off.
   std::chrono::milliseconds max_lip_sync_delay{300};
