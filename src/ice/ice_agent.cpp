@@ -102,12 +102,7 @@ IceAgent::~IceAgent() {
   nice_agent_attach_recv(agent_, stream_id_, kComponent, pump_.context(), nullptr, nullptr);
   g_signal_handlers_disconnect_by_data(agent_, this);
   nice_agent_remove_stream(agent_, stream_id_);
-  // The close completes through a GTask on the thread-default context, and the task holds a
-  // reference to the agent: on GLib's global default context, which nothing here iterates, it
-  // never completed and every closed agent stayed allocated (bench/endurance/whip_cycles.py).
-  g_main_context_push_thread_default(pump_.context());
   nice_agent_close_async(agent_, nullptr, nullptr);
-  g_main_context_pop_thread_default(pump_.context());
   g_object_unref(agent_);
   pump_.kick();
 }

@@ -234,21 +234,6 @@ TEST_F(IceAgentTest, DestroyingAConnectedAgentStopsItsCallbacks) {
   EXPECT_EQ(pa.received.size(), before);  // nothing reached the destroyed agent's listener
 }
 
-// libnice completes nice_agent_close_async() with a GTask, whose completion is an idle source on
-// the context that was thread-default at the call, and the task holds a reference to the agent.
-// Left on GLib's global default context, which presentd never iterates, it never ran: every
-// closed agent stayed allocated (found by bench/endurance/whip_cycles.py under heaptrack).
-TEST_F(IceAgentTest, ClosingAnAgentLeavesNothingWaitingOnGlibsDefaultContext) {
-  while (g_main_context_iteration(nullptr, FALSE)) continue;  // whatever earlier tests left there
-  Peer pa, pb;
-  auto controlled = std::make_unique<IceAgent>(pump_, config(false), pa);
-  IceAgent controlling(pump_, config(true), pb);
-  connect(*controlled, pa, controlling, pb);
-  controlled.reset();
-  run_until(io_, [] { return false; }, 200ms);
-  EXPECT_FALSE(g_main_context_pending(nullptr)) << "the close waits on a context nobody iterates";
-}
-
 // The numbers of this process's open sockets (libnice's among them once an agent gathered).
 std::set<int> open_sockets() {
   std::set<int> sockets;
