@@ -25,6 +25,10 @@ namespace {
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 
+// NULs inside the request line: the length comes from the array (a count written by hand read 2
+// bytes past it, ASan's global-buffer-overflow in the sanitizer run).
+constexpr char kNulRequest[] = "GET /\0\0 HTTP/1.1\r\nHost: box\r\n\r\n";
+
 std::string random_bytes(std::size_t count, unsigned seed) {
   std::mt19937 random(seed);
   std::string out(count, '\0');
@@ -64,7 +68,7 @@ std::vector<BadRequest> bad_requests() {
       {"TRACE", "TRACE / HTTP/1.1\r\nHost: box\r\n\r\n", {404, 405}, false},
       {"CONNECT", "CONNECT box:443 HTTP/1.1\r\nHost: box\r\n\r\n", {400, 404, 405}, false},
       {"HTTP/9.9", "GET / HTTP/9.9\r\nHost: box\r\n\r\n", {400, 505}},
-      {"NUL bytes in the request line", std::string("GET /\0\0 HTTP/1.1\r\nHost: box\r\n\r\n", 33), {400}},
+      {"NUL bytes in the request line", std::string(kNulRequest, sizeof kNulRequest - 1), {400}},
       {"two different Content-Lengths", head + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", {400}},
       {"a negative Content-Length", head + "Content-Length: -1\r\n\r\n", {400}},
       {"a Content-Length of 20 digits", head + "Content-Length: 99999999999999999999\r\n\r\n", {400, 413}},
