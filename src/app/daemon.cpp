@@ -182,7 +182,6 @@ void Daemon::on_cloud_online(bool online) {
 }
 
 void Daemon::update_room_status() {
-  public_status_.invalidate();  // a presenter came or went: the next GET /api/v1/status shows it
   if (!cloud_ || !webrtc_) return;
   const int active = webrtc_->status(false).value("active", 0);
   cloud_->set_room_status(active == 0                                    ? xmpp::RoomStatus::idle

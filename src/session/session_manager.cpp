@@ -423,15 +423,17 @@ void SessionManager::destroy_later(const std::string& session_id) {
   });
 }
 
+const char* SessionManager::admission_name(const Entry& entry) {
+  return entry.admitted ? "admitted" : entry.waiting_for_slot ? "waiting_for_media" : "waiting_for_approval";
+}
+
 nlohmann::json SessionManager::status(bool network_detail) const {
   auto sessions = nlohmann::json::array();
   auto presenters = nlohmann::json::array();
   for (const auto& [id, entry] : sessions_) {
     auto session = entry.session->status(network_detail);
     session["name"] = entry.name;
-    session["admission"] = entry.admitted           ? "admitted"
-                           : entry.waiting_for_slot ? "waiting_for_media"
-                                                    : "waiting_for_approval";
+    session["admission"] = admission_name(entry);
     sessions.push_back(std::move(session));
     auto presenter = entry.session->presenter_status();
     presenter["name"] = entry.name;
@@ -444,8 +446,7 @@ nlohmann::json SessionManager::status(bool network_detail) const {
 std::string SessionManager::status_key() const {
   std::string key = std::to_string(sessions_started_);
   for (const auto& [id, entry] : sessions_) {
-    key += '|' + entry.session->status_key() + ' ' + (entry.admitted ? 'a' : entry.waiting_for_slot ? 'm' : 'w') + ' ' +
-           entry.name;
+    key += '|' + entry.session->status_key() + ' ' + admission_name(entry) + ' ' + entry.name;
   }
   return key;
 }

@@ -120,6 +120,8 @@ private:
   void on_session_audio(const std::string& session_id, std::span<const float> samples) override;
   std::optional<Clock::Duration> audio_output_delay(const std::string& session_id) override;
   void destroy_later(const std::string& session_id);
+  // The status API's "admission" of a session (docs/protocol.md).
+  static const char* admission_name(const Entry& entry);
 
   void on_session_media(Session& session) override;
   // Refuses the newcomer (room or waiting list full), or says it must wait for its media.
