@@ -17,7 +17,7 @@
 // start-up and XMPP login are not in it. Iterations run one after another, one session each.
 //
 // Run as root (network namespace; Prosody runs as nobody):
-//   build/bench/cloud_relay_bench --benchmark_counters_tabular=true
+//   build-bench/bench/cloud_relay_bench --benchmark_counters_tabular=true
 // CLOUD_RELAY_BENCH_LOGS=<directory> keeps presentd's debug log of each world there.
 #include <benchmark/benchmark.h>
 #include <signal.h>

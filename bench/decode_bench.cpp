@@ -10,7 +10,7 @@
 // Both sides are timed with CLOCK_PROCESS_CPUTIME_ID, so the worker thread's CPU counts too. The
 // presentd side hands each picture to a one-slot "latest wins" mailbox, as the renderer will.
 //
-// Run: build/bench/decode_bench --benchmark_counters_tabular=true
+// Run: build-bench/bench/decode_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
 #include <cstdio>

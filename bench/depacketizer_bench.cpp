@@ -3,7 +3,7 @@
 // assemble() once per frame, divided over the frame's packets. Frames are built the way WebRTC
 // senders packetize them (1200-byte payloads); the argument is the frame size in packets
 // (1 ~ a small screen-content delta frame, 50 ~ a 60 KB keyframe).
-// Run: ./build/bench/depacketizer_bench
+// Run: build-bench/bench/depacketizer_bench
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

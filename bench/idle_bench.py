@@ -56,7 +56,7 @@ def wait_for(predicate, seconds, what):
 
 def main():
     source = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(source, "build"))
+    build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(source, "build-bench"))
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     binary = os.path.join(build, "src", "presentd")
     work = tempfile.mkdtemp(prefix="presentd-idle-")

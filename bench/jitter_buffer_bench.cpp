@@ -4,7 +4,7 @@
 // The figure includes assembling each frame (the test payload format copies the payloads into one
 // bitstream, as a real depacketizer does) but not building the packets, which happens between
 // timed batches.
-// Run: build/bench/jitter_buffer_bench --benchmark_counters_tabular=true
+// Run: build-bench/bench/jitter_buffer_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -6,14 +6,14 @@
 #   - click-to-first-frame: the page's setRemoteDescription to presentd's first decoded frame,
 #     10 runs, median, split at the moment the page's connection is up.
 # Runs presentd and Chromium in a private network namespace (ICE ignores loopback). Needs root,
-# Debian's chromium and playwright-core (scripts/common.sh: install_playwright build/npm).
+# Debian's chromium and playwright-core (scripts/common.sh: install_playwright build-bench/npm, which scripts/bench.sh runs).
 #
-# Usage: bench/page_bench.sh [build-dir]      (default: build)
+# Usage: bench/page_bench.sh [build-dir]      (default: build-bench, from scripts/bench.sh)
 # Diagnosis (not for the figures): PAGE_BENCH_LOG=FILE keeps presentd's log at debug level there,
 # PAGE_BENCH_PCAP=FILE captures the namespace's media traffic with tcpdump, PAGE_BENCH_RUNS=N.
 set -eu
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$source_dir/build}" && pwd)
+build=$(cd "${1:-$source_dir/build-bench}" && pwd)
 if [ "${PAGE_BENCH_IN_NETNS:-}" != 1 ]; then
   exec env PAGE_BENCH_IN_NETNS=1 unshare -n "$0" "$build"
 fi

@@ -7,7 +7,7 @@
 // 4 Mbit/s ≈ 420 packets/s, 4K at 20 Mbit/s ≈ 2,100 packets/s, so even the 4K stream costs
 // (ns/packet × 2,100) per second of one core.
 //
-// Run: build/bench/receive_path_bench --benchmark_min_time=1
+// Run: build-bench/bench/receive_path_bench --benchmark_min_time=1
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -35,7 +35,7 @@
 // Needs gst-launch-1.0 with rawvideoparse, vp8enc, openh264enc, h264parse, rtpvp8pay, rtph264pay
 // and rtphdrexttwcc (Debian: gstreamer1.0-tools, -plugins-base, -plugins-good, -plugins-bad).
 //
-// Run: nice build/bench/receive_path_e2e_bench --benchmark_min_time=4 --benchmark_counters_tabular=true
+// Run: nice build-bench/bench/receive_path_e2e_bench --benchmark_min_time=4 --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
 #include <signal.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Per-packet parsing costs on the receive path: an RTP parse plus the header-extension lookups
 // the receiver does for every packet, and an RTCP compound parse of the kinds Chrome sends.
-// Run: build/bench/rtp_parse_bench
+// Run: build-bench/bench/rtp_parse_bench
 #include <benchmark/benchmark.h>
 
 #include <array>

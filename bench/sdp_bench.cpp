@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Cost of the SDP work on the WHIP POST path: parsing a captured Chromium offer, and parsing it
 // plus building and printing the answer (the goal for offer → answer is ≤ 50 ms end to end; this
-// is the part the SDP module owns). Reproduce: build/bench/sdp_bench
+// is the part the SDP module owns). Reproduce: build-bench/bench/sdp_bench
 #include <benchmark/benchmark.h>
 
 #include <filesystem>

@@ -4,7 +4,7 @@
 // time whether the first or the last byte is wrong; std::string's == (the baseline, measured in
 // the same run) stops at the first difference, which is what a timing attack measures.
 //
-//   build/bench/secret_compare_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//   build-bench/bench/secret_compare_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <string>

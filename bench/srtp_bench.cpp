@@ -7,7 +7,7 @@
 // inbound session is recreated with the timer paused. Each iteration also copies the packet into
 // a reused buffer (unprotect works in place), ~30 ns of the figure.
 //
-// Run: build/bench/srtp_bench --benchmark_min_time=1
+// Run: build-bench/bench/srtp_bench --benchmark_min_time=1
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -8,7 +8,7 @@
 // libnice: it writes 1200-byte messages (a typical relayed RTP packet in TURN ChannelData) and
 // reads the echo, either straight to the TCP echo server (baseline) or into the tunnel.
 //
-//   build/bench/turn_tls_tunnel_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//   build-bench/bench/turn_tls_tunnel_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <array>

@@ -14,7 +14,7 @@ own (ICE ignores loopback), with figures for docs/performance.md:
    VmRSS during the session minus VmRSS before it. Ratio = presentd / GStreamer.
 
 Run as root from the repository with the daemon built:
-    /usr/bin/python3 bench/whip_session_bench.py --binary build/src/presentd
+    /usr/bin/python3 bench/whip_session_bench.py --binary build-bench/src/presentd
 It re-runs itself under `unshare -n`; nothing leaves the namespace.
 """
 import argparse
@@ -228,7 +228,7 @@ def bench_gstreamer_session(decoder, window, directory):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--binary", default=os.path.join(ROOT, "build/src/presentd"))
+    parser.add_argument("--binary", default=os.path.join(ROOT, "build-bench/src/presentd"))
     parser.add_argument("--answers", type=int, default=15)
     parser.add_argument("--first-frames", type=int, default=8)
     parser.add_argument("--window", type=float, default=10.0, help="seconds of the CPU measurement")

@@ -189,7 +189,7 @@ def stop_process(process, limit=10):
 
 
 def binary_argument(parser):
-    parser.add_argument("--binary", default=os.path.join(ROOT, "build/src/presentd"))
+    parser.add_argument("--binary", default=os.path.join(ROOT, "build-bench/src/presentd"))
 
 
 def start_presenter(box, log, duration, extra=(), count=1, peer=None):

@@ -183,7 +183,9 @@ void Daemon::on_cloud_online(bool online) {
 
 void Daemon::update_room_status() {
   if (!cloud_ || !webrtc_) return;
-  const int active = webrtc_->status(false).value("active", 0);
+  // Called on every change of the sessions: a count, not the status document (every session's
+  // statistics) it used to be read from.
+  const auto active = static_cast<int>(webrtc_->session_count());
   cloud_->set_room_status(active == 0                                    ? xmpp::RoomStatus::idle
                           : active >= config_.admission.max_presenters ? xmpp::RoomStatus::full
                                                                        : xmpp::RoomStatus::presenting);

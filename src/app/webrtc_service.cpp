@@ -250,6 +250,10 @@ nlohmann::json WebrtcService::status(bool network_detail) const {
   return out;
 }
 
+std::size_t WebrtcService::session_count() const {
+  return sessions_->session_count();
+}
+
 std::string WebrtcService::status_key() const {
   std::string key = sessions_->status_key();
   if (relays_) key += '|' + relays_->status().dump();

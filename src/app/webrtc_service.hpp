@@ -74,6 +74,8 @@ public:
   void stop();
   // SessionManager::status() plus the TURN relays.
   nlohmann::json status(bool network_detail) const;
+  // Sessions that exist now, on screen or waiting (the status document's "active").
+  std::size_t session_count() const;
   // SessionManager::status_key() plus the TURN relays (app/status_cache.hpp).
   std::string status_key() const;
   // Where sessions are created: WHIP uses it, and the cloud's Jingle sessions too (same admission).

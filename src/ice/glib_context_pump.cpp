@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ice/glib_context_pump.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <boost/asio/post.hpp>
 
@@ -14,9 +20,7 @@ GlibContextPump::GlibContextPump(boost::asio::io_context& io, GMainContext* cont
 
 GlibContextPump::~GlibContextPump() {
   stop();
-  // GLib owns the fds: release them from Asio before the descriptors are destroyed.
-  for (auto& [fd, descriptor] : descriptors_) descriptor->release();
-  descriptors_.clear();
+  descriptors_.clear();  // closes the duplicates; GLib's own fds stay open
   if (acquired_) g_main_context_release(context_);
   g_main_context_unref(context_);
 }
@@ -40,7 +44,6 @@ void GlibContextPump::stop() {
 void GlibContextPump::forget_descriptors() {
   ++generation_;  // the waits of the current iteration are stale
   cancel_waits();
-  for (auto& [fd, descriptor] : descriptors_) descriptor->release();
   descriptors_.clear();
   if (!running_) return;
   const auto generation = generation_;
@@ -51,9 +54,9 @@ void GlibContextPump::forget_descriptors() {
 
 void GlibContextPump::cancel_waits() {
   timer_.cancel();
-  for (auto& [fd, descriptor] : descriptors_) {
+  for (auto& [fd, owned] : descriptors_) {
     boost::system::error_code ignored;
-    descriptor->cancel(ignored);
+    owned.descriptor->cancel(ignored);
   }
 }
 
@@ -67,27 +70,33 @@ void GlibContextPump::kick() {
   });
 }
 
-boost::asio::posix::stream_descriptor& GlibContextPump::descriptor_for(int fd) {
-  auto& slot = descriptors_[fd];
-  if (!slot) slot = std::make_unique<boost::asio::posix::stream_descriptor>(io_, fd);
-  return *slot;
+boost::asio::posix::stream_descriptor* GlibContextPump::descriptor_for(int fd) {
+  struct stat now {};
+  if (::fstat(fd, &now) != 0) {
+    descriptors_.erase(fd);  // closed under GLib's poll: the zero-timeout poll() reports it
+    return nullptr;
+  }
+  auto& owned = descriptors_[fd];
+  // The number may name another file than when it was duplicated: closed and reused since.
+  if (owned.descriptor && owned.device == now.st_dev && owned.inode == now.st_ino) return owned.descriptor.get();
+  owned = {};
+  const int duplicate = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (duplicate < 0) {
+    descriptors_.erase(fd);
+    PD_LOG(warning, "ice") << "cannot watch a libnice socket: " << std::strerror(errno);
+    return nullptr;
+  }
+  owned.descriptor = std::make_unique<boost::asio::posix::stream_descriptor>(io_, duplicate);
+  owned.device = now.st_dev;
+  owned.inode = now.st_ino;
+  return owned.descriptor.get();
 }
 
 void GlibContextPump::forget_unused_descriptors() {
-  // An fd GLib no longer polls may be closed (and its number reused) at any time: drop the Asio
-  // registration now, without closing the fd, which is not ours.
-  for (auto it = descriptors_.begin(); it != descriptors_.end();) {
-    const bool used =
-        std::any_of(poll_fds_.begin(), poll_fds_.end(), [&](const GPollFD& p) { return p.fd == it->first; });
-    if (used) {
-      ++it;
-      continue;
-    }
-    boost::system::error_code ignored;
-    it->second->cancel(ignored);
-    it->second->release();
-    it = descriptors_.erase(it);
-  }
+  // A duplicate of an fd GLib no longer polls would keep its socket open: close it now.
+  std::erase_if(descriptors_, [&](const auto& item) {
+    return std::none_of(poll_fds_.begin(), poll_fds_.end(), [&](const GPollFD& p) { return p.fd == item.first; });
+  });
 }
 
 void GlibContextPump::begin_iteration() {
@@ -118,15 +127,20 @@ void GlibContextPump::begin_iteration() {
     });
   }
   for (const auto& poll_fd : poll_fds_) {
-    auto& descriptor = descriptor_for(poll_fd.fd);
+    auto* descriptor = descriptor_for(poll_fd.fd);
+    if (descriptor == nullptr) {
+      // Not open (GLib will learn it from poll()'s POLLNVAL) or not watchable: look at once.
+      boost::asio::post(io_, [this, generation] { finish_iteration(generation); });
+      continue;
+    }
     const auto on_ready = [this, generation](boost::system::error_code ec) {
       if (!ec) finish_iteration(generation);
     };
     if (poll_fd.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR)) {
-      descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read, on_ready);
+      descriptor->async_wait(boost::asio::posix::stream_descriptor::wait_read, on_ready);
     }
     if (poll_fd.events & G_IO_OUT) {
-      descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_write, on_ready);
+      descriptor->async_wait(boost::asio::posix::stream_descriptor::wait_write, on_ready);
     }
   }
 }

@@ -12,11 +12,20 @@
 // registration that is new for the iteration is harmless. Cancelled waits of an old iteration
 // complete later with operation_aborted and are ignored by generation number.
 //
+// The fds belong to GLib (libnice's sockets): GLib closes them whenever it likes, inside or
+// outside an iteration, and the kernel hands a closed number to the next socket anyone opens.
+// So the pump never registers GLib's numbers with Asio: it registers a duplicate of each
+// (dup), a number of its own that stays valid until the pump closes it. Every epoll_ctl then
+// goes to a number nobody else can hold; a closed GLib fd whose number was reused (by GLib or by
+// an HTTPS connection) disturbs nothing. Each iteration checks that a polled number still names
+// the file its duplicate names (device and inode) and duplicates it afresh when not.
+//
 // GLib does not wake its own loop for sources added from the owning thread, so callers that
 // call into libnice (add candidates, send, gather) call kick() afterwards.
 //
 // Thread: event loop. The pump acquires the context for this thread for its whole life.
 #include <glib.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <map>
@@ -42,11 +51,10 @@ public:
   void kick();
   // Stops waiting; GLib sources stay attached to the context.
   void stop();
-  // Call before closing fds GLib polls outside an iteration (destroying a NiceAgent from a
-  // handler): drops every Asio registration while each fd number is still GLib's, and starts a
-  // fresh iteration afterwards. Forgotten later, a closed fd's number may already belong to a
-  // new socket (an accepted HTTPS connection), and release() would take that socket out of
-  // epoll (EPOLL_CTL_DEL goes by number): the connection would never be heard from again.
+  // Closes the pump's duplicates at once and starts a fresh iteration soon. Not needed for
+  // safety (see above); callers that close many of GLib's sockets (a NiceAgent going away) call
+  // it so that no duplicate keeps such a socket (its port, a TCP connection) open until the
+  // next iteration.
   void forget_descriptors();
 
   GMainContext* context() const { return context_; }
@@ -56,8 +64,16 @@ private:
   void begin_iteration();
   void finish_iteration(std::uint64_t generation);
   void cancel_waits();
-  boost::asio::posix::stream_descriptor& descriptor_for(int fd);
+  // The registration for GLib's fd `fd` (a duplicate of it); null when `fd` is not open.
+  boost::asio::posix::stream_descriptor* descriptor_for(int fd);
   void forget_unused_descriptors();
+
+  // A duplicate of one of GLib's fds, and the file both named when it was made.
+  struct OwnedDescriptor {
+    std::unique_ptr<boost::asio::posix::stream_descriptor> descriptor;  // owns the duplicate
+    dev_t device = 0;
+    ino_t inode = 0;
+  };
 
   boost::asio::io_context& io_;
   GMainContext* context_;
@@ -68,7 +84,7 @@ private:
   std::uint64_t iterations_ = 0;
   gint max_priority_ = 0;
   std::vector<GPollFD> poll_fds_;
-  std::map<int, std::unique_ptr<boost::asio::posix::stream_descriptor>> descriptors_;
+  std::map<int, OwnedDescriptor> descriptors_;  // by GLib's fd number
   boost::asio::steady_timer timer_;
 };
 

@@ -114,6 +114,11 @@ public:
   IceState state() const { return state_; }
   std::optional<std::string> selected_pair_description() const;
 
+  // libnice agents made by IceAgents and not yet freed by libnice: an IceAgent's agent outlives
+  // it until libnice has finished closing it (nice_agent_close_async), which the pump completes.
+  // Steady at the number of live sessions; growth is a leak (IceAgentTest reads it).
+  static std::size_t native_agents_alive();
+
 private:
   static void on_candidate_gathering_done(NiceAgent*, unsigned stream, void* self);
   static void on_new_candidate(NiceAgent*, void* candidate, void* self);
@@ -126,6 +131,8 @@ private:
   bool advertise_relay_only() const;
   void send_held();
   bool has_selected_pair() const;
+
+  static std::size_t native_agents_alive_;  // event loop only, like every IceAgent
 
   GlibContextPump& pump_;
   IceAgentConfig config_;

@@ -8,6 +8,7 @@
 #include "common/display_name.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "net/address_key.hpp"
 #include "sdp/sdp_parser.hpp"
 #include "session/session_metrics.hpp"
 
@@ -51,6 +52,14 @@ std::string_view page_state_of(SessionState state) {
 std::string presenter_of(const signaling::RequestContext& context) {
   return context.origin.empty() ? context.remote.address().to_string() : context.origin;
 }
+
+// Who a per-source limit counts a newcomer under: its address as every per-source limit keys it
+// (an IPv6 /64), or a remote presenter's bare JID (all of them reach the box from the XMPP
+// server; one account may open any number of resources).
+std::string source_of(const signaling::RequestContext& context) {
+  if (context.origin.empty()) return net::address_key(context.remote.address());
+  return context.origin.substr(0, context.origin.find('/'));
+}
 }  // namespace
 
 SessionManager::SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,
@@ -84,12 +93,24 @@ SessionManager::Entry* SessionManager::oldest(bool admitted) {
   return found;
 }
 
-std::optional<signaling::WhipFailure> SessionManager::make_room(bool needs_approval, bool& wait_for_slot) {
+std::optional<signaling::WhipFailure> SessionManager::make_room(const std::string& source, bool needs_approval,
+                                                                bool& wait_for_slot) {
   const bool full = on_screen_count() >= admission_.max_presenters;
   // "replace" without approval: the newcomer takes the oldest presenter's place only once its
   // own media flows (on_session_media); until then it waits off screen and everyone stays.
   wait_for_slot = full && !needs_approval && admission_.when_full == config::WhenFull::replace;
   if (needs_approval || wait_for_slot) {
+    // Per source before room-wide: one sender's offers fill its own share, not everyone's.
+    const auto waiting_from_source =
+        static_cast<std::size_t>(std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& item) {
+          return !item.second.admitted && item.second.source == source;
+        }));
+    if (waiting_from_source >= kMaxWaitingPerSource) {
+      return signaling::WhipFailure{http::status::too_many_requests,
+                                    "you already have " + std::to_string(waiting_from_source) +
+                                        " presentations waiting; wait for them or stop them first",
+                                    10};
+    }
     const auto waiting = static_cast<std::size_t>(
         std::count_if(sessions_.begin(), sessions_.end(), [](const auto& item) { return !item.second.admitted; }));
     if (waiting >= admission_.max_waiting) {
@@ -122,9 +143,13 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   }
   const bool needs_approval = admission_.mode == config::AdmissionMode::approve && on_screen_count() > 0;
   bool wait_for_slot = false;
-  if (auto refused = make_room(needs_approval, wait_for_slot)) {
-    PD_LOG(notice, kTag) << "refused a presenter from " << context.remote.address() << ": " << refused->reason;
-    if (metrics_) metrics_->on_offer_rejected("room_full");
+  const auto source = source_of(context);
+  if (auto refused = make_room(source, needs_approval, wait_for_slot)) {
+    PD_LOG(notice, kTag) << "refused a presenter from " << source << ": " << refused->reason;
+    if (metrics_) {
+      metrics_->on_offer_rejected(refused->status == http::status::too_many_requests ? "waiting_per_source"
+                                                                                     : "room_full");
+    }
     return done(std::move(*refused));
   }
 
@@ -138,6 +163,7 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
   entry.etag = random_hex(8);
   entry.order = next_order_++;
   entry.remote = !context.origin.empty();
+  entry.source = source;
   // Every adapter's name passes the one sanitiser before it reaches the screen, status or logs.
   const auto name = sanitize_display_name(context.presenter_name);
   entry.name = name.empty() ? "Presenter" : name;
@@ -173,7 +199,9 @@ void SessionManager::wait_for_media(const std::string& session_id, Entry& entry)
 
 void SessionManager::on_session_media(Session& session) {
   const auto it = sessions_.find(session.id());
-  if (it == sessions_.end() || !it->second.waiting_for_slot || session.state() == SessionState::ended) return;
+  if (it == sessions_.end()) return;
+  it->second.media_flowed = true;  // an approval that comes later need not wait for it
+  if (!it->second.waiting_for_slot || session.state() == SessionState::ended) return;
   Entry& entry = it->second;
   // Counted on screen from here on, so the place the replaced presenter frees is not handed to
   // another waiting newcomer (admit_slot_waiters_if_room) in between.
@@ -251,6 +279,14 @@ signaling::ApprovalAnswer SessionManager::answer_approval(const std::string& app
   if (on_screen_count() >= admission_.max_presenters) {
     if (admission_.when_full == config::WhenFull::refuse) {
       waiting->second.session->end(EndReason::room_full, "the room filled up while waiting");
+      return {};
+    }
+    if (!waiting->second.media_flowed) {
+      // Approved, but like any newcomer it takes nobody's place until its own media flows: one
+      // that never connects must not have ended the presentation it was approved to replace.
+      settle_request(waiting->second, true, "approved");
+      waiting->second.approval_timer.reset();
+      wait_for_media(waiting->first, waiting->second);
       return {};
     }
     if (auto* victim = oldest(true)) victim->session->end(EndReason::replaced, "replaced by another presenter");

@@ -15,8 +15,10 @@
 // it presents. It is answered at once but waits off screen, on hold, while everyone on screen
 // stays; once its own media flows (Session::Listener::on_session_media) the oldest presenter is
 // replaced and it is admitted. A newcomer that never gets media ends by itself (ice_failed,
-// dtls_failed, connection_lost) and replaced nobody. Waiting newcomers count against
-// max_waiting like those waiting for approval. "refuse" answers 503 as before.
+// dtls_failed, connection_lost) and replaced nobody. The same holds for a newcomer approved
+// while the room is full: it waits for its media like this before anyone is replaced. Waiting
+// newcomers count against max_waiting like those waiting for approval, and against
+// kMaxWaitingPerSource per source first. "refuse" answers 503 as before.
 //
 // Thread: event loop.
 #include <chrono>
@@ -43,8 +45,14 @@ struct AdmissionSettings {
   int max_presenters = 4;
   config::WhenFull when_full = config::WhenFull::replace;
   std::chrono::seconds approval_timeout{60};
-  std::size_t max_waiting = 4;  // newcomers waiting for approval at once
+  std::size_t max_waiting = 4;  // newcomers waiting (for approval or for a place) at once
 };
+
+// How many of the newcomers waiting at once may come from one source (an address, an IPv6 /64,
+// or a remote presenter's bare JID), so that one sender cannot fill the room-wide waiting list
+// and lock everyone else out. Two, not one: a presenter whose page reloads while its first try
+// still waits (for an approval that may take a minute) can ask again at once.
+inline constexpr std::size_t kMaxWaitingPerSource = 2;
 
 class SessionManager : public signaling::WhipSessionHost,
                        public signaling::EventChannelHost,
@@ -110,6 +118,8 @@ private:
     bool admitted = true;
     bool waiting_for_slot = false;  // room full, "replace": off screen until its media flows
     bool remote = false;            // created by a signaling adapter other than WHIP (Jingle)
+    bool media_flowed = false;      // its media reached the box (Session::Listener::on_session_media)
+    std::string source;             // who asked: the sender's address key (IPv6: its /64), or a remote JID
     std::string request_id;         // while waiting for approval
     std::unique_ptr<boost::asio::steady_timer> approval_timer;
     std::string page_state;  // last "state" sent to the event channel
@@ -125,7 +135,7 @@ private:
 
   void on_session_media(Session& session) override;
   // Refuses the newcomer (room or waiting list full), or says it must wait for its media.
-  std::optional<signaling::WhipFailure> make_room(bool needs_approval, bool& wait_for_slot);
+  std::optional<signaling::WhipFailure> make_room(const std::string& source, bool needs_approval, bool& wait_for_slot);
   void wait_for_media(const std::string& session_id, Entry& entry);
   void admit_slot_waiters_if_room();
   void ask_for_approval(const std::string& session_id, Entry& entry);

@@ -19,11 +19,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 
-#include "support/prometheus_text.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/network_namespace.hpp"
 #include "support/notify_socket.hpp"
+#include "support/prometheus_text.hpp"
+#include "support/sanitizer_build.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tls_client.hpp"
 
@@ -89,7 +90,7 @@ protected:
   void TearDown() override {
     if (daemon_ && daemon_->running()) {
       daemon_->signal(SIGTERM);
-      EXPECT_EQ(daemon_->wait_for_exit(3s), 0) << "presentd did not stop cleanly";
+      EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(3s)), 0) << "presentd did not stop cleanly";
     }
     if (HasFailure()) std::printf("--- presentd log ---\n%s\n", log().c_str());
   }

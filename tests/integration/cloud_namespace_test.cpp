@@ -23,6 +23,7 @@
 #include "support/namespace_daemon.hpp"
 #include "support/poll_json.hpp"
 #include "support/prosody_server.hpp"
+#include "support/sanitizer_build.hpp"
 #include "support/squid_proxy.hpp"
 #include "support/test_certificate.hpp"
 
@@ -139,7 +140,7 @@ TEST_F(CloudInNamespace, LogsInThroughSquidWithBasicAuth) {
   ASSERT_TRUE(wait_for_log("online as 123456@localhost/", 30s)) << squid.cache_log();
   // squid logs a CONNECT when the tunnel closes: stop presentd, then look for it.
   daemon_->signal(SIGTERM);
-  EXPECT_EQ(daemon_->wait_for_exit(10s), 0);
+  EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(10s)), 0);
   const auto connect = "CONNECT 127.0.0.1:" + std::to_string(prosody_->starttls_port());
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (squid.access_log().find(connect) == std::string::npos && std::chrono::steady_clock::now() < deadline) {

@@ -17,6 +17,7 @@
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/notify_socket.hpp"
+#include "support/sanitizer_build.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certificate.hpp"
 
@@ -70,7 +71,7 @@ protected:
     EXPECT_TRUE(notify_.wait_for("RELOADING=1", 5s));
     EXPECT_TRUE(notify_.wait_for("READY=1", 5s));
     daemon->signal(SIGTERM);
-    EXPECT_EQ(daemon->wait_for_exit(2s), 0);
+    EXPECT_EQ(daemon->wait_for_exit(daemon_stop_bound(2s)), 0);
     return log();
   }
 
@@ -137,7 +138,7 @@ TEST_F(DaemonLifecycle, SigtermWithAnIdleClientConnectedExitsZeroWithinTwoSecond
   const auto sent = std::chrono::steady_clock::now();
   daemon->signal(SIGTERM);
   EXPECT_TRUE(notify_.wait_for("STOPPING=1", 2s));
-  const auto code = daemon->wait_for_exit(2s);
+  const auto code = daemon->wait_for_exit(daemon_stop_bound(2s));
   ASSERT_TRUE(code.has_value()) << "still running 2 s after SIGTERM\n" << log();
   EXPECT_EQ(*code, 0);
   EXPECT_LT(std::chrono::steady_clock::now() - sent, 2s);
@@ -147,7 +148,7 @@ TEST_F(DaemonLifecycle, SigintStopsCleanlyToo) {
   auto daemon = start_daemon();
   ASSERT_TRUE(notify_.wait_for("READY=1", 15s)) << log();
   daemon->signal(SIGINT);
-  EXPECT_EQ(daemon->wait_for_exit(2s), 0);
+  EXPECT_EQ(daemon->wait_for_exit(daemon_stop_bound(2s)), 0);
 }
 
 TEST_F(DaemonLifecycle, NeverLogsOrPrintsTheFixedPin) {
@@ -156,7 +157,7 @@ TEST_F(DaemonLifecycle, NeverLogsOrPrintsTheFixedPin) {
   daemon->signal(SIGHUP);
   ASSERT_TRUE(notify_.wait_for("READY=1", 5s));
   daemon->signal(SIGTERM);
-  ASSERT_EQ(daemon->wait_for_exit(2s), 0);
+  ASSERT_EQ(daemon->wait_for_exit(daemon_stop_bound(2s)), 0);
   EXPECT_EQ(log().find("9753"), std::string::npos) << log();
 
   const auto [code, printed] = run_command({PRESENTD_BINARY, "--print-config", "--config", config_.string()});
@@ -201,7 +202,7 @@ TEST_F(DaemonLifecycle, LogsAreTimestampedWhenStderrIsNotTheJournal) {
 TEST_F(DaemonLifecycle, RefusesToStartWithABrokenConfiguration) {
   dir_.write("presentd.json", "{\"admission\": {\"max_presenters\": 9}}");
   auto daemon = start_daemon();
-  EXPECT_EQ(daemon->wait_for_exit(5s), 1);
+  EXPECT_EQ(daemon->wait_for_exit(daemon_stop_bound(5s)), 1);
   EXPECT_NE(log().find("presentd.json:1: /admission/max_presenters: must be 1..4"), std::string::npos) << log();
 }
 
@@ -209,7 +210,7 @@ TEST_F(DaemonLifecycle, RefusesToStartWhenThePortIsTaken) {
   boost::asio::io_context io;
   boost::asio::ip::tcp::acceptor taken(io, {boost::asio::ip::make_address("127.0.0.1"), port_});
   auto daemon = start_daemon();
-  EXPECT_EQ(daemon->wait_for_exit(5s), 1);
+  EXPECT_EQ(daemon->wait_for_exit(daemon_stop_bound(5s)), 1);
   EXPECT_NE(log().find("cannot listen on 127.0.0.1 port " + std::to_string(port_)), std::string::npos) << log();
 }
 

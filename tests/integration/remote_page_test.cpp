@@ -29,6 +29,7 @@
 #include "support/peer_namespace.hpp"
 #include "support/poll_json.hpp"
 #include "support/prosody_server.hpp"
+#include "support/sanitizer_build.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certificate.hpp"
 
@@ -83,7 +84,7 @@ protected:
     }
     if (daemon_ && daemon_->running()) {
       daemon_->signal(SIGTERM);
-      EXPECT_EQ(daemon_->wait_for_exit(10s), 0) << "presentd did not stop cleanly";
+      EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(10s)), 0) << "presentd did not stop cleanly";
     }
     if (HasFailure()) {
       std::printf("--- presentd log ---\n%s\n--- page ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str(),

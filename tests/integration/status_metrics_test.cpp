@@ -19,12 +19,13 @@
 #include <thread>
 
 #include "common/meeting_id.hpp"
-#include "support/poll_json.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/network_namespace.hpp"
 #include "support/notify_socket.hpp"
+#include "support/poll_json.hpp"
 #include "support/prometheus_text.hpp"
+#include "support/sanitizer_build.hpp"
 #include "support/temp_dir.hpp"
 
 namespace presentd::test {
@@ -60,7 +61,7 @@ protected:
   void TearDown() override {
     if (daemon_ && daemon_->running()) {
       daemon_->signal(SIGTERM);
-      EXPECT_EQ(daemon_->wait_for_exit(3s), 0);
+      EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(3s)), 0);
     }
     if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
   }
@@ -245,7 +246,7 @@ TEST_F(StatusAndMetrics, StopsCleanlyDuringAPresentation) {
   ASSERT_FALSE(live["presenters"].empty()) << read_file(dir_.path() / "sender.log");
   EXPECT_EQ(scrape().value("presentd_sessions_active"), 1.0);  // the collector has seen the live session
   daemon_->signal(SIGTERM);
-  EXPECT_EQ(daemon_->wait_for_exit(5s), 0) << read_file(dir_.path() / "presentd.log");
+  EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(5s)), 0) << read_file(dir_.path() / "presentd.log");
 }
 
 TEST_F(StatusAndMetrics, FailedSessionsAndRefusedOffersAreCountedByReason) {

@@ -15,13 +15,14 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "support/poll_json.hpp"
 #include "support/child_process.hpp"
 #include "support/coturn_server.hpp"
 #include "support/dante_proxy.hpp"
 #include "support/https_client.hpp"
 #include "support/network_namespace.hpp"
 #include "support/notify_socket.hpp"
+#include "support/poll_json.hpp"
+#include "support/sanitizer_build.hpp"
 #include "support/squid_proxy.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certificate.hpp"
@@ -67,7 +68,7 @@ protected:
   void TearDown() override {
     if (daemon_ && daemon_->running()) {
       daemon_->signal(SIGTERM);
-      EXPECT_EQ(daemon_->wait_for_exit(3s), 0) << "presentd did not stop cleanly";
+      EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(3s)), 0) << "presentd did not stop cleanly";
     }
     if (HasFailure()) {
       std::printf("--- presentd log ---\n%s\n--- coturn log (tail) ---\n%s\n", log().c_str(),

@@ -17,6 +17,7 @@
 #include "support/child_process.hpp"
 #include "support/notify_socket.hpp"
 #include "support/prosody_server.hpp"
+#include "support/sanitizer_build.hpp"
 #include "support/temp_dir.hpp"
 
 namespace presentd::test {
@@ -157,7 +158,7 @@ TEST_F(XmppCloud, DirectTlsScramSha256LogsInAndASecondClientSeesThePresence) {
 
   // A clean stop says goodbye: the watcher sees the room go unavailable.
   daemon_->signal(SIGTERM);
-  EXPECT_EQ(daemon_->wait_for_exit(5s), 0) << log();
+  EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(5s)), 0) << log();
   EXPECT_TRUE(wait_for_text(watcher_log_, "PRESENCE 123456@localhost/presentd unavailable", 1, 15s))
       << read_file(watcher_log_);
 }
@@ -214,7 +215,7 @@ TEST_F(XmppCloud, ProsodyRestartsAreSurvivedAndLeakNothing) {
   }
   EXPECT_EQ(open_fds(daemon_->pid()), baseline) << log();
   daemon_->signal(SIGTERM);
-  EXPECT_EQ(daemon_->wait_for_exit(5s), 0) << log();
+  EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(5s)), 0) << log();
 }
 
 // The room's state as the daemon sets it reaches subscribers as presence (slixmpp prints <show/>
@@ -331,7 +332,7 @@ TEST_F(XmppCloud, HostileXmlFromTheServerClosesOnlyThatStream) {
   EXPECT_NE(text.find("XML: Input is not proper UTF-8"), std::string::npos) << text;
   EXPECT_TRUE(daemon_->running());
   daemon_->signal(SIGTERM);
-  EXPECT_EQ(daemon_->wait_for_exit(5s), 0) << log();
+  EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(5s)), 0) << log();
 }
 
 }  // namespace

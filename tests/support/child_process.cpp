@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,9 +25,15 @@ std::vector<char*> to_argv(const std::vector<std::string>& argv) {
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
                            const std::filesystem::path& stderr_file) {
   auto args = to_argv(argv);
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // A test that aborts (a crash, a ctest timeout's SIGKILL) runs no destructor: without this
+    // its daemons, senders and servers would outlive it, holding ports and namespaces that the
+    // next test needs. The signal survives execv; the getppid() check closes the window in
+    // which the parent died before the request was made.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
     for (const auto& [name, value] : extra_env) setenv(name.c_str(), value.c_str(), 1);
     const int fd = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Starts a program as a child with extra environment variables and its stderr captured to a
-// file, so tests can drive the real daemon binary with signals.
+// file, so tests can drive the real daemon binary with signals. The child is killed when the
+// thread that started it exits, so start children from the test's own thread.
 #include <sys/types.h>
 
 #include <chrono>

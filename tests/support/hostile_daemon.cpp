@@ -8,6 +8,7 @@
 
 #include "support/poll_json.hpp"
 #include "support/prometheus_text.hpp"
+#include "support/sanitizer_build.hpp"
 
 namespace presentd::test {
 namespace {
@@ -88,7 +89,7 @@ void HostileInputTest::expect_unharmed(const std::string& what, HostileBounds bo
       << what << "\n"
       << run_command({"ls", "-l", "/proc/" + std::to_string(daemon_->pid()) + "/fd"}).second
       << run_command({"ss", "-anp"}).second;
-  EXPECT_LE(rss, baseline_rss_kib_ + bounds.rss_kib) << what;
+  EXPECT_LE(rss, baseline_rss_kib_ + resident_growth_bound_kib(bounds.rss_kib)) << what;
   // Still the same presenter, still decoding.
   EXPECT_EQ(presenting(status()).first, presenter_id_) << what << "\n" << status().dump(2);
   EXPECT_EQ(parse_prometheus_text(call("GET", "/metrics").body).sum("presentd_internal_errors_total"), 0.0) << what;

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include "support/https_client.hpp"
+#include "support/sanitizer_build.hpp"
 
 namespace presentd::test {
 
@@ -57,7 +58,7 @@ void NamespaceDaemonTest::start_daemon(const NamespaceDaemonOptions& options, co
 void NamespaceDaemonTest::TearDown() {
   if (daemon_ && daemon_->running()) {
     daemon_->signal(SIGTERM);
-    EXPECT_EQ(daemon_->wait_for_exit(std::chrono::seconds(3)), 0) << "presentd did not stop cleanly";
+    EXPECT_EQ(daemon_->wait_for_exit(daemon_stop_bound(std::chrono::seconds(3))), 0) << "presentd did not stop cleanly";
   }
   if (HasFailure()) std::printf("--- presentd log ---\n%s\n", read_file(dir_.path() / "presentd.log").c_str());
 }

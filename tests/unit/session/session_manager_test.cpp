@@ -67,11 +67,12 @@ protected:
     manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, std::move(s), admission);
   }
 
-  signaling::WhipCreateResult create(const std::string& offer, const std::string& origin = {}) {
+  signaling::WhipCreateResult create(const std::string& offer, const std::string& origin = {},
+                                     const std::string& address = "127.0.0.1") {
     std::optional<signaling::WhipCreateResult> result;
     signaling::RequestContext context;
     context.origin = origin;
-    context.remote = {boost::asio::ip::make_address("127.0.0.1"), 40000};
+    context.remote = {boost::asio::ip::make_address(address), 40000};
     manager_->create_session(offer, context, [&](signaling::WhipCreateResult r) { result = std::move(r); });
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!result && std::chrono::steady_clock::now() < deadline) {
@@ -376,6 +377,66 @@ TEST_F(SessionManagerTest, ARemoteSessionCannotBePatchedOrDeletedThroughWhip) {
   EXPECT_EQ(manager_->session_count(), 1u);
   // The Jingle handler itself still reaches it through the host interface.
   EXPECT_TRUE(manager_->delete_session(id));
+}
+
+}  // namespace
+}  // namespace presentd::session
+
+namespace presentd::session {
+namespace {
+
+// One source fills its own share of the waiting list, not everyone's: a third newcomer from an
+// address that already has two waiting gets 429, while another address still gets a place in
+// the list (room-wide limit 4).
+TEST_F(SessionManagerTest, OneSourceCannotFillTheWaitingListForEveryone) {
+  const AdmissionSettings admission{config::AdmissionMode::approve, 4, config::WhenFull::replace, 60s, 4};
+  make_manager(settings(), admission);
+  ASSERT_EQ(status_of(create(valid_offer(), {}, "10.0.0.1")), http::status::created);   // on screen: nobody to ask
+  EXPECT_EQ(status_of(create(valid_offer(), {}, "10.0.0.66")), http::status::created);  // waits for approval
+  EXPECT_EQ(status_of(create(valid_offer(), {}, "10.0.0.66")), http::status::created);  // a reload: still fine
+  const auto third = create(valid_offer(), {}, "10.0.0.66");
+  ASSERT_EQ(status_of(third), http::status::too_many_requests);
+  EXPECT_EQ(std::get<signaling::WhipFailure>(third).retry_after_s, 10);
+  // The same limit counts a remote presenter by its JID, not by the server's address.
+  EXPECT_EQ(status_of(create(valid_offer(), "guest@example.org/a", "10.0.0.66")), http::status::created);
+  EXPECT_EQ(status_of(create(valid_offer(), {}, "10.0.0.2")), http::status::created);
+  // Now the room-wide list (4) is full: anyone else waits for a place in it.
+  EXPECT_EQ(status_of(create(valid_offer(), {}, "10.0.0.3")), http::status::service_unavailable);
+  EXPECT_EQ(manager_->session_count(), 5u);
+}
+
+// Item 6 of issue 12 with approval: a newcomer approved while the room is full takes nobody's
+// place until its own media flows; one that never connects ends the presentation of nobody.
+TEST_F(SessionManagerTest, AnApprovedNewcomerInAFullRoomWaitsForItsMediaBeforeReplacing) {
+  std::vector<std::pair<std::string, EndReason>> ended;
+  SessionManager::Observer observer;
+  observer.on_ended = [&](const std::string& id, EndReason reason) { ended.emplace_back(id, reason); };
+  const AdmissionSettings admission{config::AdmissionMode::approve, 1, config::WhenFull::replace, 60s};
+  manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, settings(), admission, observer);
+  const auto first = create(valid_offer());
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(first));
+  const auto first_id = std::get<signaling::WhipAnswer>(first).session_id;
+  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(create(valid_offer())));
+  // What the first presenter's page would be shown: the newcomer's open approval request.
+  std::string request_id;
+  for (const auto& event :
+       manager_->events_for_new_subscriber(first_id).value_or(std::vector<signaling::ChannelEvent>{})) {
+    if (event.name == "approval_request") request_id = event.data.value("request_id", "");
+  }
+  ASSERT_FALSE(request_id.empty());
+
+  const auto answer = manager_->answer_approval(first_id, request_id, true);
+  EXPECT_EQ(answer.status, http::status::ok);
+  io_.run_for(20ms);
+  io_.restart();
+  EXPECT_TRUE(ended.empty()) << "the presenter on screen was replaced before the newcomer's media flowed";
+  std::vector<std::string> states;
+  const auto status = manager_->status(false);
+  for (const auto& session : status["sessions"]) states.push_back(session["admission"]);
+  std::sort(states.begin(), states.end());
+  EXPECT_EQ(states, (std::vector<std::string>{"admitted", "waiting_for_media"}));
+  // The approval is settled: answering it again finds nothing.
+  EXPECT_EQ(manager_->answer_approval(first_id, request_id, true).status, http::status::not_found);
 }
 
 }  // namespace
