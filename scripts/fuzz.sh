@@ -35,8 +35,11 @@ fi
 
 install_packages "$PRESENTD_ROOT/scripts/packages/build.txt" <(echo clang)
 build_targets() {
+  # -O1 and line tables: what libFuzzer's own documentation builds with, and half the compile
+  # time of -O2 -g under the sanitizers.
   CC=clang CXX=clang++ cmake --log-level=WARNING -S "$PRESENTD_ROOT" -B "$PRESENTD_ROOT/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DPRESENTD_BUILD_FUZZERS=ON -DPRESENTD_BUILD_TESTS=OFF -DPRESENTD_BUILD_BENCH=OFF
+    -DPRESENTD_BUILD_FUZZERS=ON -DPRESENTD_BUILD_TESTS=OFF -DPRESENTD_BUILD_BENCH=OFF \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only"
   cmake --build "$PRESENTD_ROOT/build-fuzz" -j "$(nproc)" --target "${@/%/_fuzzer}"
 }
 build_targets "${targets[@]}"

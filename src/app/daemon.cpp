@@ -129,6 +129,13 @@ void Daemon::start(const config::Config& config) {
                                                     https_limits(config, tls.real_certificate));
   https_->count_in(daemon_metrics_.https_counters());
   https_->listen(endpoint_of(config.network));
+  // Read at each scrape from whichever listener is current (a reload may replace it).
+  metrics_.add_collector([this] {
+    if (!https_) return;
+    const auto total = https_->connection_count();
+    const auto idle = https_->idle_connection_count();
+    daemon_metrics_.set_https_connections(idle, total - idle);
+  });
   config_ = config;
   start_screen();
   start_access();

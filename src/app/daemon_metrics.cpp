@@ -26,7 +26,10 @@ DaemonMetrics::DaemonMetrics(metrics::Registry& registry)
       https_refused_(registry.counter_family("presentd_https_connections_refused_total",
                                              "HTTPS connections closed as soon as accepted, by reason.", {"reason"})),
       https_idle_closed_(registry.counter("presentd_https_idle_connections_closed_total",
-                                          "Idle HTTPS connections closed to make room for a newcomer.")) {
+                                          "Idle HTTPS connections closed to make room for a newcomer.")),
+      https_connections_(registry.gauge_family(
+          "presentd_https_connections",
+          "Open HTTPS connections: idle (waiting for a request) or busy (reading or answering one).", {"state"})) {
   registry.gauge_family("presentd_build_info", "Always 1; the version is in the label.", {"version"})
       .with({build::kVersion})
       .set(1);
@@ -50,6 +53,11 @@ DaemonMetrics::DaemonMetrics(metrics::Registry& registry)
 
 signaling::HttpsCounters DaemonMetrics::https_counters() {
   return {&https_refused_.with({"per_address"}), &https_refused_.with({"full"}), &https_idle_closed_};
+}
+
+void DaemonMetrics::set_https_connections(std::size_t idle, std::size_t busy) {
+  https_connections_.with({"idle"}).set(static_cast<double>(idle));
+  https_connections_.with({"busy"}).set(static_cast<double>(busy));
 }
 
 void DaemonMetrics::on_http_response(unsigned status) {

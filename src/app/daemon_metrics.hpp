@@ -32,6 +32,8 @@ public:
   metrics::Counter& status_bodies_made;
   // For each HTTPS listener (a reload may open a new one).
   signaling::HttpsCounters https_counters();
+  // The open HTTPS connections at a scrape: waiting for a request, or reading or answering one.
+  void set_https_connections(std::size_t idle, std::size_t busy);
 
 private:
   metrics::CounterFamily& http_responses_;
@@ -39,6 +41,7 @@ private:
   std::array<std::uint64_t, kErrorSites.size()> internal_errors_seen_{};
   metrics::CounterFamily& https_refused_;
   metrics::Counter& https_idle_closed_;
+  metrics::GaugeFamily& https_connections_;
 };
 
 }  // namespace presentd::app

@@ -121,8 +121,10 @@ void AvahiPublisher::connect() {
 
 void AvahiPublisher::schedule_reconnect() {
   retry_timer_.expires_after(kRetryInterval);
-  retry_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) connect();
+  // The token, not only the timer's cancellation: a publisher destroyed (a reload) in the turn
+  // the timer expired already has this handler queued with success.
+  retry_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+    if (!ec && !alive.expired()) connect();
   });
 }
 

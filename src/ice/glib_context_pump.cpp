@@ -47,8 +47,8 @@ void GlibContextPump::forget_descriptors() {
   descriptors_.clear();
   if (!running_) return;
   const auto generation = generation_;
-  boost::asio::post(io_, [this, generation] {
-    if (running_ && generation == generation_) begin_iteration();
+  boost::asio::post(io_, [this, generation, alive = std::weak_ptr<int>(alive_)] {
+    if (!alive.expired() && running_ && generation == generation_) begin_iteration();
   });
 }
 
@@ -64,7 +64,8 @@ void GlibContextPump::kick() {
   if (!running_ || kick_pending_) return;
   kick_pending_ = true;
   const auto generation = generation_;
-  boost::asio::post(io_, [this, generation] {
+  boost::asio::post(io_, [this, generation, alive = std::weak_ptr<int>(alive_)] {
+    if (alive.expired()) return;
     kick_pending_ = false;
     finish_iteration(generation);
   });
@@ -117,24 +118,28 @@ void GlibContextPump::begin_iteration() {
   forget_unused_descriptors();
 
   if (timeout_ms == 0) {
-    boost::asio::post(io_, [this, generation] { finish_iteration(generation); });
+    boost::asio::post(io_, [this, generation, alive = std::weak_ptr<int>(alive_)] {
+      if (!alive.expired()) finish_iteration(generation);
+    });
     return;
   }
   if (timeout_ms > 0) {
     timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-    timer_.async_wait([this, generation](boost::system::error_code ec) {
-      if (!ec) finish_iteration(generation);
+    timer_.async_wait([this, generation, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+      if (!ec && !alive.expired()) finish_iteration(generation);
     });
   }
   for (const auto& poll_fd : poll_fds_) {
     auto* descriptor = descriptor_for(poll_fd.fd);
     if (descriptor == nullptr) {
       // Not open (GLib will learn it from poll()'s POLLNVAL) or not watchable: look at once.
-      boost::asio::post(io_, [this, generation] { finish_iteration(generation); });
+      boost::asio::post(io_, [this, generation, alive = std::weak_ptr<int>(alive_)] {
+        if (!alive.expired()) finish_iteration(generation);
+      });
       continue;
     }
-    const auto on_ready = [this, generation](boost::system::error_code ec) {
-      if (!ec) finish_iteration(generation);
+    const auto on_ready = [this, generation, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+      if (!ec && !alive.expired()) finish_iteration(generation);
     };
     if (poll_fd.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR)) {
       descriptor->async_wait(boost::asio::posix::stream_descriptor::wait_read, on_ready);

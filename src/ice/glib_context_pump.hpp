@@ -86,6 +86,9 @@ private:
   std::vector<GPollFD> poll_fds_;
   std::map<int, OwnedDescriptor> descriptors_;  // by GLib's fd number
   boost::asio::steady_timer timer_;
+  // Every handler checks it: one queued with success in the turn the pump was destroyed would
+  // otherwise run on a destroyed pump (cancelling cannot take back a completed wait).
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace presentd::ice

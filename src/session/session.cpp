@@ -306,8 +306,12 @@ std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescript
   if (!ice_->gather())
     return AnswerFailure{AnswerFailure::Kind::no_network, {}, "no usable network address or port for media"};
   gathering_timer_.expires_after(settings_.gathering_timeout);
-  gathering_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec && answer_callback_) contained("answering", [this] { answer_now(); });
+  // Every timer handler checks `alive`: a timer that expired in the same loop turn in which the
+  // session was destroyed has its handler queued with success already, and destroying the timer
+  // cannot cancel it any more (found by ASan: ScreenLive's Del key ended a session whose tick
+  // was due, heap-use-after-free in on_tick).
+  gathering_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (!ec && *alive && answer_callback_) contained("answering", [this] { answer_now(); });
   });
   arm_tick();
   return std::nullopt;
@@ -455,8 +459,8 @@ void Session::arm_dtls_timer() {
   dtls_timer_.cancel();
   if (!timeout) return;
   dtls_timer_.expires_after(*timeout);
-  dtls_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || !dtls_) return;
+  dtls_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (ec || !*alive || !dtls_) return;
     contained("a DTLS retransmission", [this] {
       dtls_->on_timeout();
       arm_dtls_timer();
@@ -466,8 +470,8 @@ void Session::arm_dtls_timer() {
 
 void Session::arm_tick() {
   tick_timer_.expires_after(settings_.feedback_tick);
-  tick_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) contained("the feedback tick", [this] { on_tick(); });
+  tick_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (!ec && *alive) contained("the feedback tick", [this] { on_tick(); });
   });
 }
 

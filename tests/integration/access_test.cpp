@@ -445,6 +445,17 @@ TEST_F(AbusedDaemon, AtTheCapTheLongestIdleConnectionMakesRoomAndKeptSlotsLetNew
       busy.back()->write_raw("GET / HTTP/1.1\r\n");
     }
   }
+  // A connection counts as idle until the daemon has read its first bytes, and an idle one would
+  // make room for the newcomer: wait until the daemon has read all thirty headers (a sanitized
+  // daemon can lag behind the writes; this test failed there).
+  const auto all_busy = [&] {
+    const auto counted = metrics();
+    return counted.value("presentd_https_connections", {{"state", "busy"}}).value_or(0) >= 30.0 &&
+           counted.value("presentd_https_connections", {{"state", "idle"}}).value_or(1) == 0.0;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!all_busy() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(all_busy()) << call("GET", "/metrics").body;
   boost::asio::io_context io;
   auto refused = open_raw_connections(io, "127.0.0.20", box(), 1);
   EXPECT_EQ(closed_by_server(refused, 1, 10s), 1);

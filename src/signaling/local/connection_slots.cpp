@@ -65,6 +65,11 @@ void ConnectionSlots::set_idle(Id id, bool idle) {
   }
 }
 
+std::size_t ConnectionSlots::idle() const {
+  return static_cast<std::size_t>(
+      std::count_if(slots_.begin(), slots_.end(), [](const auto& item) { return item.second.idle_since.has_value(); }));
+}
+
 void ConnectionSlots::release(Id id) {
   drop(id);
 }

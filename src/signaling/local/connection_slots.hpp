@@ -51,6 +51,8 @@ public:
   void release(Id id);
 
   std::size_t total() const { return slots_.size(); }
+  // Connections waiting for a request (those a newcomer may displace).
+  std::size_t idle() const;
   std::size_t held_by(const std::string& key) const;
   std::size_t reserved() const { return reserved_; }
   std::size_t max_per_address() const { return max_per_address_; }

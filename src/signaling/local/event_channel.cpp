@@ -157,7 +157,8 @@ void EventChannel::arm_heartbeat() {
   if (heartbeat_armed_) return;
   heartbeat_armed_ = true;
   heartbeat_.expires_after(options_.heartbeat);
-  heartbeat_.async_wait([this](boost::system::error_code ec) {
+  heartbeat_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (!*alive) return;  // destroyed in the turn the timer expired: the handler was already queued
     if (ec) return;
     heartbeat_armed_ = false;
     forget_closed_streams();

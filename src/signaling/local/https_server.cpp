@@ -120,6 +120,10 @@ std::size_t HttpsServer::connection_count() const {
   return slots_->total();
 }
 
+std::size_t HttpsServer::idle_connection_count() const {
+  return slots_->idle();
+}
+
 void HttpsServer::close() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);

@@ -71,6 +71,8 @@ public:
   // Stops accepting and closes every connection (shutdown).
   void close();
   std::size_t connection_count() const;
+  // Of those, the ones waiting for a request.
+  std::size_t idle_connection_count() const;
 
 private:
   void accept();

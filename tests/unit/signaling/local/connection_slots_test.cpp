@@ -105,5 +105,20 @@ TEST(ConnectionSlots, ReleasedSlotsAreFreeAgain) {
   EXPECT_EQ(slots.admit("192.0.2.1").verdict, Verdict::admitted);
 }
 
+// What presentd_https_connections{state="idle"} shows: connections waiting for a request.
+TEST(ConnectionSlots, CountsTheIdleOnes) {
+  ConnectionSlots slots({8, 4});
+  const auto ids = fill(slots, "192.0.2.1", 3);
+  EXPECT_EQ(slots.idle(), 0u);  // a new connection is busy (its handshake) until it waits
+  slots.set_idle(ids[0], true);
+  slots.set_idle(ids[1], true);
+  slots.set_idle(ids[1], true);  // still one connection
+  EXPECT_EQ(slots.idle(), 2u);
+  slots.set_idle(ids[0], false);
+  slots.release(ids[1]);
+  EXPECT_EQ(slots.idle(), 0u);
+  EXPECT_EQ(slots.total(), 2u);
+}
+
 }  // namespace
 }  // namespace presentd::signaling
