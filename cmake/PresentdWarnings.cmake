@@ -15,6 +15,11 @@ if(PRESENTD_SANITIZE)
     target_compile_options(presentd_flags INTERFACE -Wno-maybe-uninitialized)
   endif()
 endif()
+# Thread-ownership checks (common/loop_affinity.hpp): on in Debug builds and in the sanitized test
+# tree, where the whole suite runs with them; the release build and the package carry none.
+if(PRESENTD_SANITIZE OR CMAKE_BUILD_TYPE STREQUAL "Debug")
+  target_compile_definitions(presentd_flags INTERFACE PRESENTD_THREAD_CHECKS)
+endif()
 if(PRESENTD_BUILD_FUZZERS)
   # Coverage instrumentation for everything the fuzz targets call, not only their own files.
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")

@@ -93,6 +93,7 @@ signaling::WhipFailure AccessControl::to_whip_failure(const AccessDenied& denied
 
 std::optional<AccessDenied> AccessControl::check_remote_pin(const std::optional<std::string>& pin,
                                                             const std::string& who) {
+  loop_.check("AccessControl::check_remote_pin");
   if (locked_) return AccessDenied{AccessDenied::Reason::room_locked};
   if (!pin_.required()) return std::nullopt;
   // A missing PIN is a wrong one: it counts in the back-off like any other guess.
@@ -101,6 +102,7 @@ std::optional<AccessDenied> AccessControl::check_remote_pin(const std::optional<
 
 std::variant<signaling::WhipGrant, signaling::WhipFailure> AccessControl::authorize_create(
     std::optional<std::string_view> bearer, const signaling::RequestContext& context) {
+  loop_.check("AccessControl::authorize_create");
   if (locked_) return to_whip_failure({AccessDenied::Reason::room_locked});
   const auto address = context.remote.address().to_string();
   const auto source = net::address_key(context.remote.address());
@@ -129,6 +131,7 @@ std::variant<signaling::WhipGrant, signaling::WhipFailure> AccessControl::author
 }
 
 void AccessControl::create_finished(const signaling::WhipGrant& grant, const std::optional<std::string>& session_id) {
+  loop_.check("AccessControl::create_finished");
   auto node = pending_.extract(grant.ticket);
   if (node.empty()) return;
   auto& pending = node.mapped();
@@ -143,6 +146,7 @@ void AccessControl::create_finished(const signaling::WhipGrant& grant, const std
 std::optional<signaling::WhipFailure> AccessControl::authorize_session(std::optional<std::string_view> bearer,
                                                                        const std::string& session_id,
                                                                        const signaling::RequestContext& context) {
+  loop_.check("AccessControl::authorize_session");
   const auto it = sessions_.find(session_id);
   if (it == sessions_.end()) return signaling::WhipFailure{http::status::not_found, "no such WHIP session"};
   const auto& credential = it->second.credential;
@@ -158,6 +162,7 @@ void AccessControl::remote_session_started(const std::string& session_id, const 
 }
 
 void AccessControl::session_ended(const std::string& session_id) {
+  loop_.check("AccessControl::session_ended");
   sessions_.erase(session_id);
   rotate_pin("a session ended");
 }
@@ -169,12 +174,14 @@ std::vector<PresenterRecord> AccessControl::presenters() const {
 }
 
 void AccessControl::set_locked(bool locked) {
+  loop_.check("AccessControl::set_locked");
   if (locked_ == locked) return;
   locked_ = locked;
   PD_LOG(notice, kTag) << (locked ? "room locked: no new presenters" : "room unlocked");
 }
 
 bool AccessControl::rotate_pin(std::string_view why) {
+  loop_.check("AccessControl::rotate_pin");
   if (!pin_.rotate()) return false;
   failures_since_rotation_ = 0;
   PD_LOG(info, kTag) << "PIN rotated: " << why;

@@ -21,6 +21,7 @@
 #include "access/pin_keeper.hpp"
 #include "access/session_tokens.hpp"
 #include "common/clock.hpp"
+#include "common/loop_affinity.hpp"
 #include "metrics/counter.hpp"
 #include "signaling/local/whip_authorizer.hpp"
 
@@ -96,6 +97,7 @@ public:
   std::vector<PresenterRecord> presenters() const;
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   std::optional<AccessDenied> check_pin(std::string_view presented, const std::string& source, Source kind);
   void note_room_filled();
   static signaling::WhipFailure to_whip_failure(const AccessDenied& denied);

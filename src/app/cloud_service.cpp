@@ -165,9 +165,9 @@ void CloudService::apply(const config::CloudConfig& cloud) {
         reported_turn_ = true;
         if (turn_listener_) turn_listener_(turn_servers_from(services));
       });
-  if (host_ != nullptr && !jingle_) {
+  if (sessions_ != nullptr && !jingle_) {
     jingle_ = std::make_unique<signaling::jingle::JingleSessionHandler>(
-        *host_, [this](std::string xml) { send_xml(xml); }, pin_check_, filter_of(cloud));
+        *sessions_, [this](std::string xml) { send_xml(xml); }, pin_check_, filter_of(cloud));
     jingle_->set_on_started([this](const std::string& session_id, const std::string& bare_jid) {
       if (on_remote_session_) on_remote_session_(session_id, bare_jid);
     });
@@ -177,8 +177,8 @@ void CloudService::apply(const config::CloudConfig& cloud) {
   client_->start();
 }
 
-void CloudService::set_session_host(signaling::WhipSessionHost& host, signaling::jingle::PinCheck pin_check) {
-  host_ = &host;
+void CloudService::set_session_port(session::SessionPort& sessions, signaling::jingle::PinCheck pin_check) {
+  sessions_ = &sessions;
   pin_check_ = std::move(pin_check);
 }
 

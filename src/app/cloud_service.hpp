@@ -4,7 +4,7 @@
 // reads the password file, restarts the client when the section changes on reload, and tells
 // the daemon when the room goes online or offline (idle screen, DNS-SD `cid`).
 //
-// Remote presenters: once given the session host (set_session_host), stanzas the client does
+// Remote presenters: once given the session core (set_session_port), stanzas the client does
 // not handle go to a JingleSessionHandler (converted by stanza_conversion), which creates
 // sessions on the same host as WHIP and sends its answers back through the client.
 //
@@ -53,7 +53,7 @@ public:
   void set_proxy(const config::ProxyConfig& proxy) { proxy_ = proxy; }
   // Before apply: where remote (Jingle) sessions are created and how their PIN is checked.
   // `host` must outlive this service.
-  void set_session_host(signaling::WhipSessionHost& host, signaling::jingle::PinCheck pin_check);
+  void set_session_port(session::SessionPort& sessions, signaling::jingle::PinCheck pin_check);
   // TURN servers learnt from the XMPP server (XEP-0215); an empty list when they expired or the
   // cloud stopped.
   void set_turn_listener(std::function<void(std::vector<TurnServerEntry>)> listener) {
@@ -97,7 +97,7 @@ private:
   xmpp::RoomStatus status_ = xmpp::RoomStatus::idle;
   config::ProxyConfig proxy_;
   config::ProxyConfig applied_proxy_;  // the one the running client dials through
-  signaling::WhipSessionHost* host_ = nullptr;
+  session::SessionPort* sessions_ = nullptr;
   signaling::jingle::PinCheck pin_check_;
   std::function<void(const std::string&, const std::string&)> on_remote_session_;
   std::unique_ptr<xmpp::XmppClient> client_;

@@ -84,7 +84,7 @@ Daemon::~Daemon() {
   // still alive. Members would go in reverse declaration order, the cloud service (and its
   // Jingle handler) before the WebRTC service whose ending sessions call back into it; instead
   // the same order as shutdown(): remote presenters end and the Jingle handler goes while its
-  // session host still exists, then the sessions, and only then the cloud service.
+  // session core still exists, then the sessions, and only then the cloud service.
   if (cloud_) cloud_->stop();
   if (webrtc_) {
     webrtc_->stop();
@@ -157,7 +157,7 @@ void Daemon::start_cloud() {
     if (cloud_) cloud_->session_live(session_id);
   });
   // Remote presenters: the same sessions, admission and PIN back-off as WHIP senders.
-  cloud_->set_session_host(webrtc_->session_host(),
+  cloud_->set_session_port(webrtc_->session_port(),
                            [this](const std::optional<std::string>& pin, const std::string& bare_jid) {
                              using signaling::jingle::PinVerdict;
                              if (!pin && access_->pin().required() && !access_->locked()) return PinVerdict::missing;

@@ -18,7 +18,7 @@ constexpr std::chrono::seconds kSnapshotTimeout{5};
 SnapshotWorker::SnapshotWorker(boost::asio::io_context& io) : io_(io) {}
 
 SnapshotWorker::~SnapshotWorker() {
-  *alive_ = false;
+  liveness_.end();
   pool_.join();
 }
 
@@ -26,7 +26,7 @@ bool SnapshotWorker::take(render::Renderer& renderer, std::function<void(std::op
   if (busy_) return false;
   busy_ = true;
   auto shot = std::make_shared<std::future<std::optional<render::Snapshot>>>(renderer.request_snapshot());
-  boost::asio::post(pool_, [this, shot, done = std::move(done), alive = alive_]() mutable {
+  boost::asio::post(pool_, [this, shot, done = std::move(done), alive = liveness_.token()]() mutable {
     std::optional<std::string> png;
     try {
       if (shot->wait_for(kSnapshotTimeout) == std::future_status::ready) {
@@ -41,7 +41,7 @@ bool SnapshotWorker::take(render::Renderer& renderer, std::function<void(std::op
       png.reset();
     }
     boost::asio::post(io_, [this, png = std::move(png), done = std::move(done), alive]() mutable {
-      if (!*alive) return;  // the worker is gone (shutdown); so is whoever asked
+      if (!alive) return;  // the worker is gone (shutdown); so is whoever asked
       busy_ = false;
       if (!png) PD_LOG(warning, "render") << "a snapshot of the screen failed";
       done(std::move(png));

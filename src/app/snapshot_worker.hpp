@@ -15,6 +15,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "common/liveness.hpp"
+
 namespace presentd::render {
 class Renderer;
 }
@@ -36,7 +38,7 @@ private:
   boost::asio::io_context& io_;
   boost::asio::thread_pool pool_{1};
   bool busy_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::app

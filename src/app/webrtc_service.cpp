@@ -5,6 +5,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "app/event_channel_bridge.hpp"
+#include "app/whip_session_adapter.hpp"
 #include "common/log.hpp"
 #include "config/config_schema.hpp"
 #include "dtls/dtls_identity_store.hpp"
@@ -150,9 +152,12 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   });
   signaling::WhipEndpointOptions options;
   options.authorizer = authorizer;
-  whip_ = std::make_unique<signaling::WhipEndpoint>(clock_, *sessions_, options);
-  events_ = std::make_unique<signaling::EventChannel>(io_, *sessions_);
-  sessions_->set_event_publisher(events_.get());
+  whip_sessions_ = std::make_unique<WhipSessionAdapter>(*sessions_, metrics_.get());
+  whip_ = std::make_unique<signaling::WhipEndpoint>(clock_, *whip_sessions_, options);
+  event_bridge_ = std::make_unique<EventChannelBridge>(*sessions_);
+  events_ = std::make_unique<signaling::EventChannel>(io_, *event_bridge_);
+  event_bridge_->set_channel(events_.get());
+  sessions_->set_page_events(event_bridge_.get());
   capabilities_ = capabilities(config);
   relays_ = std::make_unique<TurnRelays>(io_, [this] { refresh_settings(); });
   relays_->configure(config_);
@@ -185,9 +190,11 @@ void WebrtcService::set_runtime_turn_servers(std::vector<TurnServerEntry> server
 WebrtcService::~WebrtcService() {
   registry_.remove_collector(collector_);
   stop();
-  if (sessions_) sessions_->set_event_publisher(nullptr);
+  if (sessions_) sessions_->set_page_events(nullptr);
   events_.reset();
+  event_bridge_.reset();
   whip_.reset();
+  whip_sessions_.reset();
   sessions_.reset();
   pump_.reset();
   g_main_context_unref(context_);
@@ -199,7 +206,7 @@ void WebrtcService::show_camera_tile(const std::string& session_id) {
   renderer_->presenter_joined(presenter_id(session_id) + 1, name->second + " (camera)");
 }
 
-signaling::WhipSessionHost& WebrtcService::session_host() { return *sessions_; }
+session::SessionPort& WebrtcService::session_port() { return *sessions_; }
 
 void WebrtcService::register_routes(signaling::HttpRouter& router) {
   whip_->register_routes(router);

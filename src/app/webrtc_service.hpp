@@ -35,16 +35,19 @@ class Registry;
 namespace presentd::session {
 class SessionManager;
 class SessionMetrics;
+class SessionPort;
 struct SessionSettings;
 }
 namespace presentd::signaling {
 class EventChannel;
-class WhipSessionHost;
 class WhipAuthorizer;
 class WhipEndpoint;
 }
 
 namespace presentd::app {
+
+class EventChannelBridge;
+class WhipSessionAdapter;
 
 class WebrtcService {
 public:
@@ -78,8 +81,9 @@ public:
   std::size_t session_count() const;
   // SessionManager::status_key() plus the TURN relays (app/status_cache.hpp).
   std::string status_key() const;
-  // Where sessions are created: WHIP uses it, and the cloud's Jingle sessions too (same admission).
-  signaling::WhipSessionHost& session_host();
+  // Where sessions are created: WHIP (through its adapter) and the cloud's Jingle sessions
+  // alike, so both pass the same admission.
+  session::SessionPort& session_port();
   // Called (posted on the event loop) whenever a session starts, goes live or ends.
   void set_on_sessions_changed(std::function<void()> hook) { on_sessions_changed_ = std::move(hook); }
   // Called (synchronously) for every session that ends, also one still waiting for approval,
@@ -106,7 +110,9 @@ private:
   GMainContext* context_;
   std::unique_ptr<ice::GlibContextPump> pump_;
   std::unique_ptr<session::SessionManager> sessions_;
+  std::unique_ptr<WhipSessionAdapter> whip_sessions_;
   std::unique_ptr<signaling::WhipEndpoint> whip_;
+  std::unique_ptr<EventChannelBridge> event_bridge_;
   std::unique_ptr<TurnRelays> relays_;  // closed in stop(), after the sessions
   std::unique_ptr<signaling::EventChannel> events_;
   nlohmann::json capabilities_;

@@ -85,6 +85,7 @@ AvahiPublisher::~AvahiPublisher() {
 }
 
 void AvahiPublisher::stop() {
+  loop_.check("AvahiPublisher::stop");
   if (stopped_) return;
   stopped_ = true;
   retry_timer_.cancel();
@@ -93,6 +94,7 @@ void AvahiPublisher::stop() {
 }
 
 void AvahiPublisher::update(PublishSettings settings) {
+  loop_.check("AvahiPublisher::update");
   if (stopped_ || settings == settings_) return;
   if (settings.name != settings_.name) {
     PD_LOG(notice, kTag) << "room renamed: withdrawing \"" << name_ << "\", publishing \"" << settings.name << "\"";
@@ -123,8 +125,8 @@ void AvahiPublisher::schedule_reconnect() {
   retry_timer_.expires_after(kRetryInterval);
   // The token, not only the timer's cancellation: a publisher destroyed (a reload) in the turn
   // the timer expired already has this handler queued with success.
-  retry_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
-    if (!ec && !alive.expired()) connect();
+  retry_timer_.async_wait([this, alive = liveness_.token()](const boost::system::error_code& ec) {
+    if (!ec && alive) connect();
   });
 }
 
@@ -162,8 +164,8 @@ void AvahiPublisher::on_client_state(AvahiClient* client, AvahiClientState state
       }
       self.report_host_name({});  // nobody answers for the .local name now
       // Not from inside Avahi's own callback: the client is freed and recreated on the loop.
-      boost::asio::post(self.io_, [&self, client, alive = std::weak_ptr<int>(self.alive_)] {
-        if (alive.expired() || self.client_ != client) return;
+      boost::asio::post(self.io_, [&self, client, alive = self.liveness_.token()] {
+        if (!alive || self.client_ != client) return;
         self.free_client();
         self.connect();
       });

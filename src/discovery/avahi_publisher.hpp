@@ -22,8 +22,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/loop_affinity.hpp"
 #include "config/config.hpp"
 #include "discovery/txt_record.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::discovery {
 
@@ -70,6 +72,7 @@ public:
   const std::string& published_name() const { return name_; }
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   static void on_client_state(AvahiClient* client, AvahiClientState state, void* userdata);
   static void on_group_state(AvahiEntryGroup* group, AvahiEntryGroupState state, void* userdata);
 
@@ -93,7 +96,7 @@ private:
   bool warned_unreachable_ = false;
   bool stopped_ = false;
   // Handlers posted from Avahi callbacks check it, so they never touch a destroyed publisher.
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::discovery

@@ -26,6 +26,7 @@ GlibContextPump::~GlibContextPump() {
 }
 
 void GlibContextPump::start() {
+  loop_.check("GlibContextPump::start");
   if (running_) return;
   if (!acquired_) {
     acquired_ = g_main_context_acquire(context_) != FALSE;
@@ -36,6 +37,7 @@ void GlibContextPump::start() {
 }
 
 void GlibContextPump::stop() {
+  loop_.check("GlibContextPump::stop");
   running_ = false;
   ++generation_;  // every pending completion is now stale
   cancel_waits();
@@ -47,8 +49,8 @@ void GlibContextPump::forget_descriptors() {
   descriptors_.clear();
   if (!running_) return;
   const auto generation = generation_;
-  boost::asio::post(io_, [this, generation, alive = std::weak_ptr<int>(alive_)] {
-    if (!alive.expired() && running_ && generation == generation_) begin_iteration();
+  boost::asio::post(io_, [this, generation, alive = liveness_.token()] {
+    if (alive && running_ && generation == generation_) begin_iteration();
   });
 }
 
@@ -61,11 +63,12 @@ void GlibContextPump::cancel_waits() {
 }
 
 void GlibContextPump::kick() {
+  loop_.check("GlibContextPump::kick");
   if (!running_ || kick_pending_) return;
   kick_pending_ = true;
   const auto generation = generation_;
-  boost::asio::post(io_, [this, generation, alive = std::weak_ptr<int>(alive_)] {
-    if (alive.expired()) return;
+  boost::asio::post(io_, [this, generation, alive = liveness_.token()] {
+    if (!alive) return;
     kick_pending_ = false;
     finish_iteration(generation);
   });
@@ -118,28 +121,28 @@ void GlibContextPump::begin_iteration() {
   forget_unused_descriptors();
 
   if (timeout_ms == 0) {
-    boost::asio::post(io_, [this, generation, alive = std::weak_ptr<int>(alive_)] {
-      if (!alive.expired()) finish_iteration(generation);
+    boost::asio::post(io_, [this, generation, alive = liveness_.token()] {
+      if (alive) finish_iteration(generation);
     });
     return;
   }
   if (timeout_ms > 0) {
     timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-    timer_.async_wait([this, generation, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
-      if (!ec && !alive.expired()) finish_iteration(generation);
+    timer_.async_wait([this, generation, alive = liveness_.token()](boost::system::error_code ec) {
+      if (!ec && alive) finish_iteration(generation);
     });
   }
   for (const auto& poll_fd : poll_fds_) {
     auto* descriptor = descriptor_for(poll_fd.fd);
     if (descriptor == nullptr) {
       // Not open (GLib will learn it from poll()'s POLLNVAL) or not watchable: look at once.
-      boost::asio::post(io_, [this, generation, alive = std::weak_ptr<int>(alive_)] {
-        if (!alive.expired()) finish_iteration(generation);
+      boost::asio::post(io_, [this, generation, alive = liveness_.token()] {
+        if (alive) finish_iteration(generation);
       });
       continue;
     }
-    const auto on_ready = [this, generation, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
-      if (!ec && !alive.expired()) finish_iteration(generation);
+    const auto on_ready = [this, generation, alive = liveness_.token()](boost::system::error_code ec) {
+      if (!ec && alive) finish_iteration(generation);
     };
     if (poll_fd.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR)) {
       descriptor->async_wait(boost::asio::posix::stream_descriptor::wait_read, on_ready);

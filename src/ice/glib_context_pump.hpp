@@ -36,6 +36,9 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/liveness.hpp"
+#include "common/loop_affinity.hpp"
+
 namespace presentd::ice {
 
 class GlibContextPump {
@@ -61,6 +64,7 @@ public:
   std::uint64_t iterations() const { return iterations_; }
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   void begin_iteration();
   void finish_iteration(std::uint64_t generation);
   void cancel_waits();
@@ -88,7 +92,7 @@ private:
   boost::asio::steady_timer timer_;
   // Every handler checks it: one queued with success in the turn the pump was destroyed would
   // otherwise run on a destroyed pump (cancelling cannot take back a completed wait).
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::ice

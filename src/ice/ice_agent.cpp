@@ -132,6 +132,7 @@ IceCredentials IceAgent::local_credentials() const {
 }
 
 bool IceAgent::gather() {
+  loop_.check("IceAgent::gather");
   set_state(IceState::gathering);
   const bool started = nice_agent_gather_candidates(agent_, stream_id_) != FALSE;
   pump_.kick();
@@ -159,11 +160,13 @@ std::vector<std::string> IceAgent::local_candidates() const {
 }
 
 void IceAgent::set_remote_credentials(const std::string& ufrag, const std::string& password) {
+  loop_.check("IceAgent::set_remote_credentials");
   nice_agent_set_remote_credentials(agent_, stream_id_, ufrag.c_str(), password.c_str());
   pump_.kick();
 }
 
 bool IceAgent::add_remote_candidate(std::string_view candidate_line) {
+  loop_.check("IceAgent::add_remote_candidate");
   const auto line = strip_attribute_prefix(candidate_line);
   // Counted before any is skipped: an mDNS host candidate still says the peer is not relay-only.
   ++(line.find(" typ relay") != std::string::npos ? remote_relayed_ : remote_other_);
@@ -185,11 +188,13 @@ bool IceAgent::add_remote_candidate(std::string_view candidate_line) {
 }
 
 void IceAgent::remote_gathering_done() {
+  loop_.check("IceAgent::remote_gathering_done");
   nice_agent_peer_candidate_gathering_done(agent_, stream_id_);
   pump_.kick();
 }
 
 bool IceAgent::restart(const std::string& remote_ufrag, const std::string& remote_password) {
+  loop_.check("IceAgent::restart");
   if (!nice_agent_restart_stream(agent_, stream_id_)) return false;
   remote_relayed_ = 0;
   remote_other_ = 0;
@@ -198,12 +203,14 @@ bool IceAgent::restart(const std::string& remote_ufrag, const std::string& remot
 }
 
 bool IceAgent::send(std::span<const std::uint8_t> datagram) {
+  loop_.check("IceAgent::send");
   const gint sent = nice_agent_send(agent_, stream_id_, kComponent, static_cast<guint>(datagram.size()),
                                     reinterpret_cast<const gchar*>(datagram.data()));
   return sent == static_cast<gint>(datagram.size());
 }
 
 void IceAgent::send_when_connected(std::span<const std::uint8_t> datagram) {
+  loop_.check("IceAgent::send_when_connected");
   // Held datagrams go first, so a new one never overtakes them.
   if (held_.empty() && send(datagram)) return;
   // With a pair selected the send itself failed (a full socket buffer): lost like any datagram.

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/loop_affinity.hpp"
 #include "ice/glib_context_pump.hpp"
 
 typedef struct _NiceAgent NiceAgent;
@@ -120,6 +121,7 @@ public:
   static std::size_t native_agents_alive();
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   static void on_candidate_gathering_done(NiceAgent*, unsigned stream, void* self);
   static void on_new_candidate(NiceAgent*, void* candidate, void* self);
   static void on_component_state_changed(NiceAgent*, unsigned stream, unsigned component, unsigned state, void* self);

@@ -32,7 +32,7 @@ TurnTlsTunnel::TurnTlsTunnel(asio::io_context& io, TurnTlsTunnelOptions options)
 }
 
 TurnTlsTunnel::~TurnTlsTunnel() {
-  *alive_ = false;
+  liveness_.end();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   retry_.cancel();
@@ -40,14 +40,14 @@ TurnTlsTunnel::~TurnTlsTunnel() {
 }
 
 void TurnTlsTunnel::accept() {
-  acceptor_.async_accept([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec, tcp::socket socket) {
-    if (alive.expired() || ec == asio::error::operation_aborted) return;
+  acceptor_.async_accept([this, alive = liveness_.token()](const boost::system::error_code& ec, tcp::socket socket) {
+    if (!alive || ec == asio::error::operation_aborted) return;
     if (ec) {
       // Retrying at once would spin while the condition lasts.
       PD_LOG(warning, kTag) << "accept failed: " << ec.message();
       retry_.expires_after(std::chrono::milliseconds(200));
       retry_.async_wait([this, alive](const boost::system::error_code& timer_error) {
-        if (!timer_error && !alive.expired()) accept();
+        if (!timer_error && alive) accept();
       });
       return;
     }

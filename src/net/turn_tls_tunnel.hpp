@@ -20,6 +20,7 @@
 #include <memory>
 
 #include "net/turn_tls_tunnel_connection.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::net {
 
@@ -50,7 +51,7 @@ private:
   std::map<std::uint64_t, std::shared_ptr<TurnTlsTunnelConnection>> connections_;
   std::uint64_t next_id_ = 0;
   // Accept completions that arrive after destruction see this expired.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::net

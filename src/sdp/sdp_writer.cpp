@@ -3,6 +3,8 @@
 
 #include <sstream>
 
+#include "sdp/sdp_lines.hpp"
+
 namespace presentd::sdp {
 namespace {
 
@@ -108,6 +110,12 @@ std::string write_sdp(const SessionDescription& d) {
   if (d.direction) out << "a=" << direction_name(*d.direction) << kEnd;
   for (const auto& m : d.media) write_media(out, m);
   return out.str();
+}
+
+std::optional<Error> check_text_limits(const SessionDescription& description) {
+  auto lines = split_sdp_lines(write_sdp(description));
+  if (lines) return std::nullopt;
+  return lines.error();
 }
 
 }  // namespace presentd::sdp

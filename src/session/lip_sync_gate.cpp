@@ -17,7 +17,7 @@ LipSyncGate::LipSyncGate(boost::asio::io_context& io, const Clock& clock, std::u
       forward_(std::move(forward)) {}
 
 LipSyncGate::~LipSyncGate() {
-  *alive_ = false;
+  liveness_.end();
   timer_.cancel();
 }
 
@@ -61,9 +61,9 @@ void LipSyncGate::release_due() {
 void LipSyncGate::arm_timer() {
   if (held_.empty()) return;
   timer_.expires_after(std::max(held_.front().show_at - clock_.now(), Clock::Duration::zero()));
-  timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+  timer_.async_wait([this, alive = liveness_.token()](const boost::system::error_code& error) {
     // Cancelled (a newer wait replaced this one), or completed after the gate went away.
-    if (error || !*alive) return;
+    if (error || !alive) return;
     release_due();
     arm_timer();
   });

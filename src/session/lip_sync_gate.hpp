@@ -18,6 +18,7 @@
 #include "common/clock.hpp"
 #include "media/picture.hpp"
 #include "media/sync/lip_sync.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::session {
 
@@ -57,7 +58,7 @@ private:
   std::uint64_t pictures_held_ = 0;
   // A wait that already completed cannot be cancelled: its handler may still run after the
   // gate is gone, so it checks this first.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::session

@@ -120,7 +120,7 @@ Session::Session(boost::asio::io_context& io, ice::GlibContextPump& pump,
 Session::~Session() {
   // Teardown order: timers, then the decode threads (joined), then the media path, DTLS and
   // last ICE (whose destructor is libnice's teardown barrier).
-  *alive_ = false;
+  liveness_.end();
   gathering_timer_.cancel();
   dtls_timer_.cancel();
   tick_timer_.cancel();
@@ -136,6 +136,7 @@ Session::~Session() {
 }
 
 void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
+  loop_.check("Session::start");
   std::optional<AnswerFailure> failure;
   answer_callback_ = std::move(done);
   try {
@@ -238,9 +239,9 @@ std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescript
               }
               on_picture_decoded(stream, std::move(picture));
             };
-            decode_callbacks.post_to_loop = [this, alive = alive_](std::function<void()> work) {
+            decode_callbacks.post_to_loop = [this, alive = liveness_.token()](std::function<void()> work) {
               boost::asio::post(io_, [alive, work = std::move(work)] {
-                if (*alive) work();
+                if (alive) work();
               });
             };
             decode_callbacks.on_keyframe_needed = [this, stream] {
@@ -292,13 +293,13 @@ std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescript
   };
   callbacks.on_failed = [this](const std::string& reason) {
     PD_LOG(warning, kTag) << short_id(id_) << ": DTLS failed: " << reason;
-    boost::asio::post(io_, [this, alive = alive_, reason] {
-      if (*alive) end(EndReason::dtls_failed, "DTLS failed: " + reason);
+    boost::asio::post(io_, [this, alive = liveness_.token(), reason] {
+      if (alive) end(EndReason::dtls_failed, "DTLS failed: " + reason);
     });
   };
   callbacks.on_closed = [this] {
-    boost::asio::post(io_, [this, alive = alive_] {
-      if (*alive) end(EndReason::stopped, "the sender closed the connection");
+    boost::asio::post(io_, [this, alive = liveness_.token()] {
+      if (alive) end(EndReason::stopped, "the sender closed the connection");
     });
   };
   dtls_ = std::make_unique<dtls::DtlsTransport>(*dtls_identity_, dtls_config, std::move(callbacks));
@@ -310,8 +311,8 @@ std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescript
   // session was destroyed has its handler queued with success already, and destroying the timer
   // cannot cancel it any more (found by ASan: ScreenLive's Del key ended a session whose tick
   // was due, heap-use-after-free in on_tick).
-  gathering_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
-    if (!ec && *alive && answer_callback_) contained("answering", [this] { answer_now(); });
+  gathering_timer_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
+    if (!ec && alive && answer_callback_) contained("answering", [this] { answer_now(); });
   });
   arm_tick();
   return std::nullopt;
@@ -332,7 +333,7 @@ void Session::answer_now() {
   if (!answer) return callback(std::nullopt, {AnswerFailure::Kind::offer, answer.error().code, answer.error().message});
   answer_ = answer->description;
   answered_after_ = clock_.now() - created_at_;
-  callback(answer->sdp, {});
+  callback(answer->description, {});
 }
 
 void Session::note_media_flowing() {
@@ -341,12 +342,13 @@ void Session::note_media_flowing() {
   PD_LOG(info, kTag) << short_id(id_) << ": first media frame received";
   // Posted: the listener may end other sessions or take this one off hold, which must not
   // happen inside the receive pipeline's own callback.
-  boost::asio::post(io_, [this, alive = alive_] {
-    if (*alive && state_ != SessionState::ended) listener_.on_session_media(*this);
+  boost::asio::post(io_, [this, alive = liveness_.token()] {
+    if (alive && state_ != SessionState::ended) listener_.on_session_media(*this);
   });
 }
 
 void Session::set_on_hold(bool on_hold) {
+  loop_.check("Session::set_on_hold");
   if (on_hold == on_hold_) return;
   on_hold_ = on_hold;
   if (on_hold_ || !pipeline_) return;
@@ -355,6 +357,7 @@ void Session::set_on_hold(bool on_hold) {
 }
 
 bool Session::add_remote_candidates(const sdp::SdpFragment& fragment) {
+  loop_.check("Session::add_remote_candidates");
   if (!ice_) return true;
   if (remote_candidates_ + fragment.candidates.size() > kMaxRemoteCandidates) {
     PD_LOG(notice, kTag) << short_id(id_) << ": refused " << fragment.candidates.size()
@@ -368,6 +371,7 @@ bool Session::add_remote_candidates(const sdp::SdpFragment& fragment) {
 }
 
 sdp::Result<std::string> Session::restart_ice(const sdp::SdpFragment& fragment) {
+  loop_.check("Session::restart_ice");
   if (!ice_ || !answer_ || !negotiated_) {
     return sdp::make_error(sdp::ErrorCode::unsupported_offer, 0, "the session has not been answered yet");
   }
@@ -418,8 +422,8 @@ void Session::on_ice_state(ice::IceState state) {
   } else if (state == ice::IceState::failed) {
     // Never connected is a path that does not exist (an admin's firewall or NAT question);
     // connected once and then failed is a path that went away.
-    boost::asio::post(io_, [this, alive = alive_] {
-      if (!*alive) return;
+    boost::asio::post(io_, [this, alive = liveness_.token()] {
+      if (!alive) return;
       if (ice_connected_ || was_live_) {
         return end(EndReason::connection_lost, "ICE failed: the path to the sender went away");
       }
@@ -459,8 +463,8 @@ void Session::arm_dtls_timer() {
   dtls_timer_.cancel();
   if (!timeout) return;
   dtls_timer_.expires_after(*timeout);
-  dtls_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
-    if (ec || !*alive || !dtls_) return;
+  dtls_timer_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
+    if (ec || !alive || !dtls_) return;
     contained("a DTLS retransmission", [this] {
       dtls_->on_timeout();
       arm_dtls_timer();
@@ -470,8 +474,8 @@ void Session::arm_dtls_timer() {
 
 void Session::arm_tick() {
   tick_timer_.expires_after(settings_.feedback_tick);
-  tick_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
-    if (!ec && *alive) contained("the feedback tick", [this] { on_tick(); });
+  tick_timer_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
+    if (!ec && alive) contained("the feedback tick", [this] { on_tick(); });
   });
 }
 
@@ -504,13 +508,14 @@ void Session::contained(std::string_view running, Work&& work) {
     // A running session's boundary: the exception ends this session only (posted, since the
     // handler that threw may be deep inside the session's own objects).
     report_current_exception(ErrorSite::session, kTag, std::string(running) + " of session " + short_id(id_));
-    boost::asio::post(io_, [this, alive = alive_] {
-      if (*alive) end(EndReason::error, "internal error (logged)");
+    boost::asio::post(io_, [this, alive = liveness_.token()] {
+      if (alive) end(EndReason::error, "internal error (logged)");
     });
   }
 }
 
 void Session::end(EndReason reason, const std::string& detail) {
+  loop_.check("Session::end");
   // The pending answer callback below may call end() again: the first reason stands.
   if (state_ == SessionState::ended || ending_) return;
   ending_ = true;
@@ -548,8 +553,8 @@ void Session::on_picture_decoded(std::size_t stream, media::PicturePtr picture) 
   }
   // lip_sync_ is created before the first frame reaches a decoder and lives as long as the
   // pipeline, so reading the pointer here races with nothing; the gate itself is used on the loop.
-  boost::asio::post(io_, [this, alive = alive_, stream, picture = std::move(picture)]() mutable {
-    if (*alive && lip_sync_) lip_sync_->on_picture(stream, std::move(picture));
+  boost::asio::post(io_, [this, alive = liveness_.token(), stream, picture = std::move(picture)]() mutable {
+    if (alive && lip_sync_) lip_sync_->on_picture(stream, std::move(picture));
   });
 }
 

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/loop_affinity.hpp"
 #include "crypto/certificate.hpp"
 #include "ice/ice_agent.hpp"
 #include "media/decode/decode_worker.hpp"
@@ -33,6 +34,7 @@
 #include "sdp/sdp_fragment.hpp"
 #include "session/end_reason.hpp"
 #include "session/lip_sync_gate.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::dtls {
 class DtlsTransport;
@@ -108,7 +110,7 @@ public:
     // frame, video or sound, authenticated and assembled), on hold or not.
     virtual void on_session_media(Session& /*session*/) {}
   };
-  // Why a session gave no answer; the WHIP host turns it into an HTTP status.
+  // Why a session gave no answer; SessionManager turns it into a session::Refusal.
   struct AnswerFailure {
     enum class Kind {
       offer,       // build_answer refused the offer: `sdp_code` says why
@@ -119,7 +121,7 @@ public:
     sdp::ErrorCode sdp_code = sdp::ErrorCode::unsupported_offer;
     std::string message;
   };
-  using AnswerCallback = std::function<void(std::optional<std::string> answer_sdp, AnswerFailure failure)>;
+  using AnswerCallback = std::function<void(std::optional<sdp::SessionDescription> answer, AnswerFailure failure)>;
 
   Session(boost::asio::io_context& io, ice::GlibContextPump& pump, std::shared_ptr<const crypto::Identity> dtls_identity,
           SessionSettings settings, Listener& listener, std::string id, std::string presenter);
@@ -167,6 +169,7 @@ public:
   SessionCounters counters() const;
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   class IceEvents;
   // start()'s work; nullopt when the answer is on its way (gathering), else why not.
   std::optional<AnswerFailure> set_up(const sdp::SessionDescription& offer);
@@ -246,7 +249,7 @@ private:
   boost::asio::steady_timer gathering_timer_;
   boost::asio::steady_timer dtls_timer_;
   boost::asio::steady_timer tick_timer_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards posts from decode threads
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::session

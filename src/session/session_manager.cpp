@@ -8,33 +8,29 @@
 #include "common/display_name.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
-#include "net/address_key.hpp"
-#include "sdp/sdp_parser.hpp"
 #include "session/session_metrics.hpp"
 
 namespace presentd::session {
 namespace {
 constexpr std::string_view kTag = "sessions";
-namespace http = signaling::http;
 
-// The WHIP status for an offer a session could not answer (RFC 9725 §4.2 leaves it to HTTP):
-// the SDP module's mapping for refused offers (400 malformed, 406 no common codec, 422
-// unsupported transport), 503 when the box cannot serve it right now.
-signaling::WhipFailure answer_failure(const Session::AnswerFailure& failure) {
+// What an offer a session could not answer is refused as.
+Refusal answer_refusal(const Session::AnswerFailure& failure) {
   using Kind = Session::AnswerFailure::Kind;
   const std::string reason = failure.message.empty() ? "cannot answer" : failure.message;
   switch (failure.kind) {
-    case Kind::offer:
-      return {static_cast<http::status>(sdp::http_status(failure.sdp_code)), reason};
-    case Kind::no_network:
-      return {http::status::service_unavailable, reason, 5};
+    case Kind::offer: return {Refusal::Kind::bad_offer, reason, failure.sdp_code};
+    case Kind::no_network: return {Refusal::Kind::unavailable, reason, {}, std::chrono::seconds(5)};
     case Kind::ended:
-      return {http::status::service_unavailable, "the session ended before it was answered: " + reason, 5};
-    case Kind::internal:
-      return {http::status::internal_server_error, reason};
+      return {Refusal::Kind::unavailable, "the session ended before it was answered: " + reason, {},
+              std::chrono::seconds(5)};
+    case Kind::internal: return {Refusal::Kind::internal, reason};
   }
-  return {http::status::internal_server_error, reason};
+  return {Refusal::Kind::internal, reason};
 }
+
+// How long a newcomer refused for a full room or waiting list waits before trying again.
+constexpr std::chrono::seconds kRetryWhenFull{10};
 
 std::string short_id(const std::string& id) { return id.substr(0, 8); }
 
@@ -49,17 +45,6 @@ std::string_view page_state_of(SessionState state) {
   return "connecting";
 }
 
-std::string presenter_of(const signaling::RequestContext& context) {
-  return context.origin.empty() ? context.remote.address().to_string() : context.origin;
-}
-
-// Who a per-source limit counts a newcomer under: its address as every per-source limit keys it
-// (an IPv6 /64), or a remote presenter's bare JID (all of them reach the box from the XMPP
-// server; one account may open any number of resources).
-std::string source_of(const signaling::RequestContext& context) {
-  if (context.origin.empty()) return net::address_key(context.remote.address());
-  return context.origin.substr(0, context.origin.find('/'));
-}
 }  // namespace
 
 SessionManager::SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,
@@ -73,7 +58,7 @@ SessionManager::SessionManager(boost::asio::io_context& io, ice::GlibContextPump
       observer_(std::move(observer)) {}
 
 SessionManager::~SessionManager() {
-  *alive_ = false;
+  liveness_.end();
   ending_all_ = true;
   sessions_.clear();
 }
@@ -93,8 +78,7 @@ SessionManager::Entry* SessionManager::oldest(bool admitted) {
   return found;
 }
 
-std::optional<signaling::WhipFailure> SessionManager::make_room(const std::string& source, bool needs_approval,
-                                                                bool& wait_for_slot) {
+std::optional<Refusal> SessionManager::make_room(const std::string& source, bool needs_approval, bool& wait_for_slot) {
   const bool full = on_screen_count() >= admission_.max_presenters;
   // "replace" without approval: the newcomer takes the oldest presenter's place only once its
   // own media flows (on_session_media); until then it waits off screen and everyone stays.
@@ -106,74 +90,64 @@ std::optional<signaling::WhipFailure> SessionManager::make_room(const std::strin
           return !item.second.admitted && item.second.source == source;
         }));
     if (waiting_from_source >= kMaxWaitingPerSource) {
-      return signaling::WhipFailure{http::status::too_many_requests,
-                                    "you already have " + std::to_string(waiting_from_source) +
-                                        " presentations waiting; wait for them or stop them first",
-                                    10};
+      return Refusal{Refusal::Kind::source_waiting_full,
+                     "you already have " + std::to_string(waiting_from_source) +
+                         " presentations waiting; wait for them or stop them first",
+                     {}, kRetryWhenFull};
     }
     const auto waiting = static_cast<std::size_t>(
         std::count_if(sessions_.begin(), sessions_.end(), [](const auto& item) { return !item.second.admitted; }));
     if (waiting >= admission_.max_waiting) {
-      return signaling::WhipFailure{http::status::service_unavailable,
-                                    needs_approval ? "too many presenters are already waiting for approval"
-                                                   : "too many presenters are already waiting for a place",
-                                    10};
+      return Refusal{Refusal::Kind::waiting_list_full,
+                     needs_approval ? "too many presenters are already waiting for approval"
+                                    : "too many presenters are already waiting for a place",
+                     {}, kRetryWhenFull};
     }
   }
   if (!full) return std::nullopt;
   if (admission_.when_full == config::WhenFull::refuse) {
-    return signaling::WhipFailure{
-        http::status::service_unavailable,
-        "the room is full (" + std::to_string(admission_.max_presenters) + " presenters); try again when someone stops",
-        10};
+    return Refusal{Refusal::Kind::room_full,
+                   "the room is full (" + std::to_string(admission_.max_presenters) +
+                       " presenters); try again when someone stops",
+                   {}, kRetryWhenFull};
   }
   // "replace": with approval the oldest presenter leaves only once the newcomer is approved,
   // without it once the newcomer's media flows.
   return std::nullopt;
 }
 
-void SessionManager::create_session(std::string offer_text, const signaling::RequestContext& context,
-                                    std::function<void(signaling::WhipCreateResult)> done) {
-  auto offer = sdp::parse_sdp(offer_text);
-  if (!offer) {
-    PD_LOG(notice, kTag) << "rejected an offer from " << presenter_of(context) << ": " << offer.error().message;
-    if (metrics_) metrics_->on_offer_rejected("bad_offer");
-    return done(signaling::WhipFailure{static_cast<http::status>(sdp::http_status(offer.error().code)),
-                                       "bad SDP offer: " + offer.error().message});
-  }
+void SessionManager::create_session(const Requester& requester, const sdp::SessionDescription& offer,
+                                    std::function<void(CreateResult)> done) {
+  loop_.check("SessionManager::create_session");
   const bool needs_approval = admission_.mode == config::AdmissionMode::approve && on_screen_count() > 0;
   bool wait_for_slot = false;
-  const auto source = source_of(context);
-  if (auto refused = make_room(source, needs_approval, wait_for_slot)) {
-    PD_LOG(notice, kTag) << "refused a presenter from " << source << ": " << refused->reason;
+  if (auto refused = make_room(requester.source, needs_approval, wait_for_slot)) {
+    PD_LOG(notice, kTag) << "refused a presenter from " << requester.source << ": " << refused->message;
     if (metrics_) {
-      metrics_->on_offer_rejected(refused->status == http::status::too_many_requests ? "waiting_per_source"
+      metrics_->on_offer_rejected(refused->kind == Refusal::Kind::source_waiting_full ? "waiting_per_source"
                                                                                      : "room_full");
     }
     return done(std::move(*refused));
   }
 
   const auto id = random_hex(16);
-  const auto presenter = presenter_of(context);
   Session::Listener& listener = *this;  // the base is private: converted here, where it is accessible
-  auto session = std::make_unique<Session>(io_, pump_, dtls_identity_, settings_, listener, id, presenter);
+  auto session = std::make_unique<Session>(io_, pump_, dtls_identity_, settings_, listener, id, requester.shown_as);
   auto* raw = session.get();
   auto& entry = sessions_[id];
   entry.session = std::move(session);
-  entry.etag = random_hex(8);
   entry.order = next_order_++;
-  entry.remote = !context.origin.empty();
-  entry.source = source;
+  entry.source = requester.source;
   // Every adapter's name passes the one sanitiser before it reaches the screen, status or logs.
-  const auto name = sanitize_display_name(context.presenter_name);
+  const auto name = sanitize_display_name(requester.name);
   entry.name = name.empty() ? "Presenter" : name;
   ++sessions_started_;
   if (metrics_) metrics_->on_started(*raw);
   if (needs_approval) ask_for_approval(id, entry);
   if (wait_for_slot) wait_for_media(id, entry);
-  raw->start(*offer, [this, id, done = std::move(done), alive = alive_](std::optional<std::string> answer,
-                                                                         Session::AnswerFailure failure) {
-    if (!*alive) return;
+  raw->start(offer, [this, id, done = std::move(done), alive = liveness_.token()](std::optional<sdp::SessionDescription> answer,
+                                                                        Session::AnswerFailure failure) {
+    if (!alive) return;
     const auto it = sessions_.find(id);
     if (!answer || it == sessions_.end()) {
       PD_LOG(notice, kTag) << "could not answer an offer: " << failure.message;
@@ -181,9 +155,9 @@ void SessionManager::create_session(std::string offer_text, const signaling::Req
       if (it != sessions_.end()) {
         it->second.session->end(EndReason::error, failure.message.empty() ? "cannot answer" : failure.message);
       }
-      return done(answer_failure(failure));
+      return done(answer_refusal(failure));
     }
-    done(signaling::WhipAnswer{id, *answer, it->second.etag});
+    done(AcceptedSession{id, std::move(*answer)});
   });
 }
 
@@ -239,8 +213,8 @@ void SessionManager::ask_for_approval(const std::string& session_id, Entry& entr
   entry.request_id = random_hex(8);
   entry.session->set_on_hold(true);
   entry.approval_timer = std::make_unique<boost::asio::steady_timer>(io_, admission_.approval_timeout);
-  entry.approval_timer->async_wait([this, session_id, alive = alive_](boost::system::error_code ec) {
-    if (ec || !*alive) return;
+  entry.approval_timer->async_wait([this, session_id, alive = liveness_.token()](boost::system::error_code ec) {
+    if (ec || !alive) return;
     const auto it = sessions_.find(session_id);
     if (it == sessions_.end() || it->second.admitted) return;
     it->second.session->end(EndReason::timeout, "nobody approved the presenter in time");
@@ -250,36 +224,37 @@ void SessionManager::ask_for_approval(const std::string& session_id, Entry& entr
   publish_to_presenters(approval_request_of(entry));
 }
 
-signaling::ChannelEvent SessionManager::approval_request_of(const Entry& entry) const {
+PageEvent SessionManager::approval_request_of(const Entry& entry) const {
   return {"approval_request", {{"request_id", entry.request_id}, {"name", entry.name}}};
 }
 
-signaling::ApprovalAnswer SessionManager::answer_approval(const std::string& approver_session_id,
-                                                          const std::string& request_id, bool accept) {
+ApprovalOutcome SessionManager::answer_approval(const std::string& approver_session_id, const std::string& request_id,
+                                                bool accept) {
+  loop_.check("SessionManager::answer_approval");
   const auto approver = sessions_.find(approver_session_id);
   if (approver == sessions_.end() || approver->second.session->state() == SessionState::ended) {
-    return {http::status::not_found, "no_session", "This session does not exist (any more)."};
+    return ApprovalOutcome::no_session;
   }
   if (!approver->second.admitted) {
-    return {http::status::forbidden, "not_presenting", "Only a presenter on screen can approve newcomers."};
+    return ApprovalOutcome::not_presenting;
   }
   const auto waiting = std::find_if(sessions_.begin(), sessions_.end(), [&](const auto& item) {
     return !item.second.admitted && !item.second.waiting_for_slot && item.second.request_id == request_id &&
            item.second.session->state() != SessionState::ended;
   });
   if (waiting == sessions_.end()) {
-    return {http::status::not_found, "no_request", "This request was already answered or has expired."};
+    return ApprovalOutcome::no_request;
   }
   PD_LOG(notice, kTag) << short_id(waiting->first) << ": " << (accept ? "approved" : "declined") << " by "
                        << short_id(approver_session_id);
   if (!accept) {
     waiting->second.session->end(EndReason::declined, "a presenter declined");
-    return {};
+    return ApprovalOutcome::settled;
   }
   if (on_screen_count() >= admission_.max_presenters) {
     if (admission_.when_full == config::WhenFull::refuse) {
       waiting->second.session->end(EndReason::room_full, "the room filled up while waiting");
-      return {};
+      return ApprovalOutcome::settled;
     }
     if (!waiting->second.media_flowed) {
       // Approved, but like any newcomer it takes nobody's place until its own media flows: one
@@ -287,12 +262,12 @@ signaling::ApprovalAnswer SessionManager::answer_approval(const std::string& app
       settle_request(waiting->second, true, "approved");
       waiting->second.approval_timer.reset();
       wait_for_media(waiting->first, waiting->second);
-      return {};
+      return ApprovalOutcome::settled;
     }
     if (auto* victim = oldest(true)) victim->session->end(EndReason::replaced, "replaced by another presenter");
   }
   admit(waiting->first, waiting->second);
-  return {};
+  return ApprovalOutcome::settled;
 }
 
 void SessionManager::admit(const std::string& session_id, Entry& entry) {
@@ -324,45 +299,39 @@ void SessionManager::admit_waiting_if_alone() {
   admit(it->first, *next);
 }
 
-std::optional<std::string> SessionManager::session_etag(const std::string& session_id) const {
+PatchResult SessionManager::patch_session(const std::string& session_id, const sdp::SdpFragment& fragment) {
+  loop_.check("SessionManager::patch_session");
   const auto it = sessions_.find(session_id);
-  // A remote (Jingle) session is not WHIP's: its ID never names it for a PATCH or DELETE, which
-  // would otherwise need no credential at all (the XMPP peer holds none).
-  if (it == sessions_.end() || it->second.remote) return std::nullopt;
-  return it->second.etag;
-}
-
-signaling::WhipPatchResult SessionManager::patch_session(const std::string& session_id, const std::string& sdpfrag) {
-  const auto it = sessions_.find(session_id);
-  if (it == sessions_.end()) return signaling::WhipFailure{http::status::not_found, "no such WHIP session"};
-  auto fragment = sdp::parse_sdp_fragment(sdpfrag);
-  if (!fragment) return signaling::WhipFailure{http::status::bad_request, "bad sdpfrag: " + fragment.error().message};
+  if (it == sessions_.end()) return Refusal{Refusal::Kind::no_such_session, "no such session"};
   Session& session = *it->second.session;
   // The fragment's credentials are the sender's: new ones mean an ICE restart (RFC 8839
   // §4.4.1.1.1), the same or none a trickle.
-  if (!sdp::is_ice_restart(*fragment, session.remote_ice_ufrag(), session.remote_ice_pwd())) {
-    if (!session.add_remote_candidates(*fragment)) {
-      return signaling::WhipFailure{
-          http::status::unprocessable_entity,
-          "too many candidates for one session (at most " + std::to_string(kMaxRemoteCandidates) + ")"};
+  if (!sdp::is_ice_restart(fragment, session.remote_ice_ufrag(), session.remote_ice_pwd())) {
+    if (!session.add_remote_candidates(fragment)) {
+      return Refusal{Refusal::Kind::too_many_candidates, "too many candidates for one session (at most " +
+                                                             std::to_string(kMaxRemoteCandidates) + ")"};
     }
-    return signaling::WhipPatchOutcome{};
+    return AppliedFragment{};
   }
-  auto answer = session.restart_ice(*fragment);
+  auto answer = session.restart_ice(fragment);
   if (!answer) {
-    return signaling::WhipFailure{static_cast<http::status>(sdp::http_status(answer.error().code)),
-                                  "cannot restart ICE: " + answer.error().message};
+    return Refusal{Refusal::Kind::bad_fragment, "cannot restart ICE: " + answer.error().message, answer.error().code};
   }
-  // RFC 9725 §4.3.2: a new ETag names the new ICE session; trickles must match it from now on.
-  it->second.etag = random_hex(8);
-  return signaling::WhipPatchOutcome{true, std::move(answer).value(), it->second.etag};
+  return AppliedFragment{std::move(answer).value()};
 }
 
-bool SessionManager::delete_session(const std::string& session_id) {
+bool SessionManager::has_session(const std::string& session_id) const {
+  const auto it = sessions_.find(session_id);
+  return it != sessions_.end() && it->second.session->state() != SessionState::ended;
+}
+
+bool SessionManager::stop_session(const std::string& session_id) {
+  loop_.check("SessionManager::stop_session");
   return end_session(session_id, EndReason::stopped, "stopped by the presenter");
 }
 
 bool SessionManager::end_session(const std::string& session_id, EndReason reason, const std::string& detail) {
+  loop_.check("SessionManager::end_session");
   const auto it = sessions_.find(session_id);
   if (it == sessions_.end()) return false;
   it->second.session->end(reason, detail);
@@ -370,6 +339,7 @@ bool SessionManager::end_session(const std::string& session_id, EndReason reason
 }
 
 void SessionManager::end_all(EndReason reason, const std::string& detail) {
+  loop_.check("SessionManager::end_all");
   ending_all_ = true;
   for (auto& [id, entry] : sessions_) entry.session->end(reason, detail);
   sessions_.clear();
@@ -418,18 +388,17 @@ void SessionManager::publish_state(const std::string& session_id, Entry& entry) 
   if (events_ != nullptr) events_->publish(session_id, {"state", std::move(state)});
 }
 
-void SessionManager::publish_to_presenters(const signaling::ChannelEvent& event) {
+void SessionManager::publish_to_presenters(const PageEvent& event) {
   if (events_ == nullptr) return;
   for (const auto& [id, entry] : sessions_) {
     if (entry.admitted && entry.session->state() != SessionState::ended) events_->publish(id, event);
   }
 }
 
-std::optional<std::vector<signaling::ChannelEvent>> SessionManager::events_for_new_subscriber(
-    const std::string& session_id) {
+std::optional<std::vector<PageEvent>> SessionManager::events_for_new_page(const std::string& session_id) const {
   const auto it = sessions_.find(session_id);
   if (it == sessions_.end() || it->second.session->state() == SessionState::ended) return std::nullopt;
-  std::vector<signaling::ChannelEvent> events{{"state", state_of(it->second)}};
+  std::vector<PageEvent> events{{"state", state_of(it->second)}};
   if (!it->second.admitted) return events;
   for (const auto& [id, entry] : sessions_) {
     if (!entry.admitted && !entry.waiting_for_slot && entry.session->state() != SessionState::ended) {
@@ -453,8 +422,8 @@ std::optional<Clock::Duration> SessionManager::audio_output_delay(const std::str
 
 void SessionManager::destroy_later(const std::string& session_id) {
   // Never destroy a session inside one of its own callbacks: post, then erase.
-  boost::asio::post(io_, [this, session_id, alive = alive_] {
-    if (!*alive) return;
+  boost::asio::post(io_, [this, session_id, alive = liveness_.token()] {
+    if (!alive) return;
     sessions_.erase(session_id);
   });
 }
@@ -464,6 +433,7 @@ const char* SessionManager::admission_name(const Entry& entry) {
 }
 
 nlohmann::json SessionManager::status(bool network_detail) const {
+  loop_.check("SessionManager::status");
   auto sessions = nlohmann::json::array();
   auto presenters = nlohmann::json::array();
   for (const auto& [id, entry] : sessions_) {

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// All presenter sessions of the box: creates them from WHIP offers, applies admission (mode
-// "auto" or "approve", the maximum number of presenters and what happens when the room is
-// full), routes PATCH/DELETE to them, tells each session's page what happens through the event
-// channel, and destroys sessions when they end. Implements the WHIP endpoint's session host and
-// the event channel's host.
+// All presenter sessions of the box: creates them from parsed offers (SessionPort: WHIP and
+// Jingle adapters alike), applies admission (mode "auto" or "approve", the maximum number of
+// presenters and what happens when the room is full), routes trickle and ICE restarts to them,
+// tells each session's page what happens (PageEventSink), and destroys sessions when they end.
 //
 // Admission "approve": a newcomer's session is created and answered at once (WHIP senders give
 // up without a quick answer) but kept on hold, off the screen, until a presenter on screen
@@ -18,7 +17,7 @@
 // dtls_failed, connection_lost) and replaced nobody. The same holds for a newcomer approved
 // while the room is full: it waits for its media like this before anyone is replaced. Waiting
 // newcomers count against max_waiting like those waiting for approval, and against
-// kMaxWaitingPerSource per source first. "refuse" answers 503 as before.
+// kMaxWaitingPerSource per source first. "refuse" refuses the newcomer (Refusal::room_full).
 //
 // Thread: event loop.
 #include <chrono>
@@ -31,10 +30,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/loop_affinity.hpp"
 #include "config/config.hpp"
+#include "session/page_events.hpp"
 #include "session/session.hpp"
-#include "signaling/local/event_channel.hpp"
-#include "signaling/local/whip_endpoint.hpp"
+#include "session/session_port.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::session {
 
@@ -54,9 +55,7 @@ struct AdmissionSettings {
 // still waits (for an approval that may take a minute) can ask again at once.
 inline constexpr std::size_t kMaxWaitingPerSource = 2;
 
-class SessionManager : public signaling::WhipSessionHost,
-                       public signaling::EventChannelHost,
-                       private Session::Listener {
+class SessionManager : public SessionPort, private Session::Listener {
 public:
   // Receives every decoded picture (decode worker threads) and the on-screen life of each
   // admitted session (event loop); sessions waiting for approval are never reported.
@@ -76,21 +75,21 @@ public:
                  AdmissionSettings admission, Observer observer = {});
   ~SessionManager() override;
 
-  // Where session events go (the event channel); null: nowhere.
-  void set_event_publisher(signaling::EventPublisher* publisher) { events_ = publisher; }
+  // Where page events go (the event channel); null: nowhere.
+  void set_page_events(PageEventSink* sink) { events_ = sink; }
 
-  // WhipSessionHost
-  void create_session(std::string offer, const signaling::RequestContext& context,
-                      std::function<void(signaling::WhipCreateResult)> done) override;
-  std::optional<std::string> session_etag(const std::string& session_id) const override;
-  signaling::WhipPatchResult patch_session(const std::string& session_id, const std::string& sdpfrag) override;
-  bool delete_session(const std::string& session_id) override;
+  // SessionPort
+  void create_session(const Requester& requester, const sdp::SessionDescription& offer,
+                      std::function<void(CreateResult)> done) override;
+  PatchResult patch_session(const std::string& session_id, const sdp::SdpFragment& fragment) override;
+  bool stop_session(const std::string& session_id) override;
+  bool has_session(const std::string& session_id) const override;
 
-  // EventChannelHost
-  std::optional<std::vector<signaling::ChannelEvent>> events_for_new_subscriber(
-      const std::string& session_id) override;
-  signaling::ApprovalAnswer answer_approval(const std::string& approver_session_id, const std::string& request_id,
-                                            bool accept) override;
+  // What a page that starts listening to `session_id` is told first (its state and, for a
+  // presenter on screen, the open approval requests); nullopt: no such session.
+  std::optional<std::vector<PageEvent>> events_for_new_page(const std::string& session_id) const;
+  // A presenter on screen (`approver_session_id`) admits or declines a waiting newcomer.
+  ApprovalOutcome answer_approval(const std::string& approver_session_id, const std::string& request_id, bool accept);
 
   void set_admission(AdmissionSettings admission) { admission_ = admission; }
   // For sessions created from now on; running ones keep what they negotiated.
@@ -110,14 +109,13 @@ public:
   void for_each_session(const std::function<void(const Session&)>& visit) const;
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   struct Entry {
     std::unique_ptr<Session> session;
-    std::string etag;
     std::uint64_t order = 0;  // admission order: the oldest is replaced first
     std::string name;
     bool admitted = true;
     bool waiting_for_slot = false;  // room full, "replace": off screen until its media flows
-    bool remote = false;            // created by a signaling adapter other than WHIP (Jingle)
     bool media_flowed = false;      // its media reached the box (Session::Listener::on_session_media)
     std::string source;             // who asked: the sender's address key (IPv6: its /64), or a remote JID
     std::string request_id;         // while waiting for approval
@@ -135,7 +133,7 @@ private:
 
   void on_session_media(Session& session) override;
   // Refuses the newcomer (room or waiting list full), or says it must wait for its media.
-  std::optional<signaling::WhipFailure> make_room(const std::string& source, bool needs_approval, bool& wait_for_slot);
+  std::optional<Refusal> make_room(const std::string& source, bool needs_approval, bool& wait_for_slot);
   void wait_for_media(const std::string& session_id, Entry& entry);
   void admit_slot_waiters_if_room();
   void ask_for_approval(const std::string& session_id, Entry& entry);
@@ -145,9 +143,9 @@ private:
   int on_screen_count() const;
   Entry* oldest(bool admitted);
   void publish_state(const std::string& session_id, Entry& entry);
-  void publish_to_presenters(const signaling::ChannelEvent& event);
+  void publish_to_presenters(const PageEvent& event);
   nlohmann::json state_of(const Entry& entry) const;
-  signaling::ChannelEvent approval_request_of(const Entry& entry) const;
+  PageEvent approval_request_of(const Entry& entry) const;
 
   boost::asio::io_context& io_;
   ice::GlibContextPump& pump_;
@@ -155,13 +153,13 @@ private:
   SessionSettings settings_;
   AdmissionSettings admission_;
   Observer observer_;
-  signaling::EventPublisher* events_ = nullptr;
+  PageEventSink* events_ = nullptr;
   std::map<std::string, Entry> sessions_;
   std::uint64_t next_order_ = 0;
   std::uint64_t sessions_started_ = 0;
   SessionMetrics* metrics_ = nullptr;
   bool ending_all_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::session

@@ -3,15 +3,15 @@
 // the production stream parser (xml_stream_parser.hpp), each iq and message converted as the
 // cloud service does (app/stanza_conversion.hpp) and handed to a JingleSessionHandler:
 // session-initiate, transport-info, session-terminate, XEP-0353 propose, replies to our IQs,
-// in any order and from any JID. The session host parses each offer with the production SDP
-// parser and answers with the production answer builder, parses each trickled fragment with the
-// production sdpfrag parser, and keeps a table of live sessions (no ICE or DTLS: no network).
-// The host's answer comes later when the input says so, so stanzas arrive while an offer is
-// being answered. At the end the host ends a session on its own and terminate_all() runs.
+// in any order and from any JID. The session core here answers each offer model with the
+// production answer builder and keeps a table of live sessions (no ICE or DTLS: no network).
+// Its answer comes later when the input says so, so stanzas arrive while an offer is being
+// answered. At the end the core ends a session on its own and terminate_all() runs.
 //
-// Invariants (abort on violation): the host never sees a patch or delete for a session it does
-// not hold or did not create; every stanza the handler sends parses again; every created
-// session is deleted by terminate_all.
+// Invariants (abort on violation): every offer model the core gets is one the SDP parser would
+// make of its own text (the core takes Jingle's models as they are); the core never sees a patch
+// or stop for a session it does not hold or did not create; every stanza the handler sends
+// parses again; every created session is stopped by terminate_all.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -27,6 +27,7 @@
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/sdp_parser.hpp"
+#include "sdp/sdp_writer.hpp"
 #include "signaling/jingle/jingle_session_handler.hpp"
 #include "signaling/xmpp/xml_stream_parser.hpp"
 
@@ -34,58 +35,50 @@ namespace {
 
 using namespace presentd;
 
-class ParsingHost : public signaling::WhipSessionHost {
+class AnsweringCore : public session::SessionPort {
 public:
-  void create_session(std::string offer, const signaling::RequestContext&,
-                      std::function<void(signaling::WhipCreateResult)> done) override {
-    pending_.emplace_back(std::move(offer), std::move(done));
+  void create_session(const session::Requester&, const sdp::SessionDescription& offer,
+                      std::function<void(session::CreateResult)> done) override {
+    // What WHIP's parser would make of this offer's text must be this very model.
+    const auto reparsed = sdp::parse_sdp(sdp::write_sdp(offer));
+    if (reparsed ? !(reparsed.value() == offer) : reparsed.error().code != sdp::ErrorCode::missing_field) std::abort();
+    pending_.emplace_back(offer, std::move(done));
     if (answer_at_once) answer_pending();
   }
   void answer_pending() {
     auto pending = std::move(pending_);
     pending_.clear();
     for (auto& [offer, done] : pending) {
-      const auto parsed = sdp::parse_sdp(offer);
-      if (!parsed) {
-        done(signaling::WhipFailure{signaling::http::status::bad_request, "bad offer", 0});
-        continue;
-      }
       sdp::AnswerConfig config;
       config.ice_ufrag = "boxu";
       config.ice_pwd = "boxpasswordboxpassword";
       config.fingerprint = sdp::Fingerprint{"sha-256", "AB:CD:EF"};
       config.candidates = {"candidate:1 1 udp 2130706431 10.200.0.1 50000 typ host"};
-      const auto answer = sdp::build_answer(parsed.value(), config);
+      const auto answer = sdp::build_answer(offer, config);
       if (!answer) {
-        done(signaling::WhipFailure{signaling::http::status::not_acceptable, "no usable media", 0});
+        done(session::Refusal{session::Refusal::Kind::bad_offer, answer.error().message, answer.error().code});
         continue;
       }
       const std::string id = "s" + std::to_string(++created_);
       live.insert(id);
-      done(signaling::WhipAnswer{id, answer->sdp, "etag"});
+      done(session::AcceptedSession{id, answer->description});
     }
   }
-  std::optional<std::string> session_etag(const std::string& id) const override {
-    if (!live.contains(id)) return std::nullopt;
-    return "etag";
-  }
-  signaling::WhipPatchResult patch_session(const std::string& id, const std::string& sdpfrag) override {
+  session::PatchResult patch_session(const std::string& id, const sdp::SdpFragment&) override {
     if (!live.contains(id)) std::abort();  // the handler patched a session it does not hold
-    if (!sdp::parse_sdp_fragment(sdpfrag)) {
-      return signaling::WhipFailure{signaling::http::status::bad_request, "bad fragment", 0};
-    }
-    return signaling::WhipPatchOutcome{};
+    return session::AppliedFragment{};
   }
-  bool delete_session(const std::string& id) override {
-    if (live.erase(id) == 0) std::abort();  // deleted twice, or never created
+  bool stop_session(const std::string& id) override {
+    if (live.erase(id) == 0) std::abort();  // stopped twice, or never created
     return true;
   }
+  bool has_session(const std::string& id) const override { return live.contains(id); }
 
   bool answer_at_once = true;
   std::set<std::string> live;
 
 private:
-  std::vector<std::pair<std::string, std::function<void(signaling::WhipCreateResult)>>> pending_;
+  std::vector<std::pair<sdp::SessionDescription, std::function<void(session::CreateResult)>>> pending_;
   unsigned created_ = 0;
 };
 
@@ -101,7 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }();
   (void)quiet;
   if (size == 0) return 0;
-  ParsingHost host;
+  AnsweringCore host;
   host.answer_at_once = (data[0] & 1) == 0;
   signaling::jingle::JingleSessionHandler handler(
       host,
@@ -127,7 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     host.answer_pending();  // answers that were held arrive between stanzas
   }
   if (!host.live.empty()) {
-    // The host ends one on its own: it is gone before the handler hears of it.
+    // The core ends one on its own: it is gone before the handler hears of it.
     const auto id = *host.live.begin();
     host.live.erase(id);
     handler.session_ended(id, "connectivity-error", "ICE failed");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fuzzes an offer through the path a WHIP POST takes behind the HTTP rules: SessionManager
-// (parse, admission) → Session (trial answer, ICE agent, DTLS transport, gathering) → the
+// Fuzzes an offer through the path a WHIP POST takes behind the HTTP rules: the WHIP adapter
+// (parse, ETags, refusals as HTTP) → SessionManager (admission) → Session (trial answer, ICE agent, DTLS transport, gathering) → the
 // answer, then a PATCH (trickle or ICE restart) and the DELETE. The input is the offer text,
 // optionally followed by a NUL byte and the PATCH body (an sdpfrag).
 //
@@ -22,6 +22,7 @@
 #include <glib.h>
 #include <boost/asio/io_context.hpp>
 
+#include "app/whip_session_adapter.hpp"
 #include "common/log.hpp"
 #include "crypto/certificate.hpp"
 #include "ice/glib_context_pump.hpp"
@@ -80,11 +81,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   {
     session::SessionManager manager(world.io, world.pump, world.identity, settings, session::AdmissionSettings{});
     manager.set_metrics(&world.metrics);
+    app::WhipSessionAdapter whip(manager, &world.metrics);
     signaling::RequestContext context;
     context.remote = {boost::asio::ip::make_address("192.0.2.1"), 40000};
     int results = 0;
     std::optional<signaling::WhipCreateResult> result;
-    manager.create_session(offer, context, [&](signaling::WhipCreateResult r) {
+    whip.create_session(offer, context, [&](signaling::WhipCreateResult r) {
       ++results;
       result = std::move(r);
     });
@@ -97,11 +99,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       const auto& answer = std::get<signaling::WhipAnswer>(*result);
       if (!sdp::parse_sdp(answer.sdp) || answer.etag.empty() ||
-          manager.session_etag(answer.session_id) != answer.etag) {
+          whip.session_etag(answer.session_id) != answer.etag) {
         std::abort();
       }
       if (patch) {
-        const auto patched = manager.patch_session(answer.session_id, *patch);
+        const auto patched = whip.patch_session(answer.session_id, *patch);
         if (const auto* refused = std::get_if<signaling::WhipFailure>(&patched)) {
           check_failure(*refused);
         } else if (const auto& outcome = std::get<signaling::WhipPatchOutcome>(patched); outcome.ice_restart) {
@@ -109,7 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         (void)manager.status(true).dump();
       }
-      if (!manager.delete_session(answer.session_id)) std::abort();
+      if (!whip.delete_session(answer.session_id)) std::abort();
     }
     world.settle();
     if (manager.session_count() != 0) std::abort();

@@ -39,6 +39,7 @@ ReceivePipeline::ReceivePipeline(const Clock& clock, ReceivePipelineConfig confi
 ReceivePipeline::~ReceivePipeline() = default;
 
 void ReceivePipeline::on_packet(std::vector<std::uint8_t> datagram) {
+  loop_.check("ReceivePipeline::on_packet");
   switch (rtp::classify_packet(datagram)) {
     case rtp::PacketKind::rtp:
       return on_rtp(datagram);
@@ -136,10 +137,12 @@ void ReceivePipeline::report_sender_clock(const rtp::rtcp::SenderReport& report)
 }
 
 void ReceivePipeline::request_keyframe(std::size_t stream_index) {
+  loop_.check("ReceivePipeline::request_keyframe");
   if (stream_index < video_.size()) video_[stream_index]->request_keyframe();
 }
 
 void ReceivePipeline::on_tick() {
+  loop_.check("ReceivePipeline::on_tick");
   const auto now = clock_.now();
   std::vector<rtp::rtcp::Message> messages;
   bool reference_time_due = false;

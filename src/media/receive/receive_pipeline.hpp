@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/loop_affinity.hpp"
 #include "media/feedback/rtt_estimator.hpp"
 #include "media/feedback/transport_feedback_recorder.hpp"
 #include "media/receive/video_receive_stream.hpp"
@@ -85,6 +86,7 @@ public:
   std::optional<Clock::Duration> rtt() const { return rtt_.rtt(); }
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   void on_rtp(std::vector<std::uint8_t>& packet);
   void on_rtcp(std::vector<std::uint8_t>& packet);
   void on_audio(const rtp::RtpPacket& packet);

@@ -3,10 +3,9 @@
 
 #include "common/display_name.hpp"
 #include "common/log.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
 #include "sdp/text.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
+#include "signaling/jingle/jingle_refusal.hpp"
 #include "signaling/jingle/jingle_stanzas.hpp"
 #include "signaling/jingle/jingle_to_sdp.hpp"
 #include "signaling/jingle/sdp_to_jingle.hpp"
@@ -25,28 +24,20 @@ std::string shown_jid(const std::string& peer) {
   return sanitize_display_name(bare_jid(peer), kMaxJidShown);
 }
 
-// What a failed create_session tells the presenter (XEP-0166 §7.4 reasons).
-std::string_view reason_for(http::status status) {
-  switch (status) {
-    case http::status::service_unavailable:
-    case http::status::too_many_requests: return "busy";
-    case http::status::unprocessable_entity: return "incompatible-parameters";
-    case http::status::bad_request: return "failed-application";
-    default: return "general-error";
-  }
-}
 }  // namespace
 
-JingleSessionHandler::JingleSessionHandler(WhipSessionHost& host, Send send, PinCheck pin_check, JidFilter filter)
-    : host_(host), send_(std::move(send)), pin_check_(std::move(pin_check)), filter_(std::move(filter)) {}
+JingleSessionHandler::JingleSessionHandler(session::SessionPort& sessions, Send send, PinCheck pin_check,
+                                           JidFilter filter)
+    : core_(sessions), send_(std::move(send)), pin_check_(std::move(pin_check)), filter_(std::move(filter)) {}
 
-JingleSessionHandler::~JingleSessionHandler() { *alive_ = false; }
+JingleSessionHandler::~JingleSessionHandler() { liveness_.end(); }
 
 void JingleSessionHandler::send(const XmlElement& stanza) { send_(write_xml(stanza)); }
 
 std::string JingleSessionHandler::next_id() { return "pd-jingle-" + std::to_string(++next_id_); }
 
 bool JingleSessionHandler::handle_iq(const XmlElement& iq) {
+  loop_.check("JingleSessionHandler::handle_iq");
   const auto type = iq.attribute_or("type");
   if (type == "result" || type == "error") {
     if (!pending_accepts_.contains(iq.attribute_or("id"))) return false;
@@ -119,29 +110,24 @@ void JingleSessionHandler::on_initiate(const XmlElement& iq, const XmlElement& j
                      offer.error().message);
   }
   PD_LOG(info, kTag) << "session-initiate from " << shown_jid(peer);
-  RequestContext context;
-  context.origin = "xmpp:" + peer;
-  host_.create_session(sdp::write_sdp(offer.value()), context,
-                       [this, key, alive = alive_](WhipCreateResult result) {
-                         if (*alive) on_answer(key, std::move(result));
-                       });
+  // The presenter's name comes from the remote page once it sends one; until then the core's
+  // default. The bare JID is the source: one account may open any number of resources.
+  const session::Requester requester{bare_jid(peer), "xmpp:" + peer, {}, true};
+  core_.create_session(requester, offer.value(), [this, key, alive = liveness_.token()](session::CreateResult result) {
+    if (alive) on_answer(key, std::move(result));
+  });
 }
 
-void JingleSessionHandler::on_answer(const Key& key, WhipCreateResult result) {
+void JingleSessionHandler::on_answer(const Key& key, session::CreateResult result) {
   const auto it = sessions_.find(key);
-  if (auto* failure = std::get_if<WhipFailure>(&result)) {
-    if (it != sessions_.end()) terminate(key, reason_for(failure->status), failure->reason);
+  if (const auto* refused = std::get_if<session::Refusal>(&result)) {
+    if (it != sessions_.end()) terminate(key, jingle_reason_for(*refused), refused->message);
     return;
   }
-  auto& answer = std::get<WhipAnswer>(result);
+  auto& answer = std::get<session::AcceptedSession>(result);
   if (it == sessions_.end()) {
-    host_.delete_session(answer.session_id);  // the presenter hung up while we were answering
+    core_.stop_session(answer.session_id);  // the presenter hung up while we were answering
     return;
-  }
-  const auto description = sdp::parse_sdp(answer.sdp);
-  if (!description) {
-    host_.delete_session(answer.session_id);
-    return terminate(key, "general-error", "internal error");
   }
   auto& session = it->second;
   session.session_id = answer.session_id;
@@ -149,25 +135,25 @@ void JingleSessionHandler::on_answer(const Key& key, WhipCreateResult result) {
   const JingleHeader header{"session-accept", session.sid, session.peer, session.own_jid};
   const auto id = next_id();
   pending_accepts_[id] = key;
-  send(iq_set(session.peer, id, sdp_to_jingle(description.value(), header, Party::responder)));
-  for (const auto& fragment : session.early_fragments) host_.patch_session(session.session_id, fragment);
+  send(iq_set(session.peer, id, sdp_to_jingle(answer.answer, header, Party::responder)));
+  for (const auto& fragment : session.early_fragments) core_.patch_session(session.session_id, fragment);
   session.early_fragments.clear();
 }
 
 void JingleSessionHandler::on_transport_info(const XmlElement& iq, const XmlElement& jingle) {
   const auto it = sessions_.find({iq.attribute_or("from"), jingle.attribute_or("sid")});
   if (it == sessions_.end()) return send(iq_error(iq, "cancel", "item-not-found", "unknown-session"));
-  const auto fragment = transport_info_to_sdpfrag(jingle);
+  auto fragment = transport_info_to_fragment(jingle);
   if (!fragment) return send(iq_error(iq, "modify", "bad-request", {}, fragment.error().message));
   auto& session = it->second;
   if (session.session_id.empty()) {
     if (session.early_fragments.size() >= kMaxEarlyFragments) return send(iq_error(iq, "wait", "resource-constraint"));
-    session.early_fragments.push_back(fragment.value());
+    session.early_fragments.push_back(std::move(fragment).value());
     return send(iq_result(iq));
   }
-  const auto patched = host_.patch_session(session.session_id, fragment.value());
-  if (const auto* failure = std::get_if<WhipFailure>(&patched)) {
-    return send(iq_error(iq, "modify", "not-acceptable", {}, failure->reason));
+  const auto patched = core_.patch_session(session.session_id, fragment.value());
+  if (const auto* refused = std::get_if<session::Refusal>(&patched)) {
+    return send(iq_error(iq, "modify", "not-acceptable", {}, refused->message));
   }
   send(iq_result(iq));
 }
@@ -179,7 +165,7 @@ void JingleSessionHandler::on_terminate(const XmlElement& iq, const XmlElement& 
   PD_LOG(info, kTag) << "session-terminate from " << shown_jid(it->second.peer);
   sessions_.erase(it);
   send(iq_result(iq));
-  if (!session_id.empty()) host_.delete_session(session_id);
+  if (!session_id.empty()) core_.stop_session(session_id);
 }
 
 void JingleSessionHandler::on_reply(const XmlElement& iq) {
@@ -192,7 +178,7 @@ void JingleSessionHandler::on_reply(const XmlElement& iq) {
   PD_LOG(notice, kTag) << shown_jid(it->second.peer) << " refused the session-accept";
   const auto session_id = it->second.session_id;
   sessions_.erase(it);
-  if (!session_id.empty()) host_.delete_session(session_id);
+  if (!session_id.empty()) core_.stop_session(session_id);
 }
 
 void JingleSessionHandler::send_terminate(const std::string& peer, const std::string& sid, std::string_view condition,
@@ -211,6 +197,7 @@ void JingleSessionHandler::terminate(const Key& key, std::string_view condition,
 
 void JingleSessionHandler::session_ended(const std::string& session_id, std::string_view condition,
                                          std::string_view text) {
+  loop_.check("JingleSessionHandler::session_ended");
   if (session_id.empty()) return;  // sessions still being answered have no id yet
   for (const auto& [key, session] : sessions_) {
     if (session.session_id == session_id) {
@@ -221,6 +208,7 @@ void JingleSessionHandler::session_ended(const std::string& session_id, std::str
 }
 
 void JingleSessionHandler::session_live(const std::string& session_id) {
+  loop_.check("JingleSessionHandler::session_live");
   if (session_id.empty()) return;
   for (const auto& [key, session] : sessions_) {
     if (session.session_id != session_id) continue;
@@ -231,15 +219,17 @@ void JingleSessionHandler::session_live(const std::string& session_id) {
 }
 
 void JingleSessionHandler::terminate_all(std::string_view condition, std::string_view text) {
+  loop_.check("JingleSessionHandler::terminate_all");
   std::vector<std::pair<Key, std::string>> ended;
   for (const auto& [key, session] : sessions_) ended.emplace_back(key, session.session_id);
   for (const auto& [key, session_id] : ended) {
     terminate(key, condition, text);
-    if (!session_id.empty()) host_.delete_session(session_id);
+    if (!session_id.empty()) core_.stop_session(session_id);
   }
 }
 
 bool JingleSessionHandler::handle_message(const XmlElement& message) {
+  loop_.check("JingleSessionHandler::handle_message");
   const XmlElement* payload = nullptr;
   for (const auto& child : message.children) {
     if (child.ns == ns::kJingleMessage) payload = &child;

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Remote presenters over XMPP: Jingle sessions (XEP-0166/0167/0176/0320) and Jingle Message
-// Initiation (XEP-0353) on top of the same session host as WHIP, so a remote session passes the
-// same admission (max presenters, what happens when full) as a local one.
+// Initiation (XEP-0353) on top of the same session core as WHIP (session::SessionPort), so a
+// remote session passes the same admission (max presenters, what happens when full) as a local
+// one. The offer goes to the core as the SDP model jingle_to_sdp makes, never as text; a refusal
+// comes back as an XEP-0166 reason (jingle_refusal.hpp).
 //
-//   presenter                       box (this handler)                 WhipSessionHost
+//   presenter                       box (this handler)                 session::SessionPort
 //   <message><propose id=S/>  ───▶  allowed JID? ──▶ <proceed id=S/> (or <reject><decline/>)
 //   <iq set><jingle session-initiate sid=S><pin/>…  ──▶  <iq result/>
 //                                   allowed JID? (else terminate <decline/>)
 //                                   PIN ──▶ Jingle→SDP offer ──▶ create_session(offer)
 //   <iq set><jingle session-accept> ◀── SDP answer→Jingle  ◀────────── answer
-//   <iq set><jingle transport-info> ──▶ <iq result/>, sdpfrag ───────▶ patch_session
+//   <iq set><jingle transport-info> ──▶ <iq result/>, fragment ──────▶ patch_session
 //   <iq set><jingle session-info><active/> ◀── session_live() (on the screen, after any approval)
-//   <iq set><jingle session-terminate> ──▶ <iq result/> ─────────────▶ delete_session
+//   <iq set><jingle session-terminate> ──▶ <iq result/> ─────────────▶ stop_session
 //   <iq set><jingle session-terminate> ◀── session_ended() (replaced, ICE failed, Esc on the box)
 //
 // The PIN travels as <pin xmlns='urn:presentd:pin:0'>…</pin> inside <jingle/> of the
@@ -20,18 +22,22 @@
 // never logged. Outgoing stanzas go through `send` as text, so this class does not depend on the
 // XMPP client; incoming ones arrive as element trees.
 //
-// Thread: event loop (the host's done callbacks must arrive there too).
+// Thread: event loop (the core's done callbacks must arrive there too).
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/loop_affinity.hpp"
+#include "sdp/sdp_fragment.hpp"
+#include "session/session_port.hpp"
 #include "signaling/jingle/jid_filter.hpp"
 #include "signaling/jingle/xml_element.hpp"
-#include "signaling/local/whip_endpoint.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::signaling::jingle {
 
@@ -45,7 +51,7 @@ class JingleSessionHandler {
 public:
   using Send = std::function<void(std::string xml)>;
 
-  JingleSessionHandler(WhipSessionHost& host, Send send, PinCheck pin_check, JidFilter filter = {});
+  JingleSessionHandler(session::SessionPort& sessions, Send send, PinCheck pin_check, JidFilter filter = {});
   ~JingleSessionHandler();
   JingleSessionHandler(const JingleSessionHandler&) = delete;
   JingleSessionHandler& operator=(const JingleSessionHandler&) = delete;
@@ -56,47 +62,48 @@ public:
   // A <message/>: true when it carried XEP-0353 Jingle Message Initiation.
   bool handle_message(const XmlElement& message);
 
-  // The host ended a session on its own (replaced, ICE failed, removed, stopped on the box):
+  // The core ended a session on its own (replaced, ICE failed, removed, stopped on the box):
   // tell the presenter with this XEP-0166 reason `condition` and `text` (the caller maps its
   // end reason, app/jingle_end_reason.hpp). Sessions the presenter ended are already
   // forgotten, so this is a no-op for them.
   void session_ended(const std::string& session_id, std::string_view condition, std::string_view text);
-  // The host put a session on the screen (admitted, approved if the room asks for approval, media
+  // The core put a session on the screen (admitted, approved if the room asks for approval, media
   // flowing): the presenter gets session-info <active/> (XEP-0167 §7.2), so its page can tell
   // "presenting" from "waiting for approval". Sent again after a reconnection; no-op for others.
   void session_live(const std::string& session_id);
-  // Every remote session gets a session-terminate and its host session ends (the cloud is
+  // Every remote session gets a session-terminate and its session in the core ends (the cloud is
   // switched off, the daemon stops).
   void terminate_all(std::string_view condition, std::string_view text);
 
   void set_filter(JidFilter filter) { filter_ = std::move(filter); }
-  // Told when the host created a remote session (its id, the presenter's bare JID).
+  // Told when the core created a remote session (its id, the presenter's bare JID).
   void set_on_started(std::function<void(const std::string& session_id, const std::string& bare_jid)> hook) {
     on_started_ = std::move(hook);
   }
   std::size_t session_count() const { return sessions_.size(); }
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   struct RemoteSession {
     std::string peer;        // full JID of the presenter
     std::string sid;
     std::string own_jid;     // the address the presenter wrote to (our full JID)
-    std::string session_id;  // the host's id; empty while the offer is being answered
-    std::vector<std::string> early_fragments;  // transport-info before the answer existed
+    std::string session_id;  // the core's id; empty while the offer is being answered
+    std::vector<sdp::SdpFragment> early_fragments;  // transport-info before the answer existed
   };
   using Key = std::pair<std::string, std::string>;  // (peer, sid)
 
   void on_initiate(const XmlElement& iq, const XmlElement& jingle);
   void on_transport_info(const XmlElement& iq, const XmlElement& jingle);
   void on_terminate(const XmlElement& iq, const XmlElement& jingle);
-  void on_answer(const Key& key, WhipCreateResult result);
+  void on_answer(const Key& key, session::CreateResult result);
   void on_reply(const XmlElement& iq);
   void terminate(const Key& key, std::string_view condition, std::string_view text);
   void send_terminate(const std::string& peer, const std::string& sid, std::string_view condition, std::string_view text);
   void send(const XmlElement& stanza);
   std::string next_id();
 
-  WhipSessionHost& host_;
+  session::SessionPort& core_;
   Send send_;
   PinCheck pin_check_;
   JidFilter filter_;
@@ -104,7 +111,7 @@ private:
   std::map<Key, RemoteSession> sessions_;
   std::map<std::string, Key> pending_accepts_;  // our session-accept IQ id → session
   std::uint64_t next_id_ = 0;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::signaling::jingle

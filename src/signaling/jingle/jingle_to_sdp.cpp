@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sdp/sdp_parser.hpp"
+#include "sdp/sdp_writer.hpp"
 #include "sdp/text.hpp"
 #include "sdp/transport_attributes.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
@@ -384,7 +385,12 @@ private:
 }  // namespace
 
 sdp::Result<sdp::SessionDescription> jingle_to_sdp(const XmlElement& jingle, const JingleToSdpOptions& options) {
-  return Mapper(options).run(jingle);
+  auto description = Mapper(options).run(jingle);
+  if (!description) return description;
+  // A stanza may be four times an SDP body's limit: what WHIP's parser would refuse as text is
+  // refused here too, since the session core takes this model as it is.
+  if (auto too_big = sdp::check_text_limits(description.value())) return std::move(*too_big);
+  return description;
 }
 
 sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& element) {
@@ -419,40 +425,41 @@ sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& element) {
   return candidate;
 }
 
-sdp::Result<std::string> transport_info_to_sdpfrag(const XmlElement& jingle) {
+sdp::Result<sdp::SdpFragment> transport_info_to_fragment(const XmlElement& jingle) {
   if (jingle.name != "jingle" || jingle.ns != ns::kJingle) return sdp::make_error(ErrorCode::malformed_line, 0, "not a <jingle/> element");
   const auto contents = jingle.children_named("content", ns::kJingle);
   if (contents.empty()) return sdp::make_error(ErrorCode::missing_field, 0, "transport-info without content");
   if (contents.size() > sdp::kMaxMediaSections) return sdp::make_error(ErrorCode::too_many_items, 0, "too many contents");
-  std::ostringstream out;
-  bool credentials_written = false;
-  std::size_t total = 0;
+  sdp::SdpFragment fragment;
   for (const auto* content : contents) {
     const auto name = content->attribute_or("name");
     if (!text::is_token(name)) return sdp::make_error(ErrorCode::bad_attribute, 0, "content without a name");
     const auto* transport = content->child("transport", ns::kIceUdp);
     if (!transport) return sdp::make_error(ErrorCode::missing_field, 0, "content " + quoted(name) + ": no ICE-UDP transport");
-    if (!credentials_written && transport->attribute("ufrag") && transport->attribute("pwd")) {
+    // The first content with credentials names them for all (BUNDLE: one ICE session).
+    if (!fragment.ice_ufrag && transport->attribute("ufrag") && transport->attribute("pwd")) {
       const auto ufrag = transport->attribute_or("ufrag");
       const auto pwd = transport->attribute_or("pwd");
       if (!text::is_token(ufrag) || !text::is_token(pwd) || ufrag.size() > sdp::kMaxIceCredentialLength ||
           pwd.size() > sdp::kMaxIceCredentialLength) {
         return sdp::make_error(ErrorCode::bad_attribute, 0, "bad ICE credentials");
       }
-      out << "a=ice-ufrag:" << ufrag << "\r\na=ice-pwd:" << pwd << "\r\n";
-      credentials_written = true;
+      fragment.ice_ufrag = ufrag;
+      fragment.ice_pwd = pwd;
     }
-    out << "m=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:" << name << "\r\n";
+    const auto index = fragment.mids.size();
+    fragment.mids.push_back(name);
     const auto candidates = transport->children_named("candidate", ns::kIceUdp);
-    total += candidates.size();
-    if (total > sdp::kMaxCandidates) return sdp::make_error(ErrorCode::too_many_items, 0, "too many candidates");
+    if (fragment.candidates.size() + candidates.size() > sdp::kMaxCandidates) {
+      return sdp::make_error(ErrorCode::too_many_items, 0, "too many candidates");
+    }
     for (const auto* element : candidates) {
       auto candidate = candidate_from_jingle(*element);
       if (!candidate) return candidate.error();
-      out << "a=" << sdp::format_candidate(candidate.value()) << "\r\n";
+      fragment.candidates.push_back({name, index, std::move(candidate).value()});
     }
   }
-  return out.str();
+  return fragment;
 }
 
 }  // namespace presentd::signaling::jingle

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Jingle → SDP: the inverse of sdp_to_jingle.hpp (the element layout is drawn there). Turns the
-// <jingle/> of a session-initiate into an offer the session machinery parses as it parses a WHIP
-// offer, the <jingle/> of a session-accept back into an answer for the sender's WebRTC stack, and
-// a transport-info into an RFC 8840 sdpfrag for SessionManager::patch_session.
+// <jingle/> of a session-initiate into the offer model the session core takes (the same model
+// WHIP's parser makes of text, within the same limits), the <jingle/> of a session-accept back
+// into an answer for the sender's WebRTC stack, and a transport-info into the trickle fragment
+// model of a WHIP PATCH (session::SessionPort::patch_session).
 //
 // Everything from the stanza that ends up in SDP text is checked first: tokens without spaces or
 // controls, numbers in range, lists bounded like the SDP parser bounds them. A stanza cannot
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "sdp/sdp_error.hpp"
+#include "sdp/sdp_fragment.hpp"
 #include "sdp/session_description.hpp"
 #include "signaling/jingle/jingle_senders.hpp"
 #include "signaling/jingle/xml_element.hpp"
@@ -35,8 +37,8 @@ struct JingleToSdpOptions {
 // One checked candidate of a <transport/>.
 [[nodiscard]] sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& candidate);
 
-// transport-info (XEP-0176 §5) → "a=ice-ufrag…\r\nm=… \r\na=mid:<content>\r\na=candidate:…" with
-// one m= section per content.
-[[nodiscard]] sdp::Result<std::string> transport_info_to_sdpfrag(const XmlElement& jingle);
+// transport-info (XEP-0176 §5) → the trickle fragment a WHIP PATCH's sdpfrag parses into: one
+// m-line (mid) per content, the first credentials found, every candidate under its content.
+[[nodiscard]] sdp::Result<sdp::SdpFragment> transport_info_to_fragment(const XmlElement& jingle);
 
 }  // namespace presentd::signaling::jingle

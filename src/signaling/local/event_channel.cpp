@@ -46,7 +46,7 @@ EventChannel::EventChannel(boost::asio::io_context& io, EventChannelHost& host, 
     : io_(io), host_(host), options_(std::move(options)), heartbeat_(io) {}
 
 EventChannel::~EventChannel() {
-  *alive_ = false;
+  liveness_.end();
   close_all();
 }
 
@@ -99,10 +99,10 @@ void EventChannel::on_get(const Request& request, const RequestContext& context,
 void EventChannel::subscribe(const std::string& session_id, std::shared_ptr<EventStream> stream,
                              const std::vector<ChannelEvent>& first) {
   for (const auto& event : first) stream->send_event(event.name, event_data(event));
-  stream->set_on_closed([this, alive = alive_] {
+  stream->set_on_closed([this, alive = liveness_.token()] {
     // Erasing here could run inside one of our own loops over streams_: sweep a moment later.
     boost::asio::post(io_, [this, alive] {
-      if (*alive) forget_closed_streams();
+      if (alive) forget_closed_streams();
     });
   });
   streams_.emplace(session_id, std::move(stream));
@@ -126,12 +126,14 @@ void EventChannel::on_post(const Request& request, const RequestContext&, Respon
 }
 
 void EventChannel::publish(const std::string& session_id, const ChannelEvent& event) {
+  loop_.check("EventChannel::publish");
   const auto data = event_data(event);
   const auto [begin, end] = streams_.equal_range(session_id);
   for (auto it = begin; it != end; ++it) it->second->send_event(event.name, data);
 }
 
 void EventChannel::session_ended(const std::string& session_id, const ChannelEvent& last) {
+  loop_.check("EventChannel::session_ended");
   endings_.emplace_back(session_id, last);
   while (endings_.size() > options_.remembered_endings) endings_.pop_front();
   const auto data = event_data(last);
@@ -157,8 +159,8 @@ void EventChannel::arm_heartbeat() {
   if (heartbeat_armed_) return;
   heartbeat_armed_ = true;
   heartbeat_.expires_after(options_.heartbeat);
-  heartbeat_.async_wait([this, alive = alive_](boost::system::error_code ec) {
-    if (!*alive) return;  // destroyed in the turn the timer expired: the handler was already queued
+  heartbeat_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
+    if (!alive) return;  // destroyed in the turn the timer expired: the handler was already queued
     if (ec) return;
     heartbeat_armed_ = false;
     forget_closed_streams();
@@ -168,6 +170,7 @@ void EventChannel::arm_heartbeat() {
 }
 
 void EventChannel::close_all() {
+  loop_.check("EventChannel::close_all");
   heartbeat_.cancel();
   heartbeat_armed_ = false;
   auto streams = std::move(streams_);

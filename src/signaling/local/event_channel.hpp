@@ -26,8 +26,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/loop_affinity.hpp"
 #include "signaling/local/event_stream.hpp"
 #include "signaling/local/http_router.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::signaling {
 
@@ -84,6 +86,7 @@ public:
   std::size_t stream_count() const;
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   void on_get(const Request& request, const RequestContext& context, Responder respond);
   void on_post(const Request& request, const RequestContext& context, Responder respond);
   void subscribe(const std::string& session_id, std::shared_ptr<EventStream> stream,
@@ -98,7 +101,7 @@ private:
   std::deque<std::pair<std::string, ChannelEvent>> endings_;          // recent ends, oldest first
   boost::asio::steady_timer heartbeat_;
   bool heartbeat_armed_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards posted sweeps
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 // `event` as one line of compact JSON; invalid UTF-8 is replaced, never thrown.

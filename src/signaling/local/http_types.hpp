@@ -19,14 +19,11 @@ class EventStreamOpener;
 struct RequestContext {
   boost::asio::ip::tcp::endpoint remote;
   // The presenter's name from their session token (POST /api/v1/join); "" for plain WHIP
-  // senders. Filled by the WHIP endpoint for the session host.
+  // senders. Filled by the WHIP endpoint for its session host.
   std::string presenter_name;
   // Lets a handler turn its response into a Server-Sent Events stream (event_stream.hpp); null
   // where streaming is impossible (e.g. a request dispatched outside a connection).
   EventStreamOpener* event_streams = nullptr;
-  // Who asks when it is not an HTTP client: "xmpp:alice@example.net/phone" for a Jingle session
-  // (the remote endpoint is then the XMPP server's). Empty for HTTP requests.
-  std::string origin;
 };
 
 // Handlers answer through the responder, now or later (an answer may wait for ICE gathering).

@@ -108,8 +108,8 @@ void ExternalServiceDiscovery::schedule_refresh() {
   timer_.expires_after(delay);
   // A wait that already completed still runs after cancel(): the handler checks that this
   // object is still alive before touching it (the cloud service destroys it on every restart).
-  timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
-    if (!ec && !alive.expired()) on_timer();
+  timer_.async_wait([this, alive = liveness_.token()](const boost::system::error_code& ec) {
+    if (!ec && alive) on_timer();
   });
 }
 

@@ -23,6 +23,7 @@
 
 #include "signaling/xmpp/external_services.hpp"
 #include "signaling/xmpp/xml_element.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::xmpp {
 
@@ -59,7 +60,7 @@ private:
   std::string pending_id_;
   std::uint64_t counter_ = 0;
   std::vector<ExternalService> services_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // timer handlers hold a weak_ptr
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::xmpp

@@ -87,18 +87,20 @@ XmppClient::XmppClient(boost::asio::io_context& io, XmppClientSettings settings,
 }
 
 XmppClient::~XmppClient() {
-  *alive_ = false;
+  liveness_.end();
   if (link_) link_->close();
   if (cancel_connect_) cancel_connect_();
 }
 
 void XmppClient::start() {
+  loop_.check("XmppClient::start");
   if (phase_ != Phase::stopped) return;
   set_phase(Phase::waiting);
   connect();
 }
 
 void XmppClient::stop() {
+  loop_.check("XmppClient::stop");
   if (phase_ == Phase::stopped) return;
   const bool was_online = online();
   reconnect_timer_.cancel();
@@ -142,15 +144,15 @@ void XmppClient::connect() {
                      << (settings_.direct_tls ? " (Direct TLS)" : " (STARTTLS)");
   cancel_connect_ =
       connector_(settings_.host, settings_.port,
-                 [this, alive = alive_](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
-                   if (!*alive || phase_ != Phase::connecting) return;  // gone or stopped meanwhile
+                 [this, alive = liveness_.token()](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+                   if (!alive || phase_ != Phase::connecting) return;  // gone or stopped meanwhile
                    cancel_connect_ = nullptr;
                    on_connected(ec, std::move(socket));
                  });
   // The whole login, TCP connect included, must finish in time or the attempt is dropped.
   deadline_timer_.expires_after(settings_.login_timeout);
-  deadline_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
-    if (ec || !*alive || phase_ == Phase::online || phase_ == Phase::stopped || phase_ == Phase::waiting) return;
+  deadline_timer_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
+    if (ec || !alive || phase_ == Phase::online || phase_ == Phase::stopped || phase_ == Phase::waiting) return;
     drop("login did not finish within " + std::to_string(settings_.login_timeout.count() / 1000) + " s");
   });
 }
@@ -490,6 +492,7 @@ void XmppClient::handle_online(const Element& stanza) {
 }
 
 void XmppClient::set_room_status(RoomStatus status) {
+  loop_.check("XmppClient::set_room_status");
   if (status == status_) return;
   status_ = status;
   if (online()) send_presence();
@@ -507,6 +510,7 @@ void XmppClient::send_presence() {
 }
 
 bool XmppClient::send_stanza(const Element& stanza) {
+  loop_.check("XmppClient::send_stanza");
   if (!online() || !login_.secure_and_authenticated()) return false;
   send_secure(serialize(stanza, kClientNs), sm_.active());
   return true;
@@ -564,8 +568,8 @@ void XmppClient::write_next() {
 
 void XmppClient::schedule_ping() {
   ping_timer_.expires_after(settings_.ping_interval);
-  ping_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
-    if (ec || !*alive || !online()) return;
+  ping_timer_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
+    if (ec || !alive || !online()) return;
     // XEP-0199 §4.2: a client-to-server ping; a missing reply means the link is dead even if
     // TCP has not noticed (a NAT or proxy silently dropped it).
     pending_ping_id_ = next_id();
@@ -575,7 +579,7 @@ void XmppClient::schedule_ping() {
     if (sm_.active()) send_raw("<r xmlns='urn:xmpp:sm:3'/>");
     deadline_timer_.expires_after(settings_.ping_timeout);
     deadline_timer_.async_wait([this, alive](boost::system::error_code wait_ec) {
-      if (wait_ec || !*alive || pending_ping_id_.empty() || !online()) return;
+      if (wait_ec || !alive || pending_ping_id_.empty() || !online()) return;
       drop("no answer to a ping within " + std::to_string(settings_.ping_timeout.count() / 1000) + " s");
     });
     schedule_ping();
@@ -609,8 +613,8 @@ void XmppClient::schedule_reconnect() {
   const auto delay = backoff_.next_delay();
   PD_LOG(info, kTag) << "reconnecting in " << delay.count() << " ms (attempt " << backoff_.attempts() << ")";
   reconnect_timer_.expires_after(delay);
-  reconnect_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
-    if (ec || !*alive || phase_ != Phase::waiting) return;
+  reconnect_timer_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
+    if (ec || !alive || phase_ != Phase::waiting) return;
     connect();
   });
 }

@@ -35,6 +35,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/loop_affinity.hpp"
 #include "signaling/xmpp/reconnect_backoff.hpp"
 #include "signaling/xmpp/scram_client.hpp"
 #include "signaling/xmpp/stream_management.hpp"
@@ -43,6 +44,7 @@
 #include "signaling/xmpp/xml_stream_parser.hpp"
 #include "signaling/xmpp/xmpp_login_state.hpp"
 #include "signaling/xmpp/xmpp_transport.hpp"
+#include "common/liveness.hpp"
 
 namespace presentd::xmpp {
 
@@ -97,6 +99,7 @@ public:
   struct Link;  // one connection (xmpp_client.cpp)
 
 private:
+  LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   enum class Phase { stopped, waiting, connecting, tls, stream, authenticating, binding, online };
 
   void connect();
@@ -153,7 +156,7 @@ private:
   std::uint64_t id_counter_ = 0;
   std::chrono::steady_clock::time_point connected_at_;
   std::optional<std::chrono::microseconds> last_login_time_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // false once destroyed
+  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::xmpp

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// SessionManager as the WHIP session host: which HTTP status each refused offer, a full room, a
-// missing port and a PATCH get, with real sessions (libnice gathering on loopback, pumped from
-// this thread's io_context). Offers carry no candidates, so nothing is ever sent off the machine.
+// SessionManager, the session core's port: what each refused offer, a full room, a missing port
+// and a trickle or ICE restart come back as, with real sessions (libnice gathering on loopback,
+// pumped from this thread's io_context). Offers carry no candidates, so nothing is ever sent off
+// the machine. How WHIP turns these into HTTP is app/whip_session_adapter_test.cpp's.
 #include "session/session_manager.hpp"
 
 #include <gtest/gtest.h>
@@ -19,14 +20,13 @@
 #include "crypto/certificate.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/sdp_parser.hpp"
-#include "signaling/local/http_router.hpp"
 
 namespace presentd::session {
 namespace {
 
 using namespace std::chrono_literals;
-namespace http = signaling::http;
 using sdp::testing::kMinimalOffer;
+using Kind = Refusal::Kind;
 
 std::string replace(std::string text, std::string_view from, std::string_view to) {
   const auto at = text.find(from);
@@ -67,25 +67,34 @@ protected:
     manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, std::move(s), admission);
   }
 
-  signaling::WhipCreateResult create(const std::string& offer, const std::string& origin = {},
-                                     const std::string& address = "127.0.0.1") {
-    std::optional<signaling::WhipCreateResult> result;
-    signaling::RequestContext context;
-    context.origin = origin;
-    context.remote = {boost::asio::ip::make_address(address), 40000};
-    manager_->create_session(offer, context, [&](signaling::WhipCreateResult r) { result = std::move(r); });
+  // An offer from `source` (an address key, or a bare JID for a remote presenter). Text that
+  // does not parse is refused as the WHIP adapter refuses it, before the core sees it.
+  CreateResult create(const std::string& offer, const std::string& source = "127.0.0.1", bool remote = false) {
+    const auto parsed = sdp::parse_sdp(offer);
+    if (!parsed) return Refusal{Kind::bad_offer, parsed.error().message, parsed.error().code};
+    std::optional<CreateResult> result;
+    manager_->create_session(Requester{source, remote ? "xmpp:" + source + "/phone" : source, {}, remote}, *parsed,
+                             [&](CreateResult r) { result = std::move(r); });
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!result && std::chrono::steady_clock::now() < deadline) {
       io_.run_for(5ms);
       io_.restart();
     }
     EXPECT_TRUE(result.has_value()) << "no answer within 10 s";
-    return result.value_or(signaling::WhipFailure{http::status::internal_server_error, "timeout"});
+    return result.value_or(Refusal{Kind::internal, "timeout"});
   }
 
-  static http::status status_of(const signaling::WhipCreateResult& result) {
-    if (const auto* failure = std::get_if<signaling::WhipFailure>(&result)) return failure->status;
-    return http::status::created;
+  static bool accepted(const CreateResult& result) { return std::holds_alternative<AcceptedSession>(result); }
+  static std::optional<Kind> refusal_of(const CreateResult& result) {
+    if (const auto* refused = std::get_if<Refusal>(&result)) return refused->kind;
+    return std::nullopt;
+  }
+  static std::string id_of(const CreateResult& result) { return std::get<AcceptedSession>(result).session_id; }
+
+  PatchResult patch(const std::string& id, const std::string& fragment) {
+    const auto parsed = sdp::parse_sdp_fragment(fragment);
+    EXPECT_TRUE(parsed) << parsed.error().message;
+    return manager_->patch_session(id, parsed ? *parsed : sdp::SdpFragment{});
   }
 
   boost::asio::io_context io_;
@@ -96,51 +105,54 @@ protected:
   std::unique_ptr<SessionManager> manager_;
 };
 
-TEST_F(SessionManagerTest, RefusedOffersGetTheStatusOfWhatIsWrong) {
+// Each refused offer says what is wrong with it, in the code WHIP turns into 400/406/422.
+TEST_F(SessionManagerTest, RefusedOffersSayWhatIsWrong) {
   make_manager(settings());
+  using Code = sdp::ErrorCode;
   const struct {
     const char* name;
     std::string offer;
-    http::status status;
+    std::vector<Code> codes;  // any of these
   } cases[] = {
-      {"not SDP", "this is not SDP\r\n", http::status::bad_request},
-      {"no fingerprint", replace(valid_offer(), "a=fingerprint:", "a=x-fingerprint:"), http::status::bad_request},
+      {"not SDP", "this is not SDP\r\n", {Code::malformed_line, Code::missing_field}},
+      {"no fingerprint", replace(valid_offer(), "a=fingerprint:", "a=x-fingerprint:"), {Code::missing_field}},
       // Parsed by the SDP layer, unusable by the DTLS layer: refused by the one rule both share.
       {"sha-1 fingerprint", offer_with_fingerprint("sha-1 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD"),
-       http::status::bad_request},
-      {"short sha-256 fingerprint", offer_with_fingerprint("sha-256 AA:BB:CC:DD"), http::status::bad_request},
-      {"no ICE password", replace(valid_offer(), "a=ice-pwd:", "a=x-ice-pwd:"), http::status::bad_request},
-      {"only AV1", replace(valid_offer(), "VP8/90000", "AV1/90000"), http::status::not_acceptable},
+       {Code::missing_field, Code::bad_attribute}},
+      {"short sha-256 fingerprint", offer_with_fingerprint("sha-256 AA:BB:CC:DD"), {Code::missing_field, Code::bad_attribute}},
+      {"no ICE password", replace(valid_offer(), "a=ice-pwd:", "a=x-ice-pwd:"), {Code::missing_field}},
+      {"only AV1", replace(valid_offer(), "VP8/90000", "AV1/90000"), {Code::no_common_codec}},
       {"H.264 packetization-mode 0 only",
        replace(valid_offer(), "VP8/90000", "H264/90000") + "a=fmtp:96 packetization-mode=0;profile-level-id=42e01f\r\n",
-       http::status::not_acceptable},
-      {"no rtcp-mux", replace(valid_offer(), "a=rtcp-mux\r\n", ""), http::status::unprocessable_entity},
-      {"recvonly", replace(valid_offer(), "a=sendonly", "a=recvonly"), http::status::unprocessable_entity},
-      {"setup holdconn", replace(valid_offer(), "actpass", "holdconn"), http::status::unprocessable_entity},
+       {Code::no_common_codec}},
+      {"no rtcp-mux", replace(valid_offer(), "a=rtcp-mux\r\n", ""), {Code::unsupported_offer}},
+      {"recvonly", replace(valid_offer(), "a=sendonly", "a=recvonly"), {Code::unsupported_offer}},
+      {"setup holdconn", replace(valid_offer(), "actpass", "holdconn"), {Code::unsupported_offer}},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     const auto result = create(c.offer);
-    EXPECT_EQ(status_of(result), c.status);
-    if (const auto* failure = std::get_if<signaling::WhipFailure>(&result)) {
-      EXPECT_FALSE(failure->reason.empty());
-    }
+    ASSERT_EQ(refusal_of(result), Kind::bad_offer);
+    const auto& refused = std::get<Refusal>(result);
+    EXPECT_NE(std::find(c.codes.begin(), c.codes.end(), refused.sdp_code), c.codes.end())
+        << "code " << static_cast<int>(refused.sdp_code) << ": " << refused.message;
+    EXPECT_FALSE(refused.message.empty());
   }
   io_.run_for(20ms);
   EXPECT_EQ(manager_->session_count(), 0u);
-  EXPECT_EQ(status_of(create(valid_offer())), http::status::created);  // and a good offer still works
+  EXPECT_TRUE(accepted(create(valid_offer())));  // and a good offer still works
 }
 
-TEST_F(SessionManagerTest, AFullRoomThatRefusesAnswers503WithRetryAfter) {
+TEST_F(SessionManagerTest, AFullRoomThatRefusesSaysWhenToTryAgain) {
   make_manager(settings(), AdmissionSettings{config::AdmissionMode::automatic, 1, config::WhenFull::refuse});
-  ASSERT_EQ(status_of(create(valid_offer())), http::status::created);
+  ASSERT_TRUE(accepted(create(valid_offer())));
   const auto refused = create(valid_offer());
-  ASSERT_EQ(status_of(refused), http::status::service_unavailable);
-  EXPECT_GT(std::get<signaling::WhipFailure>(refused).retry_after_s, 0);
+  ASSERT_EQ(refusal_of(refused), Kind::room_full);
+  EXPECT_GT(std::get<Refusal>(refused).retry_after.value_or(0s), 0s);
   EXPECT_EQ(manager_->session_count(), 1u);
 }
 
-TEST_F(SessionManagerTest, NoFreeMediaPortAnswers503) {
+TEST_F(SessionManagerTest, NoFreeMediaPortIsUnavailableNotTheSendersFault) {
   // The whole configured range (one port) is taken, UDP and TCP alike: the box cannot serve
   // the offer now, which is not the sender's fault.
   boost::asio::ip::udp::socket udp(io_, {boost::asio::ip::make_address("127.0.0.1"), 0});
@@ -151,61 +163,55 @@ TEST_F(SessionManagerTest, NoFreeMediaPortAnswers503) {
   tcp.bind({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
   make_manager(settings(port, port));
   const auto result = create(valid_offer());
-  EXPECT_EQ(status_of(result), http::status::service_unavailable);
+  EXPECT_EQ(refusal_of(result), Kind::unavailable);
   io_.run_for(20ms);
   EXPECT_EQ(manager_->session_count(), 0u);
 }
 
-TEST_F(SessionManagerTest, PatchTricklesRestartsIceWithANewETagAndRefusesBadFragments) {
+TEST_F(SessionManagerTest, AFragmentTricklesOrRestartsIce) {
   make_manager(settings());
   const auto created = create(valid_offer());
-  ASSERT_EQ(status_of(created), http::status::created);
-  const auto& answer = std::get<signaling::WhipAnswer>(created);
-  const auto answered = sdp::parse_sdp(answer.sdp);
-  ASSERT_TRUE(answered) << answered.error().message;
-  const auto old_ufrag = answered->media[0].transport.ice_ufrag.value_or("");
+  ASSERT_TRUE(accepted(created));
+  const auto& answer = std::get<AcceptedSession>(created);
+  const auto old_ufrag = answer.answer.media[0].transport.ice_ufrag.value_or("");
   ASSERT_FALSE(old_ufrag.empty());
 
-  // A trickle naming the sender's current ufrag: 204, same ETag.
-  auto trickle = manager_->patch_session(
-      answer.session_id, "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
-                         "a=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n");
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(trickle));
-  EXPECT_FALSE(std::get<signaling::WhipPatchOutcome>(trickle).ice_restart);
-  EXPECT_EQ(manager_->session_etag(answer.session_id), answer.etag);
+  // A trickle naming the sender's current ufrag: applied, nothing to send back.
+  auto trickle = patch(answer.session_id,
+                       "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+                       "a=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n");
+  ASSERT_TRUE(std::holds_alternative<AppliedFragment>(trickle));
+  EXPECT_FALSE(std::get<AppliedFragment>(trickle).restart_answer);
 
-  // New credentials: an ICE restart, 200 with our new credentials and candidates, new ETag.
-  auto restart = manager_->patch_session(answer.session_id,
-                                         "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
-                                         "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
-                                         "a=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\na=end-of-candidates\r\n");
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(restart));
-  const auto& outcome = std::get<signaling::WhipPatchOutcome>(restart);
-  EXPECT_TRUE(outcome.ice_restart);
-  EXPECT_NE(outcome.etag, answer.etag);
-  EXPECT_EQ(manager_->session_etag(answer.session_id), outcome.etag);
-  const auto fragment = sdp::parse_sdp_fragment(outcome.sdpfrag);
-  ASSERT_TRUE(fragment) << fragment.error().message << "\n" << outcome.sdpfrag;
-  ASSERT_TRUE(fragment->ice_ufrag && fragment->ice_pwd) << outcome.sdpfrag;
+  // New credentials: an ICE restart, answered with our new credentials and candidates.
+  auto restart = patch(answer.session_id,
+                       "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
+                       "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
+                       "a=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\na=end-of-candidates\r\n");
+  ASSERT_TRUE(std::holds_alternative<AppliedFragment>(restart));
+  const auto& restart_answer = std::get<AppliedFragment>(restart).restart_answer;
+  ASSERT_TRUE(restart_answer);
+  const auto fragment = sdp::parse_sdp_fragment(*restart_answer);
+  ASSERT_TRUE(fragment) << fragment.error().message << "\n" << *restart_answer;
+  ASSERT_TRUE(fragment->ice_ufrag && fragment->ice_pwd) << *restart_answer;
   EXPECT_NE(*fragment->ice_ufrag, old_ufrag);
-  EXPECT_FALSE(fragment->candidates.empty()) << outcome.sdpfrag;
+  EXPECT_FALSE(fragment->candidates.empty()) << *restart_answer;
   for (const auto& c : fragment->candidates) EXPECT_EQ(c.mid, "0");
   EXPECT_TRUE(fragment->end_of_candidates);
   EXPECT_EQ(manager_->status(false)["sessions"][0]["ice"]["restarts"], 1);
 
   // The restarted credentials are now the current ones: repeating them is a trickle.
-  auto again = manager_->patch_session(answer.session_id, "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n");
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(again));
-  EXPECT_FALSE(std::get<signaling::WhipPatchOutcome>(again).ice_restart);
+  auto again = patch(answer.session_id, "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n");
+  ASSERT_TRUE(std::holds_alternative<AppliedFragment>(again));
+  EXPECT_FALSE(std::get<AppliedFragment>(again).restart_answer);
 
-  const auto failure_status = [&](const std::string& id, const std::string& body) {
-    const auto result = manager_->patch_session(id, body);
-    const auto* failure = std::get_if<signaling::WhipFailure>(&result);
-    return failure ? failure->status : http::status::ok;
+  const auto refusal = [&](const std::string& id, const std::string& body) -> std::optional<Kind> {
+    const auto result = patch(id, body);
+    if (const auto* refused = std::get_if<Refusal>(&result)) return refused->kind;
+    return std::nullopt;
   };
-  EXPECT_EQ(failure_status(answer.session_id, "a=ice-ufrag:only-the-ufrag\r\n"), http::status::bad_request);
-  EXPECT_EQ(failure_status(answer.session_id, "garbage\r\n"), http::status::bad_request);
-  EXPECT_EQ(failure_status("0123456789abcdef", "a=end-of-candidates\r\n"), http::status::not_found);
+  EXPECT_EQ(refusal(answer.session_id, "a=ice-ufrag:only-the-ufrag\r\n"), Kind::bad_fragment);
+  EXPECT_EQ(refusal("0123456789abcdef", "a=end-of-candidates\r\n"), Kind::no_such_session);
 }
 
 }  // namespace
@@ -224,10 +230,10 @@ TEST_F(SessionManagerTest, EveryEndIsReportedWithItsReasonAlsoForAPresenterStill
   manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, settings(), admission, observer);
   const auto first = create(valid_offer());  // nobody on screen to ask: admitted
   const auto second = create(valid_offer());  // waits for the first presenter's approval
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(first));
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(second));
-  const auto first_id = std::get<signaling::WhipAnswer>(first).session_id;
-  const auto second_id = std::get<signaling::WhipAnswer>(second).session_id;
+  ASSERT_TRUE(accepted(first));
+  ASSERT_TRUE(accepted(second));
+  const auto first_id = id_of(first);
+  const auto second_id = id_of(second);
 
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (ended.empty() && std::chrono::steady_clock::now() < deadline) {
@@ -259,9 +265,9 @@ TEST_F(SessionManagerTest, AReplacingNewcomerWaitsAndTheOldestStaysUntilItsMedia
   manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, settings(), admission, observer);
   const auto first = create(valid_offer());
   const auto second = create(valid_offer());
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(first));
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(second));
-  const auto first_id = std::get<signaling::WhipAnswer>(first).session_id;
+  ASSERT_TRUE(accepted(first));
+  ASSERT_TRUE(accepted(second));
+  const auto first_id = id_of(first);
   io_.run_for(20ms);
   io_.restart();
   EXPECT_TRUE(ended.empty());
@@ -283,22 +289,22 @@ TEST_F(SessionManagerTest, AReplacingNewcomerWaitsAndTheOldestStaysUntilItsMedia
 }
 
 // A layer that throws while a session is set up (here the DTLS transport, given an identity
-// without a key) ends that session only, with a 500, a log line and a count.
-TEST_F(SessionManagerTest, ASetupThatThrowsAnswers500AndTheManagerServesOn) {
+// without a key) ends that session only, refused as internal (WHIP: 500), logged and counted.
+TEST_F(SessionManagerTest, ASetupThatThrowsIsRefusedAsInternalAndTheManagerServesOn) {
   auto broken = std::make_shared<crypto::Identity>(
       crypto::generate_self_signed(crypto::KeyType::ecdsa_p256, {"presentd-test"}, std::chrono::hours(1)));
   broken->private_key.reset();
   manager_ = std::make_unique<SessionManager>(io_, pump_, broken, settings(), AdmissionSettings{});
   const auto before = internal_error_count(ErrorSite::session);
   const auto result = create(valid_offer());
-  EXPECT_EQ(status_of(result), http::status::internal_server_error);
+  EXPECT_EQ(refusal_of(result), Kind::internal);
   EXPECT_EQ(internal_error_count(ErrorSite::session), before + 1);
   io_.run_for(20ms);
   io_.restart();
   EXPECT_EQ(manager_->session_count(), 0u);
 
   make_manager(settings());  // the same offer with a usable identity is served
-  EXPECT_EQ(status_of(create(valid_offer())), http::status::created);
+  EXPECT_TRUE(accepted(create(valid_offer())));
 }
 
 // A trickle of `count` host candidates on loopback (distinct ports), naming the offer's ufrag.
@@ -312,71 +318,46 @@ std::string trickle_of(int count, int first_port) {
   return fragment;
 }
 
-// Trickled candidates are capped per session (kMaxRemoteCandidates): past the cap a PATCH is
-// refused with 422 and nothing is added; an ICE restart starts a new count.
+// Trickled candidates are capped per session (kMaxRemoteCandidates): past the cap a fragment is
+// refused (WHIP: 422) and nothing is added; an ICE restart starts a new count.
 TEST_F(SessionManagerTest, TrickledCandidatesAreCappedPerSession) {
   make_manager(settings());
   const auto created = create(valid_offer());
-  ASSERT_EQ(status_of(created), http::status::created);
-  const auto id = std::get<signaling::WhipAnswer>(created).session_id;
-  const auto patch_status = [&](const std::string& fragment) {
-    const auto result = manager_->patch_session(id, fragment);
-    const auto* failure = std::get_if<signaling::WhipFailure>(&result);
-    return failure ? failure->status : http::status::no_content;
+  ASSERT_TRUE(accepted(created));
+  const auto id = id_of(created);
+  const auto applied = [&](const std::string& fragment) {
+    return std::holds_alternative<AppliedFragment>(patch(id, fragment));
   };
   constexpr int kPerPatch = 32;
-  int accepted = 0;
-  for (int patch = 0; patch < 10; ++patch) {
-    if (patch_status(trickle_of(kPerPatch, 20000 + patch * kPerPatch)) != http::status::no_content) break;
-    accepted += kPerPatch;
+  int taken = 0;
+  for (int round = 0; round < 10; ++round) {
+    if (!applied(trickle_of(kPerPatch, 20000 + round * kPerPatch))) break;
+    taken += kPerPatch;
   }
-  EXPECT_EQ(accepted, static_cast<int>(kMaxRemoteCandidates / kPerPatch * kPerPatch));
-  EXPECT_EQ(patch_status(trickle_of(1, 30000)), http::status::unprocessable_entity);
+  EXPECT_EQ(taken, static_cast<int>(kMaxRemoteCandidates / kPerPatch * kPerPatch));
+  const auto over = patch(id, trickle_of(1, 30000));
+  ASSERT_TRUE(std::holds_alternative<Refusal>(over));
+  EXPECT_EQ(std::get<Refusal>(over).kind, Kind::too_many_candidates);
   EXPECT_EQ(manager_->session_count(), 1u);  // refused, not ended
   // New credentials: an ICE restart with a fresh check list takes candidates again.
-  auto restart = manager_->patch_session(id,
-                                         "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
-                                         "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n");
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(restart));
-  const auto after = manager_->patch_session(
-      id,
-      "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
-      "a=candidate:1 1 udp 2130706431 127.0.0.1 30001 typ host\r\n");
-  EXPECT_TRUE(std::holds_alternative<signaling::WhipPatchOutcome>(after));
+  EXPECT_TRUE(applied("a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
+                      "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"));
+  EXPECT_TRUE(applied("a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
+                      "a=candidate:1 1 udp 2130706431 127.0.0.1 30001 typ host\r\n"));
 }
 
-// A session created by another adapter (Jingle: its context names an origin) holds no WHIP
-// credential, so WHIP must not reach it: no ETag, and PATCH/DELETE through the real WHIP
-// endpoint answer 404 while the session carries on.
-TEST_F(SessionManagerTest, ARemoteSessionCannotBePatchedOrDeletedThroughWhip) {
+// The core stops a session for whichever adapter created it; a stopped session is gone for all.
+TEST_F(SessionManagerTest, AStoppedSessionIsGoneForEveryAdapter) {
   make_manager(settings());
-  const auto created = create(valid_offer(), "xmpp:alice@example.net/phone");
-  ASSERT_EQ(status_of(created), http::status::created);
-  const auto id = std::get<signaling::WhipAnswer>(created).session_id;
-  EXPECT_EQ(manager_->session_etag(id), std::nullopt);
-
-  ManualClock clock;
-  signaling::WhipEndpoint endpoint(clock, *manager_, {});  // no authorizer: only the host decides
-  signaling::HttpRouter router;
-  endpoint.register_routes(router);
-  const auto call = [&](http::verb method, const std::string& body, std::map<std::string, std::string> headers) {
-    signaling::Request request{method, "/whip/" + id, 11};
-    for (const auto& [name, value] : headers) request.set(name, value);
-    request.body() = body;
-    request.prepare_payload();
-    signaling::RequestContext context;
-    context.remote = {boost::asio::ip::make_address("127.0.0.1"), 40001};
-    std::optional<signaling::Response> out;
-    router.dispatch(request, context, [&](signaling::Response r) { out = std::move(r); });
-    return out ? out->result() : http::status::internal_server_error;
-  };
-  EXPECT_EQ(call(http::verb::patch, "a=end-of-candidates\r\n",
-                 {{"Content-Type", "application/trickle-ice-sdpfrag"}, {"If-Match", "*"}}),
-            http::status::not_found);
-  EXPECT_EQ(call(http::verb::delete_, "", {}), http::status::not_found);
-  EXPECT_EQ(manager_->session_count(), 1u);
-  // The Jingle handler itself still reaches it through the host interface.
-  EXPECT_TRUE(manager_->delete_session(id));
+  const auto created = create(valid_offer(), "alice@example.net", true);
+  ASSERT_TRUE(accepted(created));
+  const auto id = id_of(created);
+  EXPECT_TRUE(manager_->has_session(id));
+  EXPECT_TRUE(manager_->stop_session(id));
+  EXPECT_FALSE(manager_->has_session(id));
+  EXPECT_FALSE(manager_->stop_session("0123456789abcdef"));
+  io_.run_for(20ms);
+  EXPECT_EQ(manager_->session_count(), 0u);
 }
 
 }  // namespace
@@ -386,22 +367,22 @@ namespace presentd::session {
 namespace {
 
 // One source fills its own share of the waiting list, not everyone's: a third newcomer from an
-// address that already has two waiting gets 429, while another address still gets a place in
-// the list (room-wide limit 4).
+// address that already has two waiting is refused (WHIP: 429), while another source still gets
+// a place in the list (room-wide limit 4).
 TEST_F(SessionManagerTest, OneSourceCannotFillTheWaitingListForEveryone) {
   const AdmissionSettings admission{config::AdmissionMode::approve, 4, config::WhenFull::replace, 60s, 4};
   make_manager(settings(), admission);
-  ASSERT_EQ(status_of(create(valid_offer(), {}, "10.0.0.1")), http::status::created);   // on screen: nobody to ask
-  EXPECT_EQ(status_of(create(valid_offer(), {}, "10.0.0.66")), http::status::created);  // waits for approval
-  EXPECT_EQ(status_of(create(valid_offer(), {}, "10.0.0.66")), http::status::created);  // a reload: still fine
-  const auto third = create(valid_offer(), {}, "10.0.0.66");
-  ASSERT_EQ(status_of(third), http::status::too_many_requests);
-  EXPECT_EQ(std::get<signaling::WhipFailure>(third).retry_after_s, 10);
-  // The same limit counts a remote presenter by its JID, not by the server's address.
-  EXPECT_EQ(status_of(create(valid_offer(), "guest@example.org/a", "10.0.0.66")), http::status::created);
-  EXPECT_EQ(status_of(create(valid_offer(), {}, "10.0.0.2")), http::status::created);
+  ASSERT_TRUE(accepted(create(valid_offer(), "10.0.0.1")));   // on screen: nobody to ask
+  EXPECT_TRUE(accepted(create(valid_offer(), "10.0.0.66")));  // waits for approval
+  EXPECT_TRUE(accepted(create(valid_offer(), "10.0.0.66")));  // a reload: still fine
+  const auto third = create(valid_offer(), "10.0.0.66");
+  ASSERT_EQ(refusal_of(third), Kind::source_waiting_full);
+  EXPECT_EQ(std::get<Refusal>(third).retry_after, 10s);
+  // A remote presenter is its own source (its JID), whatever address the server has.
+  EXPECT_TRUE(accepted(create(valid_offer(), "guest@example.org", true)));
+  EXPECT_TRUE(accepted(create(valid_offer(), "10.0.0.2")));
   // Now the room-wide list (4) is full: anyone else waits for a place in it.
-  EXPECT_EQ(status_of(create(valid_offer(), {}, "10.0.0.3")), http::status::service_unavailable);
+  EXPECT_EQ(refusal_of(create(valid_offer(), "10.0.0.3")), Kind::waiting_list_full);
   EXPECT_EQ(manager_->session_count(), 5u);
 }
 
@@ -414,19 +395,17 @@ TEST_F(SessionManagerTest, AnApprovedNewcomerInAFullRoomWaitsForItsMediaBeforeRe
   const AdmissionSettings admission{config::AdmissionMode::approve, 1, config::WhenFull::replace, 60s};
   manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, settings(), admission, observer);
   const auto first = create(valid_offer());
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(first));
-  const auto first_id = std::get<signaling::WhipAnswer>(first).session_id;
-  ASSERT_TRUE(std::holds_alternative<signaling::WhipAnswer>(create(valid_offer())));
+  ASSERT_TRUE(accepted(first));
+  const auto first_id = id_of(first);
+  ASSERT_TRUE(accepted(create(valid_offer())));
   // What the first presenter's page would be shown: the newcomer's open approval request.
   std::string request_id;
-  for (const auto& event :
-       manager_->events_for_new_subscriber(first_id).value_or(std::vector<signaling::ChannelEvent>{})) {
+  for (const auto& event : manager_->events_for_new_page(first_id).value_or(std::vector<PageEvent>{})) {
     if (event.name == "approval_request") request_id = event.data.value("request_id", "");
   }
   ASSERT_FALSE(request_id.empty());
 
-  const auto answer = manager_->answer_approval(first_id, request_id, true);
-  EXPECT_EQ(answer.status, http::status::ok);
+  EXPECT_EQ(manager_->answer_approval(first_id, request_id, true), ApprovalOutcome::settled);
   io_.run_for(20ms);
   io_.restart();
   EXPECT_TRUE(ended.empty()) << "the presenter on screen was replaced before the newcomer's media flowed";
@@ -436,7 +415,7 @@ TEST_F(SessionManagerTest, AnApprovedNewcomerInAFullRoomWaitsForItsMediaBeforeRe
   std::sort(states.begin(), states.end());
   EXPECT_EQ(states, (std::vector<std::string>{"admitted", "waiting_for_media"}));
   // The approval is settled: answering it again finds nothing.
-  EXPECT_EQ(manager_->answer_approval(first_id, request_id, true).status, http::status::not_found);
+  EXPECT_EQ(manager_->answer_approval(first_id, request_id, true), ApprovalOutcome::no_request);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The handler's stanza logic against a recording session host that answers with presentd's real
+// The handler's stanza logic against a recording session core that answers with presentd's real
 // answer builder (the real SessionManager with a real peer runs in the end-to-end test). Offers
 // are the captured GStreamer webrtcbin offer, sent as Jingle the way a remote presenter sends it.
 #include "signaling/jingle/jingle_session_handler.hpp"
@@ -9,6 +9,7 @@
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/sdp_parser.hpp"
+#include "sdp/sdp_writer.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
 #include "signaling/jingle/jingle_to_sdp.hpp"
 #include "signaling/jingle/sdp_to_jingle.hpp"
@@ -21,41 +22,49 @@ namespace {
 constexpr const char* kPresenter = "alice@example.net/laptop";
 constexpr const char* kBox = "123456@cloud.example.net/box";
 
-class RecordingHost : public WhipSessionHost {
+class RecordingCore : public session::SessionPort {
 public:
-  void create_session(std::string offer, const RequestContext& context, std::function<void(WhipCreateResult)> done) override {
+  void create_session(const session::Requester& requester, const sdp::SessionDescription& offer,
+                      std::function<void(session::CreateResult)> done) override {
     offers.push_back(offer);
-    origins.push_back(context.origin);
+    requesters.push_back(requester);
     pending.push_back(std::move(done));
     if (answer_at_once) answer_next();
   }
   void answer_next() {
     auto done = std::move(pending.front());
     pending.erase(pending.begin());
-    if (refuse) return done(WhipFailure{http::status::service_unavailable, "the room is full (1 presenters)", 10});
+    if (refuse) {
+      return done(session::Refusal{session::Refusal::Kind::room_full, "the room is full (1 presenters)", {},
+                                   std::chrono::seconds(10)});
+    }
     sdp::AnswerConfig config;
     config.ice_ufrag = "boxu";
     config.ice_pwd = "boxpasswordboxpassword";
     config.fingerprint = sdp::Fingerprint{"sha-256", "AB:CD:EF"};
     config.candidates = {"candidate:1 1 udp 2130706431 10.200.0.1 50000 typ host"};
-    const auto answer = sdp::build_answer(sdp::parse_sdp(offers.back()).value(), config);
-    done(WhipAnswer{"session-" + std::to_string(offers.size()), answer->sdp, "etag"});
+    const auto answer = sdp::build_answer(offers.back(), config);
+    done(session::AcceptedSession{"session-" + std::to_string(offers.size()), answer->description});
   }
-  std::optional<std::string> session_etag(const std::string&) const override { return "etag"; }
-  WhipPatchResult patch_session(const std::string& session_id, const std::string& sdpfrag) override {
-    patches.emplace_back(session_id, sdpfrag);
-    return WhipPatchOutcome{};
+  session::PatchResult patch_session(const std::string& session_id, const sdp::SdpFragment& fragment) override {
+    patches.emplace_back(session_id, fragment);
+    return session::AppliedFragment{};
   }
-  bool delete_session(const std::string& session_id) override {
+  bool stop_session(const std::string& session_id) override {
     deleted.push_back(session_id);
     return true;
+  }
+  bool has_session(const std::string& session_id) const override {
+    return std::find(deleted.begin(), deleted.end(), session_id) == deleted.end();
   }
 
   bool answer_at_once = true;
   bool refuse = false;
-  std::vector<std::string> offers, origins, deleted;
-  std::vector<std::pair<std::string, std::string>> patches;
-  std::vector<std::function<void(WhipCreateResult)>> pending;
+  std::vector<sdp::SessionDescription> offers;
+  std::vector<session::Requester> requesters;
+  std::vector<std::string> deleted;
+  std::vector<std::pair<std::string, sdp::SdpFragment>> patches;
+  std::vector<std::function<void(session::CreateResult)>> pending;
 };
 
 class Handler : public ::testing::Test {
@@ -101,7 +110,7 @@ protected:
     return reason && !reason->children.empty() ? reason->children.front().name : "";
   }
 
-  RecordingHost host_;
+  RecordingCore host_;
   std::vector<XmlElement> sent_;
   std::vector<std::string> pin_checks_;
   JingleSessionHandler handler_;
@@ -115,11 +124,15 @@ TEST_F(Handler, InitiateIsAcknowledgedAnsweredWithSessionAcceptAndTerminated) {
   EXPECT_EQ(sent_[0].attribute_or("to"), kPresenter);
   EXPECT_EQ(pin_checks_, std::vector<std::string>{"alice@example.net"});
 
-  // The host got an offer that parses and carries what webrtcbin offered.
+  // The core got the offer model, carrying what webrtcbin offered, from the presenter's JID.
   ASSERT_EQ(host_.offers.size(), 1u);
-  EXPECT_EQ(host_.origins[0], std::string("xmpp:") + kPresenter);
-  const auto offer = sdp::parse_sdp(host_.offers[0]);
+  EXPECT_EQ(host_.requesters[0].shown_as, std::string("xmpp:") + kPresenter);
+  EXPECT_EQ(host_.requesters[0].source, "alice@example.net");
+  EXPECT_TRUE(host_.requesters[0].remote);
+  // The model is what WHIP's parser would make of its text.
+  const auto offer = sdp::parse_sdp(sdp::write_sdp(host_.offers[0]));
   ASSERT_TRUE(offer) << offer.error().message;
+  EXPECT_EQ(offer.value(), host_.offers[0]);
   const auto original = sdp::parse_sdp(sdp::testing::read_vector(sdp::testing::kGstVp8)).value();
   EXPECT_EQ(sdp::effective_ice_ufrag(offer.value(), offer->media[0]), sdp::effective_ice_ufrag(original, original.media[0]));
   EXPECT_EQ(offer->media[0].candidates.size(), original.media[0].candidates.size());
@@ -153,10 +166,10 @@ TEST_F(Handler, InitiateIsAcknowledgedAnsweredWithSessionAcceptAndTerminated) {
   EXPECT_EQ(sent_.back().attribute_or("type"), "result");
   ASSERT_EQ(host_.patches.size(), 1u);
   EXPECT_EQ(host_.patches[0].first, "session-1");
-  const auto fragment = sdp::parse_sdp_fragment(host_.patches[0].second);
-  ASSERT_TRUE(fragment);
-  ASSERT_EQ(fragment->candidates.size(), 1u);
-  EXPECT_EQ(fragment->candidates[0].candidate.address, "10.200.0.3");
+  const auto& fragment = host_.patches[0].second;
+  ASSERT_EQ(fragment.candidates.size(), 1u);
+  EXPECT_EQ(fragment.candidates[0].candidate.address, "10.200.0.3");
+  EXPECT_EQ(fragment.candidates[0].mid, "video0");
 
   ASSERT_TRUE(handler_.handle_iq(iq_from(kPresenter, "t", jingle_action("session-terminate", "s1"))));
   EXPECT_EQ(sent_.back().attribute_or("type"), "result");
@@ -180,7 +193,9 @@ TEST_F(Handler, TransportInfoBeforeTheAnswerIsAppliedOnceTheSessionExists) {
   EXPECT_TRUE(host_.patches.empty());
   host_.answer_next();
   ASSERT_EQ(host_.patches.size(), 1u);
-  EXPECT_NE(host_.patches[0].second.find("10.200.0.2 40000"), std::string::npos);
+  ASSERT_EQ(host_.patches[0].second.candidates.size(), 1u);
+  EXPECT_EQ(host_.patches[0].second.candidates[0].candidate.address, "10.200.0.2");
+  EXPECT_EQ(host_.patches[0].second.candidates[0].candidate.port, 40000);
 }
 
 TEST_F(Handler, PresenterHangingUpWhileAnsweringEndsTheNewSession) {

@@ -117,15 +117,30 @@ TEST(JingleToSdp, RefusesStanzasWithoutRtpOrWithDuplicates) {
   EXPECT_NE(error_of(many).find("too many payload-types"), std::string::npos);
 }
 
+// The session core takes a Jingle offer's model as it is: what WHIP's parser would refuse as
+// text (here a format-parameter line over kMaxLineLength) is refused by the mapper too.
+TEST(JingleToSdp, RefusesWhatTheSdpParserWouldRefuseAsText) {
+  auto jingle = fixture();
+  auto& payload = child_named(child_named(first_content(jingle), "description"), "payload-type");
+  for (int i = 0; i < 30; ++i) {
+    payload.add("parameter", "urn:xmpp:jingle:apps:rtp:1")
+        .set("name", "x-long-" + std::to_string(i))
+        .set("value", std::string(150, 'v'));
+  }
+  const auto mapped = jingle_to_sdp(jingle);
+  ASSERT_FALSE(mapped) << sdp::write_sdp(mapped.value()).size() << " bytes accepted";
+  EXPECT_EQ(mapped.error().code, sdp::ErrorCode::line_too_long) << mapped.error().message;
+}
+
 TEST(JingleToSdp, TransportInfoRefusesBadCandidates) {
   auto info = parse_or_die(read_jingle_vector("transport_info.xml"));
   auto& candidate = child_named(child_named(first_content(info), "transport"), "candidate");
   candidate.set("type", "relay\r\na=ice-ufrag:evil");
-  const auto frag = transport_info_to_sdpfrag(info);
+  const auto frag = transport_info_to_fragment(info);
   ASSERT_FALSE(frag);
   EXPECT_NE(frag.error().message.find("candidate"), std::string::npos);
 
-  EXPECT_FALSE(transport_info_to_sdpfrag(parse_or_die("<jingle xmlns='urn:xmpp:jingle:1' action='transport-info'/>")));
+  EXPECT_FALSE(transport_info_to_fragment(parse_or_die("<jingle xmlns='urn:xmpp:jingle:1' action='transport-info'/>")));
 }
 
 }  // namespace

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "common/loop_affinity.hpp"
+
+#include <cstdlib>
+
+#include "common/log.hpp"
+
+namespace presentd {
+
+void LoopAffinity::fail(std::string_view call) {
+  PD_LOG(error, "thread") << call << " was called off the event loop (a bug: its class is loop-only)";
+  std::abort();
+}
+
+}  // namespace presentd
