@@ -241,16 +241,10 @@ void run(benchmark::State& state, Path path) {
   state.counters["answer_ms"] = answers / static_cast<double>(times.size());
 }
 
-void BM_FirstPictureDirectBaseline(benchmark::State& state) {
-  run(state, Path::direct);
-}
+void BM_FirstPictureDirectBaseline(benchmark::State& state) { run(state, Path::direct); }
 // The same relay-only set-up over plain TURN/UDP: separates relayed ICE from the TLS tunnel.
-void BM_FirstPictureOverTurnUdp(benchmark::State& state) {
-  run(state, Path::turn_udp);
-}
-void BM_FirstPictureOverTurnTls(benchmark::State& state) {
-  run(state, Path::turn_tls);
-}
+void BM_FirstPictureOverTurnUdp(benchmark::State& state) { run(state, Path::turn_udp); }
+void BM_FirstPictureOverTurnTls(benchmark::State& state) { run(state, Path::turn_tls); }
 
 BENCHMARK(BM_FirstPictureDirectBaseline)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(kIterations);
 BENCHMARK(BM_FirstPictureOverTurnUdp)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(kIterations);

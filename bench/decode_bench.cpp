@@ -139,10 +139,19 @@ void BM_DecodeRatio(benchmark::State& state) {
 }
 
 BENCHMARK(BM_DecodeRatio<false, VideoDecoderBackend::preferred>)
-    ->Name("vp8_libvpx_1080p")->Iterations(6)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+    ->Name("vp8_libvpx_1080p")
+    ->Iterations(6)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 BENCHMARK(BM_DecodeRatio<false, VideoDecoderBackend::libavcodec>)
-    ->Name("vp8_libavcodec_1080p")->Iterations(6)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+    ->Name("vp8_libavcodec_1080p")
+    ->Iterations(6)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 BENCHMARK(BM_DecodeRatio<true, VideoDecoderBackend::preferred>)
-    ->Name("h264_cbp_libavcodec_1080p")->Iterations(6)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+    ->Name("h264_cbp_libavcodec_1080p")
+    ->Iterations(6)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 
 }  // namespace

@@ -87,8 +87,7 @@ std::unique_ptr<ReceivePipeline> make_pipeline(const Clock& clock, const Stream&
   config.video.push_back(video);
   config.transport_cc_extension_id = kTransportCcId;
   return std::make_unique<ReceivePipeline>(
-      clock, config,
-      std::make_unique<rtp::SrtpContext>(rtp::SrtpProfile::aead_aes_128_gcm, stream.receiver_keys),
+      clock, config, std::make_unique<rtp::SrtpContext>(rtp::SrtpProfile::aead_aes_128_gcm, stream.receiver_keys),
       [&frames](std::size_t, Frame&&, rtp::PayloadFormat) { ++frames; }, nullptr, [](std::vector<std::uint8_t>&&) {});
 }
 

@@ -9,9 +9,9 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <ctime>
-#include <condition_variable>
 #include <mutex>
 #include <vector>
 
@@ -31,7 +31,8 @@ struct Presented {
 std::shared_ptr<std::vector<std::uint8_t>> test_pattern(int width, int height) {
   auto storage = std::make_shared<std::vector<std::uint8_t>>(static_cast<std::size_t>(width * height * 3 / 2));
   for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) (*storage)[static_cast<std::size_t>(y * width + x)] = ((x / 64 + y / 32) % 2) ? 235 : 16;
+    for (int x = 0; x < width; ++x)
+      (*storage)[static_cast<std::size_t>(y * width + x)] = ((x / 64 + y / 32) % 2) ? 235 : 16;
   }
   std::fill(storage->begin() + width * height, storage->end(), 128);
   return storage;
@@ -102,12 +103,15 @@ void BM_PresentFrame(benchmark::State& state) {
   }
   state.counters["fps"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_PresentFrame)->ArgNames({"w", "h", "sdl_choice"})
+BENCHMARK(BM_PresentFrame)
+    ->ArgNames({"w", "h", "sdl_choice"})
     ->Args({1920, 1080, 0})
     ->Args({3840, 2160, 0})
     ->Args({1920, 1080, 1})
     ->Args({3840, 2160, 1})
-    ->Args({1920, 1080, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Args({1920, 1080, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace presentd::render

@@ -34,7 +34,8 @@ presentd::sdp::AnswerConfig bench_config() {
   presentd::sdp::AnswerConfig config;
   config.ice_ufrag = "pdUf";
   config.ice_pwd = "presentdIcePasswordOf24x";
-  config.fingerprint = {"sha-256", "12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0"};
+  config.fingerprint = {
+      "sha-256", "12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0"};
   config.candidates = {"candidate:1 1 udp 2130706431 10.200.0.1 50000 typ host",
                        "candidate:2 1 tcp 1518280447 10.200.0.1 8443 typ host tcptype passive"};
   return config;
@@ -68,7 +69,8 @@ BENCHMARK(BM_ParseAndAnswerChromeOffer)->Unit(benchmark::kMicrosecond);
 void BM_ParseTrickleFragment(benchmark::State& state) {
   const std::string fragment =
       "a=ice-ufrag:EsAw\r\na=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
-      "a=candidate:752618916 1 udp 2113937151 1d1db20d-c470-490c-b3fb-b8d6f450476f.local 37611 typ host generation 0\r\n";
+      "a=candidate:752618916 1 udp 2113937151 1d1db20d-c470-490c-b3fb-b8d6f450476f.local 37611 typ host generation "
+      "0\r\n";
   for (auto _ : state) {
     auto parsed = presentd::sdp::parse_sdp_fragment(fragment);
     benchmark::DoNotOptimize(parsed);

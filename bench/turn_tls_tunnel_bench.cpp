@@ -35,16 +35,18 @@ template <class Stream>
 void echo(std::shared_ptr<Stream> stream, std::shared_ptr<std::array<char, 16384>> buffer) {
   stream->async_read_some(asio::buffer(*buffer), [stream, buffer](const boost::system::error_code& ec, std::size_t n) {
     if (ec) return;
-    asio::async_write(*stream, asio::buffer(buffer->data(), n), [stream, buffer](const boost::system::error_code& write_error, std::size_t) {
-      if (!write_error) echo(stream, buffer);
-    });
+    asio::async_write(*stream, asio::buffer(buffer->data(), n),
+                      [stream, buffer](const boost::system::error_code& write_error, std::size_t) {
+                        if (!write_error) echo(stream, buffer);
+                      });
   });
 }
 
 class Rig {
 public:
   Rig()
-      : tcp_echo_(io_, {asio::ip::make_address("127.0.0.1"), 0}), tls_echo_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+      : tcp_echo_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
+        tls_echo_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
     const auto identity = presentd::crypto::generate_self_signed(presentd::crypto::KeyType::ecdsa_p256, {"localhost"},
                                                                  std::chrono::hours(24));
     tls_server_ = presentd::signaling::make_tls_server_context(identity);
@@ -81,9 +83,10 @@ private:
       if (ec) return;
       socket.set_option(tcp::no_delay(true));
       auto stream = std::make_shared<asio::ssl::stream<tcp::socket>>(std::move(socket), *tls_server_);
-      stream->async_handshake(asio::ssl::stream_base::server, [stream](const boost::system::error_code& handshake_error) {
-        if (!handshake_error) echo(stream, std::make_shared<std::array<char, 16384>>());
-      });
+      stream->async_handshake(asio::ssl::stream_base::server,
+                              [stream](const boost::system::error_code& handshake_error) {
+                                if (!handshake_error) echo(stream, std::make_shared<std::array<char, 16384>>());
+                              });
       accept_tls();
     });
   }

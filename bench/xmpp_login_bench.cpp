@@ -41,7 +41,8 @@ void BM_TlsHandshakeBaseline(benchmark::State& state) {
   auto& s = server();
   boost::asio::io_context io;
   auto context = xmpp::make_xmpp_tls_context(s.prosody->ca_file().string());
-  const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), s.prosody->direct_tls_port());
+  const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                                s.prosody->direct_tls_port());
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
     boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream(io, *context);

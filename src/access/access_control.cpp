@@ -23,9 +23,7 @@ bool looks_like_token(std::string_view bearer) {
 AccessControl::AccessControl(const Clock& clock, const config::PinConfig& pin, PinKeeper::OnChange on_pin_change)
     : clock_(clock), pin_(pin, std::move(on_pin_change)), failures_(clock), tokens_(clock) {}
 
-void AccessControl::apply(const config::PinConfig& pin) {
-  pin_.apply(pin);
-}
+void AccessControl::apply(const config::PinConfig& pin) { pin_.apply(pin); }
 
 std::optional<AccessDenied> AccessControl::check_pin(std::string_view presented, const std::string& address,
                                                      Source kind) {
@@ -81,12 +79,10 @@ std::variant<JoinGranted, AccessDenied> AccessControl::join(std::string_view pin
 
 signaling::WhipFailure AccessControl::to_whip_failure(const AccessDenied& denied) {
   switch (denied.reason) {
-    case AccessDenied::Reason::room_locked:
-      return {http::status::locked, "the room is locked"};
+    case AccessDenied::Reason::room_locked: return {http::status::locked, "the room is locked"};
     case AccessDenied::Reason::locked_out:
       return {http::status::too_many_requests, "too many wrong PINs: try again later", denied.retry_after_s};
-    case AccessDenied::Reason::wrong_pin:
-      break;
+    case AccessDenied::Reason::wrong_pin: break;
   }
   return {http::status::unauthorized, "wrong PIN"};
 }

@@ -19,9 +19,7 @@ Clock::Duration FailureTracker::window_at(Clock::TimePoint now) {
   return window;
 }
 
-Clock::Duration FailureTracker::room_window() {
-  return window_at(clock_.now());
-}
+Clock::Duration FailureTracker::room_window() { return window_at(clock_.now()); }
 
 Clock::Duration FailureTracker::room_wait(Clock::TimePoint now) {
   const auto window = window_at(now);
@@ -94,9 +92,7 @@ FailureOutcome FailureTracker::record_failure(const std::string& key, Source sou
   return outcome;
 }
 
-void FailureTracker::record_success(const std::string& key) {
-  entries_.erase(key);
-}
+void FailureTracker::record_success(const std::string& key) { entries_.erase(key); }
 
 int retry_after_seconds(Clock::Duration wait) {
   const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();

@@ -12,9 +12,7 @@ namespace {
 namespace http = signaling::http;
 using signaling::make_json_error;
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
 }  // namespace
 
 std::optional<std::string> clean_presenter_name(std::string_view name) {
@@ -91,8 +89,7 @@ void JoinEndpoint::on_join(const signaling::Request& request, const signaling::R
       response.set(http::field::retry_after, std::to_string(denied.retry_after_s));
       return respond(std::move(response));
     }
-    case AccessDenied::Reason::wrong_pin:
-      break;
+    case AccessDenied::Reason::wrong_pin: break;
   }
   nlohmann::json extra{{"attempts_left", denied.attempts_left}};
   if (denied.retry_after_s > 0) extra["retry_after"] = denied.retry_after_s;

@@ -22,8 +22,8 @@ PinKeeper::PinKeeper(const config::PinConfig& config, OnChange on_change)
 }
 
 void PinKeeper::apply(const config::PinConfig& config) {
-  const bool keep = config.policy == config::PinPolicy::rotate && config_.policy == config.policy &&
-                    config_.length == config.length;
+  const bool keep =
+      config.policy == config::PinPolicy::rotate && config_.policy == config.policy && config_.length == config.length;
   config_ = config;
   if (!keep) set(initial_pin(config_));
 }

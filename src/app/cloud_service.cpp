@@ -14,8 +14,8 @@
 #include "app/stanza_conversion.hpp"
 #include "app/turn_relays.hpp"
 #include "common/log.hpp"
-#include "net/proxy_connector.hpp"
 #include "config/config_schema.hpp"
+#include "net/proxy_connector.hpp"
 #include "signaling/xmpp/tcp_connector.hpp"
 #include "signaling/xmpp/xmpp_tls.hpp"
 
@@ -156,8 +156,8 @@ void CloudService::apply(const config::CloudConfig& cloud) {
     if (on_online_changed_) on_online_changed_(online);
   };
   callbacks.on_stanza = [this](const xmpp::Element& stanza) { return on_stanza(stanza); };
-  client_ = std::make_unique<xmpp::XmppClient>(io_, std::move(settings), std::move(tls),
-                                               make_connector(io_, proxy_), std::move(callbacks));
+  client_ = std::make_unique<xmpp::XmppClient>(io_, std::move(settings), std::move(tls), make_connector(io_, proxy_),
+                                               std::move(callbacks));
   discovery_ = std::make_unique<xmpp::ExternalServiceDiscovery>(
       io_, config::jid_domain_part(cloud.jid),
       [this](const xmpp::Element& stanza) { return client_ && client_->send_stanza(stanza); },

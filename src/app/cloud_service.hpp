@@ -105,7 +105,7 @@ private:
   std::unique_ptr<signaling::jingle::JingleSessionHandler> jingle_;
   std::function<void(std::vector<TurnServerEntry>)> turn_listener_;
   std::unique_ptr<xmpp::ExternalServiceDiscovery> discovery_;  // with client_
-  bool reported_turn_ = false;  // the listener holds servers of ours
+  bool reported_turn_ = false;                                 // the listener holds servers of ours
 };
 
 }  // namespace presentd::app

@@ -17,12 +17,12 @@
 #include "app/config_check.hpp"
 #include "app/daemon_routes.hpp"
 #include "app/status_report.hpp"
+#include "app/webrtc_service.hpp"
 #include "common/build_info.hpp"
-#include "config/config_schema.hpp"
 #include "common/internal_errors.hpp"
 #include "common/log.hpp"
-#include "app/webrtc_service.hpp"
 #include "common/meeting_id.hpp"
+#include "config/config_schema.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/identity_store.hpp"
 #include "discovery/avahi_publisher.hpp"
@@ -125,8 +125,8 @@ void Daemon::start(const config::Config& config) {
   register_routes();
   auto tls = load_tls(config);
   certificate_fingerprint_ = tls.fingerprint;
-  https_ = std::make_unique<signaling::HttpsServer>(io_, tls.context, router_,
-                                                    https_limits(config, tls.real_certificate));
+  https_ =
+      std::make_unique<signaling::HttpsServer>(io_, tls.context, router_, https_limits(config, tls.real_certificate));
   https_->count_in(daemon_metrics_.https_counters());
   https_->listen(endpoint_of(config.network));
   // Read at each scrape from whichever listener is current (a reload may replace it).
@@ -193,7 +193,7 @@ void Daemon::update_room_status() {
   // Called on every change of the sessions: a count, not the status document (every session's
   // statistics) it used to be read from.
   const auto active = static_cast<int>(webrtc_->session_count());
-  cloud_->set_room_status(active == 0                                    ? xmpp::RoomStatus::idle
+  cloud_->set_room_status(active == 0                                  ? xmpp::RoomStatus::idle
                           : active >= config_.admission.max_presenters ? xmpp::RoomStatus::full
                                                                        : xmpp::RoomStatus::presenting);
 }
@@ -230,12 +230,13 @@ void Daemon::start_access() {
 }
 
 void Daemon::start_webrtc() {
-  webrtc_ = std::make_unique<WebrtcService>(io_, config_, renderer_.get(), access_.get(),
-                                            [this](const std::string& session_id) {
-                                              // No rotation while shutting down: nobody is left to read it.
-                                              if (!stopping_) access_->session_ended(session_id);
-                                            },
-                                            metrics_);
+  webrtc_ = std::make_unique<WebrtcService>(
+      io_, config_, renderer_.get(), access_.get(),
+      [this](const std::string& session_id) {
+        // No rotation while shutting down: nobody is left to read it.
+        if (!stopping_) access_->session_ended(session_id);
+      },
+      metrics_);
   webrtc_->register_routes(router_);
 }
 
@@ -398,15 +399,15 @@ void Daemon::reload() {
   notifier_.ready(status_line());
 }
 
-void Daemon::replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls,
-                              bool hsts) {
+void Daemon::replace_listener(const config::Config& config, std::shared_ptr<boost::asio::ssl::context> tls, bool hsts) {
   // Open the new listener before closing the old one, so a bad address or a taken port leaves
   // the box reachable where it was.
   auto replacement = std::make_unique<signaling::HttpsServer>(io_, std::move(tls), router_, https_limits(config, hsts));
   replacement->count_in(daemon_metrics_.https_counters());
   replacement->listen(endpoint_of(config.network));
   https_ = std::move(replacement);
-  PD_LOG(notice, "https") << "now listening on " << config.network.bind_address << " port " << config.network.https_port;
+  PD_LOG(notice, "https") << "now listening on " << config.network.bind_address << " port "
+                          << config.network.https_port;
 }
 
 void Daemon::shutdown() {

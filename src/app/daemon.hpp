@@ -111,7 +111,7 @@ private:
   std::unique_ptr<access::JoinEndpoint> join_;
   std::unique_ptr<access::AdminEndpoint> admin_;
   std::unique_ptr<WebrtcService> webrtc_;  // after access_: its sessions report their end to it
-  std::unique_ptr<CloudService> cloud_;  // the XMPP client (cloud section); idle when disabled
+  std::unique_ptr<CloudService> cloud_;    // the XMPP client (cloud section); idle when disabled
   bool stopping_ = false;
 };
 

@@ -8,12 +8,11 @@ namespace presentd::app {
 
 void register_daemon_routes(signaling::HttpRouter& router, DaemonRoutes routes) {
   router.set_response_observer(std::move(routes.on_response));
-  router.add(
-      signaling::http::verb::get, "/api/v1/status",
-      [status = std::move(routes.status)](const signaling::Request& request, const signaling::RequestContext&,
-                                          signaling::Responder respond) {
-        respond(signaling::make_response(request, signaling::http::status::ok, status(), "application/json"));
-      });
+  router.add(signaling::http::verb::get, "/api/v1/status",
+             [status = std::move(routes.status)](const signaling::Request& request, const signaling::RequestContext&,
+                                                 signaling::Responder respond) {
+               respond(signaling::make_response(request, signaling::http::status::ok, status(), "application/json"));
+             });
   router.add(signaling::http::verb::get, "/metrics",
              [metrics = routes.metrics](const signaling::Request& request, const signaling::RequestContext&,
                                         signaling::Responder respond) {

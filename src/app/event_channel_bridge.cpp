@@ -14,8 +14,7 @@ signaling::ApprovalAnswer to_approval_answer(session::ApprovalOutcome outcome) {
   using Outcome = session::ApprovalOutcome;
   switch (outcome) {
     case Outcome::settled: return {};
-    case Outcome::no_session:
-      return {http::status::not_found, "no_session", "This session does not exist (any more)."};
+    case Outcome::no_session: return {http::status::not_found, "no_session", "This session does not exist (any more)."};
     case Outcome::not_presenting:
       return {http::status::forbidden, "not_presenting", "Only a presenter on screen can approve newcomers."};
     case Outcome::no_request:

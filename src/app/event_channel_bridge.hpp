@@ -26,8 +26,7 @@ public:
   void set_channel(signaling::EventPublisher* channel) { channel_ = channel; }
 
   // signaling::EventChannelHost
-  std::optional<std::vector<signaling::ChannelEvent>> events_for_new_subscriber(
-      const std::string& session_id) override;
+  std::optional<std::vector<signaling::ChannelEvent>> events_for_new_subscriber(const std::string& session_id) override;
   signaling::ApprovalAnswer answer_approval(const std::string& approver_session_id, const std::string& request_id,
                                             bool accept) override;
 

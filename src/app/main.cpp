@@ -21,18 +21,11 @@ int main(int argc, char** argv) {
   }
   const auto& command_line = std::get<app::CommandLine>(parsed);
   switch (command_line.action) {
-    case app::Action::help:
-      std::fputs(app::usage_text(), stdout);
-      return 0;
-    case app::Action::version:
-      std::printf("presentd %s\n", build::kVersion);
-      return 0;
-    case app::Action::check_config:
-      return app::run_check_config(command_line.config);
-    case app::Action::print_config:
-      return app::run_print_config(command_line.config);
-    case app::Action::run:
-      break;
+    case app::Action::help: std::fputs(app::usage_text(), stdout); return 0;
+    case app::Action::version: std::printf("presentd %s\n", build::kVersion); return 0;
+    case app::Action::check_config: return app::run_check_config(command_line.config);
+    case app::Action::print_config: return app::run_print_config(command_line.config);
+    case app::Action::run: break;
   }
   try {
     app::Daemon daemon(command_line.config);

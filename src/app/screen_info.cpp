@@ -57,8 +57,9 @@ std::vector<std::string> local_ipv4_addresses() {
 }
 
 render::AudioSettings audio_settings(const config::AudioConfig& audio) {
-  return render::AudioSettings{audio.volume, audio.mute,
-                               audio.mix == config::AudioMix::focused ? render::MixMode::focused : render::MixMode::all};
+  return render::AudioSettings{
+      audio.volume, audio.mute,
+      audio.mix == config::AudioMix::focused ? render::MixMode::focused : render::MixMode::all};
 }
 
 render::DisplaySettings display_settings(const config::DisplayConfig& display) {
@@ -103,7 +104,8 @@ render::IdleInfo make_idle_info(const config::Config& config, const ScreenState&
   std::string addresses;
   for (const auto& address : interface_addresses) addresses += (addresses.empty() ? "" : ", ") + address;
   info.status_line = (addresses.empty() ? std::string("no network address") : addresses);
-  if (!state.cloud_meeting_id.empty()) info.status_line += state.cloud_connected ? " \xC2\xB7 cloud connected" : " \xC2\xB7 cloud offline";
+  if (!state.cloud_meeting_id.empty())
+    info.status_line += state.cloud_connected ? " \xC2\xB7 cloud connected" : " \xC2\xB7 cloud offline";
   return info;
 }
 

@@ -19,9 +19,11 @@ std::string_view name_in(const config::EnumNames<Enum, N>& names, Enum value) {
 }  // namespace
 
 nlohmann::json make_status(const config::Config& config, const StatusFacts& facts) {
-  auto sessions = facts.sessions.is_object() ? facts.sessions : nlohmann::json{{"active", 0}, {"started_total", 0},
-                                                                               {"sessions", nlohmann::json::array()},
-                                                                               {"presenters", nlohmann::json::array()}};
+  auto sessions = facts.sessions.is_object() ? facts.sessions
+                                             : nlohmann::json{{"active", 0},
+                                                              {"started_total", 0},
+                                                              {"sessions", nlohmann::json::array()},
+                                                              {"presenters", nlohmann::json::array()}};
   nlohmann::json pin{{"policy", name_in(config::kPinPolicyNames, config.pin.policy)},
                      {"required", config.pin.policy != config::PinPolicy::off}};
   // The length of a rotating PIN helps the page size its field; a fixed PIN's length is the

@@ -112,11 +112,12 @@ void TurnRelays::resolve_runtime_names() {
     if (url.secure || ice::is_ip_address(url.host)) continue;
     resolver_.async_resolve(
         boost::asio::ip::tcp::v4(), url.host, std::to_string(url.port),
-        [this, i, generation = runtime_generation_, host = url.host](const boost::system::error_code& ec,
-                                                                    boost::asio::ip::tcp::resolver::results_type results) {
+        [this, i, generation = runtime_generation_, host = url.host](
+            const boost::system::error_code& ec, boost::asio::ip::tcp::resolver::results_type results) {
           if (ec == boost::asio::error::operation_aborted || generation != runtime_generation_) return;
           if (ec || results.empty()) {
-            PD_LOG(warning, kTag) << "cannot resolve TURN server " << host << ": " << (ec ? ec.message() : "no address");
+            PD_LOG(warning, kTag) << "cannot resolve TURN server " << host << ": "
+                                  << (ec ? ec.message() : "no address");
             return;
           }
           runtime_[i].url.host = results.begin()->endpoint().address().to_string();
@@ -130,8 +131,8 @@ std::string TurnRelays::tunnel_key(const TurnServerEntry& entry) const {
   // Everything that shapes the tunnel's connections (the proxy password included: a changed
   // password needs new connections), hashed only in memory, never logged.
   return entry.url.host + "\n" + std::to_string(entry.url.port) + "\n" + ca_file_ + "\n" +
-         std::to_string(static_cast<int>(proxy_.type)) + "\n" + proxy_.host + "\n" + std::to_string(proxy_.port) + "\n" +
-         proxy_.username + "\n" + proxy_.password;
+         std::to_string(static_cast<int>(proxy_.type)) + "\n" + proxy_.host + "\n" + std::to_string(proxy_.port) +
+         "\n" + proxy_.username + "\n" + proxy_.password;
 }
 
 void TurnRelays::rebuild_tunnels() {
@@ -153,7 +154,8 @@ void TurnRelays::rebuild_tunnels() {
       try {
         kept.emplace(key, std::make_unique<net::TurnTlsTunnel>(io_, std::move(options)));
       } catch (const std::exception& error) {
-        PD_LOG(error, kTag) << "no TURN over TLS to " << entry.url.host << ":" << entry.url.port << ": " << error.what();
+        PD_LOG(error, kTag) << "no TURN over TLS to " << entry.url.host << ":" << entry.url.port << ": "
+                            << error.what();
       }
     }
   }
@@ -179,7 +181,7 @@ std::vector<ice::TurnServer> TurnRelays::ice_servers() const {
         server.address = entry.url.host;
         server.port = entry.url.port;
         server.transport = entry.url.transport == ice::TurnUrl::Transport::udp ? ice::TurnServer::Transport::udp
-                                                                              : ice::TurnServer::Transport::tcp;
+                                                                               : ice::TurnServer::Transport::tcp;
       }
       out.push_back(std::move(server));
     }
@@ -206,7 +208,8 @@ nlohmann::json TurnRelays::status() const {
   auto servers = nlohmann::json::array();
   for (const auto* list : {&configured_, &runtime_}) {
     for (const auto& entry : *list) {
-      nlohmann::json server{{"url", ice::format_turn_url(entry.url)}, {"source", list == &configured_ ? "config" : "runtime"}};
+      nlohmann::json server{{"url", ice::format_turn_url(entry.url)},
+                            {"source", list == &configured_ ? "config" : "runtime"}};
       if (entry.url.secure) {
         const auto tunnel = tunnels_.find(tunnel_key(entry));
         if (tunnel == tunnels_.end()) {
@@ -225,9 +228,10 @@ nlohmann::json TurnRelays::status() const {
       servers.push_back(std::move(server));
     }
   }
-  return {{"servers", servers}, {"proxy", proxy_.type == net::ProxyType::none    ? "none"
-                                          : proxy_.type == net::ProxyType::http ? "http"
-                                                                                 : "socks5"}};
+  return {{"servers", servers},
+          {"proxy", proxy_.type == net::ProxyType::none   ? "none"
+                    : proxy_.type == net::ProxyType::http ? "http"
+                                                          : "socks5"}};
 }
 
 }  // namespace presentd::app

@@ -11,9 +11,9 @@
 #include "config/config_schema.hpp"
 #include "dtls/dtls_identity_store.hpp"
 #include "ice/glib_context_pump.hpp"
+#include "metrics/registry.hpp"
 #include "render/renderer.hpp"
 #include "sdp/answer_builder.hpp"
-#include "metrics/registry.hpp"
 #include "session/session_manager.hpp"
 #include "session/session_metrics.hpp"
 #include "signaling/local/event_channel.hpp"
@@ -99,8 +99,7 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   auto identity = std::make_shared<const crypto::Identity>(std::move(stored.identity));
 
   session::SessionManager::Observer observer;
-  observer.on_picture = [this, renderer](const std::string& session_id, std::size_t stream,
-                                         media::PicturePtr picture) {
+  observer.on_picture = [this, renderer](const std::string& session_id, std::size_t stream, media::PicturePtr picture) {
     if (renderer == nullptr) return;
     // A second video stream is the presenter's camera: its own tile beside the screen, opened
     // on the event loop when its first picture arrives.
@@ -257,9 +256,7 @@ nlohmann::json WebrtcService::status(bool network_detail) const {
   return out;
 }
 
-std::size_t WebrtcService::session_count() const {
-  return sessions_->session_count();
-}
+std::size_t WebrtcService::session_count() const { return sessions_->session_count(); }
 
 std::string WebrtcService::status_key() const {
   std::string key = sessions_->status_key();

@@ -8,17 +8,17 @@
 // Thread: event loop (pictures are handed to the renderer from the decode threads).
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
 #include <glib.h>
+#include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
-#include "common/clock.hpp"
 #include "app/turn_relays.hpp"
+#include "common/clock.hpp"
 #include "config/config.hpp"
 #include "session/end_reason.hpp"
 #include "signaling/local/http_router.hpp"
@@ -37,12 +37,12 @@ class SessionManager;
 class SessionMetrics;
 class SessionPort;
 struct SessionSettings;
-}
+}  // namespace presentd::session
 namespace presentd::signaling {
 class EventChannel;
 class WhipAuthorizer;
 class WhipEndpoint;
-}
+}  // namespace presentd::signaling
 
 namespace presentd::app {
 

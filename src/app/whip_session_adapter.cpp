@@ -24,8 +24,7 @@ signaling::WhipFailure to_whip_failure(const session::Refusal& refusal) {
   switch (refusal.kind) {
     // The SDP module's mapping: 400 malformed, 406 no common codec, 422 unsupported transport.
     case Kind::bad_offer:
-    case Kind::bad_fragment:
-      return {static_cast<http::status>(sdp::http_status(refusal.sdp_code)), refusal.message};
+    case Kind::bad_fragment: return {static_cast<http::status>(sdp::http_status(refusal.sdp_code)), refusal.message};
     case Kind::room_full:
     case Kind::waiting_list_full:
     case Kind::unavailable: return {http::status::service_unavailable, refusal.message, retry_after};

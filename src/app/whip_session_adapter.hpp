@@ -12,10 +12,10 @@
 #include <memory>
 #include <string>
 
+#include "common/liveness.hpp"
 #include "common/loop_affinity.hpp"
 #include "session/session_port.hpp"
 #include "signaling/local/whip_endpoint.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::session {
 class SessionMetrics;
@@ -49,7 +49,7 @@ private:
   session::SessionPort& sessions_;
   session::SessionMetrics* metrics_;
   std::map<std::string, std::string> etags_;  // session id → current ETag, WHIP sessions only
-  Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
+  Liveness liveness_;                         // tokens in deferred handlers: liveness.hpp
 };
 
 }  // namespace presentd::app

@@ -16,9 +16,7 @@ public:
 
 class SteadyClock final : public Clock {
 public:
-  TimePoint now() const override {
-    return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now());
-  }
+  TimePoint now() const override { return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now()); }
 };
 
 // A clock tests advance explicitly.

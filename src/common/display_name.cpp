@@ -45,9 +45,7 @@ bool removed(char32_t c) {
   return c == 0x200E || c == 0x200F || c == 0x061C;       // LRM RLM ALM
 }
 
-bool blank(char32_t c) {
-  return c == ' ' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200B);
-}
+bool blank(char32_t c) { return c == ' ' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200B); }
 
 void append_utf8(std::string& out, char32_t c) {
   if (c < 0x80) {

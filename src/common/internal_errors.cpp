@@ -27,16 +27,11 @@ std::string exception_type_name() {
 
 std::string_view to_string(ErrorSite site) {
   switch (site) {
-    case ErrorSite::event_loop:
-      return "event_loop";
-    case ErrorSite::session:
-      return "session";
-    case ErrorSite::decoder:
-      return "decoder";
-    case ErrorSite::render:
-      return "render";
-    case ErrorSite::snapshot:
-      return "snapshot";
+    case ErrorSite::event_loop: return "event_loop";
+    case ErrorSite::session: return "session";
+    case ErrorSite::decoder: return "decoder";
+    case ErrorSite::render: return "render";
+    case ErrorSite::snapshot: return "snapshot";
   }
   return "unknown";
 }

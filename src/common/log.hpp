@@ -60,7 +60,6 @@ private:
 // Usage: PD_LOG(info, "config") << "loaded " << path;
 // The stream expression is not evaluated when the level is disabled. A one-pass for loop (not
 // an if/else) so the macro is safe inside an unbraced if.
-#define PD_LOG(lvl, tag)                                                                      \
-  for (bool pd_log_once_ = ::presentd::log::enabled(::presentd::log::Level::lvl); pd_log_once_; \
-       pd_log_once_ = false)                                                                  \
+#define PD_LOG(lvl, tag)                                                                                              \
+  for (bool pd_log_once_ = ::presentd::log::enabled(::presentd::log::Level::lvl); pd_log_once_; pd_log_once_ = false) \
   ::presentd::log::LineBuilder(::presentd::log::Level::lvl, (tag))

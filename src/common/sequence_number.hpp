@@ -8,7 +8,7 @@
 namespace presentd {
 
 template <class T>
-  requires std::is_unsigned_v<T>
+requires std::is_unsigned_v<T>
 constexpr bool is_newer(T a, T b) {
   constexpr T kHalf = static_cast<T>(T(~T(0)) / 2 + 1);
   if (a == b) return false;
@@ -20,10 +20,8 @@ constexpr bool is_newer(T a, T b) {
 
 // Forward distance from `from` to `to`, modulo the type's range.
 template <class T>
-  requires std::is_unsigned_v<T>
-constexpr T forward_distance(T from, T to) {
-  return static_cast<T>(to - from);
-}
+requires std::is_unsigned_v<T>
+constexpr T forward_distance(T from, T to) { return static_cast<T>(to - from); }
 
 // Extends 16-bit sequence numbers to a monotonic 64-bit space so buffers can index by it.
 class SequenceUnwrapper {
@@ -34,8 +32,7 @@ public:
       newest_ = seq;
       return newest_;
     }
-    const auto delta =
-        static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(newest_)));
+    const auto delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(newest_)));
     const std::int64_t result = newest_ + delta;
     // Only the newest value moves the reference, so a late packet cannot drag it back.
     if (delta > 0) newest_ = result;

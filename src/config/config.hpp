@@ -162,7 +162,7 @@ struct CloudConfig {
   CloudTls tls = CloudTls::direct;
   // The account's password, alone in a file only the service user can read: never in this file.
   std::string password_file;
-  std::string ca_file;  // PEM CA certificates to trust; "" = the system store
+  std::string ca_file;       // PEM CA certificates to trust; "" = the system store
   bool allow_plain = false;  // SASL PLAIN (over verified TLS only) when the server lacks SCRAM
   std::string meeting_id;    // 6 digits shown as the cloud meeting ID; "" = the JID's local part
   // The remote page's public address ("https://xmpp.example.com/remote/"), shown on the idle

@@ -34,7 +34,8 @@ void check_relations(const Config& c, std::vector<Problem>& problems) {
     const auto& turn = c.ice.turn_servers[i];
     const auto at = "/ice/turn_servers/" + std::to_string(i);
     if (turn.url.empty()) add(at + "/url", "must be set");
-    if (!turn.credential_file.empty() && turn.username.empty()) add(at + "/username", "must be set with a credential_file");
+    if (!turn.credential_file.empty() && turn.username.empty())
+      add(at + "/username", "must be set with a credential_file");
   }
   if (c.proxy.type != ProxyType::none) {
     if (c.proxy.host.empty()) add("/proxy/host", "must be set when /proxy/type is not \"none\"");

@@ -101,9 +101,9 @@ void ConfigReader::integer(std::string_view key, int& out, IntRange range) {
   if (value == nullptr) return;
   if (!value->is_number_integer()) return report(key, "must be an integer");
   const bool is_negative = value->is_number_unsigned() ? false : value->get<long long>() < 0;
-  const long long number = is_negative ? value->get<long long>()
-                                       : static_cast<long long>(std::min<unsigned long long>(
-                                             value->get<unsigned long long>(), 1ULL << 40));
+  const long long number =
+      is_negative ? value->get<long long>()
+                  : static_cast<long long>(std::min<unsigned long long>(value->get<unsigned long long>(), 1ULL << 40));
   if (number < range.min || number > range.max) {
     return report(key, "must be " + std::to_string(range.min) + ".." + std::to_string(range.max));
   }

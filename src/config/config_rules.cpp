@@ -61,9 +61,8 @@ std::optional<std::string> require_turn_url(const std::string& value) {
 }
 
 std::optional<std::string> require_user_name(const std::string& value) {
-  const bool ok = value.size() <= 255 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
-    return c > 0x20 && c < 0x7f && c != ':';
-  });
+  const bool ok = value.size() <= 255 && std::all_of(value.begin(), value.end(),
+                                                     [](unsigned char c) { return c > 0x20 && c < 0x7f && c != ':'; });
   if (ok) return std::nullopt;
   return "must be at most 255 printable ASCII characters without blanks or ':'";
 }
@@ -85,8 +84,9 @@ std::string cloud_meeting_id(const CloudConfig& cloud) {
 std::optional<std::string> require_bare_jid(const std::string& value) {
   if (value.empty()) return std::nullopt;
   const auto at = value.find('@');
-  const bool ok = at != std::string::npos && at > 0 && at + 1 < value.size() && value.find('@', at + 1) == std::string::npos &&
-                  value.find('/') == std::string::npos && value.size() <= 1023 &&
+  const bool ok = at != std::string::npos && at > 0 && at + 1 < value.size() &&
+                  value.find('@', at + 1) == std::string::npos && value.find('/') == std::string::npos &&
+                  value.size() <= 1023 &&
                   std::none_of(value.begin(), value.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
   if (ok) return std::nullopt;
   return "must be the room's account as \"name@domain\" (a bare JID, no resource)";
@@ -146,7 +146,8 @@ std::optional<HostPort> parse_host_port(const std::string& value) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (require_ip_address(host)) return std::nullopt;
   const std::string port = value.substr(colon + 1);
-  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; })) {
+  if (port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; })) {
     return std::nullopt;
   }
   const int number = std::stoi(port);

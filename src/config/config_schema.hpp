@@ -132,7 +132,8 @@ void describe(V& v, DiscoveryConfig& c) {
   v.text("interfaces", c.interfaces, require_interface_names);
 }
 
-inline constexpr EnumNames<CloudTls, 2> kCloudTlsNames{{{"direct", CloudTls::direct}, {"starttls", CloudTls::starttls}}};
+inline constexpr EnumNames<CloudTls, 2> kCloudTlsNames{
+    {{"direct", CloudTls::direct}, {"starttls", CloudTls::starttls}}};
 
 // "local@domain" with both parts present and no resource (bare JID, RFC 7622).
 std::optional<std::string> require_bare_jid(const std::string& value);
@@ -177,7 +178,8 @@ void describe(V& v, DaemonConfig& c) {
 inline constexpr EnumNames<VideoCodec, 3> kVideoCodecNames{
     {{"vp8", VideoCodec::vp8}, {"h264", VideoCodec::h264}, {"vp9", VideoCodec::vp9}}};
 
-inline constexpr EnumNames<Vp8Decoder, 2> kVp8DecoderNames{{{"libvpx", Vp8Decoder::libvpx}, {"ffmpeg", Vp8Decoder::ffmpeg}}};
+inline constexpr EnumNames<Vp8Decoder, 2> kVp8DecoderNames{
+    {{"libvpx", Vp8Decoder::libvpx}, {"ffmpeg", Vp8Decoder::ffmpeg}}};
 
 // "IP:port" (IPv6 in brackets) as the configuration writes STUN servers.
 struct HostPort {

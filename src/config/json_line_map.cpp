@@ -9,9 +9,9 @@ namespace {
 struct Container {
   bool is_object;
   std::string pointer;
-  std::size_t next_index = 0;   // arrays: index of the next element
-  bool expecting_key = true;    // objects: a key comes next
-  std::string member_pointer;   // objects: pointer of the member whose value comes next
+  std::size_t next_index = 0;  // arrays: index of the next element
+  bool expecting_key = true;   // objects: a key comes next
+  std::string member_pointer;  // objects: pointer of the member whose value comes next
 };
 
 class Scanner {
@@ -51,8 +51,10 @@ private:
   void on_comma() {
     if (stack_.empty()) return;
     auto& top = stack_.back();
-    if (top.is_object) top.expecting_key = true;
-    else ++top.next_index;
+    if (top.is_object)
+      top.expecting_key = true;
+    else
+      ++top.next_index;
   }
 
   void on_value_start() {
@@ -131,9 +133,12 @@ int JsonLineMap::line_of(std::string_view pointer) const {
 std::string escape_pointer_token(std::string_view token) {
   std::string out;
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }

@@ -57,10 +57,9 @@ Identity generate_self_signed(KeyType type, const std::vector<std::string>& dns_
   const std::string common_name = dns_names.empty() ? "presentd" : dns_names.front();
   X509_NAME* name = X509_get_subject_name(cert);
   if (X509_set_version(cert, 2) != 1 ||
-      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                 reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0) != 1 ||
-      X509_set_issuer_name(cert, name) != 1 ||
-      X509_gmtime_adj(X509_getm_notBefore(cert), -3600) == nullptr ||
+      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(common_name.c_str()),
+                                 -1, -1, 0) != 1 ||
+      X509_set_issuer_name(cert, name) != 1 || X509_gmtime_adj(X509_getm_notBefore(cert), -3600) == nullptr ||
       X509_gmtime_adj(X509_getm_notAfter(cert), static_cast<long>(std::chrono::seconds(validity).count())) == nullptr ||
       X509_set_pubkey(cert, identity.private_key.get()) != 1) {
     throw_openssl_error("cannot fill in the certificate");
@@ -72,7 +71,8 @@ Identity generate_self_signed(KeyType type, const std::vector<std::string>& dns_
   }
   add_extension(cert, NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert, NID_ext_key_usage, "serverAuth,clientAuth");
-  if (X509_sign(cert, identity.private_key.get(), EVP_sha256()) == 0) throw_openssl_error("cannot sign the certificate");
+  if (X509_sign(cert, identity.private_key.get(), EVP_sha256()) == 0)
+    throw_openssl_error("cannot sign the certificate");
   return identity;
 }
 
@@ -110,7 +110,7 @@ std::string private_key_to_pem(EVP_PKEY* key) {
 }
 
 std::string fingerprint(X509* certificate, std::string_view digest) {
-  const EVP_MD* md = digest == "sha-256" ? EVP_sha256()
+  const EVP_MD* md = digest == "sha-256"   ? EVP_sha256()
                      : digest == "sha-384" ? EVP_sha384()
                      : digest == "sha-512" ? EVP_sha512()
                                            : nullptr;

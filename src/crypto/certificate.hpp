@@ -21,8 +21,7 @@ struct Identity {
 
 // A self-signed certificate valid from one hour ago (clock skew) for `validity`.
 // `dns_names` go into subjectAltName; the first one is also the subject CN.
-Identity generate_self_signed(KeyType type, const std::vector<std::string>& dns_names,
-                              std::chrono::hours validity);
+Identity generate_self_signed(KeyType type, const std::vector<std::string>& dns_names, std::chrono::hours validity);
 
 // PEM loading; throws CryptoError with the file name and OpenSSL's reason. The key must match
 // the certificate.

@@ -24,9 +24,7 @@ std::string host_name() {
   return name.data();
 }
 
-[[noreturn]] void throw_errno(const std::string& what) {
-  throw CryptoError(what + ": " + std::strerror(errno));
-}
+[[noreturn]] void throw_errno(const std::string& what) { throw CryptoError(what + ": " + std::strerror(errno)); }
 
 // A half-written temporary on a full disk would hold on to the little space that is left.
 [[noreturn]] void remove_and_throw(const std::string& temporary, const std::string& what) {

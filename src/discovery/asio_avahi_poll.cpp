@@ -174,9 +174,7 @@ void AsioAvahiPoll::watch_update(AvahiWatch* watch, AvahiWatchEvent event) {
   watch->arm();
 }
 
-AvahiWatchEvent AsioAvahiPoll::watch_get_events(AvahiWatch* watch) {
-  return watch->happened;
-}
+AvahiWatchEvent AsioAvahiPoll::watch_get_events(AvahiWatch* watch) { return watch->happened; }
 
 void AsioAvahiPoll::watch_free(AvahiWatch* watch) {
   watch->dead = true;
@@ -200,9 +198,7 @@ AvahiTimeout* AsioAvahiPoll::timeout_new(const AvahiPoll* api, const struct time
   return handle;
 }
 
-void AsioAvahiPoll::timeout_update(AvahiTimeout* timeout, const struct timeval* tv) {
-  timeout->arm(tv);
-}
+void AsioAvahiPoll::timeout_update(AvahiTimeout* timeout, const struct timeval* tv) { timeout->arm(tv); }
 
 void AsioAvahiPoll::timeout_free(AvahiTimeout* timeout) {
   timeout->dead = true;

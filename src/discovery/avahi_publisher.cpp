@@ -37,9 +37,7 @@ StringList to_string_list(const std::vector<TxtEntry>& entries) {
   return StringList(list);
 }
 
-std::string error_text(AvahiClient* client) {
-  return avahi_strerror(avahi_client_errno(client));
-}
+std::string error_text(AvahiClient* client) { return avahi_strerror(avahi_client_errno(client)); }
 
 }  // namespace
 
@@ -80,9 +78,7 @@ AvahiPublisher::AvahiPublisher(boost::asio::io_context& io, PublishSettings sett
   connect();
 }
 
-AvahiPublisher::~AvahiPublisher() {
-  stop();
-}
+AvahiPublisher::~AvahiPublisher() { stop(); }
 
 void AvahiPublisher::stop() {
   loop_.check("AvahiPublisher::stop");
@@ -152,9 +148,7 @@ void AvahiPublisher::on_client_state(AvahiClient* client, AvahiClientState state
       // The host name is being (re)registered: withdraw until the server is running again.
       if (self.group_ != nullptr) avahi_entry_group_reset(self.group_);
       break;
-    case AVAHI_CLIENT_CONNECTING:
-      PD_LOG(info, kTag) << "waiting for avahi-daemon to start";
-      break;
+    case AVAHI_CLIENT_CONNECTING: PD_LOG(info, kTag) << "waiting for avahi-daemon to start"; break;
     case AVAHI_CLIENT_FAILURE: {
       const int error = avahi_client_errno(client);
       if (error == AVAHI_ERR_DISCONNECTED) {
@@ -266,8 +260,7 @@ void AvahiPublisher::on_group_state(AvahiEntryGroup* group, AvahiEntryGroupState
       PD_LOG(error, kTag) << "publishing failed: " << error_text(avahi_entry_group_get_client(group));
       break;
     case AVAHI_ENTRY_GROUP_UNCOMMITED:
-    case AVAHI_ENTRY_GROUP_REGISTERING:
-      break;
+    case AVAHI_ENTRY_GROUP_REGISTERING: break;
   }
 }
 

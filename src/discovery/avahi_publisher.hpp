@@ -22,10 +22,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/liveness.hpp"
 #include "common/loop_affinity.hpp"
 #include "config/config.hpp"
 #include "discovery/txt_record.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::discovery {
 

@@ -51,9 +51,7 @@ std::optional<std::string> normalise_hex(std::string_view value, std::size_t oct
 
 }  // namespace
 
-std::span<const std::string_view> usable_fingerprint_algorithms() {
-  return kAlgorithmNames;
-}
+std::span<const std::string_view> usable_fingerprint_algorithms() { return kAlgorithmNames; }
 
 std::string usable_fingerprint_algorithms_text() {
   std::string out;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dtls/dtls_transport.hpp"
 
+#include <sys/time.h>
 #include <algorithm>
 #include <array>
-#include <sys/time.h>
 
 #include <openssl/err.h>
 #include <openssl/srtp.h>
@@ -44,10 +44,9 @@ DtlsTransport::DtlsTransport(const crypto::Identity& identity, DtlsConfig config
   if (!identity.certificate || !identity.private_key) throw DtlsError("DTLS transport needs a certificate and key");
   if (config_.srtp_profiles.empty()) throw DtlsError("DTLS transport needs at least one SRTP profile");
   if (config_.mtu < 256 || config_.mtu > kMaxDtlsDatagramLength) throw DtlsError("DTLS MTU out of range");
-  const bool any_supported = std::any_of(config_.remote_fingerprints.begin(), config_.remote_fingerprints.end(),
-                                         [](const DtlsFingerprint& f) {
-                                           return make_dtls_fingerprint(f.algorithm, f.value).has_value();
-                                         });
+  const bool any_supported =
+      std::any_of(config_.remote_fingerprints.begin(), config_.remote_fingerprints.end(),
+                  [](const DtlsFingerprint& f) { return make_dtls_fingerprint(f.algorithm, f.value).has_value(); });
   // The answer builder takes only fingerprints this rule accepts (usable_fingerprint_algorithms),
   // so a session never gets here without one; the check stays for direct users of the class.
   if (!any_supported) {
@@ -164,9 +163,8 @@ unsigned int DtlsTransport::timer_callback(SSL* ssl, unsigned int previous_us) {
   const auto* self = static_cast<const DtlsTransport*>(SSL_get_app_data(ssl));
   const auto initial = std::chrono::duration_cast<std::chrono::microseconds>(self->config_.initial_retransmit_timeout);
   const auto cap = std::chrono::duration_cast<std::chrono::microseconds>(self->config_.max_retransmit_timeout);
-  const auto next = previous_us == 0
-                        ? initial
-                        : std::min(std::chrono::microseconds(2 * static_cast<std::int64_t>(previous_us)), cap);
+  const auto next =
+      previous_us == 0 ? initial : std::min(std::chrono::microseconds(2 * static_cast<std::int64_t>(previous_us)), cap);
   PD_LOG(debug, "dtls") << "retransmission timer " << (previous_us == 0 ? "armed" : "backed off") << " at "
                         << next.count() / 1000 << " ms";
   return static_cast<unsigned int>(next.count());
@@ -220,9 +218,9 @@ void DtlsTransport::finish_handshake() {
     return;
   }
   std::vector<std::uint8_t> exported(rtp::keying_material_length(*profile));
-  const int ok = SSL_export_keying_material(ssl_.get(), exported.data(), exported.size(),
-                                            rtp::kDtlsSrtpExporterLabel.data(), rtp::kDtlsSrtpExporterLabel.size(),
-                                            nullptr, 0, 0);
+  const int ok =
+      SSL_export_keying_material(ssl_.get(), exported.data(), exported.size(), rtp::kDtlsSrtpExporterLabel.data(),
+                                 rtp::kDtlsSrtpExporterLabel.size(), nullptr, 0, 0);
   auto keys = ok == 1 ? rtp::split_dtls_srtp_keying_material(*profile, exported, config_.role) : std::nullopt;
   OPENSSL_cleanse(exported.data(), exported.size());
   if (!keys) {

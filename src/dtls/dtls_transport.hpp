@@ -69,9 +69,9 @@ std::string_view to_string(DtlsState state);
 struct DtlsStats {
   std::uint64_t datagrams_received = 0;  // handed to OpenSSL
   std::uint64_t datagrams_sent = 0;
-  std::uint64_t malformed_datagrams = 0;  // not DTLS records, or too large: dropped before OpenSSL
-  std::uint64_t ignored_datagrams = 0;    // arrived after failure or close
-  std::uint64_t application_data_bytes = 0;  // data-channel traffic presentd does not use
+  std::uint64_t malformed_datagrams = 0;      // not DTLS records, or too large: dropped before OpenSSL
+  std::uint64_t ignored_datagrams = 0;        // arrived after failure or close
+  std::uint64_t application_data_bytes = 0;   // data-channel traffic presentd does not use
   std::uint64_t retransmission_timeouts = 0;  // timer expiries that resent a flight
 };
 

@@ -34,18 +34,12 @@ std::size_t IceAgent::native_agents_alive_ = 0;
 
 std::string_view to_string(IceState state) {
   switch (state) {
-    case IceState::new_:
-      return "new";
-    case IceState::gathering:
-      return "gathering";
-    case IceState::checking:
-      return "checking";
-    case IceState::connected:
-      return "connected";
-    case IceState::failed:
-      return "failed";
-    case IceState::closed:
-      return "closed";
+    case IceState::new_: return "new";
+    case IceState::gathering: return "gathering";
+    case IceState::checking: return "checking";
+    case IceState::connected: return "connected";
+    case IceState::failed: return "failed";
+    case IceState::closed: return "closed";
   }
   return "unknown";
 }
@@ -294,17 +288,14 @@ void IceAgent::on_new_candidate(NiceAgent* agent, void* candidate, void* self) {
 void IceAgent::on_component_state_changed(NiceAgent*, unsigned, unsigned, unsigned state, void* self) {
   auto* agent = static_cast<IceAgent*>(self);
   switch (state) {
-    case NICE_COMPONENT_STATE_CONNECTING:
-      return agent->set_state(IceState::checking);
+    case NICE_COMPONENT_STATE_CONNECTING: return agent->set_state(IceState::checking);
     case NICE_COMPONENT_STATE_CONNECTED:
     case NICE_COMPONENT_STATE_READY:
       // Normally sent already from new-selected-pair; before the listener hears "connected".
       agent->send_held();
       return agent->set_state(IceState::connected);
-    case NICE_COMPONENT_STATE_FAILED:
-      return agent->set_state(IceState::failed);
-    default:
-      return;
+    case NICE_COMPONENT_STATE_FAILED: return agent->set_state(IceState::failed);
+    default: return;
   }
 }
 

@@ -142,11 +142,11 @@ private:
   NiceAgent* agent_ = nullptr;
   unsigned stream_id_ = 0;
   IceState state_ = IceState::new_;
-  std::size_t turn_servers_ = 0;        // TURN servers libnice accepted
-  std::size_t relay_candidates_ = 0;    // our relayed candidates gathered so far
-  bool gathering_reported_ = false;     // on_ice_gathering_done() already given
-  std::size_t remote_relayed_ = 0;      // remote candidates since the last restart, relayed
-  std::size_t remote_other_ = 0;        // and of any other type
+  std::size_t turn_servers_ = 0;                 // TURN servers libnice accepted
+  std::size_t relay_candidates_ = 0;             // our relayed candidates gathered so far
+  bool gathering_reported_ = false;              // on_ice_gathering_done() already given
+  std::size_t remote_relayed_ = 0;               // remote candidates since the last restart, relayed
+  std::size_t remote_other_ = 0;                 // and of any other type
   std::vector<std::vector<std::uint8_t>> held_;  // waiting for a selected pair, oldest first
   std::uint64_t held_total_ = 0;
   std::uint64_t held_dropped_ = 0;

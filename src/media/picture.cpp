@@ -21,8 +21,7 @@ int Picture::plane_rows(int index) const { return index == 0 ? height_ : (height
 std::span<const std::uint8_t> Picture::row(int plane_index, int y) const {
   const PicturePlane& p = plane(plane_index);
   if (y < 0 || y >= plane_rows(plane_index)) return {};
-  return {p.data + static_cast<std::ptrdiff_t>(y) * p.stride,
-          static_cast<std::size_t>(plane_row_bytes(plane_index))};
+  return {p.data + static_cast<std::ptrdiff_t>(y) * p.stride, static_cast<std::size_t>(plane_row_bytes(plane_index))};
 }
 
 }  // namespace presentd::media

@@ -17,10 +17,10 @@
 namespace presentd::metrics {
 
 struct HistogramSnapshot {
-  std::vector<double> upper_bounds;         // finite bounds, ascending; +Inf is implicit
-  std::vector<std::uint64_t> cumulative;    // one per bound, then one for +Inf
+  std::vector<double> upper_bounds;       // finite bounds, ascending; +Inf is implicit
+  std::vector<std::uint64_t> cumulative;  // one per bound, then one for +Inf
   double sum = 0;
-  std::uint64_t count = 0;                  // == cumulative.back()
+  std::uint64_t count = 0;  // == cumulative.back()
 };
 
 class Histogram {

@@ -40,8 +40,12 @@ public:
   HistogramFamily& histogram_family(std::string name, std::string help, std::vector<std::string> label_names,
                                     std::vector<double> upper_bounds);
   // Families without labels: their one and only child.
-  Counter& counter(std::string name, std::string help) { return counter_family(std::move(name), std::move(help), {}).with({}); }
-  Gauge& gauge(std::string name, std::string help) { return gauge_family(std::move(name), std::move(help), {}).with({}); }
+  Counter& counter(std::string name, std::string help) {
+    return counter_family(std::move(name), std::move(help), {}).with({});
+  }
+  Gauge& gauge(std::string name, std::string help) {
+    return gauge_family(std::move(name), std::move(help), {}).with({});
+  }
 
   // The unlabelled counter registered under `name`, or null (lets a module find a counter the
   // daemon registered for it without a new constructor parameter).

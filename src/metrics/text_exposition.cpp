@@ -38,9 +38,9 @@ void write_labels(std::string& out, const std::vector<std::string>& names, const
   out += '}';
 }
 
-void write_sample(std::string& out, std::string_view name, std::string_view suffix, const std::vector<std::string>& names,
-                  const std::vector<std::string>& values, const std::string& value, std::string_view extra_name = {},
-                  std::string_view extra_value = {}) {
+void write_sample(std::string& out, std::string_view name, std::string_view suffix,
+                  const std::vector<std::string>& names, const std::vector<std::string>& values,
+                  const std::string& value, std::string_view extra_name = {}, std::string_view extra_value = {}) {
   out += name;
   out += suffix;
   write_labels(out, names, values, extra_name, extra_value);
@@ -82,8 +82,8 @@ void write_family(std::string& out, const HistogramFamily& family) {
     const auto snapshot = histogram->snapshot();
     for (std::size_t i = 0; i < snapshot.cumulative.size(); ++i) {
       const auto le = i < snapshot.upper_bounds.size() ? format_value(snapshot.upper_bounds[i]) : "+Inf";
-      write_sample(out, family.name(), "_bucket", family.label_names(), values,
-                   std::to_string(snapshot.cumulative[i]), "le", le);
+      write_sample(out, family.name(), "_bucket", family.label_names(), values, std::to_string(snapshot.cumulative[i]),
+                   "le", le);
     }
     write_sample(out, family.name(), "_sum", family.label_names(), values, format_value(snapshot.sum));
     write_sample(out, family.name(), "_count", family.label_names(), values, std::to_string(snapshot.count));

@@ -12,8 +12,8 @@ namespace {
 
 std::string base64(std::string_view in) {
   std::vector<unsigned char> out(4 * ((in.size() + 2) / 3) + 1);
-  const int length = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(in.data()),
-                                     static_cast<int>(in.size()));
+  const int length =
+      EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   return std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(std::max(length, 0)));
 }
 
@@ -66,7 +66,7 @@ HttpConnectReply parse_http_connect_reply(std::string_view received) {
     reply.kind = HttpConnectReply::Kind::malformed;
     return reply;
   }
-  reply.kind = HttpConnectReply::Kind::malformed;  // until proven otherwise
+  reply.kind = HttpConnectReply::Kind::malformed;       // until proven otherwise
   std::string_view head = received.substr(0, end + 2);  // every line ends with CRLF
   const auto first_end = head.find("\r\n");
   const std::string_view status_line = head.substr(0, first_end);

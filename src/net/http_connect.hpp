@@ -21,9 +21,9 @@ std::string build_http_connect_request(std::string_view host, std::uint16_t port
 
 struct HttpConnectReply {
   enum class Kind { incomplete, complete, malformed } kind = Kind::incomplete;
-  int status = 0;              // e.g. 200, 407
-  std::string reason;          // the status line's reason phrase, printable ASCII only
-  std::string authenticate;    // first Proxy-Authenticate challenge's scheme ("Basic", "NTLM"...)
+  int status = 0;               // e.g. 200, 407
+  std::string reason;           // the status line's reason phrase, printable ASCII only
+  std::string authenticate;     // first Proxy-Authenticate challenge's scheme ("Basic", "NTLM"...)
   std::size_t head_length = 0;  // bytes up to and including the empty line (complete only)
 };
 

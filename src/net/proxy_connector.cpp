@@ -14,17 +14,22 @@ using asio::ip::tcp;
 constexpr std::size_t kReadChunk = 512;
 }  // namespace
 
-std::shared_ptr<ProxyConnector> ProxyConnector::start(const asio::any_io_executor& executor, const ProxySettings& proxy, std::string host,
-                                                      std::uint16_t port, std::chrono::milliseconds timeout,
-                                                      ConnectHandler handler) {
+std::shared_ptr<ProxyConnector> ProxyConnector::start(const asio::any_io_executor& executor, const ProxySettings& proxy,
+                                                      std::string host, std::uint16_t port,
+                                                      std::chrono::milliseconds timeout, ConnectHandler handler) {
   auto connector = std::make_shared<ProxyConnector>(executor, proxy, std::move(host), port, std::move(handler));
   connector->run(timeout);
   return connector;
 }
 
-ProxyConnector::ProxyConnector(const asio::any_io_executor& executor, const ProxySettings& proxy, std::string host, std::uint16_t port,
-                               ConnectHandler handler)
-    : proxy_(proxy), host_(std::move(host)), port_(port), handler_(std::move(handler)), resolver_(executor), socket_(executor),
+ProxyConnector::ProxyConnector(const asio::any_io_executor& executor, const ProxySettings& proxy, std::string host,
+                               std::uint16_t port, ConnectHandler handler)
+    : proxy_(proxy),
+      host_(std::move(host)),
+      port_(port),
+      handler_(std::move(handler)),
+      resolver_(executor),
+      socket_(executor),
       timer_(executor) {}
 
 std::string ProxyConnector::target() const {
@@ -51,14 +56,14 @@ void ProxyConnector::run(std::chrono::milliseconds timeout) {
     self->socket_.close(ignored);
   });
   const bool direct = proxy_.type == ProxyType::none;
-  resolver_.async_resolve(direct ? host_ : proxy_.host, std::to_string(direct ? port_ : proxy_.port),
-                          [self = shared_from_this()](const boost::system::error_code& ec, tcp::resolver::results_type results) {
-                            if (ec) return self->finish("cannot resolve " + self->hop() + ": " + ec.message());
-                            asio::async_connect(self->socket_, results,
-                                                [self](const boost::system::error_code& error, const tcp::endpoint&) {
-                                                  self->on_connected(error);
-                                                });
-                          });
+  resolver_.async_resolve(
+      direct ? host_ : proxy_.host, std::to_string(direct ? port_ : proxy_.port),
+      [self = shared_from_this()](const boost::system::error_code& ec, tcp::resolver::results_type results) {
+        if (ec) return self->finish("cannot resolve " + self->hop() + ": " + ec.message());
+        asio::async_connect(
+            self->socket_, results,
+            [self](const boost::system::error_code& error, const tcp::endpoint&) { self->on_connected(error); });
+      });
 }
 
 void ProxyConnector::cancel() {
@@ -88,10 +93,10 @@ void ProxyConnector::http_connect() {
         finish(hop() + " sent a malformed reply to CONNECT");
       } else if (reply.status == 407) {
         const std::string scheme = reply.authenticate.empty() ? "" : "; it asks for " + reply.authenticate;
-        finish(proxy_.username.empty()
-                   ? hop() + " requires authentication (407 " + reply.reason + scheme + ") but no proxy username is configured"
-                   : hop() + " rejected the credentials of user \"" + proxy_.username + "\" (407 " + reply.reason +
-                         scheme + ")");
+        finish(proxy_.username.empty() ? hop() + " requires authentication (407 " + reply.reason + scheme +
+                                             ") but no proxy username is configured"
+                                       : hop() + " rejected the credentials of user \"" + proxy_.username + "\" (407 " +
+                                             reply.reason + scheme + ")");
       } else if (reply.status / 100 != 2) {
         finish(hop() + " refused CONNECT to " + target() + ": " + std::to_string(reply.status) + " " + reply.reason);
       } else if (reply.head_length != buffer_.size()) {
@@ -143,7 +148,8 @@ void ProxyConnector::socks_authenticate() {
       if (reply.kind == SocksParse<bool>::Kind::malformed) {
         finish(hop() + " sent a malformed authentication reply");
       } else if (!reply.value) {
-        finish(hop() + " rejected the username/password of user \"" + proxy_.username + "\" (SOCKS5 authentication failed)");
+        finish(hop() + " rejected the username/password of user \"" + proxy_.username +
+               "\" (SOCKS5 authentication failed)");
       } else {
         buffer_.clear();
         socks_connect();
@@ -176,12 +182,13 @@ void ProxyConnector::socks_connect() {
 
 void ProxyConnector::send(std::vector<std::uint8_t> bytes, std::function<void()> next) {
   outgoing_ = std::move(bytes);
-  asio::async_write(socket_, asio::buffer(outgoing_),
-                    [self = shared_from_this(), next = std::move(next)](const boost::system::error_code& ec, std::size_t) {
-                      if (!self->handler_) return;
-                      if (ec) return self->finish("cannot send to " + self->hop() + ": " + ec.message());
-                      next();
-                    });
+  asio::async_write(
+      socket_, asio::buffer(outgoing_),
+      [self = shared_from_this(), next = std::move(next)](const boost::system::error_code& ec, std::size_t) {
+        if (!self->handler_) return;
+        if (ec) return self->finish("cannot send to " + self->hop() + ": " + ec.message());
+        next();
+      });
 }
 
 void ProxyConnector::read_more(std::function<bool()> parse) {
@@ -194,8 +201,9 @@ void ProxyConnector::read_more(std::function<bool()> parse) {
                             self->buffer_.resize(old_size + n);
                             if (!self->handler_) return;
                             if (ec) {
-                              return self->finish(ec == asio::error::eof ? self->hop() + " closed the connection"
-                                                                         : "cannot read from " + self->hop() + ": " + ec.message());
+                              return self->finish(ec == asio::error::eof
+                                                      ? self->hop() + " closed the connection"
+                                                      : "cannot read from " + self->hop() + ": " + ec.message());
                             }
                             if (!parse()) self->read_more(std::move(parse));
                           });
@@ -207,7 +215,8 @@ void ProxyConnector::finish(std::string error) {
   handler_ = nullptr;
   timer_.cancel();
   resolver_.cancel();
-  if (timed_out_) error = "timed out connecting to " + target() + (proxy_.type == ProxyType::none ? "" : " through " + hop());
+  if (timed_out_)
+    error = "timed out connecting to " + target() + (proxy_.type == ProxyType::none ? "" : " through " + hop());
   boost::system::error_code ignored;
   if (!error.empty()) {
     socket_.close(ignored);

@@ -29,14 +29,14 @@ using ConnectHandler = std::function<void(std::string error, boost::asio::ip::tc
 class ProxyConnector : public std::enable_shared_from_this<ProxyConnector> {
 public:
   // Starts at once. Keep the returned pointer only to cancel; the connector keeps itself alive.
-  static std::shared_ptr<ProxyConnector> start(const boost::asio::any_io_executor& executor, const ProxySettings& proxy, std::string host,
-                                               std::uint16_t port, std::chrono::milliseconds timeout,
+  static std::shared_ptr<ProxyConnector> start(const boost::asio::any_io_executor& executor, const ProxySettings& proxy,
+                                               std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
                                                ConnectHandler handler);
   // The handler is then called with "cancelled" (if it has not run yet).
   void cancel();
 
-  ProxyConnector(const boost::asio::any_io_executor& executor, const ProxySettings& proxy, std::string host, std::uint16_t port,
-                 ConnectHandler handler);
+  ProxyConnector(const boost::asio::any_io_executor& executor, const ProxySettings& proxy, std::string host,
+                 std::uint16_t port, ConnectHandler handler);
 
 private:
   void run(std::chrono::milliseconds timeout);

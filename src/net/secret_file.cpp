@@ -30,7 +30,8 @@ std::optional<std::string> read_secret_file(const std::string& path, std::string
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();
   struct stat status {};
   if (::stat(path.c_str(), &status) == 0 && (status.st_mode & S_IROTH) != 0) {
-    warning = "the secret file \"" + path + "\" is readable by every user; make it readable by presentd only (chmod 600)";
+    warning =
+        "the secret file \"" + path + "\" is readable by every user; make it readable by presentd only (chmod 600)";
   }
   return secret;
 }

@@ -14,7 +14,10 @@ constexpr std::string_view kTag = "turn-tls";
 }  // namespace
 
 TurnTlsTunnel::TurnTlsTunnel(asio::io_context& io, TurnTlsTunnelOptions options)
-    : options_(std::move(options)), tls_(make_tls_client_context(options_.ca_file)), acceptor_(io), retry_(io),
+    : options_(std::move(options)),
+      tls_(make_tls_client_context(options_.ca_file)),
+      acceptor_(io),
+      retry_(io),
       counters_(std::make_shared<TurnTlsTunnelCounters>()) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(options_.listen_address, ec);
@@ -23,7 +26,9 @@ TurnTlsTunnel::TurnTlsTunnel(asio::io_context& io, TurnTlsTunnelOptions options)
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + options_.listen_address + " for the TURN-over-TLS tunnel: " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + options_.listen_address +
+                             " for the TURN-over-TLS tunnel: " + ec.message());
   port_ = acceptor_.local_endpoint().port();
   PD_LOG(info, kTag) << "TURN over TLS to " << options_.server_host << ":" << options_.server_port
                      << (options_.proxy.type == ProxyType::none ? "" : " through a proxy") << " offered to ICE as "

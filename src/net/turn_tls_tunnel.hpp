@@ -19,8 +19,8 @@
 #include <map>
 #include <memory>
 
-#include "net/turn_tls_tunnel_connection.hpp"
 #include "common/liveness.hpp"
+#include "net/turn_tls_tunnel_connection.hpp"
 
 namespace presentd::net {
 

@@ -29,7 +29,7 @@ class ProxyConnector;
 struct TurnTlsTunnelOptions {
   std::string server_host;  // name (SNI and certificate check) or numeric address
   std::uint16_t server_port = 443;
-  std::string ca_file;      // empty: the system's trust store
+  std::string ca_file;  // empty: the system's trust store
   ProxySettings proxy;
   std::string listen_address = "127.0.0.1";
   std::chrono::milliseconds connect_timeout{10000};

@@ -56,7 +56,8 @@ void IdleScreen::build(SDL_Renderer* renderer, TextPainter& painter, int width, 
 
   if (!info.urls.empty()) {
     y += add(renderer, painter, "Open in your browser", margin, y, label, false, kSecondary);
-    for (const auto& url : info.urls) y += add(renderer, painter, url, margin, y, std::max(10, height / 20), false, kPrimary);
+    for (const auto& url : info.urls)
+      y += add(renderer, painter, url, margin, y, std::max(10, height / 20), false, kPrimary);
     y += height / 30;
   }
   if (info.pin) {
@@ -66,7 +67,8 @@ void IdleScreen::build(SDL_Renderer* renderer, TextPainter& painter, int width, 
   }
   if (!info.meeting_id.empty()) {
     y += add(renderer, painter, "Meeting ID", margin, y, label, false, kSecondary);
-    y += add(renderer, painter, group_meeting_id(info.meeting_id), margin, y, std::max(10, height / 18), true, kPrimary);
+    y +=
+        add(renderer, painter, group_meeting_id(info.meeting_id), margin, y, std::max(10, height / 18), true, kPrimary);
     y += height / 30;
   }
   if (!info.cloud_meeting_id.empty()) {
@@ -79,9 +81,9 @@ void IdleScreen::build(SDL_Renderer* renderer, TextPainter& painter, int width, 
   }
   const int small = std::max(8, height / 48);
   add(renderer, painter, info.status_line, margin, height - margin / 2 - small, small, false, kSecondary);
-  help_ = Item{painter.make(renderer, "Esc or Del ends all presentations \xC2\xB7 F1 closes this help", small, true,
-                            kPrimary),
-               margin, height - margin / 2 - 3 * small};
+  help_ = Item{
+      painter.make(renderer, "Esc or Del ends all presentations \xC2\xB7 F1 closes this help", small, true, kPrimary),
+      margin, height - margin / 2 - 3 * small};
 }
 
 void IdleScreen::draw(SDL_Renderer* renderer, bool with_help) const {

@@ -20,7 +20,7 @@ namespace presentd::render {
 
 struct IdleInfo {
   std::string room_name;
-  std::vector<std::string> urls;  // the first one is encoded in the QR code
+  std::vector<std::string> urls;   // the first one is encoded in the QR code
   std::optional<std::string> pin;  // shown only when set
   std::string meeting_id;          // 10 digits, shown as 3-3-4
   std::string cloud_meeting_id;    // empty: no cloud server configured
@@ -39,7 +39,11 @@ public:
   void build(SDL_Renderer* renderer, TextPainter& painter, int width, int height, const IdleInfo& info);
   // `with_help` adds the keyboard hint shown after F1.
   void draw(SDL_Renderer* renderer, bool with_help) const;
-  void clear() { items_.clear(); help_ = {}; qr_ = {}; }
+  void clear() {
+    items_.clear();
+    help_ = {};
+    qr_ = {};
+  }
 
   Rect title_rect() const { return title_rect_; }
   Rect qr_rect() const { return qr_rect_; }

@@ -66,7 +66,7 @@ RenderLoop::~RenderLoop() {
     mixer_.set_output(std::nullopt);
     SDL_CloseAudioDevice(audio_);
   }
-  close_window();  // safe on a lost X server too
+  close_window();                          // safe on a lost X server too
   painter_ = TextPainter(options_.fonts);  // fonts close before TTF_Quit
   if (ttf_up_) TTF_Quit();
   if (sdl_up_) SDL_Quit();
@@ -305,9 +305,7 @@ void RenderLoop::handle(const SDL_Event& event) {
         publish_screen_status();
       }
       break;
-    case SDL_RENDER_TARGETS_RESET:
-      dirty_ = true;
-      break;
+    case SDL_RENDER_TARGETS_RESET: dirty_ = true; break;
     case SDL_RENDER_DEVICE_RESET:
       PD_LOG(notice, kTag) << "render device reset: re-creating the renderer";
       if (!create_renderer()) PD_LOG(warning, kTag) << "no renderer after the device reset";
@@ -322,8 +320,7 @@ void RenderLoop::handle(const SDL_Event& event) {
         dirty_ = true;
       }
       break;
-    default:
-      break;
+    default: break;
   }
 }
 

@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "render/idle_screen.hpp"
-#include "render/x11_connection.hpp"
 #include "render/presentation_view.hpp"
 #include "render/render_inbox.hpp"
 #include "render/renderer.hpp"
+#include "render/x11_connection.hpp"
 
 namespace presentd::render {
 

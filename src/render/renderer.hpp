@@ -77,9 +77,9 @@ struct RendererOptions {
 
 // What is on the box's screen right now (status API).
 struct ScreenStatus {
-  bool up = false;            // a window is showing; false while waiting for the display server
-  std::string video_driver;   // "x11", "wayland", "kmsdrm"...; empty while down
-  std::string renderer;       // SDL's renderer name: "software", "opengl", "opengles2"...
+  bool up = false;           // a window is showing; false while waiting for the display server
+  std::string video_driver;  // "x11", "wayland", "kmsdrm"...; empty while down
+  std::string renderer;      // SDL's renderer name: "software", "opengl", "opengles2"...
   bool operator==(const ScreenStatus&) const = default;
 };
 

@@ -18,7 +18,8 @@ TTF_Font* TextPainter::font(int pixel_size, bool bold) {
   const std::string& file = bold ? files_.bold : files_.regular;
   FontPtr opened(TTF_OpenFont(file.c_str(), pixel_size));
   if (!opened) {
-    if (!warned_) PD_LOG(warning, "render") << "cannot open font " << file << ": " << TTF_GetError() << " (text hidden)";
+    if (!warned_)
+      PD_LOG(warning, "render") << "cannot open font " << file << ": " << TTF_GetError() << " (text hidden)";
     warned_ = true;
     return nullptr;
   }

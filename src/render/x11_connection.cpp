@@ -39,9 +39,7 @@ int on_io_error(Display*) {
 
 }  // namespace
 
-void on_io_error_exit_any(Display* display, void* user) {
-  on_io_error_exit(display, user);
-}
+void on_io_error_exit_any(Display* display, void* user) { on_io_error_exit(display, user); }
 
 void X11Connection::watch(SDL_Window* window, Uint32 wake_event) {
   SDL_SysWMinfo info;

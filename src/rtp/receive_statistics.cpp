@@ -85,8 +85,8 @@ bool StreamStatistician::on_packet(std::uint16_t sequence_number, std::uint32_t 
   const std::uint32_t transit = arrival - rtp_timestamp;
   if (transit_) {
     const auto d = static_cast<std::int32_t>(transit - *transit_);
-    const std::uint32_t magnitude = d < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(d))
-                                          : static_cast<std::uint32_t>(d);
+    const std::uint32_t magnitude =
+        d < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(d)) : static_cast<std::uint32_t>(d);
     // The integer form of J += (|D| - J) / 16, with J kept scaled by 16.
     jitter_q4_ += magnitude - ((jitter_q4_ + 8) >> 4);
   }

@@ -85,9 +85,7 @@ std::optional<std::uint32_t> parse_abs_send_time(std::span<const std::uint8_t> d
   return ByteReader(data).u24();
 }
 
-std::array<std::uint8_t, 3> write_abs_send_time(std::uint32_t value_24bit) {
-  return to_u24_bytes(value_24bit);
-}
+std::array<std::uint8_t, 3> write_abs_send_time(std::uint32_t value_24bit) { return to_u24_bytes(value_24bit); }
 
 std::optional<PlayoutDelay> parse_playout_delay(std::span<const std::uint8_t> data) {
   if (data.size() != 3) return std::nullopt;

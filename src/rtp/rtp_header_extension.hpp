@@ -32,8 +32,7 @@ struct HeaderExtensionElement {
 // error: next() returns nullopt and error() turns true.
 class HeaderExtensionReader {
 public:
-  HeaderExtensionReader(ExtensionFormat format, std::span<const std::uint8_t> block)
-      : format_(format), block_(block) {}
+  HeaderExtensionReader(ExtensionFormat format, std::span<const std::uint8_t> block) : format_(format), block_(block) {}
 
   [[nodiscard]] std::optional<HeaderExtensionElement> next();
   [[nodiscard]] bool error() const { return error_; }

@@ -75,18 +75,36 @@ public:
   // is dropped). RTX recovery then overrides SSRC, sequence number, payload type and payload.
   [[nodiscard]] static RtpPacketBuilder from_packet(const RtpPacket& packet);
 
-  RtpPacketBuilder& marker(bool m) { marker_ = m; return *this; }
-  RtpPacketBuilder& payload_type(std::uint8_t pt) { payload_type_ = static_cast<std::uint8_t>(pt & 0x7F); return *this; }
-  RtpPacketBuilder& sequence_number(std::uint16_t seq) { sequence_number_ = seq; return *this; }
-  RtpPacketBuilder& timestamp(std::uint32_t ts) { timestamp_ = ts; return *this; }
-  RtpPacketBuilder& ssrc(std::uint32_t ssrc) { ssrc_ = ssrc; return *this; }
+  RtpPacketBuilder& marker(bool m) {
+    marker_ = m;
+    return *this;
+  }
+  RtpPacketBuilder& payload_type(std::uint8_t pt) {
+    payload_type_ = static_cast<std::uint8_t>(pt & 0x7F);
+    return *this;
+  }
+  RtpPacketBuilder& sequence_number(std::uint16_t seq) {
+    sequence_number_ = seq;
+    return *this;
+  }
+  RtpPacketBuilder& timestamp(std::uint32_t ts) {
+    timestamp_ = ts;
+    return *this;
+  }
+  RtpPacketBuilder& ssrc(std::uint32_t ssrc) {
+    ssrc_ = ssrc;
+    return *this;
+  }
   // At most kMaxCsrcs are kept.
   RtpPacketBuilder& csrcs(std::span<const std::uint32_t> csrcs);
   // ID 1..255, at most 255 bytes; ignored otherwise. Order of calls is kept.
   RtpPacketBuilder& add_extension(std::uint8_t id, std::span<const std::uint8_t> data);
   RtpPacketBuilder& payload(std::span<const std::uint8_t> payload);
   // Number of padding bytes (1..255, the last one holding the count); 0 for none.
-  RtpPacketBuilder& padding(std::uint8_t count) { padding_ = count; return *this; }
+  RtpPacketBuilder& padding(std::uint8_t count) {
+    padding_ = count;
+    return *this;
+  }
 
   [[nodiscard]] std::vector<std::uint8_t> build() const;
 

@@ -20,9 +20,10 @@ struct FeedbackKind {
   std::string_view parameter;
 };
 // What the receive pipeline implements: NACK (RFC 4585), PLI, FIR (RFC 5104), REMB, transport-cc.
-constexpr std::array<FeedbackKind, 5> kSupportedFeedback{{
-    {"nack", ""}, {"nack", "pli"}, {"ccm", "fir"}, {"goog-remb", ""}, {"transport-cc", ""}}};
-constexpr std::array<std::string_view, 4> kSupportedExtensions{kTransportCcUri, kAbsSendTimeUri, kPlayoutDelayUri, kMidUri};
+constexpr std::array<FeedbackKind, 5> kSupportedFeedback{
+    {{"nack", ""}, {"nack", "pli"}, {"ccm", "fir"}, {"goog-remb", ""}, {"transport-cc", ""}}};
+constexpr std::array<std::string_view, 4> kSupportedExtensions{kTransportCcUri, kAbsSendTimeUri, kPlayoutDelayUri,
+                                                               kMidUri};
 
 bool is_rtp_profile(const std::string& proto) { return proto.find("RTP/SAVP") != std::string::npos; }
 
@@ -36,7 +37,8 @@ bool offered_feedback(const MediaDescription& m, std::uint8_t pt, const Feedback
 // RFC 8285 §6: the answer mirrors each offered direction; an extension the offerer only
 // receives (recvonly) or has disabled is useless to a receive-only answer and is left out.
 std::optional<Extmap> answer_extmap(const Extmap& offered) {
-  if (std::find(kSupportedExtensions.begin(), kSupportedExtensions.end(), offered.uri) == kSupportedExtensions.end()) return std::nullopt;
+  if (std::find(kSupportedExtensions.begin(), kSupportedExtensions.end(), offered.uri) == kSupportedExtensions.end())
+    return std::nullopt;
   if (offered.id > 255) return std::nullopt;  // a "to be decided" id: we do not pick one
   Extmap answer{offered.id, std::nullopt, offered.uri, {}};
   if (offered.direction == Direction::recvonly || offered.direction == Direction::inactive) return std::nullopt;
@@ -123,12 +125,14 @@ MediaDescription AnswerBuilder::accepted_base(const MediaDescription& offered) c
   return m;
 }
 
-void AnswerBuilder::add_payload_type(MediaDescription& answer, const MediaDescription& offered, const ChosenCodec& codec) const {
+void AnswerBuilder::add_payload_type(MediaDescription& answer, const MediaDescription& offered,
+                                     const ChosenCodec& codec) const {
   const std::uint8_t pt = codec.payload_type;
   answer.formats.push_back(std::to_string(pt));
   answer.rtpmaps.push_back(codec.rtpmap);
   for (const auto& kind : kSupportedFeedback) {
-    if (offered_feedback(offered, pt, kind)) answer.rtcp_feedback.push_back(RtcpFeedback{pt, std::string(kind.type), std::string(kind.parameter)});
+    if (offered_feedback(offered, pt, kind))
+      answer.rtcp_feedback.push_back(RtcpFeedback{pt, std::string(kind.type), std::string(kind.parameter)});
   }
   if (!codec.answer_fmtp.empty()) answer.fmtps.push_back(Fmtp{pt, codec.answer_fmtp});
   if (codec.rtx_payload_type) {
@@ -180,7 +184,8 @@ std::optional<MediaDescription> AnswerBuilder::accept_audio(const MediaDescripti
   if (!opus) return std::nullopt;
   MediaDescription m = accepted_base(offered);
   add_payload_type(m, offered, *opus);
-  NegotiatedAudio audio{offered.mid.value_or(""), index, opus->payload_type, opus->rtpmap.clock_rate,
+  NegotiatedAudio audio{offered.mid.value_or(""),     index,
+                        opus->payload_type,           opus->rtpmap.clock_rate,
                         offered_ssrcs(offered).first, extension_id(m, kTransportCcUri)};
   answer_.negotiated.audio = std::move(audio);
   return m;
@@ -241,8 +246,10 @@ Result<Answer> AnswerBuilder::run() {
     const MediaDescription& offered = offer_.media[i];
     std::optional<MediaDescription> m;
     if (usable[i] && (bundle_ || accepted_ == 0)) {
-      if (offered.media == "video") m = accept_video(offered, i);
-      else if (offered.media == "audio") m = accept_audio(offered, i);
+      if (offered.media == "video")
+        m = accept_video(offered, i);
+      else if (offered.media == "audio")
+        m = accept_audio(offered, i);
     }
     if (!m) {
       d.media.push_back(rejected(offered));
@@ -253,7 +260,8 @@ Result<Answer> AnswerBuilder::run() {
     if (m->mid) group.mids.push_back(*m->mid);
     d.media.push_back(std::move(*m));
   }
-  if (!first_accepted) return make_error(ErrorCode::no_common_codec, 0, "no video or audio codec we can decode was offered");
+  if (!first_accepted)
+    return make_error(ErrorCode::no_common_codec, 0, "no video or audio codec we can decode was offered");
   if (bundle_) d.groups.push_back(std::move(group));
 
   // Candidates go once, on the answerer-tagged m-line (RFC 8843 §7.3.1); Chrome does the same.
@@ -271,7 +279,8 @@ Result<Answer> AnswerBuilder::run() {
   for (std::size_t i = 0; i < offer_.media.size(); ++i) {
     if (d.media[i].port == 0) continue;
     for (const auto& c : offer_.media[i].candidates) {
-      if (std::find(n.remote_candidates.begin(), n.remote_candidates.end(), c) == n.remote_candidates.end()) n.remote_candidates.push_back(c);
+      if (std::find(n.remote_candidates.begin(), n.remote_candidates.end(), c) == n.remote_candidates.end())
+        n.remote_candidates.push_back(c);
     }
     n.remote_end_of_candidates = n.remote_end_of_candidates || offer_.media[i].end_of_candidates;
   }

@@ -34,21 +34,23 @@ constexpr std::uint64_t kDefaultMaxBitrateAbove1080p = 20'000'000;
 // The default: 8 Mbit/s for a display of at most 1920×1080 pixels, 20 Mbit/s above.
 std::uint64_t default_max_bitrate(std::uint32_t display_width, std::uint32_t display_height);
 
-inline constexpr std::string_view kTransportCcUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+inline constexpr std::string_view kTransportCcUri =
+    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 inline constexpr std::string_view kAbsSendTimeUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 inline constexpr std::string_view kPlayoutDelayUri = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
 inline constexpr std::string_view kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
 
 struct AnswerConfig {
-  std::vector<rtp::PayloadFormat> video_codecs{rtp::PayloadFormat::vp8, rtp::PayloadFormat::h264, rtp::PayloadFormat::vp9};
+  std::vector<rtp::PayloadFormat> video_codecs{rtp::PayloadFormat::vp8, rtp::PayloadFormat::h264,
+                                               rtp::PayloadFormat::vp9};
   std::size_t max_video_streams = 1;
   bool accept_audio = true;
   std::uint64_t max_bitrate_bps = kDefaultMaxBitrateUpTo1080p;
   std::string ice_ufrag;
   std::string ice_pwd;
-  Fingerprint fingerprint;          // of our DTLS certificate
+  Fingerprint fingerprint;              // of our DTLS certificate
   std::vector<std::string> candidates;  // as the ICE agent prints them ("candidate:1 1 udp ...")
-  std::string session_id = "1";     // o= session id: decimal digits, unique per session
+  std::string session_id = "1";         // o= session id: decimal digits, unique per session
 };
 
 // One accepted video m-line: what ReceivePipelineConfig's VideoStreamConfig needs.
@@ -58,7 +60,7 @@ struct NegotiatedVideo {
   std::uint8_t primary_payload_type = 0;                     // our first choice
   std::map<std::uint8_t, rtp::PayloadFormat> payload_types;  // every answered codec
   std::map<std::uint8_t, std::uint8_t> rtx_payload_types;    // RTX pt → apt
-  std::optional<std::uint32_t> media_ssrc;  // from a=ssrc-group:FID, else the first a=ssrc
+  std::optional<std::uint32_t> media_ssrc;                   // from a=ssrc-group:FID, else the first a=ssrc
   std::optional<std::uint32_t> rtx_ssrc;
   // Feedback answered for the primary payload type.
   bool nack = false;

@@ -26,12 +26,14 @@ std::optional<std::uint16_t> parse_port(std::string_view value) {
 
 bool Candidate::is_mdns() const {
   constexpr std::string_view kSuffix = ".local";
-  return address.size() > kSuffix.size() && text::iequals(std::string_view(address).substr(address.size() - kSuffix.size()), kSuffix);
+  return address.size() > kSuffix.size() &&
+         text::iequals(std::string_view(address).substr(address.size() - kSuffix.size()), kSuffix);
 }
 
 std::optional<Candidate> parse_candidate(std::string_view value) {
   constexpr std::string_view kPrefix = "candidate:";
-  if (value.size() >= kPrefix.size() && text::iequals(value.substr(0, kPrefix.size()), kPrefix)) value.remove_prefix(kPrefix.size());
+  if (value.size() >= kPrefix.size() && text::iequals(value.substr(0, kPrefix.size()), kPrefix))
+    value.remove_prefix(kPrefix.size());
   bool overflow = false;
   const auto fields = text::split_fields(value, kMaxCandidateFields, &overflow);
   if (overflow || fields.size() < 8) return std::nullopt;
@@ -77,8 +79,8 @@ std::optional<Candidate> parse_candidate(std::string_view value) {
 
 std::string format_candidate(const Candidate& c) {
   std::ostringstream out;
-  out << "candidate:" << c.foundation << ' ' << c.component << ' ' << c.transport << ' ' << c.priority << ' ' << c.address
-      << ' ' << c.port << " typ " << c.type;
+  out << "candidate:" << c.foundation << ' ' << c.component << ' ' << c.transport << ' ' << c.priority << ' '
+      << c.address << ' ' << c.port << " typ " << c.type;
   if (c.related_address) out << " raddr " << *c.related_address;
   if (c.related_port) out << " rport " << *c.related_port;
   if (c.tcptype) out << " tcptype " << *c.tcptype;

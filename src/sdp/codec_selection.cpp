@@ -94,7 +94,8 @@ std::vector<std::pair<std::string, std::string>> parse_fmtp_parameters(std::stri
     if (equals == std::string_view::npos) {
       out.emplace_back(text::to_lower(item), std::string());
     } else {
-      out.emplace_back(text::to_lower(text::trim(item.substr(0, equals))), std::string(text::trim(item.substr(equals + 1))));
+      out.emplace_back(text::to_lower(text::trim(item.substr(0, equals))),
+                       std::string(text::trim(item.substr(equals + 1))));
     }
   }
   return out;
@@ -106,7 +107,8 @@ std::optional<std::string> fmtp_parameter(std::string_view parameters, std::stri
   return std::nullopt;
 }
 
-std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer, const std::vector<rtp::PayloadFormat>& preference) {
+std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer,
+                                             const std::vector<rtp::PayloadFormat>& preference) {
   std::vector<ChosenCodec> chosen;
   for (const auto format : preference) {
     // Only what the receive path decodes, whatever the preference names (one list for both).
@@ -114,7 +116,8 @@ std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer, cons
         rtp::kVideoPayloadFormats.end()) {
       continue;
     }
-    const bool seen = std::any_of(chosen.begin(), chosen.end(), [&](const ChosenCodec& c) { return c.format == format; });
+    const bool seen =
+        std::any_of(chosen.begin(), chosen.end(), [&](const ChosenCodec& c) { return c.format == format; });
     if (seen) continue;
     if (auto codec = choose(offer, format)) chosen.push_back(std::move(*codec));
   }

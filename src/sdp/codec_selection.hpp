@@ -32,7 +32,8 @@ struct ChosenCodec {
 
 // Offered video codecs we can decode, best first by `preference` (formats absent from it are
 // never chosen).
-std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer, const std::vector<rtp::PayloadFormat>& preference);
+std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer,
+                                             const std::vector<rtp::PayloadFormat>& preference);
 
 // The first offered Opus payload type, its fmtp echoed.
 std::optional<ChosenCodec> choose_opus(const MediaDescription& offer);

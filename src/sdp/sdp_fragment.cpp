@@ -17,7 +17,8 @@ Result<SdpFragment> parse_sdp_fragment(std::string_view body) {
   std::optional<std::size_t> media_index;
   for (const SdpLine& line : lines.value()) {
     if (line.type == 'm') {
-      if (fragment.mids.size() == kMaxMediaSections) return make_error(ErrorCode::too_many_items, line.number, "too many m= sections");
+      if (fragment.mids.size() == kMaxMediaSections)
+        return make_error(ErrorCode::too_many_items, line.number, "too many m= sections");
       if (text::split_fields(line.value, 4).size() < 4) {
         return make_error(ErrorCode::malformed_line, line.number, "m= expects <media> <port> <proto> <fmt>...");
       }
@@ -44,7 +45,8 @@ Result<SdpFragment> parse_sdp_fragment(std::string_view body) {
       if (!text::is_token(value) || value.size() > 64) return attribute_error(line, a.name, "empty or too long");
       fragment.mids[*media_index] = std::string(value);
     } else if (a.name == "candidate") {
-      if (fragment.candidates.size() == kMaxCandidates) return make_error(ErrorCode::too_many_items, line.number, "too many candidates");
+      if (fragment.candidates.size() == kMaxCandidates)
+        return make_error(ErrorCode::too_many_items, line.number, "too many candidates");
       auto candidate = parse_candidate(value);
       if (!candidate) return attribute_error(line, a.name, "does not follow RFC 8839 §5.1");
       fragment.candidates.push_back(TrickleCandidate{std::nullopt, media_index, std::move(*candidate)});
@@ -67,8 +69,8 @@ bool is_ice_restart(const SdpFragment& fragment, std::string_view current_ufrag,
          fragment.ice_pwd.value_or(std::string(current_pwd)) != current_pwd;
 }
 
-std::string write_restart_fragment(const SessionDescription& answer, std::string_view ice_ufrag, std::string_view ice_pwd,
-                                   const std::vector<std::string>& candidates) {
+std::string write_restart_fragment(const SessionDescription& answer, std::string_view ice_ufrag,
+                                   std::string_view ice_pwd, const std::vector<std::string>& candidates) {
   constexpr std::string_view kEnd = "\r\n";
   std::ostringstream out;
   out << "a=ice-ufrag:" << ice_ufrag << kEnd << "a=ice-pwd:" << ice_pwd << kEnd;

@@ -99,9 +99,11 @@ Parser::MaybeError Parser::on_origin(const SdpLine& line) {
   bool overflow = false;
   const auto f = text::split_fields(line.value, 6, &overflow);
   if (f.size() != 6 || overflow || !text::parse_uint(f[1], UINT64_MAX) || !text::parse_uint(f[2], UINT64_MAX)) {
-    return make_error(ErrorCode::malformed_line, line.number, "o= expects 6 fields with numeric session id and version");
+    return make_error(ErrorCode::malformed_line, line.number,
+                      "o= expects 6 fields with numeric session id and version");
   }
-  session_.origin = Origin{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]), std::string(f[4]), std::string(f[5])};
+  session_.origin = Origin{std::string(f[0]), std::string(f[1]), std::string(f[2]),
+                           std::string(f[3]), std::string(f[4]), std::string(f[5])};
   return std::nullopt;
 }
 
@@ -111,7 +113,8 @@ Parser::MaybeError Parser::on_media(const SdpLine& line) {
   bool overflow = false;
   const auto f = text::split_fields(line.value, kMaxFormats + 3, &overflow);
   if (overflow) return too_many(line, "formats on the m= line");
-  if (f.size() < 4) return make_error(ErrorCode::malformed_line, line.number, "m= expects <media> <port> <proto> <fmt>...");
+  if (f.size() < 4)
+    return make_error(ErrorCode::malformed_line, line.number, "m= expects <media> <port> <proto> <fmt>...");
   MediaDescription m;
   m.media = std::string(f[0]);
   std::string_view port = f[1];
@@ -253,7 +256,10 @@ Parser::MaybeError Parser::on_fmtp(const SdpLine& line, std::string_view value, 
   const auto [pt_text, parameters] = text::split_first(value);
   const auto pt = parse_payload_type(pt_text);
   // SCTP m-lines use non-numeric formats; their fmtp is of no interest to us.
-  if (!pt) return m.proto.find("RTP") == std::string::npos ? std::nullopt : MaybeError(attribute_error(line, "fmtp", "payload type is not a number in 0..127"));
+  if (!pt)
+    return m.proto.find("RTP") == std::string::npos
+               ? std::nullopt
+               : MaybeError(attribute_error(line, "fmtp", "payload type is not a number in 0..127"));
   m.fmtps.push_back(Fmtp{*pt, std::string(parameters)});
   return std::nullopt;
 }
@@ -304,7 +310,8 @@ Parser::MaybeError Parser::on_ssrc(const SdpLine& line, std::string_view value, 
   const auto id = text::parse_uint(id_text, 0xffffffffULL);
   if (!id) return attribute_error(line, "ssrc", "SSRC is not a 32-bit number");
   const auto attribute = split_attribute(rest);
-  m.ssrcs.push_back(SsrcAttribute{static_cast<std::uint32_t>(*id), std::string(attribute.name), std::string(attribute.value)});
+  m.ssrcs.push_back(
+      SsrcAttribute{static_cast<std::uint32_t>(*id), std::string(attribute.name), std::string(attribute.value)});
   return std::nullopt;
 }
 

@@ -29,13 +29,13 @@
 namespace presentd::sdp {
 
 constexpr std::size_t kMaxMediaSections = 32;
-constexpr std::size_t kMaxFormats = 128;        // one per payload type at most
-constexpr std::size_t kMaxRtcpFeedback = 512;   // Chrome: ~5 per video codec
+constexpr std::size_t kMaxFormats = 128;       // one per payload type at most
+constexpr std::size_t kMaxRtcpFeedback = 512;  // Chrome: ~5 per video codec
 constexpr std::size_t kMaxExtmaps = 64;
 constexpr std::size_t kMaxSsrcLines = 256;
 constexpr std::size_t kMaxSsrcGroups = 32;
 constexpr std::size_t kMaxSsrcsPerGroup = 16;
-constexpr std::size_t kMaxCandidates = 128;     // per m-line
+constexpr std::size_t kMaxCandidates = 128;  // per m-line
 constexpr std::size_t kMaxGroups = 8;
 
 [[nodiscard]] Result<SessionDescription> parse_sdp(std::string_view body);

@@ -55,7 +55,8 @@ Direction effective_direction(const SessionDescription& session, const MediaDesc
   return media.direction.value_or(session.direction.value_or(Direction::sendrecv));
 }
 
-const std::optional<std::string>& effective_ice_ufrag(const SessionDescription& session, const MediaDescription& media) {
+const std::optional<std::string>& effective_ice_ufrag(const SessionDescription& session,
+                                                      const MediaDescription& media) {
   return media.transport.ice_ufrag ? media.transport.ice_ufrag : session.transport.ice_ufrag;
 }
 
@@ -63,7 +64,8 @@ const std::optional<std::string>& effective_ice_pwd(const SessionDescription& se
   return media.transport.ice_pwd ? media.transport.ice_pwd : session.transport.ice_pwd;
 }
 
-const std::vector<Fingerprint>& effective_fingerprints(const SessionDescription& session, const MediaDescription& media) {
+const std::vector<Fingerprint>& effective_fingerprints(const SessionDescription& session,
+                                                       const MediaDescription& media) {
   return media.transport.fingerprints.empty() ? session.transport.fingerprints : media.transport.fingerprints;
 }
 

@@ -116,8 +116,8 @@ struct MediaDescription {
   std::string media;  // "video", "audio", "application"
   std::uint16_t port = 0;
   std::optional<std::uint16_t> port_count;
-  std::string proto;                 // "UDP/TLS/RTP/SAVPF"
-  std::vector<std::string> formats;  // payload type numbers as text ("webrtc-datachannel" for SCTP)
+  std::string proto;                      // "UDP/TLS/RTP/SAVPF"
+  std::vector<std::string> formats;       // payload type numbers as text ("webrtc-datachannel" for SCTP)
   std::optional<std::string> connection;  // c= value
   std::vector<Bandwidth> bandwidths;
 
@@ -166,7 +166,8 @@ struct SessionDescription {
 Direction effective_direction(const SessionDescription& session, const MediaDescription& media);
 const std::optional<std::string>& effective_ice_ufrag(const SessionDescription& session, const MediaDescription& media);
 const std::optional<std::string>& effective_ice_pwd(const SessionDescription& session, const MediaDescription& media);
-const std::vector<Fingerprint>& effective_fingerprints(const SessionDescription& session, const MediaDescription& media);
+const std::vector<Fingerprint>& effective_fingerprints(const SessionDescription& session,
+                                                       const MediaDescription& media);
 std::optional<Setup> effective_setup(const SessionDescription& session, const MediaDescription& media);
 
 }  // namespace presentd::sdp

@@ -10,7 +10,9 @@ namespace {
 
 // RFC 8839 §5.4: ice-char = ALPHA / DIGIT / "+" / "/". Some stacks also use '-', '_' or '=' in
 // practice; any visible ASCII is accepted because the value is only compared, never interpreted.
-bool valid_credential(std::string_view value) { return text::is_token(value) && value.size() <= kMaxIceCredentialLength; }
+bool valid_credential(std::string_view value) {
+  return text::is_token(value) && value.size() <= kMaxIceCredentialLength;
+}
 
 // RFC 8122 §5: fingerprint = 2UHEX *(":" 2UHEX); a SHA-512 one is 191 characters.
 bool valid_fingerprint_value(std::string_view value) {

@@ -19,7 +19,8 @@ constexpr std::size_t kMaxIceOptions = 16;
 enum class AttributeOutcome { handled, not_mine, malformed };
 
 // ice-ufrag, ice-pwd, ice-options, fingerprint, setup. `why` names the problem when malformed.
-AttributeOutcome parse_transport_attribute(const AttributeView& attribute, TransportAttributes& out, std::string_view& why);
+AttributeOutcome parse_transport_attribute(const AttributeView& attribute, TransportAttributes& out,
+                                           std::string_view& why);
 
 // The error for a malformed attribute on `line`: "line 7: a=fingerprint: <why>".
 Error attribute_error(const SdpLine& line, std::string_view name, std::string_view why);

@@ -44,8 +44,8 @@ constexpr std::string_view to_code(EndReason reason) {
 }
 
 // Every code to_code returns, for pre-creating metric series (so rates start from 0).
-inline constexpr std::string_view kEndReasonCodes[] = {
-    "stopped",         "replaced", "removed",      "declined", "timeout", "room_full", "ice_failed", "dtls_failed",
-    "connection_lost", "error",    "ended_at_box", "shutdown"};
+inline constexpr std::string_view kEndReasonCodes[] = {"stopped",         "replaced",  "removed",      "declined",
+                                                       "timeout",         "room_full", "ice_failed",   "dtls_failed",
+                                                       "connection_lost", "error",     "ended_at_box", "shutdown"};
 
 }  // namespace presentd::session

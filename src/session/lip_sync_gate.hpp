@@ -16,9 +16,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/clock.hpp"
+#include "common/liveness.hpp"
 #include "media/picture.hpp"
 #include "media/sync/lip_sync.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::session {
 

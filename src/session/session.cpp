@@ -272,11 +272,11 @@ std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescript
           if (ice_) (void)ice_->send(srtcp);
         });
     if (negotiated_->audio && settings_.max_lip_sync_delay.count() > 0) {
-      lip_sync_ = std::make_unique<LipSyncGate>(
-          io_, clock_, negotiated_->audio->clock_rate, settings_.max_lip_sync_delay,
-          [this](std::size_t stream, media::PicturePtr picture) {
-            listener_.on_session_picture(id_, stream, std::move(picture));
-          });
+      lip_sync_ =
+          std::make_unique<LipSyncGate>(io_, clock_, negotiated_->audio->clock_rate, settings_.max_lip_sync_delay,
+                                        [this](std::size_t stream, media::PicturePtr picture) {
+                                          listener_.on_session_picture(id_, stream, std::move(picture));
+                                        });
       pipeline_->set_sender_report_observer([this](media::ReceivePipeline::ReportedStream kind, std::size_t index,
                                                    std::uint64_t ntp, std::uint32_t rtp_timestamp) {
         if (kind == media::ReceivePipeline::ReportedStream::audio) {
@@ -365,7 +365,8 @@ bool Session::add_remote_candidates(const sdp::SdpFragment& fragment) {
     return false;
   }
   remote_candidates_ += fragment.candidates.size();
-  for (const auto& trickled : fragment.candidates) ice_->add_remote_candidate(sdp::format_candidate(trickled.candidate));
+  for (const auto& trickled : fragment.candidates)
+    ice_->add_remote_candidate(sdp::format_candidate(trickled.candidate));
   if (fragment.end_of_candidates) ice_->remote_gathering_done();
   return true;
 }
@@ -452,8 +453,7 @@ void Session::handle_ice_data(std::span<const std::uint8_t> datagram) {
       // Before the keys exist nothing can be authenticated: such packets are dropped.
       if (pipeline_) pipeline_->on_packet(std::vector<std::uint8_t>(datagram.begin(), datagram.end()));
       return;
-    default:
-      return;  // STUN is consumed by libnice; anything else is noise
+    default: return;  // STUN is consumed by libnice; anything else is noise
   }
 }
 
@@ -559,9 +559,10 @@ void Session::on_picture_decoded(std::size_t stream, media::PicturePtr picture) 
 }
 
 nlohmann::json Session::status(bool network_detail) const {
-  nlohmann::json out{{"id", short_id(id_)},
-                     {"state", to_string(state_)},
-                     {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - created_at_).count()}};
+  nlohmann::json out{
+      {"id", short_id(id_)},
+      {"state", to_string(state_)},
+      {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - created_at_).count()}};
   // Time to answer and to the first picture, from the offer: what a presenter waits for.
   const auto milliseconds = [](Clock::Duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
   if (answered_after_) out["answer_ms"] = milliseconds(*answered_after_);
@@ -586,14 +587,15 @@ nlohmann::json Session::status(bool network_detail) const {
     for (std::size_t i = 0; i < pipeline_->video_stream_count(); ++i) {
       const auto& stream = pipeline_->video_stream(i);
       const auto& nack = stream.nack_stats();
-      nlohmann::json entry{{"packets", stream.stats().packets},
-                           {"bytes", stream.stats().bytes},
-                           {"rtx_packets", stream.stats().rtx_packets},
-                           {"frames_assembled", stream.stats().frames_assembled},
-                           {"nack_requests", nack.requests_sent},
-                           {"packets_recovered", nack.packets_recovered},
-                           {"packets_lost", nack.packets_given_up},
-                           {"keyframes_requested", stream.keyframe_stats().plis_sent + stream.keyframe_stats().firs_sent}};
+      nlohmann::json entry{
+          {"packets", stream.stats().packets},
+          {"bytes", stream.stats().bytes},
+          {"rtx_packets", stream.stats().rtx_packets},
+          {"frames_assembled", stream.stats().frames_assembled},
+          {"nack_requests", nack.requests_sent},
+          {"packets_recovered", nack.packets_recovered},
+          {"packets_lost", nack.packets_given_up},
+          {"keyframes_requested", stream.keyframe_stats().plis_sent + stream.keyframe_stats().firs_sent}};
       if (i < decoders_.size() && decoders_[i]) {
         const auto decode = decoders_[i]->stats();
         entry["decoder"] = decoders_[i]->decoder_name();
@@ -686,23 +688,24 @@ std::string Session::status_key() const {
 }
 
 nlohmann::json Session::presenter_status() const {
-  nlohmann::json out{{"id", short_id(id_)},
-                     {"name", presenter_},
-                     {"state", to_string(state_)},
-                     {"since_seconds", std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - created_at_).count()},
-                     {"codec", nullptr},
-                     {"resolution", nullptr},
-                     {"fps", optional_number(frame_rate_.per_second())},
-                     {"bitrate_bps", optional_number(bit_rate_.per_second())},
-                     {"loss_fraction", nullptr},
-                     {"packets_lost", 0},
-                     {"rtt_ms", nullptr},
-                     {"jitter_ms", nullptr},
-                     {"nacks_sent", 0},
-                     {"plis_sent", 0},
-                     {"frames_decoded", 0},
-                     {"frames_dropped", 0},
-                     {"decode_ms", nullptr}};
+  nlohmann::json out{
+      {"id", short_id(id_)},
+      {"name", presenter_},
+      {"state", to_string(state_)},
+      {"since_seconds", std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - created_at_).count()},
+      {"codec", nullptr},
+      {"resolution", nullptr},
+      {"fps", optional_number(frame_rate_.per_second())},
+      {"bitrate_bps", optional_number(bit_rate_.per_second())},
+      {"loss_fraction", nullptr},
+      {"packets_lost", 0},
+      {"rtt_ms", nullptr},
+      {"jitter_ms", nullptr},
+      {"nacks_sent", 0},
+      {"plis_sent", 0},
+      {"frames_decoded", 0},
+      {"frames_dropped", 0},
+      {"decode_ms", nullptr}};
   if (!pipeline_) return out;
   const auto totals = counters();
   out["packets_lost"] = totals.packets_lost;

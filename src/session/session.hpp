@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/liveness.hpp"
 #include "common/loop_affinity.hpp"
 #include "crypto/certificate.hpp"
 #include "ice/ice_agent.hpp"
@@ -34,7 +35,6 @@
 #include "sdp/sdp_fragment.hpp"
 #include "session/end_reason.hpp"
 #include "session/lip_sync_gate.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::dtls {
 class DtlsTransport;
@@ -123,8 +123,9 @@ public:
   };
   using AnswerCallback = std::function<void(std::optional<sdp::SessionDescription> answer, AnswerFailure failure)>;
 
-  Session(boost::asio::io_context& io, ice::GlibContextPump& pump, std::shared_ptr<const crypto::Identity> dtls_identity,
-          SessionSettings settings, Listener& listener, std::string id, std::string presenter);
+  Session(boost::asio::io_context& io, ice::GlibContextPump& pump,
+          std::shared_ptr<const crypto::Identity> dtls_identity, SessionSettings settings, Listener& listener,
+          std::string id, std::string presenter);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -204,8 +205,8 @@ private:
   bool media_flowing_ = false;
   bool ice_connected_ = false;   // ICE reached connected at least once (ice_failed vs connection_lost)
   Clock::TimePoint created_at_;  // the offer was parsed a few microseconds before
-  std::optional<Clock::Duration> answered_after_;         // offer → answer handed to the WHIP endpoint
-  std::optional<Clock::Duration> first_picture_after_;    // offer → first decoded picture (pictures_mutex_)
+  std::optional<Clock::Duration> answered_after_;       // offer → answer handed to the WHIP endpoint
+  std::optional<Clock::Duration> first_picture_after_;  // offer → first decoded picture (pictures_mutex_)
   EndReason end_reason_ = EndReason::error;
   bool on_hold_ = false;
   bool ending_ = false;
@@ -227,8 +228,8 @@ private:
   std::unique_ptr<media::ReceivePipeline> pipeline_;
   std::vector<std::unique_ptr<media::DecodeWorker>> decoders_;
   std::unique_ptr<media::OpusDecoder> audio_decoder_;  // Opus is cheap: decoded on the event loop
-  std::vector<int> decoder_formats_;  // rtp::PayloadFormat per decoder, -1 when none yet
-  media::DecodeWorkerStats retired_decoders_;  // figures of decoders replaced by a codec change
+  std::vector<int> decoder_formats_;                   // rtp::PayloadFormat per decoder, -1 when none yet
+  media::DecodeWorkerStats retired_decoders_;          // figures of decoders replaced by a codec change
 
   // Rates for the status API, sampled every kRateSampleInterval on the tick.
   metrics::RateMeter frame_rate_;

@@ -22,7 +22,9 @@ Refusal answer_refusal(const Session::AnswerFailure& failure) {
     case Kind::offer: return {Refusal::Kind::bad_offer, reason, failure.sdp_code};
     case Kind::no_network: return {Refusal::Kind::unavailable, reason, {}, std::chrono::seconds(5)};
     case Kind::ended:
-      return {Refusal::Kind::unavailable, "the session ended before it was answered: " + reason, {},
+      return {Refusal::Kind::unavailable,
+              "the session ended before it was answered: " + reason,
+              {},
               std::chrono::seconds(5)};
     case Kind::internal: return {Refusal::Kind::internal, reason};
   }
@@ -93,7 +95,8 @@ std::optional<Refusal> SessionManager::make_room(const std::string& source, bool
       return Refusal{Refusal::Kind::source_waiting_full,
                      "you already have " + std::to_string(waiting_from_source) +
                          " presentations waiting; wait for them or stop them first",
-                     {}, kRetryWhenFull};
+                     {},
+                     kRetryWhenFull};
     }
     const auto waiting = static_cast<std::size_t>(
         std::count_if(sessions_.begin(), sessions_.end(), [](const auto& item) { return !item.second.admitted; }));
@@ -101,15 +104,17 @@ std::optional<Refusal> SessionManager::make_room(const std::string& source, bool
       return Refusal{Refusal::Kind::waiting_list_full,
                      needs_approval ? "too many presenters are already waiting for approval"
                                     : "too many presenters are already waiting for a place",
-                     {}, kRetryWhenFull};
+                     {},
+                     kRetryWhenFull};
     }
   }
   if (!full) return std::nullopt;
   if (admission_.when_full == config::WhenFull::refuse) {
-    return Refusal{Refusal::Kind::room_full,
-                   "the room is full (" + std::to_string(admission_.max_presenters) +
-                       " presenters); try again when someone stops",
-                   {}, kRetryWhenFull};
+    return Refusal{
+        Refusal::Kind::room_full,
+        "the room is full (" + std::to_string(admission_.max_presenters) + " presenters); try again when someone stops",
+        {},
+        kRetryWhenFull};
   }
   // "replace": with approval the oldest presenter leaves only once the newcomer is approved,
   // without it once the newcomer's media flows.
@@ -125,7 +130,7 @@ void SessionManager::create_session(const Requester& requester, const sdp::Sessi
     PD_LOG(notice, kTag) << "refused a presenter from " << requester.source << ": " << refused->message;
     if (metrics_) {
       metrics_->on_offer_rejected(refused->kind == Refusal::Kind::source_waiting_full ? "waiting_per_source"
-                                                                                     : "room_full");
+                                                                                      : "room_full");
     }
     return done(std::move(*refused));
   }
@@ -145,8 +150,8 @@ void SessionManager::create_session(const Requester& requester, const sdp::Sessi
   if (metrics_) metrics_->on_started(*raw);
   if (needs_approval) ask_for_approval(id, entry);
   if (wait_for_slot) wait_for_media(id, entry);
-  raw->start(offer, [this, id, done = std::move(done), alive = liveness_.token()](std::optional<sdp::SessionDescription> answer,
-                                                                        Session::AnswerFailure failure) {
+  raw->start(offer, [this, id, done = std::move(done), alive = liveness_.token()](
+                        std::optional<sdp::SessionDescription> answer, Session::AnswerFailure failure) {
     if (!alive) return;
     const auto it = sessions_.find(id);
     if (!answer || it == sessions_.end()) {
@@ -286,7 +291,8 @@ void SessionManager::admit(const std::string& session_id, Entry& entry) {
 
 void SessionManager::settle_request(const Entry& entry, bool accepted, std::string_view why) {
   publish_to_presenters(
-      {"approval_result", {{"request_id", entry.request_id}, {"name", entry.name}, {"accepted", accepted}, {"reason", why}}});
+      {"approval_result",
+       {{"request_id", entry.request_id}, {"name", entry.name}, {"accepted", accepted}, {"reason", why}}});
 }
 
 void SessionManager::admit_waiting_if_alone() {
@@ -308,8 +314,8 @@ PatchResult SessionManager::patch_session(const std::string& session_id, const s
   // §4.4.1.1.1), the same or none a trickle.
   if (!sdp::is_ice_restart(fragment, session.remote_ice_ufrag(), session.remote_ice_pwd())) {
     if (!session.add_remote_candidates(fragment)) {
-      return Refusal{Refusal::Kind::too_many_candidates, "too many candidates for one session (at most " +
-                                                             std::to_string(kMaxRemoteCandidates) + ")"};
+      return Refusal{Refusal::Kind::too_many_candidates,
+                     "too many candidates for one session (at most " + std::to_string(kMaxRemoteCandidates) + ")"};
     }
     return AppliedFragment{};
   }
@@ -358,8 +364,7 @@ void SessionManager::on_session_state(Session& session, SessionState state, cons
   if (entry.approval_timer) entry.approval_timer->cancel();
   if (!entry.admitted && !entry.waiting_for_slot) {
     const auto why = session.end_reason();
-    settle_request(entry, false, why == EndReason::declined || why == EndReason::timeout ? to_code(why)
-                                                                                                : "withdrawn");
+    settle_request(entry, false, why == EndReason::declined || why == EndReason::timeout ? to_code(why) : "withdrawn");
   }
   if (events_ != nullptr) events_->session_ended(session.id(), {"state", state_of(entry)});
   entry.page_state = "ended";
@@ -445,7 +450,9 @@ nlohmann::json SessionManager::status(bool network_detail) const {
     presenter["name"] = entry.name;
     presenters.push_back(std::move(presenter));
   }
-  return {{"active", sessions_.size()}, {"started_total", sessions_started_}, {"sessions", sessions},
+  return {{"active", sessions_.size()},
+          {"started_total", sessions_started_},
+          {"sessions", sessions},
           {"presenters", presenters}};
 }
 

@@ -30,12 +30,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/liveness.hpp"
 #include "common/loop_affinity.hpp"
 #include "config/config.hpp"
 #include "session/page_events.hpp"
 #include "session/session.hpp"
 #include "session/session_port.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::session {
 

@@ -34,12 +34,12 @@ namespace {
 using presentd::media::FrameAssembler;
 using presentd::media::MediaPacket;
 
-#define FUZZ_CHECK(condition)                                              \
-  do {                                                                     \
-    if (!(condition)) {                                                    \
+#define FUZZ_CHECK(condition)                                                \
+  do {                                                                       \
+    if (!(condition)) {                                                      \
       std::fprintf(stderr, "jitter_buffer_fuzzer: %s failed\n", #condition); \
-      std::abort();                                                        \
-    }                                                                      \
+      std::abort();                                                          \
+    }                                                                        \
   } while (false)
 
 constexpr std::size_t kMaxNackList = 64;

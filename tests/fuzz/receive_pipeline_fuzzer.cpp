@@ -47,8 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if ((*length & 0x8000) == 0) {
       packet.reserve(packet.size() + rtp::kSrtpProtectScratch);
       const auto kind = rtp::classify_packet(packet);
-      const auto result = kind == rtp::PacketKind::rtcp ? sender.outbound.protect_rtcp(packet)
-                                                        : sender.outbound.protect_rtp(packet);
+      const auto result =
+          kind == rtp::PacketKind::rtcp ? sender.outbound.protect_rtcp(packet) : sender.outbound.protect_rtp(packet);
       if (result != rtp::SrtpResult::ok) continue;
     }
     pipeline.on_packet(std::move(packet));

@@ -13,9 +13,15 @@ namespace {
 using namespace presentd::rtp::rtcp;
 
 constexpr std::pair<std::uint8_t, std::uint8_t> kTypes[] = {
-    {kTypeSenderReport, 0},         {kTypeReceiverReport, 0},        {kTypeSdes, 0},
-    {kTypeBye, 0},                  {kTypeRtpFeedback, kFmtNack},    {kTypeRtpFeedback, kFmtTransportFeedback},
-    {kTypePayloadFeedback, kFmtPli}, {kTypePayloadFeedback, kFmtFir}, {kTypePayloadFeedback, kFmtApplicationLayer},
+    {kTypeSenderReport, 0},
+    {kTypeReceiverReport, 0},
+    {kTypeSdes, 0},
+    {kTypeBye, 0},
+    {kTypeRtpFeedback, kFmtNack},
+    {kTypeRtpFeedback, kFmtTransportFeedback},
+    {kTypePayloadFeedback, kFmtPli},
+    {kTypePayloadFeedback, kFmtFir},
+    {kTypePayloadFeedback, kFmtApplicationLayer},
     {kTypeExtendedReport, 0},
 };
 }  // namespace

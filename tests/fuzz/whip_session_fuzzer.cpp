@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes an offer through the path a WHIP POST takes behind the HTTP rules: the WHIP adapter
-// (parse, ETags, refusals as HTTP) → SessionManager (admission) → Session (trial answer, ICE agent, DTLS transport, gathering) → the
-// answer, then a PATCH (trickle or ICE restart) and the DELETE. The input is the offer text,
+// (parse, ETags, refusals as HTTP) → SessionManager (admission) → Session (trial answer, ICE agent, DTLS transport,
+// gathering) → the answer, then a PATCH (trickle or ICE restart) and the DELETE. The input is the offer text,
 // optionally followed by a NUL byte and the PATCH body (an sdpfrag).
 //
 // No network I/O: the ICE agents gather on 127.0.0.1 only, and their GLib context is never
@@ -98,8 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_failure(*failure);
     } else {
       const auto& answer = std::get<signaling::WhipAnswer>(*result);
-      if (!sdp::parse_sdp(answer.sdp) || answer.etag.empty() ||
-          whip.session_etag(answer.session_id) != answer.etag) {
+      if (!sdp::parse_sdp(answer.sdp) || answer.etag.empty() || whip.session_etag(answer.session_id) != answer.etag) {
         std::abort();
       }
       if (patch) {

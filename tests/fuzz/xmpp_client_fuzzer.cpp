@@ -45,9 +45,7 @@ struct Wire {
   bool auth_over_tls = false;
 };
 
-bool contains(std::string_view text, std::string_view needle) {
-  return text.find(needle) != std::string_view::npos;
-}
+bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
 
 class MemoryTransport final : public xmpp::XmppTransport {
 public:

@@ -37,8 +37,7 @@ const std::string kAdminToken = "c0ffee00c0ffee00c0ffee00c0ffee00";
 const std::string kSender = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/gst_whip_sender.py";
 const std::map<std::string, std::string> kJson{{"Content-Type", "application/json"}};
 
-std::map<std::string, std::string> bearer(const std::string& token,
-                                          std::map<std::string, std::string> headers = {}) {
+std::map<std::string, std::string> bearer(const std::string& token, std::map<std::string, std::string> headers = {}) {
   headers["Authorization"] = "Bearer " + token;
   return headers;
 }
@@ -113,9 +112,7 @@ protected:
   HttpResult join(const std::string& pin, const std::string& name = "") {
     return call("POST", "/api/v1/join", Json{{"pin", pin}, {"name", name}}.dump(), kJson);
   }
-  static std::string other_than(const std::string& pin) {
-    return std::string(pin.size(), pin[0] == '1' ? '2' : '1');
-  }
+  static std::string other_than(const std::string& pin) { return std::string(pin.size(), pin[0] == '1' ? '2' : '1'); }
 
   TempDir dir_;
   NotifySocket notify_{dir_.path() / "notify.sock"};
@@ -266,8 +263,8 @@ TEST_F(AccessDaemon, ALockedRoomRefusesJoinsAndWhipUntilUnlocked) {
 }
 
 TEST_F(AccessDaemon, EveryAnswerCarriesTheSecurityHeadersAndNoHstsWithASelfSignedCertificate) {
-  const std::vector<HttpResult> answers{call("GET", "/api/v1/status"), call("GET", "/no/such/page"),
-                                        join("1"), call("OPTIONS", "/whip"), admin("GET", "/api/v1/admin/pin")};
+  const std::vector<HttpResult> answers{call("GET", "/api/v1/status"), call("GET", "/no/such/page"), join("1"),
+                                        call("OPTIONS", "/whip"), admin("GET", "/api/v1/admin/pin")};
   for (const auto& answer : answers) {
     EXPECT_EQ(answer.headers.at("Content-Security-Policy"),
               "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -299,8 +296,9 @@ TEST_F(AccessDaemon, OversizedHeadersBadJsonAndMalformedRequestsGetA4xx) {
     // A body announced over the limit is refused from its header alone (sending it all would
     // race the server's close against the client's write).
     TlsClient client(host_, port_, certificate());
-    client.write_raw("POST /api/v1/join HTTP/1.1\r\nHost: box\r\nContent-Type: application/json\r\n"
-                     "Content-Length: 204800\r\n\r\n{");
+    client.write_raw(
+        "POST /api/v1/join HTTP/1.1\r\nHost: box\r\nContent-Type: application/json\r\n"
+        "Content-Length: 204800\r\n\r\n{");
     EXPECT_EQ(client.read_response().status, 413);
   }
   EXPECT_EQ(call("GET", "/api/v1/status").status, 200);  // the daemon is unharmed
@@ -524,10 +522,10 @@ protected:
     };
     const auto at = [&](const std::string& name) { return (dir_.path() / name).string(); };
     dir_.write("leaf.ext", "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
-    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-             at("ca.key"), "-out", at("ca.pem"), "-days", "2", "-subj", "/CN=presentd test CA"});
-    openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", at("box.key"),
-             "-out", at("box.csr"), "-subj", "/CN=127.0.0.1"});
+    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", at("ca.key"),
+             "-out", at("ca.pem"), "-days", "2", "-subj", "/CN=presentd test CA"});
+    openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", at("box.key"), "-out",
+             at("box.csr"), "-subj", "/CN=127.0.0.1"});
     openssl({"x509", "-req", "-in", at("box.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"), "-CAcreateserial",
              "-days", "2", "-extfile", at("leaf.ext"), "-out", at("box.pem")});
     start_daemon("127.0.0.1", free_tcp_port(),
@@ -579,9 +577,8 @@ protected:
 
 TEST_F(AccessDuringAPresentation, SlowlorisAndBadRequestsDoNotDisturbItAndAnAdminRemovesIt) {
   const auto pin = current_pin();
-  ChildProcess sender({"/usr/bin/python3", kSender, "--url",
-                       "https://" + network_->box_address + ":8443/whip", "--ca", certificate().string(), "--token",
-                       pin, "--pattern", "red", "--duration", "40"},
+  ChildProcess sender({"/usr/bin/python3", kSender, "--url", "https://" + network_->box_address + ":8443/whip", "--ca",
+                       certificate().string(), "--token", pin, "--pattern", "red", "--duration", "40"},
                       {}, dir_.path() / "sender.log");
   ASSERT_GE(wait_for_frames(30, 30s), 30) << read_file(dir_.path() / "sender.log");
   const auto before = frames_decoded();

@@ -61,7 +61,8 @@ protected:
   // presentd logged in as the room (STARTTLS); `extra_sections` as NamespaceDaemonOptions says.
   void start_cloud_daemon(const std::string& extra_sections = {}) {
     const auto password_file = dir_.write("cloud-password", std::string(kRoomPassword) + "\n");
-    std::filesystem::permissions(password_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+    std::filesystem::permissions(password_file,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                  std::filesystem::perm_options::replace);
     NamespaceDaemonOptions options;
     options.port = kPort;
@@ -113,10 +114,22 @@ protected:
   std::unique_ptr<ChildProcess> start_presenter(const std::string& pin, const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv{"/usr/bin/python3",
                                   std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/xmpp/slixmpp_jingle_sender.py",
-                                  "--jid", "presenter@localhost", "--password", kPresenterPassword, "--server",
-                                  "127.0.0.1:" + std::to_string(prosody_->starttls_port()), "--ca",
-                                  prosody_->ca_file().string(), "--room", std::string(kRoom) + "@localhost", "--pin",
-                                  pin, "--duration", "30", "--tool", sdp_tool().string()};
+                                  "--jid",
+                                  "presenter@localhost",
+                                  "--password",
+                                  kPresenterPassword,
+                                  "--server",
+                                  "127.0.0.1:" + std::to_string(prosody_->starttls_port()),
+                                  "--ca",
+                                  prosody_->ca_file().string(),
+                                  "--room",
+                                  std::string(kRoom) + "@localhost",
+                                  "--pin",
+                                  pin,
+                                  "--duration",
+                                  "30",
+                                  "--tool",
+                                  sdp_tool().string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, sender_log_);
   }

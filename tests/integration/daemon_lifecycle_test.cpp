@@ -35,11 +35,15 @@ protected:
 
   std::string config_text(const std::string& room, const std::string& extra = "") const {
     return R"({
-  "room": {"name": ")" + room + R"("},
-  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port_) + R"(},
-  "pin": {"policy": "fixed", "length": 4, "fixed": "9753"},)" + extra + R"(
-  "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "web_root": ")" +
-           std::string(PRESENTD_SOURCE_DIR) + R"(/web", "log_level": "debug"}
+  "room": {"name": ")" +
+           room + R"("},
+  "network": {"bind_address": "127.0.0.1", "https_port": )" +
+           std::to_string(port_) + R"(},
+  "pin": {"policy": "fixed", "length": 4, "fixed": "9753"},)" +
+           extra + R"(
+  "daemon": {"state_directory": ")" +
+           (dir_.path() / "state").string() + R"(", "web_root": ")" + std::string(PRESENTD_SOURCE_DIR) +
+           R"(/web", "log_level": "debug"}
 })";
   }
   void write_config(const std::string& room) { config_ = dir_.write("presentd.json", config_text(room)); }
@@ -95,9 +99,10 @@ TEST_F(DaemonLifecycle, ReportsReadyFeedsTheWatchdogAndServesStatusOverVerifiedH
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.headers.at("Content-Type"), "text/html; charset=utf-8");
   EXPECT_TRUE(page.headers.contains("Content-Security-Policy"));
-  EXPECT_EQ(https_request("GET", "127.0.0.1", port_, "/../../etc/passwd", dir_.path() / "state/tls/https-certificate.pem")
-                .status,
-            404);
+  EXPECT_EQ(
+      https_request("GET", "127.0.0.1", port_, "/../../etc/passwd", dir_.path() / "state/tls/https-certificate.pem")
+          .status,
+      404);
   EXPECT_EQ(https_request("POST", "127.0.0.1", port_, "/api/v1/status", dir_.path() / "state/tls/https-certificate.pem")
                 .status,
             405);
@@ -194,8 +199,7 @@ TEST_F(DaemonLifecycle, LogsAreTimestampedWhenStderrIsNotTheJournal) {
   // JOURNAL_STREAM inherited from a service but stderr redirected elsewhere: not the journal.
   const auto other = dir_.write("elsewhere.log", "");
   const auto plain = log_of_one_run({{"JOURNAL_STREAM", device_and_inode(other)}});
-  expect_every_line_matches(plain,
-                            std::regex(R"(<[3-7]>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[[a-z_-]+\] \S.*)"));
+  expect_every_line_matches(plain, std::regex(R"(<[3-7]>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[[a-z_-]+\] \S.*)"));
   EXPECT_NE(plain.find("<3>"), std::string::npos) << plain;
 }
 
@@ -248,8 +252,9 @@ TEST(CheckConfig, ExitCodesAndMessagesLikeNginxT) {
   const auto [key_code, key_output] =
       run_command({PRESENTD_BINARY, "-t", "-c", tls_config(box.certificate, garbage).string()});
   EXPECT_EQ(key_code, 1);
-  EXPECT_NE(key_output.find("tls.json:4: /tls/private_key: " + garbage.string() + " holds no unencrypted PEM private key"),
-            std::string::npos)
+  EXPECT_NE(
+      key_output.find("tls.json:4: /tls/private_key: " + garbage.string() + " holds no unencrypted PEM private key"),
+      std::string::npos)
       << key_output;
   const auto other = make_test_certificate(dir.path(), "other", "DNS:other.test");
   const auto [pair_code, pair_output] =
@@ -262,7 +267,8 @@ TEST(CheckConfig, ExitCodesAndMessagesLikeNginxT) {
   const auto [unreadable_code, unreadable_output] =
       run_command({PRESENTD_BINARY, "-t", "-c", tls_config(dir.path() / "absent.pem", box.private_key).string()});
   EXPECT_EQ(unreadable_code, 1);
-  EXPECT_NE(unreadable_output.find("tls.json:3: /tls/certificate: cannot read"), std::string::npos) << unreadable_output;
+  EXPECT_NE(unreadable_output.find("tls.json:3: /tls/certificate: cannot read"), std::string::npos)
+      << unreadable_output;
 
   const auto [usage_code, usage_output] = run_command({PRESENTD_BINARY, "--frobnicate"});
   EXPECT_EQ(usage_code, 2);

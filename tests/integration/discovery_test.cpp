@@ -64,7 +64,7 @@ Scenario run_scenario(const std::string& name, const std::string& sections = {},
     command.push_back(argument);
   }
   for (const std::string& argument : {script, name, std::string(PRESENTD_BINARY), work.path().string(),
-                                     std::string(PRESENTD_SOURCE_DIR) + "/web", sections}) {
+                                      std::string(PRESENTD_SOURCE_DIR) + "/web", sections}) {
     command.push_back(argument);
   }
   std::tie(scenario.exit_code, scenario.output) = run_command(command);
@@ -239,10 +239,10 @@ TEST(Discovery, TheCloudMeetingIdIsPublishedWhileTheBoxIsOnlineWithItsCloudServe
   std::filesystem::permissions(password_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                std::filesystem::perm_options::replace);
   const std::string cloud = R"(
-  "cloud": {"enabled": true, "jid": ")" + room + R"(@localhost", "server": "127.0.0.1", "port": )" +
-                            std::to_string(prosody.starttls_port()) +
-                            R"(, "tls": "starttls", "password_file": ")" + password_file.string() +
-                            R"(", "ca_file": ")" + prosody.ca_file().string() + R"("},)";
+  "cloud": {"enabled": true, "jid": ")" +
+                            room + R"(@localhost", "server": "127.0.0.1", "port": )" +
+                            std::to_string(prosody.starttls_port()) + R"(, "tls": "starttls", "password_file": ")" +
+                            password_file.string() + R"(", "ca_file": ")" + prosody.ca_file().string() + R"("},)";
 
   const auto scenario = run_scenario("cloud", cloud, /*own_network=*/false);
   prosody.stop();
@@ -258,7 +258,8 @@ TEST(Discovery, TheCloudMeetingIdIsPublishedWhileTheBoxIsOnlineWithItsCloudServe
   std::smatch mid;
   if (std::regex_search(online, mid, std::regex(R"re("mid=([0-9]{10})")re"))) facts.meeting_id = mid[1];
   EXPECT_NE(online.find(";" + browse_txt(discovery::presentd_txt(facts))), std::string::npos)
-      << browse_txt(discovery::presentd_txt(facts)) << "\n" << scenario.output;
+      << browse_txt(discovery::presentd_txt(facts)) << "\n"
+      << scenario.output;
 
   // Cloud switched off and reloaded: the same service, re-published without cid.
   EXPECT_FALSE(scenario.fact("CID_GONE_AFTER_MS").empty()) << scenario.output;

@@ -10,9 +10,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
-#include <map>
 #include <set>
 #include <thread>
 
@@ -58,9 +58,14 @@ protected:
     const auto dir = dir_.path().string();
     const std::string pipeline =
         "gst-launch-1.0 -q videotestsrc num-buffers=150 pattern=smpte horizontal-speed=3 ! "
-        "video/x-raw,width=640,height=360,framerate=30/1 ! " + codec.encode + " ! tee name=t "
-        "t. ! queue ! multifilesink location=" + dir + "/frame-%05d "
-        "t. ! queue ! " + codec.payload + " ! identity ! multifilesink location=" + dir + "/rtp-%05d";
+        "video/x-raw,width=640,height=360,framerate=30/1 ! " +
+        codec.encode +
+        " ! tee name=t "
+        "t. ! queue ! multifilesink location=" +
+        dir +
+        "/frame-%05d "
+        "t. ! queue ! " +
+        codec.payload + " ! identity ! multifilesink location=" + dir + "/rtp-%05d";
     const auto [code, output] = test::run_command({"sh", "-c", pipeline});
     ASSERT_EQ(code, 0) << pipeline << "\n" << output;
     frames_ = test::read_numbered_files(dir_.path(), "frame-");
@@ -81,9 +86,8 @@ protected:
     std::mt19937 rng(7);
     for (auto& byte : exported) byte = static_cast<std::uint8_t>(rng());
     const auto ours = *rtp::split_dtls_srtp_keying_material(profile, exported, rtp::DtlsRole::server);
-    sender_ = std::make_unique<rtp::SrtpContext>(profile,
-                                                 *rtp::split_dtls_srtp_keying_material(profile, exported,
-                                                                                       rtp::DtlsRole::client));
+    sender_ = std::make_unique<rtp::SrtpContext>(
+        profile, *rtp::split_dtls_srtp_keying_material(profile, exported, rtp::DtlsRole::client));
     payload_type_ = rtp::RtpPacket::parse(packets_.front())->payload_type();
 
     DecodeWorkerCallbacks callbacks;
@@ -111,8 +115,7 @@ protected:
           // so the queue-overflow policy (tested in the unit tests) does not drop frames here.
           while (worker_->stats().queue_depth > 1) std::this_thread::sleep_for(1ms);
         },
-        nullptr,
-        [this](Bytes&& srtcp) { rtcp_.push_back(std::move(srtcp)); });
+        nullptr, [this](Bytes&& srtcp) { rtcp_.push_back(std::move(srtcp)); });
   }
 
   void deliver(Bytes packet) {
@@ -122,7 +125,9 @@ protected:
     clock_.advance(1ms);
   }
 
-  Bytes rtx_of(const Bytes& original) { return test::make_rtx_packet(original, kRtxPayloadType, 0xAAAA0001, rtx_sequence_++); }
+  Bytes rtx_of(const Bytes& original) {
+    return test::make_rtx_packet(original, kRtxPayloadType, 0xAAAA0001, rtx_sequence_++);
+  }
 
   std::set<std::uint16_t> nacked_since_last_call() {
     std::set<std::uint16_t> out;
@@ -161,7 +166,7 @@ protected:
   std::vector<std::uint64_t> expected_;
   std::uint8_t payload_type_ = 0;
   std::uint16_t rtx_sequence_ = 1;
-  ManualClock clock_;          // the pipeline's (event-loop) time
+  ManualClock clock_;         // the pipeline's (event-loop) time
   SteadyClock decode_clock_;  // read on the decode thread: decode-time statistics
   std::unique_ptr<rtp::SrtpContext> sender_;
   std::unique_ptr<DecodeWorker> worker_;

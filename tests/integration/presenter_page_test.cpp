@@ -26,7 +26,9 @@ constexpr std::string_view kPin = "2468";
 class PresenterPage : public NamespaceDaemonTest {
 protected:
   // `settings`: extra top-level config sections, e.g. R"("admission": {...},)".
-  void start(const std::string& settings) { ASSERT_NO_FATAL_FAILURE(start_daemon({kPort, std::string(kPin), settings})); }
+  void start(const std::string& settings) {
+    ASSERT_NO_FATAL_FAILURE(start_daemon({kPort, std::string(kPin), settings}));
+  }
 
   // Plays `scenario` on the page; returns the driver's report.
   nlohmann::json play(const std::string& scenario) {
@@ -40,7 +42,8 @@ protected:
     const auto text = read_file(log);
     EXPECT_EQ(code, 0) << text;
     const auto brace = text.rfind("\n{");
-    const auto parsed = nlohmann::json::parse(brace == std::string::npos ? text : text.substr(brace + 1), nullptr, false);
+    const auto parsed =
+        nlohmann::json::parse(brace == std::string::npos ? text : text.substr(brace + 1), nullptr, false);
     EXPECT_FALSE(parsed.is_discarded()) << text;
     return parsed.is_discarded() ? nlohmann::json::object() : parsed;
   }
@@ -51,7 +54,6 @@ protected:
     }
     return nullptr;
   }
-
 };
 
 class PresenterPageCodec : public PresenterPage, public ::testing::WithParamInterface<std::string> {};

@@ -31,7 +31,8 @@ const std::string kPassword = "s3cret-Proxy-Pw";
 // Echoes one connection at a time back to its sender, on the test's io_context.
 class EchoServer {
 public:
-  EchoServer(asio::io_context& io, const std::string& address) : acceptor_(io, tcp::endpoint(asio::ip::make_address(address), 0)) {
+  EchoServer(asio::io_context& io, const std::string& address)
+      : acceptor_(io, tcp::endpoint(asio::ip::make_address(address), 0)) {
     accept();
   }
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
@@ -42,9 +43,10 @@ private:
       if (ec) return;
       auto peer = std::make_shared<tcp::socket>(std::move(socket));
       auto buffer = std::make_shared<std::array<char, 256>>();
-      peer->async_read_some(asio::buffer(*buffer), [peer, buffer](const boost::system::error_code& read_error, std::size_t n) {
-        if (!read_error) asio::async_write(*peer, asio::buffer(buffer->data(), n), [peer, buffer](auto, auto) {});
-      });
+      peer->async_read_some(
+          asio::buffer(*buffer), [peer, buffer](const boost::system::error_code& read_error, std::size_t n) {
+            if (!read_error) asio::async_write(*peer, asio::buffer(buffer->data(), n), [peer, buffer](auto, auto) {});
+          });
       accept();
     });
   }
@@ -124,8 +126,9 @@ TEST_F(ProxyConnectorTest, SquidHttpConnectWithBasicAuthentication) {
          std::chrono::steady_clock::now() < deadline) {
     io_.run_one_for(50ms);
   }
-  EXPECT_NE(squid.access_log().find("CONNECT " + network_->sender_address + ":" + std::to_string(echo_port_) + " presenter"),
-            std::string::npos)
+  EXPECT_NE(
+      squid.access_log().find("CONNECT " + network_->sender_address + ":" + std::to_string(echo_port_) + " presenter"),
+      std::string::npos)
       << squid.access_log();
 }
 

@@ -58,10 +58,12 @@ TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   const unsigned short port = free_tcp_port();
   const auto config = dir.write("presentd.json", R"({
   "room": {"name": "Aula Magna"},
-  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
+  "network": {"bind_address": "127.0.0.1", "https_port": )" +
+                                                     std::to_string(port) + R"(},
   "pin": {"policy": "fixed", "length": 4, "fixed": "9753"},
   "display": {"driver": "x11", "vsync": false},
-  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() +
+                                                     R"("}
 })");
   NotifySocket notify(dir.path() / "notify.sock");
   const auto log = dir.path() / "presentd.log";
@@ -85,7 +87,8 @@ TEST(ScreenUnderXvfb, IdleScreenShowsTheRoomNameAndAQrCodeOfTheUrl) {
   ASSERT_EQ(image->height, kScreenHeight);
   // Fullscreen really covers the root window (no window manager: the classic pitfall).
   const std::array<int, 3> background{render::kIdleBackground.r, render::kIdleBackground.g, render::kIdleBackground.b};
-  for (const auto& [x, y] : std::vector<std::pair<int, int>>{{0, 0}, {kScreenWidth - 1, 0}, {kScreenWidth - 1, kScreenHeight - 1}}) {
+  for (const auto& [x, y] :
+       std::vector<std::pair<int, int>>{{0, 0}, {kScreenWidth - 1, 0}, {kScreenWidth - 1, kScreenHeight - 1}}) {
     EXPECT_EQ(image->at(x, y), background) << x << "," << y;
   }
   // The room name is drawn in the title band (margin W/16, top H/10, height H/11): bright ink
@@ -132,9 +135,12 @@ TEST(ScreenUnderXvfb, AReloadAppliesTheDisplaySettingsToTheRunningScreen) {
   const unsigned short port = free_tcp_port();
   const auto write_config = [&](bool fullscreen) {
     return dir.write("presentd.json", R"({
-  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
-  "display": {"driver": "x11", "vsync": false, "fullscreen": )" + (fullscreen ? "true" : "false") + R"(},
-  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+  "network": {"bind_address": "127.0.0.1", "https_port": )" +
+                                          std::to_string(port) + R"(},
+  "display": {"driver": "x11", "vsync": false, "fullscreen": )" +
+                                          (fullscreen ? "true" : "false") + R"(},
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() +
+                                          R"("}
 })");
   };
   const auto config = write_config(true);
@@ -191,9 +197,11 @@ TEST(ScreenUnderXvfb, ADaemonStartedBeforeItsXServerShowsTheIdlePageWhenTheServe
   // No driver configured: SDL's choice, as on a real box; DISPLAY says a server is expected.
   const auto config = dir.write("presentd.json", R"({
   "room": {"name": "Late Xorg"},
-  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
+  "network": {"bind_address": "127.0.0.1", "https_port": )" +
+                                                     std::to_string(port) + R"(},
   "display": {"vsync": false},
-  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() +
+                                                     R"("}
 })");
   NotifySocket notify(dir.path() / "notify.sock");
   const auto log = dir.path() / "presentd.log";
@@ -214,8 +222,9 @@ TEST(ScreenUnderXvfb, ADaemonStartedBeforeItsXServerShowsTheIdlePageWhenTheServe
   EXPECT_GE(answers, 10);
 
   ASSERT_TRUE(xvfb.restart());
-  const auto status = poll_json([&] { return fetch_status(dir, port); },
-                                [](const nlohmann::json& s) { return s.is_object() && s["screen"]["up"] == true; }, 15s);
+  const auto status =
+      poll_json([&] { return fetch_status(dir, port); },
+                [](const nlohmann::json& s) { return s.is_object() && s["screen"]["up"] == true; }, 15s);
   EXPECT_EQ(status["screen"]["up"], true) << status.dump() << "\n" << read_file(log);
   EXPECT_EQ(status["screen"]["driver"], "x11") << status.dump();
   const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
@@ -240,9 +249,11 @@ TEST(ScreenWithoutDrmDevice, KmsdrmWaitsForTheDeviceAndSaysOnceThatNoneIsThere) 
   TempDir dir;
   const unsigned short port = free_tcp_port();
   const auto config = dir.write("presentd.json", R"({
-  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
+  "network": {"bind_address": "127.0.0.1", "https_port": )" +
+                                                     std::to_string(port) + R"(},
   "display": {"driver": "kmsdrm"},
-  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() +
+                                                     R"("}
 })");
   NotifySocket notify(dir.path() / "notify.sock");
   const auto log = dir.path() / "presentd.log";
@@ -273,9 +284,12 @@ TEST(ScreenUnderXvfb, AutoPrefersTheSoftwareRendererToOpenGlOnLlvmpipeAndGpuKeep
   const unsigned short port = free_tcp_port();
   const auto write_config = [&](const std::string& renderer) {
     return dir.write("presentd.json", R"({
-  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(port) + R"(},
-  "display": {"driver": "x11", "vsync": false, "renderer": ")" + renderer + R"("},
-  "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"("}
+  "network": {"bind_address": "127.0.0.1", "https_port": )" +
+                                          std::to_string(port) + R"(},
+  "display": {"driver": "x11", "vsync": false, "renderer": ")" +
+                                          renderer + R"("},
+  "daemon": {"state_directory": ")" + (dir.path() / "state").string() +
+                                          R"("}
 })");
   };
   const auto config = write_config("auto");

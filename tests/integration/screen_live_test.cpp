@@ -24,9 +24,7 @@ constexpr int kHeight = 720;
 const std::string kSender = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/gst_whip_sender.py";
 const std::string kScreensaverState = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/x11_screensaver_state.py";
 
-bool is_red(const std::array<int, 3>& rgb) {
-  return rgb[0] > 200 && rgb[1] < 60 && rgb[2] < 60;
-}
+bool is_red(const std::array<int, 3>& rgb) { return rgb[0] > 200 && rgb[1] < 60 && rgb[2] < 60; }
 
 class ScreenLive : public NamespaceDaemonTest {
 protected:

@@ -44,17 +44,20 @@ protected:
     ASSERT_TRUE(network_) << why;
     const auto config = dir_.write("presentd.json", R"({
       "room": {"name": "Room \"7\" \\ east"},
-      "network": {"bind_address": ")" + network_->box_address + R"(", "https_port": )" + std::to_string(kPort) + R"(},
-      "pin": {"policy": "fixed", "length": 4, "fixed": ")" + kPin + R"("},
+      "network": {"bind_address": ")" + network_->box_address +
+                                                        R"(", "https_port": )" + std::to_string(kPort) + R"(},
+      "pin": {"policy": "fixed", "length": 4, "fixed": ")" +
+                                                        kPin + R"("},
       "admission": {"max_presenters": 2, "when_full": "refuse"},
       "display": {"driver": "dummy"},
       "discovery": {"presentd_service": false, "https_service": false},
-      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"("}
+      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() +
+                                                        R"("}
     })");
-    daemon_ = std::make_unique<ChildProcess>(std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
-                                             std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()},
-                                                                                {"SDL_AUDIODRIVER", "dummy"}},
-                                             dir_.path() / "presentd.log");
+    daemon_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
+        std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()}, {"SDL_AUDIODRIVER", "dummy"}},
+        dir_.path() / "presentd.log");
     ASSERT_TRUE(notify_.wait_for("READY=1", 20s)) << read_file(dir_.path() / "presentd.log");
   }
 
@@ -89,9 +92,14 @@ protected:
   }
 
   std::unique_ptr<ChildProcess> start_sender(std::vector<std::string> extra, const std::string& log) {
-    std::vector<std::string> argv{"/usr/bin/python3", kSender, "--url",
-                                  "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--ca",
-                                  (dir_.path() / "state/tls/https-certificate.pem").string(), "--token", kPin};
+    std::vector<std::string> argv{"/usr/bin/python3",
+                                  kSender,
+                                  "--url",
+                                  "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip",
+                                  "--ca",
+                                  (dir_.path() / "state/tls/https-certificate.pem").string(),
+                                  "--token",
+                                  kPin};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.path() / log);
   }
@@ -126,8 +134,7 @@ TEST_F(StatusAndMetrics, IdleBoxDescribesTheRoomWithoutThePin) {
   ASSERT_TRUE(idle["meeting_id"].is_string()) << idle.dump(2);
   EXPECT_EQ(common::decode_meeting_id(idle["meeting_id"].get<std::string>()), (10u << 24) | (200u << 16) | 1u);
   EXPECT_EQ(idle["pin"], (nlohmann::json{{"policy", "fixed"}, {"required", true}}));
-  EXPECT_EQ(idle["admission"],
-            (nlohmann::json{{"mode", "auto"}, {"max_presenters", 2}, {"when_full", "refuse"}}));
+  EXPECT_EQ(idle["admission"], (nlohmann::json{{"mode", "auto"}, {"max_presenters", 2}, {"when_full", "refuse"}}));
   EXPECT_TRUE(idle["presenters"].empty());
 
   const auto metrics = scrape();
@@ -142,9 +149,8 @@ TEST_F(StatusAndMetrics, IdleBoxDescribesTheRoomWithoutThePin) {
 }
 
 TEST_F(StatusAndMetrics, APresentationShowsInStatusAndMetricsAndItsEndIsCounted) {
-  auto sender = start_sender({"--codec", "vp8", "--pattern", "smpte", "--width", "320", "--height", "240",
-                              "--duration", "60"},
-                             "sender.log");
+  auto sender = start_sender(
+      {"--codec", "vp8", "--pattern", "smpte", "--width", "320", "--height", "240", "--duration", "60"}, "sender.log");
   const auto live = wait_for_status(
       [](const nlohmann::json& s) {
         const auto& presenters = s["presenters"];
@@ -179,7 +185,8 @@ TEST_F(StatusAndMetrics, APresentationShowsInStatusAndMetricsAndItsEndIsCounted)
   const double decoded = *first.value("presentd_frames_decoded_total");
   EXPECT_GE(decoded, 60);
   EXPECT_GT(*first.value("presentd_rtp_packets_received_total"), decoded);  // a frame is at least a packet
-  EXPECT_GT(*first.value("presentd_rtp_bytes_received_total"), *first.value("presentd_rtp_packets_received_total") * 12);
+  EXPECT_GT(*first.value("presentd_rtp_bytes_received_total"),
+            *first.value("presentd_rtp_packets_received_total") * 12);
   const double timed = *first.value("presentd_decode_duration_seconds_count", {{"codec", "vp8"}});
   EXPECT_GT(timed, 0);
   EXPECT_LE(timed, decoded);  // every timed picture is a decoded frame
@@ -221,13 +228,14 @@ TEST_F(StatusAndMetrics, APresentationShowsInStatusAndMetricsAndItsEndIsCounted)
 TEST_F(StatusAndMetrics, ChromiumAnswersOurXrReferenceTimeSoTheRoundTripIsMeasured) {
   // Headless Chromium shares its fake screen; its RTCP answers our RFC 3611 RRTR with DLRR, and
   // inside the namespace the round trip is a few milliseconds (generous bound for busy CI).
-  ChildProcess chromium({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
-                         std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js", "--url",
-                         "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--token", kPin,
-                         "--duration", "60"},
-                        {}, dir_.path() / "chromium.log");
+  ChildProcess chromium(
+      {"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
+       std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js", "--url",
+       "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--token", kPin, "--duration", "60"},
+      {}, dir_.path() / "chromium.log");
   const auto live = wait_for_status(
-      [](const nlohmann::json& s) { return !s["presenters"].empty() && s["presenters"][0]["rtt_ms"].is_number(); }, 90s);
+      [](const nlohmann::json& s) { return !s["presenters"].empty() && s["presenters"][0]["rtt_ms"].is_number(); },
+      90s);
   ASSERT_FALSE(live["presenters"].empty()) << read_file(dir_.path() / "chromium.log");
   const auto& presenter = live["presenters"][0];
   ASSERT_TRUE(presenter["rtt_ms"].is_number()) << presenter.dump(2);
@@ -251,9 +259,9 @@ TEST_F(StatusAndMetrics, StopsCleanlyDuringAPresentation) {
 
 TEST_F(StatusAndMetrics, FailedSessionsAndRefusedOffersAreCountedByReason) {
   // A bad offer never becomes a session.
-  const auto bad = https_request("POST", network_->box_address, kPort, "/whip",
-                                 dir_.path() / "state/tls/https-certificate.pem", "this is not SDP\r\n",
-                                 {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer " + kPin}});
+  const auto bad =
+      https_request("POST", network_->box_address, kPort, "/whip", dir_.path() / "state/tls/https-certificate.pem",
+                    "this is not SDP\r\n", {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer " + kPin}});
   EXPECT_EQ(bad.status, 400);
   // A sender whose DTLS fingerprint does not match never gets media through.
   auto impostor = start_sender({"--duration", "30", "--tamper-fingerprint", "--no-delete"}, "impostor.log");
@@ -302,9 +310,9 @@ TEST_F(StatusAndMetrics, ASenderWithNoNetworkPathIsCountedAsIceFailed) {
   ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&where), &length), 0);
   const auto offer = offer_with_only_candidate(network_->sender_address, ntohs(where.sin_port));
 
-  const auto created = https_request("POST", network_->box_address, kPort, "/whip",
-                                     dir_.path() / "state/tls/https-certificate.pem", offer,
-                                     {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer " + kPin}});
+  const auto created =
+      https_request("POST", network_->box_address, kPort, "/whip", dir_.path() / "state/tls/https-certificate.pem",
+                    offer, {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer " + kPin}});
   ASSERT_EQ(created.status, 201) << created.body;
   // The box did try the path: a STUN Binding request (RFC 5389: type 0x0001, magic cookie) arrives.
   pollfd waiting{silent, POLLIN, 0};
@@ -325,7 +333,8 @@ TEST_F(StatusAndMetrics, ASenderWithNoNetworkPathIsCountedAsIceFailed) {
   }
   ::close(silent);
   EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "ice_failed"}}), 1.0) << last_metrics_text_;
-  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "connection_lost"}}), 0.0) << last_metrics_text_;
+  EXPECT_EQ(metrics.value("presentd_sessions_failed_total", {{"reason", "connection_lost"}}), 0.0)
+      << last_metrics_text_;
   EXPECT_EQ(metrics.sum("presentd_sessions_ended_total"), 0.0);
 
   // The event channel tells a late subscriber the same code (docs/protocol.md, "Event channel").

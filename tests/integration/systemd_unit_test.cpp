@@ -18,7 +18,8 @@ TEST(SystemdUnit, ExposureScoreIsAtMostTwo) {
   const auto [code, output] = run_command({"systemd-analyze", "security", "--offline=yes", "--no-pager", kUnit});
   ASSERT_EQ(code, 0) << output;
   std::smatch match;
-  ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(Overall exposure level for presentd\.service: ([0-9.]+))")))
+  ASSERT_TRUE(
+      std::regex_search(output, match, std::regex(R"(Overall exposure level for presentd\.service: ([0-9.]+))")))
       << output;
   const double exposure = std::stod(match[1]);
   RecordProperty("exposure", match[1]);
@@ -75,8 +76,7 @@ TEST(Install, PutsEveryFileInItsFhsPlaceAndTheUnitStartsTheInstalledBinary) {
   // The installed unit runs the installed binary, whatever the prefix.
   const auto unit = read_file(at(unit_dir / "presentd.service"));
   EXPECT_NE(unit.find("\nExecStart=" + (prefix / "sbin/presentd").string() + "\n"), std::string::npos) << unit;
-  EXPECT_NE(unit.find("\nExecStartPre=" + (prefix / "sbin/presentd").string() + " --check-config\n"),
-            std::string::npos)
+  EXPECT_NE(unit.find("\nExecStartPre=" + (prefix / "sbin/presentd").string() + " --check-config\n"), std::string::npos)
       << unit;
 
   // The installed configuration is valid as shipped, and a re-install keeps the admin's edit.

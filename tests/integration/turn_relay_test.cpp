@@ -76,7 +76,9 @@ protected:
     }
   }
 
-  static std::string tail(const std::string& text) { return text.size() > 6000 ? text.substr(text.size() - 6000) : text; }
+  static std::string tail(const std::string& text) {
+    return text.size() > 6000 ? text.substr(text.size() - 6000) : text;
+  }
 
   std::string secret_file(const std::string& name, const std::string& secret) {
     const auto path = dir_.write(name, secret + "\n");
@@ -92,30 +94,34 @@ protected:
               secret_file("proxy-password", proxy_password) + R"("})";
     }
     const auto config = dir_.write("presentd.json", R"({
-      "network": {"bind_address": ")" + network_->box_address + R"(", "https_port": )" + std::to_string(kPort) + R"(},
+      "network": {"bind_address": ")" + network_->box_address +
+                                                        R"(", "https_port": )" + std::to_string(kPort) + R"(},
       "pin": {"policy": "fixed", "length": 4, "fixed": "2468"},
       "ice": {"turn_servers": [{"url": ")" + url + R"(", "username": "box", "credential_file": ")" +
-                                     secret_file("turn-credential", "Box-Turn-Pw") + R"("}],
-              "turn_ca_file": ")" + certificate_.certificate.string() + R"("},
+                                                        secret_file("turn-credential", "Box-Turn-Pw") + R"("}],
+              "turn_ca_file": ")" + certificate_.certificate.string() +
+                                                        R"("},
       "proxy": )" + proxy + R"(,
       "admin": {"token_file": ")" + secret_file("admin-token", kAdminToken) +
                                                         R"("},
       "display": {"driver": "dummy"},
       "discovery": {"presentd_service": false, "https_service": false},
-      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "log_level": "debug"}
+      "daemon": {"state_directory": ")" + (dir_.path() / "state").string() +
+                                                        R"(", "log_level": "debug"}
     })");
-    daemon_ = std::make_unique<ChildProcess>(std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
-                                             std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()},
-                                                                                {"SDL_AUDIODRIVER", "dummy"}},
-                                             dir_.path() / "presentd.log");
+    daemon_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
+        std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()}, {"SDL_AUDIODRIVER", "dummy"}},
+        dir_.path() / "presentd.log");
     ASSERT_TRUE(notify_.wait_for("READY=1", 20s)) << log();
   }
 
   std::unique_ptr<ChildProcess> start_sender(double duration) {
     const auto box = network_->box_address;
     return std::make_unique<ChildProcess>(
-        std::vector<std::string>{"/usr/bin/python3", kSender, "--url", "https://" + box + ":" + std::to_string(kPort) + "/whip",
-                                 "--ca", (dir_.path() / "state/tls/https-certificate.pem").string(), "--token", "2468",
+        std::vector<std::string>{"/usr/bin/python3", kSender, "--url",
+                                 "https://" + box + ":" + std::to_string(kPort) + "/whip", "--ca",
+                                 (dir_.path() / "state/tls/https-certificate.pem").string(), "--token", "2468",
                                  "--pattern", "red", "--duration", std::to_string(duration), "--relay-only", "--turn",
                                  "turn://sender:Sender-Turn-Pw@" + box + ":3478"},
         std::map<std::string, std::string>{}, dir_.path() / "sender.log");
@@ -203,9 +209,12 @@ TEST_P(TurnRelayPath, FramesAreDecodedOverTheRelay) {
   EXPECT_EQ(sender->wait_for_exit(40s), 0) << read_file(dir_.path() / "sender.log");
   if (squid) {
     // squid logs a CONNECT when it closes: after the session ended and libnice let go.
-    const auto logged = [&] { return squid->access_log().find("CONNECT " + network_->box_address + ":5349 presenter"); };
+    const auto logged = [&] {
+      return squid->access_log().find("CONNECT " + network_->box_address + ":5349 presenter");
+    };
     const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (logged() == std::string::npos && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    while (logged() == std::string::npos && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(100ms);
     EXPECT_NE(logged(), std::string::npos) << squid->access_log();
   }
   if (dante) {
@@ -227,8 +236,8 @@ TEST_F(TurnRelay, AWrongProxyPasswordIsAClearErrorAndTheDaemonCarriesOn) {
   ASSERT_TRUE(squid.ready()) << squid.cache_log();
   start_daemon("turns:" + network_->box_address + ":5349", "http", "Wrong-Proxy-Pw");
   // WHIP announces the TURN server (RFC 9725 §4.6), without its credentials by default.
-  const auto options = https_request("OPTIONS", network_->box_address, kPort, "/whip",
-                                     dir_.path() / "state/tls/https-certificate.pem");
+  const auto options =
+      https_request("OPTIONS", network_->box_address, kPort, "/whip", dir_.path() / "state/tls/https-certificate.pem");
   EXPECT_EQ(options.headers.at("Link"), "<turns:" + network_->box_address + ":5349?transport=tcp>; rel=\"ice-server\"");
   auto sender = start_sender(3);
   const auto after = wait_for_status(

@@ -25,7 +25,8 @@ using asio::ip::tcp;
 using namespace std::chrono_literals;
 
 // RFC 5389 §6: Binding request, no attributes, magic cookie, 96-bit transaction ID.
-const std::array<std::uint8_t, 20> kBindingRequest{0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+const std::array<std::uint8_t, 20> kBindingRequest{0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42, 1,  2,
+                                                   3,    4,    5,    6,    7,    8,    9,    10,   11, 12};
 
 class TurnTlsTunnelTest : public ::testing::Test {
 protected:
@@ -97,7 +98,8 @@ TEST_F(TurnTlsTunnelTest, AnUntrustedCertificateIsRefused) {
   options.ca_file = other.certificate.string();
   net::TurnTlsTunnel tunnel(io_, options);
   EXPECT_EQ(binding_through(tunnel), "");
-  EXPECT_NE(tunnel.counters().last_error.find("certificate refused"), std::string::npos) << tunnel.counters().last_error;
+  EXPECT_NE(tunnel.counters().last_error.find("certificate refused"), std::string::npos)
+      << tunnel.counters().last_error;
   EXPECT_EQ(tunnel.counters().connections_failed, 1u);
   EXPECT_EQ(tunnel.counters().bytes_to_server, 0u);
 }
@@ -118,7 +120,8 @@ TEST_F(TurnTlsTunnelTest, ACertificateForAnotherAddressIsRefused) {
   tunnel_settings.ca_file = elsewhere.certificate.string();
   net::TurnTlsTunnel tunnel(io_, tunnel_settings);
   EXPECT_EQ(binding_through(tunnel), "");
-  EXPECT_NE(tunnel.counters().last_error.find("certificate refused"), std::string::npos) << tunnel.counters().last_error;
+  EXPECT_NE(tunnel.counters().last_error.find("certificate refused"), std::string::npos)
+      << tunnel.counters().last_error;
 }
 
 TEST_F(TurnTlsTunnelTest, ThroughSquid) {

@@ -62,18 +62,25 @@ protected:
   }
 
   std::unique_ptr<ChildProcess> start_sender(std::vector<std::string> extra, const std::string& log_name) {
-    std::vector<std::string> argv{"/usr/bin/python3", kSender,      "--url",   "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip",
-                                  "--ca",             certificate().string(), "--token", "2468"};
+    std::vector<std::string> argv{"/usr/bin/python3",
+                                  kSender,
+                                  "--url",
+                                  "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip",
+                                  "--ca",
+                                  certificate().string(),
+                                  "--token",
+                                  "2468"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.path() / log_name);
   }
 
   // Headless Chromium sharing its fake screen from the box's page (chromium_whip_sender.js).
   std::unique_ptr<ChildProcess> start_chromium(std::vector<std::string> extra) {
-    std::vector<std::string> argv{"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
-                                  std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js",
-                                  "--url", "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip",
-                                  "--token", "2468"};
+    std::vector<std::string> argv{
+        "/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES,
+        "node",         std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js",
+        "--url",        "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip",
+        "--token",      "2468"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.path() / "chromium.log");
   }
@@ -295,7 +302,8 @@ TEST_F(WebrtcWhip, FivePercentLossIsRecoveredByNackAndRtx) {
   const auto live = wait_for_status(
       [](const nlohmann::json& s) {
         const auto* video = first_video(s);
-        return video != nullptr && video->value("frames_decoded", 0) >= 150 && video->value("packets_recovered", 0) >= 5;
+        return video != nullptr && video->value("frames_decoded", 0) >= 150 &&
+               video->value("packets_recovered", 0) >= 5;
       },
       40s);
   const auto* video = first_video(live);
@@ -309,12 +317,11 @@ TEST_F(WebrtcWhip, FivePercentLossIsRecoveredByNackAndRtx) {
 }
 
 TEST_F(WebrtcWhip, ATamperedFingerprintDecodesNothingAndTheNextSenderIsServed) {
-  auto impostor = start_sender({"--pattern", "red", "--duration", "3", "--tamper-fingerprint", "--no-delete"},
-                               "impostor.log");
+  auto impostor =
+      start_sender({"--pattern", "red", "--duration", "3", "--tamper-fingerprint", "--no-delete"}, "impostor.log");
   // The DTLS handshake fails on the fingerprint check: the session ends without a frame.
   const auto after = wait_for_status(
-      [](const nlohmann::json& s) { return s["sessions"]["started_total"] == 1 && s["sessions"]["active"] == 0; },
-      20s);
+      [](const nlohmann::json& s) { return s["sessions"]["started_total"] == 1 && s["sessions"]["active"] == 0; }, 20s);
   EXPECT_EQ(after["sessions"]["active"], 0) << after.dump(2);
   EXPECT_NE(read_file(dir_.path() / "presentd.log").find("a=fingerprint"), std::string::npos);
   impostor->wait_for_exit(30s);
@@ -413,7 +420,8 @@ TEST_F(WebrtcWhip, FirefoxSendingItsCameraIsDecoded) {
   const auto video = wait_for_frames(60, 120s);
   ASSERT_EQ(firefox.wait_for_exit(120s), 0) << read_file(dir_.path() / "firefox.log");
   const auto line = read_file(dir_.path() / "firefox.log");
-  const auto report = nlohmann::json::parse(line.substr(line.rfind("\n{") == std::string::npos ? 0 : line.rfind("\n{") + 1));
+  const auto report =
+      nlohmann::json::parse(line.substr(line.rfind("\n{") == std::string::npos ? 0 : line.rfind("\n{") + 1));
   ASSERT_FALSE(video.is_null()) << line;
   EXPECT_GE(video["frames_decoded"].get<int>(), 60) << video.dump(2);
   EXPECT_EQ(video["decode_errors"], 0);
@@ -431,7 +439,8 @@ TEST_F(WebrtcWhip, FirefoxSendingItsCameraIsDecoded) {
 // that much, plus what its own sound path adds, and no more.
 TEST_F(WebrtcWhip, PicturesWaitForTheirLateSound) {
   const auto lip_sync_after_a_while = [&](const std::string& audio_delay_ms, const std::string& log) {
-    auto sender = start_sender({"--pattern", "red", "--duration", "60", "--audio", "--audio-delay-ms", audio_delay_ms}, log);
+    auto sender =
+        start_sender({"--pattern", "red", "--duration", "60", "--audio", "--audio-delay-ms", audio_delay_ms}, log);
     // Two seconds of held pictures: long past the first sender reports and the smoothing.
     const auto live = wait_for_status(
         [](const nlohmann::json& s) {
@@ -467,10 +476,11 @@ TEST_F(WebrtcWhip, PicturesWaitForTheirLateSound) {
 
 TEST_F(WebrtcWhip, AiortcSenderIsDecoded) {
   // A second, independent WebRTC stack (Python: aioice, pylibsrtp, PyAV's libvpx encoder).
-  ChildProcess sender({"/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/aiortc_whip_sender.py",
-                       "--url", "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--ca",
-                       certificate().string(), "--token", "2468", "--duration", "60"},
-                      {}, dir_.path() / "aiortc.log");
+  ChildProcess sender(
+      {"/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/aiortc_whip_sender.py",
+       "--url", "https://" + network_->box_address + ":" + std::to_string(kPort) + "/whip", "--ca",
+       certificate().string(), "--token", "2468", "--duration", "60"},
+      {}, dir_.path() / "aiortc.log");
   const auto video = wait_for_frames(60, 60s);
   ASSERT_FALSE(video.is_null()) << read_file(dir_.path() / "aiortc.log");
   expect_red_pictures(video);

@@ -49,7 +49,8 @@ bool wait_for_text(const std::filesystem::path& file, const std::string& needle,
 
 std::size_t open_fds(pid_t pid) {
   std::size_t n = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) ++n;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+    ++n;
   return n;
 }
 
@@ -82,31 +83,36 @@ protected:
   std::filesystem::path write_config(const std::string& tls, unsigned short port, const std::string& password,
                                      const std::filesystem::path& ca_file) {
     const auto password_file = dir_.write("cloud-password", password + "\n");
-    std::filesystem::permissions(password_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::permissions(password_file,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     return dir_.write("presentd.json", R"({
   "room": {"name": "Cloud room"},
-  "network": {"bind_address": "127.0.0.1", "https_port": )" + std::to_string(free_loopback_port()) + R"(},
+  "network": {"bind_address": "127.0.0.1", "https_port": )" +
+                                           std::to_string(free_loopback_port()) + R"(},
   "discovery": {"presentd_service": false, "https_service": false},
-  "cloud": {"enabled": true, "jid": ")" + std::string(kRoom) + R"(@localhost", "server": "127.0.0.1", "port": )" +
-                                              std::to_string(port) + R"(, "tls": ")" + tls + R"(", "password_file": ")" +
-                                              password_file.string() + R"(", "ca_file": ")" + ca_file.string() + R"("},
-  "daemon": {"state_directory": ")" + (dir_.path() / "state").string() + R"(", "web_root": ")" +
-                                              std::string(PRESENTD_SOURCE_DIR) + R"(/web", "log_level": "debug"}
+  "cloud": {"enabled": true, "jid": ")" + std::string(kRoom) +
+                                           R"(@localhost", "server": "127.0.0.1", "port": )" + std::to_string(port) +
+                                           R"(, "tls": ")" + tls + R"(", "password_file": ")" + password_file.string() +
+                                           R"(", "ca_file": ")" + ca_file.string() + R"("},
+  "daemon": {"state_directory": ")" + (dir_.path() / "state").string() +
+                                           R"(", "web_root": ")" + std::string(PRESENTD_SOURCE_DIR) +
+                                           R"(/web", "log_level": "debug"}
 })");
   }
 
   void start_daemon(const std::filesystem::path& config) {
     daemon_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
-        std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()}, {"SDL_VIDEODRIVER", "dummy"}}, log_);
+        std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify_.path().string()}, {"SDL_VIDEODRIVER", "dummy"}},
+        log_);
   }
 
   std::unique_ptr<ChildProcess> start_watcher() {
     return std::make_unique<ChildProcess>(
-        std::vector<std::string>{"/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/xmpp/presence_watcher.py",
-                                 "watcher@localhost", "watcher password", "127.0.0.1",
-                                 std::to_string(prosody_->starttls_port()), prosody_->ca_file().string(),
-                                 std::string(kRoom) + "@localhost"},
+        std::vector<std::string>{
+            "/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/xmpp/presence_watcher.py",
+            "watcher@localhost", "watcher password", "127.0.0.1", std::to_string(prosody_->starttls_port()),
+            prosody_->ca_file().string(), std::string(kRoom) + "@localhost"},
         std::map<std::string, std::string>{}, watcher_log_);
   }
 
@@ -172,7 +178,8 @@ TEST_F(XmppCloud, StartTlsLogsInWithScram) {
 
 TEST_F(XmppCloud, WrongPasswordIsReportedClearlyAndRetriedWithBackOff) {
   start_daemon(write_config("direct", prosody_->direct_tls_port(), "not the password", prosody_->ca_file()));
-  ASSERT_TRUE(wait_for_text(log_, "the server refused the login of 123456@localhost (not-authorized)", 4, 40s)) << log();
+  ASSERT_TRUE(wait_for_text(log_, "the server refused the login of 123456@localhost (not-authorized)", 4, 40s))
+      << log();
   const auto text = log();
   EXPECT_NE(text.find("wrong password in cloud.password_file?"), std::string::npos);
   EXPECT_EQ(text.find("online as"), std::string::npos);
@@ -190,7 +197,8 @@ TEST_F(XmppCloud, CertificateFromAnUntrustedCaIsRefused) {
   make_test_pki(dir_.path() / "other-pki", "localhost");
   start_daemon(write_config("direct", prosody_->direct_tls_port(), kPassword, dir_.path() / "other-pki" / "ca.pem"));
   ASSERT_TRUE(wait_for_text(log_, "certificate verify failed", 2, 30s)) << log();
-  EXPECT_NE(log().find("refusing the server 127.0.0.1 for localhost: certificate verify failed"), std::string::npos) << log();
+  EXPECT_NE(log().find("refusing the server 127.0.0.1 for localhost: certificate verify failed"), std::string::npos)
+      << log();
   EXPECT_EQ(log().find("logged in"), std::string::npos) << log();
 }
 
@@ -211,7 +219,8 @@ TEST_F(XmppCloud, ProsodyRestartsAreSurvivedAndLeakNothing) {
     prosody_->stop();
     ASSERT_TRUE(wait_for_text(log_, "offline:", static_cast<std::size_t>(i) + 2, 30s)) << log();
     prosody_->start();
-    ASSERT_TRUE(wait_for_text(log_, "online as", static_cast<std::size_t>(i) + 3, 30s)) << "restart " << i << "\n" << log();
+    ASSERT_TRUE(wait_for_text(log_, "online as", static_cast<std::size_t>(i) + 3, 30s)) << "restart " << i << "\n"
+                                                                                        << log();
   }
   EXPECT_EQ(open_fds(daemon_->pid()), baseline) << log();
   daemon_->signal(SIGTERM);
@@ -316,10 +325,11 @@ TEST_F(XmppCloud, HostileXmlFromTheServerClosesOnlyThatStream) {
   const auto port = free_loopback_port();
   const auto server_log = dir_.path() / "hostile.log";
   const auto pki = dir_.path() / "hostile-pki";
-  ChildProcess hostile({"/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/xmpp/hostile_server.py",
-                        (pki / "server.pem").string(), (pki / "server.key").string(), std::to_string(port), "bomb",
-                        "deep", "huge", "utf8"},
-                       {}, server_log);
+  ChildProcess hostile(
+      {"/usr/bin/python3", std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/xmpp/hostile_server.py",
+       (pki / "server.pem").string(), (pki / "server.key").string(), std::to_string(port), "bomb", "deep", "huge",
+       "utf8"},
+      {}, server_log);
   ASSERT_TRUE(wait_for_text(server_log, "LISTENING", 1, 20s)) << read_file(server_log);
   start_daemon(write_config("direct", port, kPassword, pki / "ca.pem"));
   ASSERT_TRUE(wait_for_text(server_log, "SERVED utf8", 1, 60s)) << read_file(server_log) << log();

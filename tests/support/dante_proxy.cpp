@@ -29,7 +29,8 @@ DanteProxy::DanteProxy(const std::filesystem::path& directory, const std::string
                         << "socksmethod: username\n"
                         << "user.privileged: root\nuser.unprivileged: nobody\n"
                         << "client pass {\n  from: 0.0.0.0/0 to: 0.0.0.0/0\n}\n"
-                        << "socks pass {\n  from: 0.0.0.0/0 to: 0.0.0.0/0\n  command: connect\n  socksmethod: username\n  log: connect disconnect error\n}\n";
+                        << "socks pass {\n  from: 0.0.0.0/0 to: 0.0.0.0/0\n  command: connect\n  socksmethod: "
+                           "username\n  log: connect disconnect error\n}\n";
   // unshare(1) makes the new mount namespace's mounts private, so nothing leaks to the host.
   const std::string script = "mount --bind " + passwd.string() + " /etc/passwd && mount --bind " + shadow.string() +
                              " /etc/shadow && exec /usr/sbin/danted -N 1 -f " + config.string();
@@ -45,6 +46,8 @@ DanteProxy::~DanteProxy() {
   }
 }
 
-std::string DanteProxy::log() const { return read_file(directory_ / "danted.log") + read_file(directory_ / "stderr.log"); }
+std::string DanteProxy::log() const {
+  return read_file(directory_ / "danted.log") + read_file(directory_ / "stderr.log");
+}
 
 }  // namespace presentd::test

@@ -16,11 +16,15 @@ std::filesystem::path write_namespace_daemon_config(const TempDir& dir, const Pr
     admin = R"("admin": {"token_file": ")" + dir.write("admin-token", kNamespaceAdminToken).string() + R"("},)";
   }
   return dir.write("presentd.json", R"({)" + options.extra_sections + admin + R"(
-      "network": {"bind_address": ")" + network.box_address + R"(", "https_port": )" + std::to_string(options.port) + R"(},
-      "pin": {"policy": "fixed", "length": )" + std::to_string(options.pin.size()) + R"(, "fixed": ")" + options.pin + R"("},
-      "display": )" + screen.display_section + R"(,
+      "network": {"bind_address": ")" + network.box_address +
+                                        R"(", "https_port": )" + std::to_string(options.port) + R"(},
+      "pin": {"policy": "fixed", "length": )" +
+                                        std::to_string(options.pin.size()) + R"(, "fixed": ")" + options.pin + R"("},
+      "display": )" + screen.display_section +
+                                        R"(,
       "discovery": {"presentd_service": false, "https_service": false},
-      "daemon": {"state_directory": ")" + (dir.path() / "state").string() + R"(", "log_level": "debug",
+      "daemon": {"state_directory": ")" +
+                                        (dir.path() / "state").string() + R"(", "log_level": "debug",
                  "web_root": ")" PRESENTD_SOURCE_DIR R"(/web"}
     })");
 }
@@ -40,9 +44,8 @@ std::unique_ptr<ChildProcess> start_namespace_daemon(const TempDir& dir, NotifyS
   auto environment = screen.environment;
   environment.emplace("NOTIFY_SOCKET", notify.path().string());
   environment.emplace("SDL_AUDIODRIVER", "dummy");
-  auto daemon = std::make_unique<ChildProcess>(
-      std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()}, environment,
-      dir.path() / "presentd.log");
+  auto daemon = std::make_unique<ChildProcess>(std::vector<std::string>{PRESENTD_BINARY, "--config", config.string()},
+                                               environment, dir.path() / "presentd.log");
   if (!notify.wait_for("READY=1", std::chrono::seconds(20))) return nullptr;
   return daemon;
 }

@@ -31,7 +31,7 @@ struct NamespaceDaemonOptions {
 // Where the daemon shows its screen: no display by default.
 struct NamespaceDaemonScreen {
   std::string display_section = R"({"driver": "dummy"})";  // the "display" configuration section
-  std::map<std::string, std::string> environment;           // e.g. DISPLAY
+  std::map<std::string, std::string> environment;          // e.g. DISPLAY
 };
 
 // The admin token every namespace daemon is given (unless extra_sections has an "admin"

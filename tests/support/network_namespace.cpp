@@ -21,8 +21,8 @@ std::optional<PrivateNetwork> enter_private_network(std::string& why) {
   // No IPv6 in the namespace: IPv6 link-local addresses would appear a second or two after the
   // links come up (duplicate address detection), and Chromium aborts a page load in flight with
   // ERR_NETWORK_CHANGED when the set of addresses changes. These sysctls are per namespace.
-  for (const char* knob : {"/proc/sys/net/ipv6/conf/all/disable_ipv6",
-                           "/proc/sys/net/ipv6/conf/default/disable_ipv6"}) {
+  for (const char* knob :
+       {"/proc/sys/net/ipv6/conf/all/disable_ipv6", "/proc/sys/net/ipv6/conf/default/disable_ipv6"}) {
     std::ofstream(knob) << "1\n";
   }
   PrivateNetwork network;
@@ -45,8 +45,7 @@ std::optional<PrivateNetwork> enter_private_network(std::string& why) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
     const auto [code, output] = run_command({"ip", "-o", "link", "show", "up"});
-    if (code == 0 && output.find("v0@v1") != std::string::npos &&
-        output.find("v1@v0") != std::string::npos &&
+    if (code == 0 && output.find("v0@v1") != std::string::npos && output.find("v1@v0") != std::string::npos &&
         output.find("NO-CARRIER") == std::string::npos) {
       return network;
     }

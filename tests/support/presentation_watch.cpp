@@ -11,9 +11,7 @@ namespace presentd::test {
 PresentationWatch::PresentationWatch(std::function<std::optional<long>()> read_frames)
     : read_frames_(std::move(read_frames)), thread_([this] { run(); }) {}
 
-PresentationWatch::~PresentationWatch() {
-  stop();
-}
+PresentationWatch::~PresentationWatch() { stop(); }
 
 PresentationWatchResult PresentationWatch::stop() {
   {

@@ -29,7 +29,8 @@ double parse_number(std::string_view text, std::size_t line) {
   if (text == "-Inf") return -INFINITY;
   double value = 0;
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (result.ec != std::errc() || result.ptr != text.data() + text.size()) fail(line, "bad value \"" + std::string(text) + "\"");
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size())
+    fail(line, "bad value \"" + std::string(text) + "\"");
   return value;
 }
 
@@ -66,10 +67,14 @@ PrometheusSample parse_sample(std::string_view text, std::size_t line) {
         }
         if (i >= text.size()) fail(line, "dangling backslash");
         const char escaped = text[i++];
-        if (escaped == '\\') value += '\\';
-        else if (escaped == '"') value += '"';
-        else if (escaped == 'n') value += '\n';
-        else fail(line, std::string("unknown escape \\") + escaped);
+        if (escaped == '\\')
+          value += '\\';
+        else if (escaped == '"')
+          value += '"';
+        else if (escaped == 'n')
+          value += '\n';
+        else
+          fail(line, std::string("unknown escape \\") + escaped);
       }
       if (!sample.labels.emplace(label, value).second) fail(line, "label \"" + label + "\" given twice");
       if (i < text.size() && text[i] == ',') ++i;
@@ -198,7 +203,8 @@ PrometheusText parse_prometheus_text(std::string_view text) {
         if (kTypes.count(body) == 0) fail(number, "unknown type \"" + std::string(body) + "\"");
         if (parsed.types.count(name) != 0) fail(number, "second TYPE for " + name);
         for (const auto& sample : parsed.samples) {
-          if (family_of(sample.name, {{name, std::string(body)}}) == name) fail(number, "TYPE after samples of " + name);
+          if (family_of(sample.name, {{name, std::string(body)}}) == name)
+            fail(number, "TYPE after samples of " + name);
         }
         parsed.types.emplace(name, std::string(body));
       }

@@ -73,7 +73,8 @@ ProsodyServer::ProsodyServer(const std::filesystem::path& dir, const ProsodyExtr
   make_readable_by_all(dir_);
   // Prosody runs as nobody: the directories above ours must be searchable.
   for (auto parent = dir_.parent_path(); parent != parent.root_path(); parent = parent.parent_path()) {
-    if ((std::filesystem::status(parent).permissions() & std::filesystem::perms::others_exec) == std::filesystem::perms::none) {
+    if ((std::filesystem::status(parent).permissions() & std::filesystem::perms::others_exec) ==
+        std::filesystem::perms::none) {
       throw std::runtime_error(parent.string() + " is not searchable by nobody");
     }
   }
@@ -116,11 +117,12 @@ void ProsodyServer::add_user(const std::string& local, const std::string& passwo
 }
 
 void ProsodyServer::start() {
-  process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{"/usr/sbin/runuser", "-u", "nobody", "--", "/usr/bin/prosody", "--config",
-                               config_.string(), "-F"},
-      std::map<std::string, std::string>{}, log_file());
-  if (!wait_for_port(starttls_port_, std::chrono::seconds(20)) || !wait_for_port(direct_tls_port_, std::chrono::seconds(5))) {
+  process_ =
+      std::make_unique<ChildProcess>(std::vector<std::string>{"/usr/sbin/runuser", "-u", "nobody", "--",
+                                                              "/usr/bin/prosody", "--config", config_.string(), "-F"},
+                                     std::map<std::string, std::string>{}, log_file());
+  if (!wait_for_port(starttls_port_, std::chrono::seconds(20)) ||
+      !wait_for_port(direct_tls_port_, std::chrono::seconds(5))) {
     throw std::runtime_error("prosody did not start listening");
   }
 }

@@ -18,8 +18,8 @@ namespace presentd::test {
 void make_test_pki(const std::filesystem::path& dir, const std::string& name);
 
 struct ProsodyExtras {
-  std::vector<std::string> modules;  // enabled besides the standard set, e.g. "external_services"
-  std::string global_config;         // Lua lines in the global section, e.g. external_services = {…}
+  std::vector<std::string> modules;                  // enabled besides the standard set, e.g. "external_services"
+  std::string global_config;                         // Lua lines in the global section, e.g. external_services = {…}
   std::vector<std::string> interfaces{"127.0.0.1"};  // where it listens (127.0.0.1 must stay: start() waits there)
   std::string host_config{};                         // Lua lines after VirtualHost "localhost": its options, more hosts
 };

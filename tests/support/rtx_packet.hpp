@@ -10,8 +10,9 @@
 
 namespace presentd::test {
 
-inline std::vector<std::uint8_t> make_rtx_packet(const std::vector<std::uint8_t>& original, std::uint8_t rtx_payload_type,
-                                                 std::uint32_t rtx_ssrc, std::uint16_t rtx_sequence) {
+inline std::vector<std::uint8_t> make_rtx_packet(const std::vector<std::uint8_t>& original,
+                                                 std::uint8_t rtx_payload_type, std::uint32_t rtx_ssrc,
+                                                 std::uint16_t rtx_sequence) {
   const auto parsed = rtp::RtpPacket::parse(original);
   std::vector<std::uint8_t> payload{static_cast<std::uint8_t>(parsed->sequence_number() >> 8),
                                     static_cast<std::uint8_t>(parsed->sequence_number())};

@@ -95,9 +95,7 @@ void XvfbServer::release() {
   reservation_fd_ = -1;
 }
 
-std::filesystem::path XvfbServer::socket() const {
-  return "/tmp/.X11-unix/X" + std::to_string(number_);
-}
+std::filesystem::path XvfbServer::socket() const { return "/tmp/.X11-unix/X" + std::to_string(number_); }
 
 bool XvfbServer::start() {
   server_ = std::make_unique<ChildProcess>(std::vector<std::string>{"/usr/bin/Xvfb", ":" + std::to_string(number_),

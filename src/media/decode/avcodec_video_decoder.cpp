@@ -61,9 +61,7 @@ std::shared_ptr<Picture> AvcodecVideoDecoder::wrap() {
     case AV_PIX_FMT_YUVJ420P:  // full-range flag only; same layout
       format = PixelFormat::i420;
       break;
-    case AV_PIX_FMT_NV12:
-      format = PixelFormat::nv12;
-      break;
+    case AV_PIX_FMT_NV12: format = PixelFormat::nv12; break;
     default:
       // 4:2:2/4:4:4 or high bit depth: not something a browser sends for screen sharing.
       PD_LOG(warning, "decode") << name_ << ": unsupported pixel format "

@@ -25,9 +25,7 @@ const std::array<std::int64_t, DecodeTimeHistogram::kBuckets>& bounds_us() {
 
 }  // namespace
 
-Clock::Duration DecodeTimeHistogram::bucket_bound(std::size_t index) {
-  return Clock::Duration{bounds_us().at(index)};
-}
+Clock::Duration DecodeTimeHistogram::bucket_bound(std::size_t index) { return Clock::Duration{bounds_us().at(index)}; }
 
 void DecodeTimeHistogram::add(Clock::Duration duration) {
   const auto& bounds = bounds_us();
@@ -40,8 +38,8 @@ void DecodeTimeHistogram::add(Clock::Duration duration) {
 Clock::Duration DecodeTimeHistogram::percentile(double fraction) const {
   if (count_ == 0) return Clock::Duration::zero();
   // The rank of the sample at `fraction`, counting from 1; at least the first sample.
-  const auto rank = std::max<std::uint64_t>(
-      1, static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(count_))));
+  const auto rank =
+      std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(count_))));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < kBuckets; ++i) {
     seen += counts_[i];

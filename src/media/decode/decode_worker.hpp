@@ -56,9 +56,9 @@ struct DecodeWorkerConfig {
 };
 
 struct DecodeWorkerCallbacks {
-  std::function<void(PicturePtr)> on_picture;                       // worker thread
-  std::function<void(std::function<void()>)> post_to_loop;         // thread-safe
-  std::function<void()> on_keyframe_needed;                         // event loop, via post_to_loop
+  std::function<void(PicturePtr)> on_picture;               // worker thread
+  std::function<void(std::function<void()>)> post_to_loop;  // thread-safe
+  std::function<void()> on_keyframe_needed;                 // event loop, via post_to_loop
 };
 
 struct DecodeWorkerStats {

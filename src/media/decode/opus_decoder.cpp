@@ -20,19 +20,16 @@ float sample_at(const AVFrame& frame, int channels, int channel, int index) {
   const int offset = planar ? index : index * channels + channel;
   switch (fmt) {
     case AV_SAMPLE_FMT_FLT:
-    case AV_SAMPLE_FMT_FLTP:
-      return reinterpret_cast<const float*>(frame.extended_data[plane])[offset];
+    case AV_SAMPLE_FMT_FLTP: return reinterpret_cast<const float*>(frame.extended_data[plane])[offset];
     case AV_SAMPLE_FMT_S16:
     case AV_SAMPLE_FMT_S16P:
       return static_cast<float>(reinterpret_cast<const std::int16_t*>(frame.extended_data[plane])[offset]) / 32768.0F;
-    default:
-      return 0.0F;
+    default: return 0.0F;
   }
 }
 
 bool supported(AVSampleFormat fmt) {
-  return fmt == AV_SAMPLE_FMT_FLT || fmt == AV_SAMPLE_FMT_FLTP || fmt == AV_SAMPLE_FMT_S16 ||
-         fmt == AV_SAMPLE_FMT_S16P;
+  return fmt == AV_SAMPLE_FMT_FLT || fmt == AV_SAMPLE_FMT_FLTP || fmt == AV_SAMPLE_FMT_S16 || fmt == AV_SAMPLE_FMT_S16P;
 }
 
 }  // namespace

@@ -17,8 +17,7 @@ std::unique_ptr<VideoDecoder> make_video_decoder(rtp::PayloadFormat format, Vide
       return std::make_unique<VpxVideoDecoder>(VpxVideoDecoder::Codec::vp9);
     case rtp::PayloadFormat::h264:
       return std::make_unique<AvcodecVideoDecoder>(AV_CODEC_ID_H264, options.slice_threads);
-    case rtp::PayloadFormat::opus:
-      break;
+    case rtp::PayloadFormat::opus: break;
   }
   throw DecoderSetupError("not a video payload format");
 }

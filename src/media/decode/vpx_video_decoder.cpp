@@ -102,8 +102,7 @@ std::shared_ptr<Picture> VpxVideoDecoder::copy(const vpx_image_t& image) const {
   const int luma_stride = align_up(width, kCopyRowAlignment);
   const int chroma_stride = align_up(chroma_width, kCopyRowAlignment);
   const std::size_t luma_bytes = static_cast<std::size_t>(luma_stride) * static_cast<std::size_t>(height);
-  const std::size_t chroma_bytes =
-      static_cast<std::size_t>(chroma_stride) * static_cast<std::size_t>(chroma_height);
+  const std::size_t chroma_bytes = static_cast<std::size_t>(chroma_stride) * static_cast<std::size_t>(chroma_height);
   std::shared_ptr<PooledBuffer> buffer = pool_->acquire(luma_bytes + 2 * chroma_bytes);
 
   std::uint8_t* destinations[3] = {buffer->data.get(), buffer->data.get() + luma_bytes,

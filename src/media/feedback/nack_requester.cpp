@@ -12,8 +12,8 @@ NackRequester::NackRequester(const Clock& clock, NackConfig config)
 
 std::int64_t NackRequester::unwrap_relative(std::uint16_t sequence_number) const {
   if (!newest_) return sequence_number;
-  const auto delta = static_cast<std::int16_t>(
-      static_cast<std::uint16_t>(sequence_number - static_cast<std::uint16_t>(*newest_)));
+  const auto delta =
+      static_cast<std::int16_t>(static_cast<std::uint16_t>(sequence_number - static_cast<std::uint16_t>(*newest_)));
   return *newest_ + delta;
 }
 

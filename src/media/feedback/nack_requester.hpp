@@ -48,10 +48,10 @@ struct [[nodiscard]] NackBatch {
 };
 
 struct NackStats {
-  std::uint64_t requests_sent = 0;       // sequence numbers named in NACKs, repeats included
-  std::uint64_t packets_recovered = 0;   // arrived after being NACKed (retransmission or late)
-  std::uint64_t packets_reordered = 0;   // arrived late but before any NACK
-  std::uint64_t packets_given_up = 0;    // dropped unrecovered: retries, age or list bound
+  std::uint64_t requests_sent = 0;      // sequence numbers named in NACKs, repeats included
+  std::uint64_t packets_recovered = 0;  // arrived after being NACKed (retransmission or late)
+  std::uint64_t packets_reordered = 0;  // arrived late but before any NACK
+  std::uint64_t packets_given_up = 0;   // dropped unrecovered: retries, age or list bound
   std::uint64_t retransmissions_received = 0;
 };
 

@@ -31,8 +31,8 @@ bool RttEstimator::on_extended_report(const rtp::rtcp::ExtendedReport& report) {
     // Unsigned arithmetic wraps like the 16.16 clock itself does (every 18 hours); read as signed.
     const auto units = static_cast<std::int32_t>(now_compact - item.last_rr - item.delay_since_last_rr);
     if (units < -kRoundingTolerance) continue;
-    const auto rtt = std::chrono::duration_cast<Clock::Duration>(
-        std::chrono::duration<double>(std::max(units, 0) / 65536.0));
+    const auto rtt =
+        std::chrono::duration_cast<Clock::Duration>(std::chrono::duration<double>(std::max(units, 0) / 65536.0));
     if (rtt > kMaxPlausibleRtt) continue;
     rtt_ = rtt;
     return true;

@@ -208,8 +208,7 @@ void FrameAssembler::request_keyframe_if_stuck(std::int64_t inserted, InsertResu
   if (keyframe_packets_.empty() || *keyframe_packets_.begin() > span->first) result.keyframe_needed = true;
 }
 
-std::optional<FrameAssembler::FrameSpan> FrameAssembler::complete_frame_at(std::int64_t seq,
-                                                                           std::int64_t& checked) {
+std::optional<FrameAssembler::FrameSpan> FrameAssembler::complete_frame_at(std::int64_t seq, std::int64_t& checked) {
   const Slot* slot = find(seq);
   if (slot == nullptr || slot->padding) return std::nullopt;
   // Forward to the end: a marker, or a next packet that starts another frame.

@@ -30,9 +30,8 @@ ReceivePipeline::ReceivePipeline(const Clock& clock, ReceivePipelineConfig confi
   if (config_.audio && config_.audio->ssrc) statistics_.add_stream(*config_.audio->ssrc, config_.audio->clock_rate);
   for (std::size_t i = 0; i < config_.video.size(); ++i) {
     video_.push_back(std::make_unique<VideoReceiveStream>(
-        clock, config_.video[i], [sink = video_sink, i](Frame&& frame, rtp::PayloadFormat format) {
-          sink(i, std::move(frame), format);
-        }));
+        clock, config_.video[i],
+        [sink = video_sink, i](Frame&& frame, rtp::PayloadFormat format) { sink(i, std::move(frame), format); }));
   }
 }
 
@@ -41,12 +40,9 @@ ReceivePipeline::~ReceivePipeline() = default;
 void ReceivePipeline::on_packet(std::vector<std::uint8_t> datagram) {
   loop_.check("ReceivePipeline::on_packet");
   switch (rtp::classify_packet(datagram)) {
-    case rtp::PacketKind::rtp:
-      return on_rtp(datagram);
-    case rtp::PacketKind::rtcp:
-      return on_rtcp(datagram);
-    default:
-      ++stats_.malformed_rtp;  // STUN/DTLS are routed before this; anything else is noise
+    case rtp::PacketKind::rtp: return on_rtp(datagram);
+    case rtp::PacketKind::rtcp: return on_rtcp(datagram);
+    default: ++stats_.malformed_rtp;  // STUN/DTLS are routed before this; anything else is noise
   }
 }
 

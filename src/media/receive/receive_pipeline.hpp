@@ -61,8 +61,8 @@ public:
   using PacketSender = std::function<void(std::vector<std::uint8_t>&& srtcp)>;
   // A sender report for the audio stream or a video stream (its wall-clock ↔ RTP time mapping).
   enum class ReportedStream { audio, video };
-  using SenderReportObserver = std::function<void(ReportedStream, std::size_t video_index,
-                                                  std::uint64_t ntp_timestamp, std::uint32_t rtp_timestamp)>;
+  using SenderReportObserver = std::function<void(ReportedStream, std::size_t video_index, std::uint64_t ntp_timestamp,
+                                                  std::uint32_t rtp_timestamp)>;
 
   ReceivePipeline(const Clock& clock, ReceivePipelineConfig config, std::unique_ptr<rtp::SrtpContext> srtp,
                   VideoFrameSink video_sink, AudioPacketSink audio_sink, PacketSender send_rtcp);

@@ -99,8 +99,9 @@ void VideoReceiveStream::insert(const rtp::RtpPacket& packet, std::uint8_t paylo
     keyframes_.request();
     return;
   }
-  MediaPacket media{sequence_number, packet.timestamp(), packet.marker(),
-                    std::vector<std::uint8_t>(payload.begin(), payload.end()), *info, clock_.now(), std::nullopt};
+  MediaPacket media{
+      sequence_number, packet.timestamp(), packet.marker(), std::vector<std::uint8_t>(payload.begin(), payload.end()),
+      *info,           clock_.now(),       std::nullopt};
   if (config_.playout_delay_extension_id) {
     if (const auto data = packet.find_extension(*config_.playout_delay_extension_id)) {
       if (const auto delay = rtp::parse_playout_delay(*data)) {

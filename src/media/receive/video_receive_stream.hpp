@@ -29,7 +29,7 @@ struct VideoStreamConfig {
   std::optional<std::uint32_t> media_ssrc;
   std::optional<std::uint32_t> rtx_ssrc;
   std::map<std::uint8_t, rtp::PayloadFormat> payload_types;  // e.g. 96 → vp8
-  std::map<std::uint8_t, std::uint8_t> rtx_payload_types;     // RTX pt → associated (apt) pt
+  std::map<std::uint8_t, std::uint8_t> rtx_payload_types;    // RTX pt → associated (apt) pt
   std::optional<std::uint8_t> playout_delay_extension_id;
   KeyframeRequesterConfig keyframe_requests;
   // A packet only reordered next to a real loss is already 2 sequence numbers behind; waiting
@@ -43,7 +43,7 @@ struct VideoStreamStats {
   std::uint64_t packets = 0;  // media and RTX packets accepted
   std::uint64_t bytes = 0;
   std::uint64_t rtx_packets = 0;
-  std::uint64_t rtx_padding_packets = 0;  // bandwidth probes: no media inside
+  std::uint64_t rtx_padding_packets = 0;    // bandwidth probes: no media inside
   std::uint64_t media_padding_packets = 0;  // the same on the media SSRC (senders without RTX)
   std::uint64_t malformed_packets = 0;
   std::uint64_t unknown_payload_type = 0;

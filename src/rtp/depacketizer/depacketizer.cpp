@@ -10,14 +10,10 @@ namespace presentd::rtp {
 
 std::unique_ptr<Depacketizer> make_depacketizer(PayloadFormat format) {
   switch (format) {
-    case PayloadFormat::vp8:
-      return std::make_unique<Vp8Depacketizer>();
-    case PayloadFormat::vp9:
-      return std::make_unique<Vp9Depacketizer>();
-    case PayloadFormat::h264:
-      return std::make_unique<H264Depacketizer>();
-    case PayloadFormat::opus:
-      return std::make_unique<OpusDepacketizer>();
+    case PayloadFormat::vp8: return std::make_unique<Vp8Depacketizer>();
+    case PayloadFormat::vp9: return std::make_unique<Vp9Depacketizer>();
+    case PayloadFormat::h264: return std::make_unique<H264Depacketizer>();
+    case PayloadFormat::opus: return std::make_unique<OpusDepacketizer>();
   }
   return nullptr;
 }

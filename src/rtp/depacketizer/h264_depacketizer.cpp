@@ -115,16 +115,12 @@ bool starts_access_unit(const NalPiece& piece) {
     case kH264Aud:
     case kH264Sps:
     case kH264Pps:
-    case kH264Sei:
-      return true;
-    default:
-      return is_first_slice_of_picture(piece);
+    case kH264Sei: return true;
+    default: return is_first_slice_of_picture(piece);
   }
 }
 
-bool is_keyframe_nal(std::uint8_t header) {
-  return nal_type(header) == kH264Idr || nal_type(header) == kH264Sps;
-}
+bool is_keyframe_nal(std::uint8_t header) { return nal_type(header) == kH264Idr || nal_type(header) == kH264Sps; }
 
 bool is_vcl(std::uint8_t type) { return type >= kH264Slice && type <= kH264Idr; }
 
@@ -206,9 +202,7 @@ std::optional<AssembledFrame> H264Depacketizer::assemble(std::span<const std::sp
     const std::size_t end = i + 1 < nals.size() ? nals[i + 1].offset : out.size();
     const std::span<const std::uint8_t> nal(out.data() + begin, end - begin);
     switch (nals[i].type) {
-      case kH264Idr:
-        has_idr = true;
-        break;
+      case kH264Idr: has_idr = true; break;
       case kH264Sps:
         has_sps = true;
         last_sps_.assign(nal.begin(), nal.end());
@@ -217,8 +211,7 @@ std::optional<AssembledFrame> H264Depacketizer::assemble(std::span<const std::sp
         has_pps = true;
         last_pps_.assign(nal.begin(), nal.end());
         break;
-      default:
-        break;
+      default: break;
     }
     if (!first_vcl && is_vcl(nals[i].type)) first_vcl = nals[i].offset;
   }

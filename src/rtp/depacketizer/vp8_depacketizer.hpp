@@ -12,9 +12,9 @@ namespace presentd::rtp {
 // The fields of an RFC 7741 §4.2 payload descriptor. Optional fields are present only when the
 // descriptor carries them; payload_offset is where the VP8 bitstream starts inside the payload.
 struct Vp8Descriptor {
-  bool non_reference = false;       // N
-  bool start_of_partition = false;  // S
-  std::uint8_t partition_index = 0;  // PID
+  bool non_reference = false;               // N
+  bool start_of_partition = false;          // S
+  std::uint8_t partition_index = 0;         // PID
   std::optional<std::uint16_t> picture_id;  // 7- or 15-bit, by picture_id_15bit
   bool picture_id_15bit = false;            // M
   std::optional<std::uint8_t> tl0_pic_idx;  // L

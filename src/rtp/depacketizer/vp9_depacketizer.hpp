@@ -28,11 +28,11 @@ struct Vp9ScalabilityStructure {
 // RFC 9628 §4.2 payload descriptor; payload_offset is where the VP9 frame data starts.
 struct Vp9Descriptor {
   static constexpr std::size_t kMaxReferences = 3;
-  bool inter_picture_predicted = false;  // P
-  bool flexible_mode = false;            // F
-  bool beginning_of_frame = false;       // B
-  bool end_of_frame = false;             // E
-  bool not_upswitch_reference = false;   // Z
+  bool inter_picture_predicted = false;     // P
+  bool flexible_mode = false;               // F
+  bool beginning_of_frame = false;          // B
+  bool end_of_frame = false;                // E
+  bool not_upswitch_reference = false;      // Z
   std::optional<std::uint16_t> picture_id;  // I: 7 or 15 bits, by picture_id_15bit
   bool picture_id_15bit = false;            // M
   std::optional<std::uint8_t> temporal_id;  // L: TID

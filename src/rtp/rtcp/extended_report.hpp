@@ -30,8 +30,8 @@ inline constexpr std::uint8_t kBlockDlrr = 5;
 
 struct DlrrItem {
   std::uint32_t ssrc = 0;
-  std::uint32_t last_rr = 0;               // middle 32 bits of the RRTR's NTP time
-  std::uint32_t delay_since_last_rr = 0;   // units of 1/65536 s
+  std::uint32_t last_rr = 0;              // middle 32 bits of the RRTR's NTP time
+  std::uint32_t delay_since_last_rr = 0;  // units of 1/65536 s
   bool operator==(const DlrrItem&) const = default;
 };
 

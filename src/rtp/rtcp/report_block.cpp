@@ -20,8 +20,8 @@ std::optional<ReportBlock> ReportBlock::read(ByteReader& reader) {
   block.source_ssrc = *ssrc;
   block.fraction_lost = *fraction;
   // Sign-extend the 24-bit two's-complement value.
-  block.cumulative_lost = (*lost & 0x800000) ? static_cast<std::int32_t>(*lost) - 0x1000000
-                                             : static_cast<std::int32_t>(*lost);
+  block.cumulative_lost =
+      (*lost & 0x800000) ? static_cast<std::int32_t>(*lost) - 0x1000000 : static_cast<std::int32_t>(*lost);
   block.extended_highest_sequence = *highest;
   block.jitter = *jitter;
   block.last_sr = *lsr;

@@ -50,7 +50,8 @@ std::vector<std::uint16_t> encode_chunks(std::span<const std::uint8_t> symbols) 
                     symbols.begin() + static_cast<std::ptrdiff_t>(i + take_one_bit),
                     [](std::uint8_t s) { return s <= kSmallDelta; })) {
       std::uint16_t chunk = 0x8000;
-      for (std::size_t k = 0; k < take_one_bit; ++k) chunk = static_cast<std::uint16_t>(chunk | (symbols[i + k] << (13 - k)));
+      for (std::size_t k = 0; k < take_one_bit; ++k)
+        chunk = static_cast<std::uint16_t>(chunk | (symbols[i + k] << (13 - k)));
       chunks.push_back(chunk);
       i += take_one_bit;
       continue;
@@ -61,7 +62,8 @@ std::vector<std::uint16_t> encode_chunks(std::span<const std::uint8_t> symbols) 
     }
     const std::size_t take_two_bit = std::min(kTwoBitCapacity, remaining);
     std::uint16_t chunk = 0xC000;
-    for (std::size_t k = 0; k < take_two_bit; ++k) chunk = static_cast<std::uint16_t>(chunk | (symbols[i + k] << (12 - 2 * k)));
+    for (std::size_t k = 0; k < take_two_bit; ++k)
+      chunk = static_cast<std::uint16_t>(chunk | (symbols[i + k] << (12 - 2 * k)));
     chunks.push_back(chunk);
     i += take_two_bit;
   }
@@ -215,7 +217,8 @@ std::vector<TransportFeedback> build_transport_feedback(std::uint32_t sender_ssr
   for (const PacketArrival& arrival : arrivals) {
     if (!items.empty()) {
       if (!is_newer(arrival.sequence_number, items.back().sequence_number)) continue;
-      for (auto seq = static_cast<std::uint16_t>(items.back().sequence_number + 1); seq != arrival.sequence_number; ++seq) {
+      for (auto seq = static_cast<std::uint16_t>(items.back().sequence_number + 1); seq != arrival.sequence_number;
+           ++seq) {
         items.push_back({seq, std::nullopt});
       }
     }
@@ -230,8 +233,8 @@ std::vector<TransportFeedback> build_transport_feedback(std::uint32_t sender_ssr
   std::size_t pos = 0;
   while (pos < items.size()) {
     // The reference time is the first received packet's time, rounded down, so its delta is small.
-    const auto first_received =
-        std::find_if(items.begin() + static_cast<std::ptrdiff_t>(pos), items.end(), [](const Item& i) { return i.ticks; });
+    const auto first_received = std::find_if(items.begin() + static_cast<std::ptrdiff_t>(pos), items.end(),
+                                             [](const Item& i) { return i.ticks; });
     if (first_received != items.end()) reference = floor_div(*first_received->ticks, kDeltaTicksPerReferenceTick);
     const std::int64_t masked = reference & kReferenceTimeMask;
     // Arrival times are expressed in the masked reference's time base, as a parser will see them.

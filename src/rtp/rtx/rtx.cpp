@@ -47,7 +47,8 @@ std::optional<std::uint8_t> RtxMap::associated_payload_type(std::uint8_t rtx_pay
 }
 
 std::optional<std::uint32_t> RtxMap::media_ssrc(std::uint32_t rtx_ssrc) const {
-  const auto it = std::find_if(ssrcs_.begin(), ssrcs_.end(), [&](const auto& entry) { return entry.first == rtx_ssrc; });
+  const auto it =
+      std::find_if(ssrcs_.begin(), ssrcs_.end(), [&](const auto& entry) { return entry.first == rtx_ssrc; });
   if (it == ssrcs_.end()) return std::nullopt;
   return it->second;
 }

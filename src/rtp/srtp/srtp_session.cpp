@@ -32,14 +32,10 @@ void init_libsrtp_once() {
 
 srtp_profile_t to_libsrtp(SrtpProfile profile) {
   switch (profile) {
-    case SrtpProfile::aes_cm_128_hmac_sha1_80:
-      return srtp_profile_aes128_cm_sha1_80;
-    case SrtpProfile::aes_cm_128_hmac_sha1_32:
-      return srtp_profile_aes128_cm_sha1_32;
-    case SrtpProfile::aead_aes_128_gcm:
-      return srtp_profile_aead_aes_128_gcm;
-    case SrtpProfile::aead_aes_256_gcm:
-      return srtp_profile_aead_aes_256_gcm;
+    case SrtpProfile::aes_cm_128_hmac_sha1_80: return srtp_profile_aes128_cm_sha1_80;
+    case SrtpProfile::aes_cm_128_hmac_sha1_32: return srtp_profile_aes128_cm_sha1_32;
+    case SrtpProfile::aead_aes_128_gcm: return srtp_profile_aead_aes_128_gcm;
+    case SrtpProfile::aead_aes_256_gcm: return srtp_profile_aead_aes_256_gcm;
   }
   return srtp_profile_reserved;
 }
@@ -83,23 +79,18 @@ std::optional<std::size_t> rtcp_header_length(std::span<const std::uint8_t> pack
 
 SrtpResult map_status(srtp_err_status_t status) {
   switch (status) {
-    case srtp_err_status_ok:
-      return SrtpResult::ok;
+    case srtp_err_status_ok: return SrtpResult::ok;
     // libsrtp reports a failed GCM tag check as cipher_fail with some crypto back ends, and an
     // SRTCP packet whose E flag says "not encrypted" under a confidentiality policy (e.g. plain
     // RTCP) as cant_check. Either way nothing vouches for the packet.
     case srtp_err_status_auth_fail:
     case srtp_err_status_cipher_fail:
-    case srtp_err_status_cant_check:
-      return SrtpResult::auth_failed;
+    case srtp_err_status_cant_check: return SrtpResult::auth_failed;
     case srtp_err_status_replay_fail:
-    case srtp_err_status_replay_old:
-      return SrtpResult::replay;
+    case srtp_err_status_replay_old: return SrtpResult::replay;
     case srtp_err_status_bad_param:
-    case srtp_err_status_parse_err:
-      return SrtpResult::malformed;
-    default:
-      return SrtpResult::other;
+    case srtp_err_status_parse_err: return SrtpResult::malformed;
+    default: return SrtpResult::other;
   }
 }
 
@@ -107,18 +98,12 @@ SrtpResult map_status(srtp_err_status_t status) {
 
 std::string_view to_string(SrtpResult result) {
   switch (result) {
-    case SrtpResult::ok:
-      return "ok";
-    case SrtpResult::auth_failed:
-      return "auth_failed";
-    case SrtpResult::replay:
-      return "replay";
-    case SrtpResult::malformed:
-      return "malformed";
-    case SrtpResult::other:
-      return "other";
-    case SrtpResult::too_many_streams:
-      return "too_many_streams";
+    case SrtpResult::ok: return "ok";
+    case SrtpResult::auth_failed: return "auth_failed";
+    case SrtpResult::replay: return "replay";
+    case SrtpResult::malformed: return "malformed";
+    case SrtpResult::other: return "other";
+    case SrtpResult::too_many_streams: return "too_many_streams";
   }
   return "unknown";
 }
@@ -165,24 +150,12 @@ SrtpResult SrtpSession::unprotect_rtcp(std::vector<std::uint8_t>& packet) { retu
 
 SrtpResult SrtpSession::count(SrtpResult result, std::vector<std::uint8_t>& packet) {
   switch (result) {
-    case SrtpResult::ok:
-      ++stats_.ok;
-      return result;
-    case SrtpResult::auth_failed:
-      ++stats_.auth_failed;
-      break;
-    case SrtpResult::replay:
-      ++stats_.replayed;
-      break;
-    case SrtpResult::malformed:
-      ++stats_.malformed;
-      break;
-    case SrtpResult::other:
-      ++stats_.other;
-      break;
-    case SrtpResult::too_many_streams:
-      ++stats_.streams_refused;
-      break;
+    case SrtpResult::ok: ++stats_.ok; return result;
+    case SrtpResult::auth_failed: ++stats_.auth_failed; break;
+    case SrtpResult::replay: ++stats_.replayed; break;
+    case SrtpResult::malformed: ++stats_.malformed; break;
+    case SrtpResult::other: ++stats_.other; break;
+    case SrtpResult::too_many_streams: ++stats_.streams_refused; break;
   }
   // Whatever libsrtp left in the buffer (GCM may have decrypted in place before the tag check)
   // must not reach a parser.

@@ -20,9 +20,7 @@ constexpr std::string_view kNotAllowed = "this address may not present in this r
 // get it through the display-name sanitiser, cut to a readable length.
 constexpr std::size_t kMaxJidShown = 128;
 
-std::string shown_jid(const std::string& peer) {
-  return sanitize_display_name(bare_jid(peer), kMaxJidShown);
-}
+std::string shown_jid(const std::string& peer) { return sanitize_display_name(bare_jid(peer), kMaxJidShown); }
 
 }  // namespace
 
@@ -105,9 +103,10 @@ void JingleSessionHandler::on_initiate(const XmlElement& iq, const XmlElement& j
   auto offer = jingle_to_sdp(jingle, {Party::initiator});
   if (!offer) {
     PD_LOG(notice, kTag) << "bad session-initiate from " << shown_jid(peer) << ": " << offer.error().message;
-    return terminate(key, offer.error().code == sdp::ErrorCode::unsupported_offer ? "unsupported-applications"
-                                                                                   : "failed-application",
-                     offer.error().message);
+    return terminate(
+        key,
+        offer.error().code == sdp::ErrorCode::unsupported_offer ? "unsupported-applications" : "failed-application",
+        offer.error().message);
   }
   PD_LOG(info, kTag) << "session-initiate from " << shown_jid(peer);
   // The presenter's name comes from the remote page once it sends one; until then the core's

@@ -32,12 +32,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/liveness.hpp"
 #include "common/loop_affinity.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "session/session_port.hpp"
 #include "signaling/jingle/jid_filter.hpp"
 #include "signaling/jingle/xml_element.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::signaling::jingle {
 
@@ -85,10 +85,10 @@ public:
 private:
   LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   struct RemoteSession {
-    std::string peer;        // full JID of the presenter
+    std::string peer;  // full JID of the presenter
     std::string sid;
-    std::string own_jid;     // the address the presenter wrote to (our full JID)
-    std::string session_id;  // the core's id; empty while the offer is being answered
+    std::string own_jid;                            // the address the presenter wrote to (our full JID)
+    std::string session_id;                         // the core's id; empty while the offer is being answered
     std::vector<sdp::SdpFragment> early_fragments;  // transport-info before the answer existed
   };
   using Key = std::pair<std::string, std::string>;  // (peer, sid)
@@ -99,7 +99,8 @@ private:
   void on_answer(const Key& key, session::CreateResult result);
   void on_reply(const XmlElement& iq);
   void terminate(const Key& key, std::string_view condition, std::string_view text);
-  void send_terminate(const std::string& peer, const std::string& sid, std::string_view condition, std::string_view text);
+  void send_terminate(const std::string& peer, const std::string& sid, std::string_view condition,
+                      std::string_view text);
   void send(const XmlElement& stanza);
   std::string next_id();
 

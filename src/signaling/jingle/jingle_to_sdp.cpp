@@ -39,7 +39,8 @@ public:
   explicit Mapper(const JingleToSdpOptions& options) : options_(options) {}
 
   sdp::Result<sdp::SessionDescription> run(const XmlElement& jingle) {
-    if (jingle.name != "jingle" || jingle.ns != ns::kJingle) return fail(ErrorCode::malformed_line, "not a <jingle/> element");
+    if (jingle.name != "jingle" || jingle.ns != ns::kJingle)
+      return fail(ErrorCode::malformed_line, "not a <jingle/> element");
     const auto contents = jingle.children_named("content", ns::kJingle);
     if (contents.size() > sdp::kMaxMediaSections) return fail(ErrorCode::too_many_items, "too many contents");
     std::vector<std::pair<std::string, sdp::MediaDescription>> mapped;
@@ -129,7 +130,8 @@ private:
   bool add_payload_types(const XmlElement& description, sdp::MediaDescription& m, const std::string& where) {
     const auto payloads = description.children_named("payload-type", ns::kRtp);
     if (payloads.empty()) return failed(ErrorCode::missing_field, where + ": no payload-type");
-    if (payloads.size() > sdp::kMaxFormats) return failed(ErrorCode::too_many_items, where + ": too many payload-types");
+    if (payloads.size() > sdp::kMaxFormats)
+      return failed(ErrorCode::too_many_items, where + ": too many payload-types");
     for (const auto* payload : payloads) {
       const auto id = number(*payload, "id", 127, where + ": payload-type");
       if (!id) return false;
@@ -169,7 +171,8 @@ private:
   bool add_fmtp(const XmlElement& payload, std::uint8_t pt, sdp::MediaDescription& m, const std::string& where) {
     const auto parameters = payload.children_named("parameter", ns::kRtp);
     if (parameters.empty()) return true;
-    if (parameters.size() > kMaxParametersPerPayload) return failed(ErrorCode::too_many_items, where + ": too many parameters");
+    if (parameters.size() > kMaxParametersPerPayload)
+      return failed(ErrorCode::too_many_items, where + ": too many parameters");
     std::string joined;
     for (const auto* parameter : parameters) {
       const auto name = token(*parameter, "name", where + ": parameter");
@@ -189,7 +192,8 @@ private:
 
   bool add_rtcp_fb(const XmlElement& fb, std::optional<std::uint8_t> pt, sdp::MediaDescription& m,
                    const std::string& where) {
-    if (++rtcp_fb_count_ > sdp::kMaxRtcpFeedback) return failed(ErrorCode::too_many_items, where + ": too many rtcp-fb");
+    if (++rtcp_fb_count_ > sdp::kMaxRtcpFeedback)
+      return failed(ErrorCode::too_many_items, where + ": too many rtcp-fb");
     const auto type = token(fb, "type", where + ": rtcp-fb");
     if (!type) return false;
     sdp::RtcpFeedback out{pt, *type, {}};
@@ -211,7 +215,8 @@ private:
       const auto uri = token(*ext, "uri", where + ": rtp-hdrext");
       if (!id || !uri) return false;
       // RFC 8285 §5: 1–14 one-byte, up to 255 two-byte, 4096–4351 "not yet decided".
-      if (*id == 0 || (*id > 255 && *id < 4096)) return failed(ErrorCode::bad_attribute, where + ": rtp-hdrext id out of range");
+      if (*id == 0 || (*id > 255 && *id < 4096))
+        return failed(ErrorCode::bad_attribute, where + ": rtp-hdrext id out of range");
       extmap.id = static_cast<std::uint16_t>(*id);
       extmap.uri = *uri;
       if (const auto* senders = ext->attribute("senders")) {
@@ -240,7 +245,8 @@ private:
       const auto type = token(*bandwidth, "type", where + ": bandwidth");
       if (!type) return false;
       const auto value = text::parse_uint(text::trim(bandwidth->text), 0xffffffffULL);
-      if (!value || type->find(':') != std::string::npos) return failed(ErrorCode::bad_attribute, where + ": bad bandwidth");
+      if (!value || type->find(':') != std::string::npos)
+        return failed(ErrorCode::bad_attribute, where + ": bad bandwidth");
       m.bandwidths.push_back(sdp::Bandwidth{*type, *value});
     }
     return true;
@@ -253,11 +259,13 @@ private:
       const auto parameters = source->children_named("parameter", ns::kSsma);
       if (parameters.empty()) {
         // XEP-0339 allows a bare source; SDP needs an attribute to name the SSRC at all.
-        if (m.ssrcs.size() >= sdp::kMaxSsrcLines) return failed(ErrorCode::too_many_items, where + ": too many sources");
+        if (m.ssrcs.size() >= sdp::kMaxSsrcLines)
+          return failed(ErrorCode::too_many_items, where + ": too many sources");
         m.ssrcs.push_back(sdp::SsrcAttribute{static_cast<std::uint32_t>(*ssrc), "cname", {}});
       }
       for (const auto* parameter : parameters) {
-        if (m.ssrcs.size() >= sdp::kMaxSsrcLines) return failed(ErrorCode::too_many_items, where + ": too many sources");
+        if (m.ssrcs.size() >= sdp::kMaxSsrcLines)
+          return failed(ErrorCode::too_many_items, where + ": too many sources");
         const auto name = token(*parameter, "name", where + ": source parameter");
         if (!name) return false;
         const auto value = parameter->attribute_or("value");
@@ -274,7 +282,8 @@ private:
       if (!semantics) return false;
       sdp::SsrcGroup out{*semantics, {}};
       const auto sources = group->children_named("source", ns::kSsma);
-      if (sources.empty() || sources.size() > sdp::kMaxSsrcsPerGroup) return failed(ErrorCode::bad_attribute, where + ": bad ssrc-group");
+      if (sources.empty() || sources.size() > sdp::kMaxSsrcsPerGroup)
+        return failed(ErrorCode::bad_attribute, where + ": bad ssrc-group");
       for (const auto* source : sources) {
         const auto ssrc = number(*source, "ssrc", 0xffffffffULL, where + ": ssrc-group");
         if (!ssrc) return false;
@@ -290,11 +299,13 @@ private:
       if (!transport.attribute(key)) continue;
       const auto value = token(transport, key, where + ": transport");
       if (!value) return;
-      if (value->size() > sdp::kMaxIceCredentialLength) return (void)failed(ErrorCode::bad_attribute, where + ": ICE credential too long");
+      if (value->size() > sdp::kMaxIceCredentialLength)
+        return (void)failed(ErrorCode::bad_attribute, where + ": ICE credential too long");
       (std::string_view(key) == "ufrag" ? m.transport.ice_ufrag : m.transport.ice_pwd) = *value;
     }
     const auto fingerprints = transport.children_named("fingerprint", ns::kDtls);
-    if (fingerprints.size() > sdp::kMaxFingerprints) return (void)failed(ErrorCode::too_many_items, where + ": too many fingerprints");
+    if (fingerprints.size() > sdp::kMaxFingerprints)
+      return (void)failed(ErrorCode::too_many_items, where + ": too many fingerprints");
     for (const auto* fingerprint : fingerprints) {
       const auto hash = token(*fingerprint, "hash", where + ": fingerprint");
       if (!hash) return;
@@ -303,7 +314,8 @@ private:
       const std::string attribute = *hash + " " + std::string(text::trim(fingerprint->text));
       std::string_view why;
       sdp::TransportAttributes checked;
-      if (sdp::parse_transport_attribute({"fingerprint", attribute, true}, checked, why) != sdp::AttributeOutcome::handled) {
+      if (sdp::parse_transport_attribute({"fingerprint", attribute, true}, checked, why) !=
+          sdp::AttributeOutcome::handled) {
         return (void)failed(ErrorCode::bad_attribute, where + ": fingerprint: bad value");
       }
       m.transport.fingerprints.push_back(checked.fingerprints.front());
@@ -314,7 +326,8 @@ private:
       }
     }
     const auto candidates = transport.children_named("candidate", ns::kIceUdp);
-    if (candidates.size() > sdp::kMaxCandidates) return (void)failed(ErrorCode::too_many_items, where + ": too many candidates");
+    if (candidates.size() > sdp::kMaxCandidates)
+      return (void)failed(ErrorCode::too_many_items, where + ": too many candidates");
     for (const auto* element : candidates) {
       auto candidate = candidate_from_jingle(*element);
       if (!candidate) return (void)fail(candidate.error().code, where + ": " + candidate.error().message);
@@ -340,7 +353,8 @@ private:
       if (!semantics) return false;
       sdp::Group out_group{*semantics, {}};
       const auto contents = group->children_named("content", ns::kGrouping);
-      if (contents.size() > sdp::kMaxMediaSections) return failed(ErrorCode::too_many_items, "too many contents in a group");
+      if (contents.size() > sdp::kMaxMediaSections)
+        return failed(ErrorCode::too_many_items, "too many contents in a group");
       for (const auto* content : contents) {
         const auto name = token(*content, "name", "group content");
         if (!name) return false;
@@ -355,12 +369,14 @@ private:
 
   // RFC 3264 §6: the answer has the offer's m-lines in the offer's order; a content the accept
   // left out is a rejected m-line (port 0, the offer's media and first format, no mid needed).
-  void arrange_as_offer(const sdp::SessionDescription& offer, std::vector<std::pair<std::string, sdp::MediaDescription>>& mapped,
+  void arrange_as_offer(const sdp::SessionDescription& offer,
+                        std::vector<std::pair<std::string, sdp::MediaDescription>>& mapped,
                         sdp::SessionDescription& out) {
     for (std::size_t i = 0; i < offer.media.size(); ++i) {
       const auto& offered = offer.media[i];
       const auto name = offered.mid ? *offered.mid : std::to_string(i);
-      const auto it = std::find_if(mapped.begin(), mapped.end(), [&](const auto& entry) { return entry.first == name; });
+      const auto it =
+          std::find_if(mapped.begin(), mapped.end(), [&](const auto& entry) { return entry.first == name; });
       if (it != mapped.end()) {
         out.media.push_back(std::move(it->second));
         continue;
@@ -394,13 +410,16 @@ sdp::Result<sdp::SessionDescription> jingle_to_sdp(const XmlElement& jingle, con
 }
 
 sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& element) {
-  const auto bad = [](const std::string& what) { return sdp::make_error(ErrorCode::bad_attribute, 0, "candidate: " + what); };
+  const auto bad = [](const std::string& what) {
+    return sdp::make_error(ErrorCode::bad_attribute, 0, "candidate: " + what);
+  };
   const auto get = [&](std::string_view key) { return element.attribute_or(key); };
   sdp::Candidate candidate;
   const auto component = text::parse_uint(get("component"), 256);
   const auto port = text::parse_uint(get("port"), 65535);
   const auto priority = text::parse_uint(get("priority"), 0xffffffffULL);
-  if (!component || *component == 0 || !port || !priority) return bad("component, port or priority missing or out of range");
+  if (!component || *component == 0 || !port || !priority)
+    return bad("component, port or priority missing or out of range");
   candidate.component = static_cast<std::uint16_t>(*component);
   candidate.port = static_cast<std::uint16_t>(*port);
   candidate.priority = static_cast<std::uint32_t>(*priority);
@@ -426,16 +445,19 @@ sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& element) {
 }
 
 sdp::Result<sdp::SdpFragment> transport_info_to_fragment(const XmlElement& jingle) {
-  if (jingle.name != "jingle" || jingle.ns != ns::kJingle) return sdp::make_error(ErrorCode::malformed_line, 0, "not a <jingle/> element");
+  if (jingle.name != "jingle" || jingle.ns != ns::kJingle)
+    return sdp::make_error(ErrorCode::malformed_line, 0, "not a <jingle/> element");
   const auto contents = jingle.children_named("content", ns::kJingle);
   if (contents.empty()) return sdp::make_error(ErrorCode::missing_field, 0, "transport-info without content");
-  if (contents.size() > sdp::kMaxMediaSections) return sdp::make_error(ErrorCode::too_many_items, 0, "too many contents");
+  if (contents.size() > sdp::kMaxMediaSections)
+    return sdp::make_error(ErrorCode::too_many_items, 0, "too many contents");
   sdp::SdpFragment fragment;
   for (const auto* content : contents) {
     const auto name = content->attribute_or("name");
     if (!text::is_token(name)) return sdp::make_error(ErrorCode::bad_attribute, 0, "content without a name");
     const auto* transport = content->child("transport", ns::kIceUdp);
-    if (!transport) return sdp::make_error(ErrorCode::missing_field, 0, "content " + quoted(name) + ": no ICE-UDP transport");
+    if (!transport)
+      return sdp::make_error(ErrorCode::missing_field, 0, "content " + quoted(name) + ": no ICE-UDP transport");
     // The first content with credentials names them for all (BUNDLE: one ICE session).
     if (!fragment.ice_ufrag && transport->attribute("ufrag") && transport->attribute("pwd")) {
       const auto ufrag = transport->attribute_or("ufrag");

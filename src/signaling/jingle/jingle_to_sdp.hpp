@@ -32,7 +32,7 @@ struct JingleToSdpOptions {
 };
 
 [[nodiscard]] sdp::Result<sdp::SessionDescription> jingle_to_sdp(const XmlElement& jingle,
-                                                                const JingleToSdpOptions& options = {});
+                                                                 const JingleToSdpOptions& options = {});
 
 // One checked candidate of a <transport/>.
 [[nodiscard]] sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& candidate);

@@ -39,7 +39,7 @@
 namespace presentd::signaling::jingle {
 
 struct JingleHeader {
-  std::string action;     // "session-initiate", "session-accept"
+  std::string action;  // "session-initiate", "session-accept"
   std::string sid;
   std::string initiator;  // full JIDs; empty: attribute left out
   std::string responder;

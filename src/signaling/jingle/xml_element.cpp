@@ -41,14 +41,10 @@ struct Converter {
           if (!convert(child, depth + 1, out.children.emplace_back())) return false;
           break;
         case XML_TEXT_NODE:
-        case XML_CDATA_SECTION_NODE:
-          out.text += as_view(child->content);
-          break;
+        case XML_CDATA_SECTION_NODE: out.text += as_view(child->content); break;
         case XML_COMMENT_NODE:
-        case XML_PI_NODE:
-          break;
-        default:
-          return fail("entity reference or unexpected node");
+        case XML_PI_NODE: break;
+        default: return fail("entity reference or unexpected node");
       }
     }
     if (!out.children.empty()) out.text.clear();  // no mixed content (see the header)
@@ -136,7 +132,8 @@ const XmlElement* XmlElement::child(std::string_view child_name, std::string_vie
   return nullptr;
 }
 
-std::vector<const XmlElement*> XmlElement::children_named(std::string_view child_name, std::string_view child_ns) const {
+std::vector<const XmlElement*> XmlElement::children_named(std::string_view child_name,
+                                                          std::string_view child_ns) const {
   std::vector<const XmlElement*> out;
   for (const auto& c : children) {
     if (c.name == child_name && c.ns == child_ns) out.push_back(&c);

@@ -24,7 +24,8 @@ struct XmlElement {
   std::string text;
 
   XmlElement() = default;
-  XmlElement(std::string element_name, std::string element_ns) : name(std::move(element_name)), ns(std::move(element_ns)) {}
+  XmlElement(std::string element_name, std::string element_ns)
+      : name(std::move(element_name)), ns(std::move(element_ns)) {}
 
   // nullptr when absent.
   const std::string* attribute(std::string_view key) const;

@@ -70,9 +70,7 @@ std::size_t ConnectionSlots::idle() const {
       std::count_if(slots_.begin(), slots_.end(), [](const auto& item) { return item.second.idle_since.has_value(); }));
 }
 
-void ConnectionSlots::release(Id id) {
-  drop(id);
-}
+void ConnectionSlots::release(Id id) { drop(id); }
 
 void ConnectionSlots::drop(Id id) {
   const auto it = slots_.find(id);

@@ -63,16 +63,18 @@ void EventChannel::register_routes(HttpRouter& router) {
 
 void EventChannel::on_get(const Request& request, const RequestContext& context, Responder respond) {
   const auto target = split_target(target_path(request.target()), options_.path + "/", "events");
-  if (!target || !target->second.empty()) return respond(json_error(request, http::status::not_found, "not_found", "No such resource."));
+  if (!target || !target->second.empty())
+    return respond(json_error(request, http::status::not_found, "not_found", "No such resource."));
   const auto& session_id = target->first;
   auto first = host_.events_for_new_subscriber(session_id);
   const bool ended = !first;
   if (ended) {
     // Ended a moment ago: say how, once, in a stream that ends at once.
-    const auto remembered = std::find_if(endings_.rbegin(), endings_.rend(),
-                                    [&](const auto& entry) { return entry.first == session_id; });
+    const auto remembered =
+        std::find_if(endings_.rbegin(), endings_.rend(), [&](const auto& entry) { return entry.first == session_id; });
     if (remembered == endings_.rend()) {
-      return respond(json_error(request, http::status::not_found, "no_session", "This session does not exist (any more)."));
+      return respond(
+          json_error(request, http::status::not_found, "no_session", "This session does not exist (any more)."));
     }
     first = std::vector<ChannelEvent>{remembered->second};
   }
@@ -120,7 +122,8 @@ void EventChannel::on_post(const Request& request, const RequestContext&, Respon
                               "The body must be JSON like {\"accept\": true}."));
   }
   const auto answer = host_.answer_approval(target->first, target->second, body["accept"].get<bool>());
-  if (answer.status != http::status::ok) return respond(json_error(request, answer.status, answer.error, answer.message));
+  if (answer.status != http::status::ok)
+    return respond(json_error(request, answer.status, answer.error, answer.message));
   const nlohmann::json ok{{"request_id", target->second}, {"accepted", body["accept"].get<bool>()}};
   respond(make_response(request, http::status::ok, ok.dump(), "application/json"));
 }

@@ -26,10 +26,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/liveness.hpp"
 #include "common/loop_affinity.hpp"
 #include "signaling/local/event_stream.hpp"
 #include "signaling/local/http_router.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::signaling {
 
@@ -40,8 +40,8 @@ struct ChannelEvent {
 
 struct ApprovalAnswer {
   http::status status = http::status::ok;  // 404 unknown request, 403 approver not on screen
-  std::string error;                        // machine-readable code when not ok
-  std::string message;                      // one readable sentence when not ok
+  std::string error;                       // machine-readable code when not ok
+  std::string message;                     // one readable sentence when not ok
 };
 
 // Implemented by whoever owns the sessions (SessionManager).

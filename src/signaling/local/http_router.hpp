@@ -20,7 +20,9 @@ public:
   void dispatch(const Request& request, const RequestContext& context, Responder respond) const;
 
   // Told the status code of every response the HTTPS server writes, routed or not (metrics).
-  void set_response_observer(std::function<void(unsigned status)> observer) { response_observer_ = std::move(observer); }
+  void set_response_observer(std::function<void(unsigned status)> observer) {
+    response_observer_ = std::move(observer);
+  }
   void note_response(unsigned status) const {
     if (response_observer_) response_observer_(status);
   }

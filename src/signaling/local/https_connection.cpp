@@ -45,9 +45,7 @@ HttpsConnection::HttpsConnection(boost::asio::ip::tcp::socket socket, std::share
   context_.event_streams = this;
 }
 
-HttpsConnection::~HttpsConnection() {
-  slots_->release(slot_);
-}
+HttpsConnection::~HttpsConnection() { slots_->release(slot_); }
 
 void HttpsConnection::start() {
   beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);

@@ -18,9 +18,7 @@ void bump(metrics::Counter* counter) {
 }
 
 // A flood must not flood the journal too: the first and then every hundredth.
-bool worth_logging(std::uint64_t& count) {
-  return count++ % 100 == 0;
-}
+bool worth_logging(std::uint64_t& count) { return count++ % 100 == 0; }
 }  // namespace
 
 HttpsServer::HttpsServer(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls,
@@ -32,9 +30,7 @@ HttpsServer::HttpsServer(boost::asio::io_context& io, std::shared_ptr<boost::asi
       acceptor_(io),
       slots_(std::make_shared<ConnectionSlots>(limits.slots)) {}
 
-HttpsServer::~HttpsServer() {
-  close();
-}
+HttpsServer::~HttpsServer() { close(); }
 
 void HttpsServer::listen(const boost::asio::ip::tcp::endpoint& endpoint) {
   acceptor_.open(endpoint.protocol());
@@ -116,13 +112,9 @@ bool HttpsServer::admit(boost::asio::ip::tcp::socket& socket, ConnectionSlots::I
   return true;
 }
 
-std::size_t HttpsServer::connection_count() const {
-  return slots_->total();
-}
+std::size_t HttpsServer::connection_count() const { return slots_->total(); }
 
-std::size_t HttpsServer::idle_connection_count() const {
-  return slots_->idle();
-}
+std::size_t HttpsServer::idle_connection_count() const { return slots_->idle(); }
 
 void HttpsServer::close() {
   boost::system::error_code ignored;

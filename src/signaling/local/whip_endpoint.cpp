@@ -135,8 +135,8 @@ void WhipEndpoint::on_patch(const Request& request, const RequestContext& contex
   if (!etag) return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
   if (auto refused = check_session_access(request, context, *id)) return respond(std::move(*refused));
   if (!has_media_type(request, kSdpFrag)) {
-    return respond(failure(request, {http::status::unsupported_media_type,
-                                     "PATCH takes application/trickle-ice-sdpfrag"}));
+    return respond(
+        failure(request, {http::status::unsupported_media_type, "PATCH takes application/trickle-ice-sdpfrag"}));
   }
   // RFC 9725 §4.3.1: the client must name the session version it patches.
   const std::string_view if_match = request[http::field::if_match];
@@ -163,7 +163,8 @@ void WhipEndpoint::on_delete(const Request& request, const RequestContext& conte
   const auto id = session_id_of(request);
   // The session ID (128 random bits) is unguessable, so saying that one does not exist before
   // checking the token reveals nothing.
-  if (!id || !host_.session_etag(*id)) return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
+  if (!id || !host_.session_etag(*id))
+    return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
   if (auto refused = check_session_access(request, context, *id)) return respond(std::move(*refused));
   if (!host_.delete_session(*id)) return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
   auto response = make_response(request, http::status::ok, "");

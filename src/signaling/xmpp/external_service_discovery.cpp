@@ -35,9 +35,7 @@ ExternalServiceDiscovery::ExternalServiceDiscovery(boost::asio::io_context& io, 
                                                    Found found)
     : timer_(io), domain_(std::move(domain)), send_(std::move(send)), found_(std::move(found)) {}
 
-ExternalServiceDiscovery::~ExternalServiceDiscovery() {
-  timer_.cancel();
-}
+ExternalServiceDiscovery::~ExternalServiceDiscovery() { timer_.cancel(); }
 
 void ExternalServiceDiscovery::set_online(bool online) {
   online_ = online;

@@ -21,9 +21,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/liveness.hpp"
 #include "signaling/xmpp/external_services.hpp"
 #include "signaling/xmpp/xml_element.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::xmpp {
 

@@ -85,10 +85,14 @@ std::string_view ScramClient::mechanism_name(ScramHash hash) {
 }
 
 ScramClient::ScramClient(ScramHash hash, std::string username, std::string password, std::string client_nonce)
-    : hash_(hash), username_(std::move(username)), password_(std::move(password)), client_nonce_(std::move(client_nonce)) {
+    : hash_(hash),
+      username_(std::move(username)),
+      password_(std::move(password)),
+      client_nonce_(std::move(client_nonce)) {
   if (client_nonce_.empty()) {
     char random[kNonceBytes];
-    if (gsasl_nonce(random, sizeof(random)) == GSASL_OK) client_nonce_ = base64_encode(std::string_view(random, sizeof(random)));
+    if (gsasl_nonce(random, sizeof(random)) == GSASL_OK)
+      client_nonce_ = base64_encode(std::string_view(random, sizeof(random)));
   }
 }
 
@@ -119,13 +123,15 @@ ScramClient::Step ScramClient::client_final(std::string_view server_first) {
     return {{}, "SCRAM: the server's nonce does not extend ours"};
   }
   unsigned iterations = 0;
-  const auto parsed = std::from_chars(iterations_text->data(), iterations_text->data() + iterations_text->size(), iterations);
+  const auto parsed =
+      std::from_chars(iterations_text->data(), iterations_text->data() + iterations_text->size(), iterations);
   if (parsed.ec != std::errc() || parsed.ptr != iterations_text->data() + iterations_text->size() || iterations == 0) {
     return {{}, "SCRAM: bad iteration count"};
   }
   if (iterations > kMaxScramIterations) {
-    return {{}, "SCRAM: iteration count " + std::to_string(iterations) + " above the limit of " +
-                    std::to_string(kMaxScramIterations)};
+    return {{},
+            "SCRAM: iteration count " + std::to_string(iterations) + " above the limit of " +
+                std::to_string(kMaxScramIterations)};
   }
   const auto salt_bytes = base64_decode(*salt);
   if (!salt_bytes || salt_bytes->empty()) return {{}, "SCRAM: bad salt"};

@@ -26,10 +26,11 @@ Connector make_tcp_connector(boost::asio::io_context& io) {
         host, std::to_string(port),
         [attempt](boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type results) {
           if (ec) return attempt->done(ec, boost::asio::ip::tcp::socket(attempt->socket.get_executor()));
-          boost::asio::async_connect(attempt->socket, results,
-                                     [attempt](boost::system::error_code connect_ec, const boost::asio::ip::tcp::endpoint&) {
-                                       attempt->done(connect_ec, std::move(attempt->socket));
-                                     });
+          boost::asio::async_connect(
+              attempt->socket, results,
+              [attempt](boost::system::error_code connect_ec, const boost::asio::ip::tcp::endpoint&) {
+                attempt->done(connect_ec, std::move(attempt->socket));
+              });
         });
     std::weak_ptr<Attempt> weak = attempt;
     return [weak] {

@@ -31,7 +31,8 @@ struct Element {
   std::string text;
 
   Element() = default;
-  Element(std::string element_name, std::string element_ns) : name(std::move(element_name)), ns(std::move(element_ns)) {}
+  Element(std::string element_name, std::string element_ns)
+      : name(std::move(element_name)), ns(std::move(element_ns)) {}
 
   // nullopt when absent.
   [[nodiscard]] std::optional<std::string_view> attribute(std::string_view key) const;

@@ -16,9 +16,9 @@ struct XmlStreamParser::State {
   std::vector<Element> open;  // open[0] is the stream header; open.back() the innermost element
   FeedResult* out = nullptr;
   std::optional<std::string> error;
-  std::size_t fed = 0;            // bytes given to libxml2 since the stream began
-  std::size_t boundary = 0;       // input offset where the current (unfinished) stanza may begin
-  std::size_t stanza_bytes = 0;   // names, attributes and text held for the current stanza
+  std::size_t fed = 0;           // bytes given to libxml2 since the stream began
+  std::size_t boundary = 0;      // input offset where the current (unfinished) stanza may begin
+  std::size_t stanza_bytes = 0;  // names, attributes and text held for the current stanza
 
   ~State() {
     if (ctxt != nullptr) xmlFreeParserCtxt(ctxt);
@@ -54,7 +54,9 @@ State& state_of(void* user) {
   return *static_cast<State*>(static_cast<xmlParserCtxtPtr>(user)->_private);
 }
 
-std::string text_of(const xmlChar* s) { return s == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(s)); }
+std::string text_of(const xmlChar* s) {
+  return s == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(s));
+}
 
 void on_start(void* user, const xmlChar* localname, const xmlChar*, const xmlChar* uri, int, const xmlChar**,
               int nb_attributes, int, const xmlChar** attributes) {
@@ -134,7 +136,9 @@ xmlEntityPtr on_get_entity(void* user, const xmlChar* name) {
   state_of(user).fail("an undeclared entity reference is not allowed in XMPP (RFC 6120 §11.1)");
   return nullptr;
 }
-void on_comment(void* user, const xmlChar*) { state_of(user).fail("a comment is not allowed in XMPP (RFC 6120 §11.1)"); }
+void on_comment(void* user, const xmlChar*) {
+  state_of(user).fail("a comment is not allowed in XMPP (RFC 6120 §11.1)");
+}
 void on_pi(void* user, const xmlChar*, const xmlChar*) {
   state_of(user).fail("a processing instruction is not allowed in XMPP (RFC 6120 §11.1)");
 }
@@ -200,7 +204,8 @@ FeedResult XmlStreamParser::feed(std::span<const std::uint8_t> bytes) {
     const auto slice = bytes.first(std::min(kSlice, bytes.size()));
     bytes = bytes.subspan(slice.size());
     s.fed += slice.size();
-    const int rc = xmlParseChunk(s.ctxt, reinterpret_cast<const char*>(slice.data()), static_cast<int>(slice.size()), 0);
+    const int rc =
+        xmlParseChunk(s.ctxt, reinterpret_cast<const char*>(slice.data()), static_cast<int>(slice.size()), 0);
     if (rc != 0 && !s.error) s.error = "XML: not well-formed (libxml2 error " + std::to_string(rc) + ")";
     if (!s.error && s.fed - std::min(s.fed, s.boundary) > limits_.max_stanza_bytes + kSlice) {
       s.error = "stanza larger than " + std::to_string(limits_.max_stanza_bytes) + " bytes";

@@ -38,12 +38,9 @@ std::string condition_of(const Element& element) {
 
 std::string_view room_status_name(RoomStatus status) {
   switch (status) {
-    case RoomStatus::idle:
-      return "idle";
-    case RoomStatus::presenting:
-      return "presenting";
-    case RoomStatus::full:
-      return "full";
+    case RoomStatus::idle: return "idle";
+    case RoomStatus::presenting: return "presenting";
+    case RoomStatus::full: return "full";
   }
   return "idle";
 }
@@ -133,9 +130,7 @@ void XmppClient::set_phase(Phase phase) {
   if (was_online != online() && callbacks_.on_online_changed) callbacks_.on_online_changed(online());
 }
 
-std::string XmppClient::next_id() {
-  return "pd" + std::to_string(++id_counter_);
-}
+std::string XmppClient::next_id() { return "pd" + std::to_string(++id_counter_); }
 
 void XmppClient::connect() {
   set_phase(Phase::connecting);
@@ -258,31 +253,23 @@ void XmppClient::handle(const Element& stanza) {
     return drop(*refused);
   }
   switch (kind) {
-    case ElementKind::stream_error:
-      return drop("stream error from the server: " + condition_of(stanza));
-    case ElementKind::features:
-      return on_features(stanza);
-    case ElementKind::tls_proceed:
-      return start_tls();
-    case ElementKind::tls_failure:
-      return drop("the server refused STARTTLS");
+    case ElementKind::stream_error: return drop("stream error from the server: " + condition_of(stanza));
+    case ElementKind::features: return on_features(stanza);
+    case ElementKind::tls_proceed: return start_tls();
+    case ElementKind::tls_failure: return drop("the server refused STARTTLS");
     case ElementKind::sasl_challenge:
     case ElementKind::sasl_success:
-    case ElementKind::sasl_failure:
-      return on_sasl(stanza);
+    case ElementKind::sasl_failure: return on_sasl(stanza);
     case ElementKind::sm_enabled:
     case ElementKind::sm_resumed:
     case ElementKind::sm_failed:
     case ElementKind::sm_request:
-    case ElementKind::sm_answer:
-      return handle_sm(stanza);
+    case ElementKind::sm_answer: return handle_sm(stanza);
     case ElementKind::bind_reply:
       if (login_.state() == LoginState::bind_sent) return on_bind_reply(stanza);
       return handle_online(stanza);
-    case ElementKind::stanza:
-      return handle_online(stanza);
-    case ElementKind::other:
-      return;  // refused above
+    case ElementKind::stanza: return handle_online(stanza);
+    case ElementKind::other: return;  // refused above
   }
 }
 

@@ -35,6 +35,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/liveness.hpp"
 #include "common/loop_affinity.hpp"
 #include "signaling/xmpp/reconnect_backoff.hpp"
 #include "signaling/xmpp/scram_client.hpp"
@@ -44,7 +45,6 @@
 #include "signaling/xmpp/xml_stream_parser.hpp"
 #include "signaling/xmpp/xmpp_login_state.hpp"
 #include "signaling/xmpp/xmpp_transport.hpp"
-#include "common/liveness.hpp"
 
 namespace presentd::xmpp {
 

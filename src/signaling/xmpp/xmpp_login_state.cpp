@@ -13,64 +13,38 @@ constexpr std::string_view kClientNs = "jabber:client";
 
 std::string_view login_state_name(LoginState state) {
   switch (state) {
-    case LoginState::closed:
-      return "no stream is open";
-    case LoginState::plain_features:
-      return "waiting for the features of a stream without TLS";
-    case LoginState::starttls_sent:
-      return "waiting for the answer to <starttls/>";
-    case LoginState::tls_handshake:
-      return "the TLS handshake runs";
-    case LoginState::tls_features:
-      return "waiting for the features of the TLS stream";
-    case LoginState::auth_sent:
-      return "waiting for the answer to <auth/>";
-    case LoginState::response_sent:
-      return "waiting for the answer to <response/>";
-    case LoginState::bound_features:
-      return "waiting for the features after login";
-    case LoginState::resume_sent:
-      return "waiting for the answer to <resume/>";
-    case LoginState::bind_sent:
-      return "waiting for the resource binding";
-    case LoginState::online:
-      return "online";
+    case LoginState::closed: return "no stream is open";
+    case LoginState::plain_features: return "waiting for the features of a stream without TLS";
+    case LoginState::starttls_sent: return "waiting for the answer to <starttls/>";
+    case LoginState::tls_handshake: return "the TLS handshake runs";
+    case LoginState::tls_features: return "waiting for the features of the TLS stream";
+    case LoginState::auth_sent: return "waiting for the answer to <auth/>";
+    case LoginState::response_sent: return "waiting for the answer to <response/>";
+    case LoginState::bound_features: return "waiting for the features after login";
+    case LoginState::resume_sent: return "waiting for the answer to <resume/>";
+    case LoginState::bind_sent: return "waiting for the resource binding";
+    case LoginState::online: return "online";
   }
   return "unknown";
 }
 
 std::string_view element_kind_name(ElementKind kind) {
   switch (kind) {
-    case ElementKind::stream_error:
-      return "<stream:error/>";
-    case ElementKind::features:
-      return "<stream:features/>";
-    case ElementKind::tls_proceed:
-      return "<proceed/>";
-    case ElementKind::tls_failure:
-      return "STARTTLS <failure/>";
-    case ElementKind::sasl_challenge:
-      return "SASL <challenge/>";
-    case ElementKind::sasl_success:
-      return "SASL <success/>";
-    case ElementKind::sasl_failure:
-      return "SASL <failure/>";
-    case ElementKind::sm_enabled:
-      return "<enabled/>";
-    case ElementKind::sm_resumed:
-      return "<resumed/>";
-    case ElementKind::sm_failed:
-      return "stream management <failed/>";
-    case ElementKind::sm_request:
-      return "stream management <r/>";
-    case ElementKind::sm_answer:
-      return "stream management <a/>";
-    case ElementKind::bind_reply:
-      return "the bind reply";
-    case ElementKind::stanza:
-      return "a stanza";
-    case ElementKind::other:
-      return "an unknown element";
+    case ElementKind::stream_error: return "<stream:error/>";
+    case ElementKind::features: return "<stream:features/>";
+    case ElementKind::tls_proceed: return "<proceed/>";
+    case ElementKind::tls_failure: return "STARTTLS <failure/>";
+    case ElementKind::sasl_challenge: return "SASL <challenge/>";
+    case ElementKind::sasl_success: return "SASL <success/>";
+    case ElementKind::sasl_failure: return "SASL <failure/>";
+    case ElementKind::sm_enabled: return "<enabled/>";
+    case ElementKind::sm_resumed: return "<resumed/>";
+    case ElementKind::sm_failed: return "stream management <failed/>";
+    case ElementKind::sm_request: return "stream management <r/>";
+    case ElementKind::sm_answer: return "stream management <a/>";
+    case ElementKind::bind_reply: return "the bind reply";
+    case ElementKind::stanza: return "a stanza";
+    case ElementKind::other: return "an unknown element";
   }
   return "an unknown element";
 }
@@ -169,13 +143,10 @@ std::optional<std::string> LoginStateTable::accept(ElementKind kind) {
   bool expected = false;
   switch (state_) {
     case LoginState::closed:
-    case LoginState::tls_handshake:
-      break;
+    case LoginState::tls_handshake: break;
     case LoginState::plain_features:
     case LoginState::tls_features:
-    case LoginState::bound_features:
-      expected = kind == ElementKind::features;
-      break;
+    case LoginState::bound_features: expected = kind == ElementKind::features; break;
     case LoginState::starttls_sent:
       expected = kind == ElementKind::tls_proceed || kind == ElementKind::tls_failure;
       break;
@@ -190,9 +161,7 @@ std::optional<std::string> LoginStateTable::accept(ElementKind kind) {
       expected = kind == ElementKind::sm_resumed || kind == ElementKind::sm_failed;
       if (kind == ElementKind::sm_resumed) sm_on_ = true;
       break;
-    case LoginState::bind_sent:
-      expected = kind == ElementKind::bind_reply;
-      break;
+    case LoginState::bind_sent: expected = kind == ElementKind::bind_reply; break;
     case LoginState::online:
       // Once online anyone may send us an iq with id 'bind': it is an ordinary stanza then.
       if (kind == ElementKind::stanza || kind == ElementKind::bind_reply) {

@@ -9,8 +9,8 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/ssl/context.hpp>
 #include <openssl/ssl.h>
+#include <boost/asio/ssl/context.hpp>
 
 namespace presentd::xmpp {
 

@@ -29,7 +29,9 @@ int fail(const std::string& message) {
   return 1;
 }
 
-std::string read_all(std::istream& in) { return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}; }
+std::string read_all(std::istream& in) {
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 int offer_to_jingle(std::map<std::string, std::string>& options) {
   const auto offer = sdp::parse_sdp(read_all(std::cin));
@@ -39,7 +41,8 @@ int offer_to_jingle(std::map<std::string, std::string>& options) {
     // What a sender behind a hostile network offers: only its TURN relay.
     for (auto& m : description.media) std::erase_if(m.candidates, [](const auto& c) { return c.type != "relay"; });
   }
-  auto jingle = sdp_to_jingle(description, {"session-initiate", options["sid"], options["initiator"], ""}, Party::initiator);
+  auto jingle =
+      sdp_to_jingle(description, {"session-initiate", options["sid"], options["initiator"], ""}, Party::initiator);
   if (options.contains("pin")) jingle.add("pin", std::string(ns::kPin)).text = options["pin"];
   std::cout << write_xml(jingle) << "\n";
   return 0;

@@ -38,10 +38,10 @@ protected:
 
   // POST /whip with `bearer`; on success the session `session_id` is created.
   std::variant<signaling::WhipGrant, signaling::WhipFailure> publish(std::optional<std::string> bearer,
-                                                                      const std::string& session_id,
-                                                                      const std::string& address = "192.0.2.1") {
-    auto result = access_->authorize_create(bearer ? std::optional<std::string_view>(*bearer) : std::nullopt,
-                                            from(address));
+                                                                     const std::string& session_id,
+                                                                     const std::string& address = "192.0.2.1") {
+    auto result =
+        access_->authorize_create(bearer ? std::optional<std::string_view>(*bearer) : std::nullopt, from(address));
     if (const auto* grant = std::get_if<signaling::WhipGrant>(&result)) access_->create_finished(*grant, session_id);
     return result;
   }

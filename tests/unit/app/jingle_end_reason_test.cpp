@@ -15,11 +15,18 @@ using session::EndReason;
 
 TEST(JingleEndReason, MapsEveryEndReasonOntoAXep0166Condition) {
   const std::pair<EndReason, std::string_view> cases[] = {
-      {EndReason::stopped, "success"}, {EndReason::ended_at_box, "success"},    {EndReason::replaced, "busy"},
-      {EndReason::room_full, "busy"},  {EndReason::removed, "decline"},         {EndReason::declined, "decline"},
-      {EndReason::timeout, "timeout"}, {EndReason::ice_failed, "connectivity-error"},
-      {EndReason::dtls_failed, "security-error"}, {EndReason::connection_lost, "timeout"},
-      {EndReason::error, "general-error"}, {EndReason::shutdown, "gone"},
+      {EndReason::stopped, "success"},
+      {EndReason::ended_at_box, "success"},
+      {EndReason::replaced, "busy"},
+      {EndReason::room_full, "busy"},
+      {EndReason::removed, "decline"},
+      {EndReason::declined, "decline"},
+      {EndReason::timeout, "timeout"},
+      {EndReason::ice_failed, "connectivity-error"},
+      {EndReason::dtls_failed, "security-error"},
+      {EndReason::connection_lost, "timeout"},
+      {EndReason::error, "general-error"},
+      {EndReason::shutdown, "gone"},
   };
   // XEP-0166 §7.4: the conditions a <reason/> may carry.
   const std::set<std::string_view> xep0166 = {"alternative-session",

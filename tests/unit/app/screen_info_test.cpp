@@ -18,7 +18,10 @@ TEST(ConnectionUrls, FollowTheBindAddressAndOmitTheDefaultPort) {
   const std::vector<UrlCase> cases{
       {"specific address, default port", "192.0.2.7", 443, {"10.0.0.1"}, {"https://192.0.2.7/"}},
       {"specific address, other port", "127.0.0.1", 8443, {}, {"https://127.0.0.1:8443/"}},
-      {"wildcard: every interface", "0.0.0.0", 443, {"10.0.0.1", "192.168.4.2"},
+      {"wildcard: every interface",
+       "0.0.0.0",
+       443,
+       {"10.0.0.1", "192.168.4.2"},
        {"https://10.0.0.1/", "https://192.168.4.2/"}},
       {"IPv6 in brackets", "2001:db8::5", 8443, {}, {"https://[2001:db8::5]:8443/"}},
       {"wildcard without interfaces", "::", 443, {}, {}},
@@ -80,8 +83,19 @@ struct MdnsCase {
 
 TEST(IdleInfo, AddsTheLocalNameAfterTheAddressesWhileDiscoveryPublishesIt) {
   const std::vector<MdnsCase> cases{
-      {"wildcard, both records", "0.0.0.0", 443, true, true, "aula.local", {"https://10.0.0.1/", "https://aula.local/"}},
-      {"other port, one record", "0.0.0.0", 8443, false, true, "aula-2.local",
+      {"wildcard, both records",
+       "0.0.0.0",
+       443,
+       true,
+       true,
+       "aula.local",
+       {"https://10.0.0.1/", "https://aula.local/"}},
+      {"other port, one record",
+       "0.0.0.0",
+       8443,
+       false,
+       true,
+       "aula-2.local",
        {"https://10.0.0.1:8443/", "https://aula-2.local:8443/"}},
       {"specific address", "10.0.0.1", 443, true, false, "aula.local", {"https://10.0.0.1/", "https://aula.local/"}},
       {"discovery off", "0.0.0.0", 443, false, false, "aula.local", {"https://10.0.0.1/"}},

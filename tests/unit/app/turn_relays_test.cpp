@@ -102,15 +102,16 @@ TEST(TurnServersFrom, Xep0215TurnServicesBecomeTurnUrlsAndTheRestIsLeftOut) {
     s.password = "temporary";
     return s;
   };
-  const auto servers = turn_servers_from({service("turn", "udp", 3478), service("turn", "tcp", 0),
-                                          service("turn", "", 3479), service("turns", "tcp", 443),
-                                          service("turns", "", 0), service("turns", "udp", 5349),
-                                          service("stun", "udp", 3478), service("ftp", "tcp", 21)});
+  const auto servers =
+      turn_servers_from({service("turn", "udp", 3478), service("turn", "tcp", 0), service("turn", "", 3479),
+                         service("turns", "tcp", 443), service("turns", "", 0), service("turns", "udp", 5349),
+                         service("stun", "udp", 3478), service("ftp", "tcp", 21)});
   std::vector<std::string> urls;
   for (const auto& server : servers) urls.push_back(ice::format_turn_url(server.url));
-  EXPECT_EQ(urls, (std::vector<std::string>{"turn:198.51.100.7:3478?transport=udp", "turn:198.51.100.7:3478?transport=tcp",
-                                            "turn:198.51.100.7:3479?transport=udp", "turns:198.51.100.7:443?transport=tcp",
-                                            "turns:198.51.100.7:5349?transport=tcp"}));
+  EXPECT_EQ(urls,
+            (std::vector<std::string>{"turn:198.51.100.7:3478?transport=udp", "turn:198.51.100.7:3478?transport=tcp",
+                                      "turn:198.51.100.7:3479?transport=udp", "turns:198.51.100.7:443?transport=tcp",
+                                      "turns:198.51.100.7:5349?transport=tcp"}));
   EXPECT_EQ(servers[0].username, "1700000000:room");
   EXPECT_EQ(servers[0].password, "temporary");
 }

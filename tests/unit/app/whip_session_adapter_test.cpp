@@ -125,9 +125,10 @@ TEST_F(WhipSessionAdapterTest, TheETagChangesWithAnIceRestartAndOnlyThen) {
   ASSERT_FALSE(etag.empty());
   ASSERT_TRUE(sdp::parse_sdp(created.body())) << created.body();
 
-  const auto trickle = patch(location, etag,
-                             "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
-                             "a=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n");
+  const auto trickle =
+      patch(location, etag,
+            "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+            "a=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n");
   EXPECT_EQ(trickle.result(), http::status::no_content);
 
   const auto restart = patch(location, etag,

@@ -40,11 +40,13 @@ TEST(CloudConfig, ReportsBadValuesAtTheirKeys) {
   EXPECT_EQ(pointers_of(R"({"cloud": {"enabled": true, "jid": "room-a@example.com", "password_file": "/dev/null"}})"),
             std::vector<std::string>{"/cloud/meeting_id"});
   EXPECT_TRUE(pointers_of(R"({"cloud": {"enabled": true, "jid": "room-a@example.com", "password_file": "/dev/null",
-      "meeting_id": "246810"}})").empty());
+      "meeting_id": "246810"}})")
+                  .empty());
 }
 
 TEST(CloudConfig, ReadsTheJidListsAndReportsEachBadEntryAtItsIndex) {
-  const auto result = parse_config(R"({"cloud": {"allowed_jids": ["alice@example.net", "*@corp.example", "partner.example"],
+  const auto result =
+      parse_config(R"({"cloud": {"allowed_jids": ["alice@example.net", "*@corp.example", "partner.example"],
       "blocked_jids": ["Mallory@Example.net"]}})");
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.config.cloud.allowed_jids,
@@ -66,7 +68,9 @@ TEST(CloudConfig, PrintsTheJidLists) {
   const auto printed = print_config(result.config);
   EXPECT_NE(printed.find(R"("blocked_jids": [
       "mallory@example.net"
-    ])"), std::string::npos) << printed;
+    ])"),
+            std::string::npos)
+      << printed;
   EXPECT_NE(printed.find(R"("allowed_jids": [])"), std::string::npos) << printed;
 }
 

@@ -26,7 +26,8 @@ TEST(ConfigLoader, ShippedConfigDocumentsEveryKey) {
   const auto text = test::read_file(kShippedConfig);
   const auto document = nlohmann::json::parse(text, nullptr, true, true);
   for (const auto& pointer : list_config_keys()) {
-    EXPECT_TRUE(document.contains(nlohmann::json::json_pointer(pointer))) << pointer << " missing from config/presentd.json";
+    EXPECT_TRUE(document.contains(nlohmann::json::json_pointer(pointer)))
+        << pointer << " missing from config/presentd.json";
   }
 }
 
@@ -100,60 +101,85 @@ TEST_P(BrokenConfig, ReportsEachProblemWithLineAndPointer) {
 INSTANTIATE_TEST_SUITE_P(
     Table, BrokenConfig,
     ::testing::Values(
-        BrokenCase{"PortOutOfRange", "{\n  \"network\": {\n    \"https_port\": 70000\n  }\n}",
+        BrokenCase{"PortOutOfRange",
+                   "{\n  \"network\": {\n    \"https_port\": 70000\n  }\n}",
                    {"presentd.json:3: /network/https_port: must be 1..65535"}},
-        BrokenCase{"PortZero", "{\"network\": {\"https_port\": 0}}",
+        BrokenCase{"PortZero",
+                   "{\"network\": {\"https_port\": 0}}",
                    {"presentd.json:1: /network/https_port: must be 1..65535"}},
-        BrokenCase{"WrongTypes",
-                   "{\n\"room\": {\"name\": 5},\n\"display\": {\"fullscreen\": \"yes\"},\n\"network\": {\"https_port\": "
-                   "\"443\"}\n}",
-                   {"presentd.json:2: /room/name: must be a string",
-                    "presentd.json:4: /network/https_port: must be an integer",
-                    "presentd.json:3: /display/fullscreen: must be true or false"}},
-        BrokenCase{"FloatIsNotAnInteger", "{\"admission\": {\"max_presenters\": 2.5}}",
+        BrokenCase{
+            "WrongTypes",
+            "{\n\"room\": {\"name\": 5},\n\"display\": {\"fullscreen\": \"yes\"},\n\"network\": {\"https_port\": "
+            "\"443\"}\n}",
+            {"presentd.json:2: /room/name: must be a string",
+             "presentd.json:4: /network/https_port: must be an integer",
+             "presentd.json:3: /display/fullscreen: must be true or false"}},
+        BrokenCase{"FloatIsNotAnInteger",
+                   "{\"admission\": {\"max_presenters\": 2.5}}",
                    {"presentd.json:1: /admission/max_presenters: must be an integer"}},
         BrokenCase{"UnknownKeysWithSuggestion",
                    "{\n  \"network\": {\n    \"https_prot\": 443\n  },\n  \"xyzzy\": 1\n}",
                    {"presentd.json:3: /network/https_prot: unknown key (did you mean \"https_port\"?)",
                     "presentd.json:5: /xyzzy: unknown key"}},
-        BrokenCase{"BadEnum", "{\"pin\": {\"policy\": \"sometimes\"}}",
+        BrokenCase{"BadEnum",
+                   "{\"pin\": {\"policy\": \"sometimes\"}}",
                    {"presentd.json:1: /pin/policy: must be one of \"rotate\", \"fixed\", \"off\""}},
-        BrokenCase{"BadRenderer", "{\"display\": {\"renderer\": \"opengl\"}}",
+        BrokenCase{"BadRenderer",
+                   "{\"display\": {\"renderer\": \"opengl\"}}",
                    {"presentd.json:1: /display/renderer: must be one of \"auto\", \"gpu\", \"software\""}},
-        BrokenCase{"PinLengthOutOfRange", "{\"pin\": {\n\"length\": 3}}", {"presentd.json:2: /pin/length: must be 4..8"}},
-        BrokenCase{"TooManyPresenters", "{\"admission\": {\"max_presenters\": 5}}",
+        BrokenCase{
+            "PinLengthOutOfRange", "{\"pin\": {\n\"length\": 3}}", {"presentd.json:2: /pin/length: must be 4..8"}},
+        BrokenCase{"TooManyPresenters",
+                   "{\"admission\": {\"max_presenters\": 5}}",
                    {"presentd.json:1: /admission/max_presenters: must be 1..4"}},
         BrokenCase{"InvertedPortRange",
                    "{\"network\": {\n\"media_port_min\": 50100,\n\"media_port_max\": 50000}}",
                    {"presentd.json:3: /network/media_port_max: must not be below /network/media_port_min (50100)"}},
-        BrokenCase{"FixedPinTooShort", "{\"pin\": {\"policy\": \"fixed\",\n \"fixed\": \"123\"}}",
+        BrokenCase{"FixedPinTooShort",
+                   "{\"pin\": {\"policy\": \"fixed\",\n \"fixed\": \"123\"}}",
                    {"presentd.json:2: /pin/fixed: must be 4..8 digits when /pin/policy is \"fixed\""}},
-        BrokenCase{"FixedPinTooLong", "{\"pin\": {\"policy\": \"fixed\",\n \"fixed\": \"123456789\"}}",
+        BrokenCase{"FixedPinTooLong",
+                   "{\"pin\": {\"policy\": \"fixed\",\n \"fixed\": \"123456789\"}}",
                    {"presentd.json:2: /pin/fixed: must be 4..8 digits when /pin/policy is \"fixed\""}},
-        BrokenCase{"NonDigitPin", "{\"pin\": {\"fixed\": \"12a4\"}}", {"presentd.json:1: /pin/fixed: must contain digits only"}},
-        BrokenCase{"BadAddress", "{\"network\": {\"bind_address\": \"localhost\"}}",
+        BrokenCase{"NonDigitPin",
+                   "{\"pin\": {\"fixed\": \"12a4\"}}",
+                   {"presentd.json:1: /pin/fixed: must contain digits only"}},
+        BrokenCase{"BadAddress",
+                   "{\"network\": {\"bind_address\": \"localhost\"}}",
                    {"presentd.json:1: /network/bind_address: must be an IPv4 or IPv6 address such as 0.0.0.0 or ::"}},
-        BrokenCase{"UnreadableCertificate",
-                   "{\"tls\": {\n\"certificate\": \"/nonexistent/cert.pem\",\n\"private_key\": \"/nonexistent/key.pem\"}}",
-                   {"presentd.json:2: /tls/certificate: cannot read \"/nonexistent/cert.pem\": No such file or directory",
-                    "presentd.json:3: /tls/private_key: cannot read \"/nonexistent/key.pem\": No such file or directory"}},
-        BrokenCase{"RelativeStateDirectory", "{\"daemon\": {\"state_directory\": \"var/lib\"}}",
+        BrokenCase{
+            "UnreadableCertificate",
+            "{\"tls\": {\n\"certificate\": \"/nonexistent/cert.pem\",\n\"private_key\": \"/nonexistent/key.pem\"}}",
+            {"presentd.json:2: /tls/certificate: cannot read \"/nonexistent/cert.pem\": No such file or directory",
+             "presentd.json:3: /tls/private_key: cannot read \"/nonexistent/key.pem\": No such file or directory"}},
+        BrokenCase{"RelativeStateDirectory",
+                   "{\"daemon\": {\"state_directory\": \"var/lib\"}}",
                    {"presentd.json:1: /daemon/state_directory: must be an absolute path"}},
-        BrokenCase{"StunServerByName", "{\"ice\": {\"stun_server\": \"stun.example.net:3478\"}}",
-                   {"presentd.json:1: /ice/stun_server: must be \"IP:port\" with a numeric address and a port 1..65535, e.g. \"192.0.2.10:3478\" (no name lookups on the event loop)"}},
-        BrokenCase{"StunServerPortOutOfRange", "{\"ice\": {\"stun_server\": \"192.0.2.1:70000\"}}",
-                   {"presentd.json:1: /ice/stun_server: must be \"IP:port\" with a numeric address and a port 1..65535, e.g. \"192.0.2.10:3478\" (no name lookups on the event loop)"}},
-        BrokenCase{"CodecListWithAnUnknownName", "{\"media\": {\"video_codecs\": [\"vp8\", \"av1\"]}}",
+        BrokenCase{"StunServerByName",
+                   "{\"ice\": {\"stun_server\": \"stun.example.net:3478\"}}",
+                   {"presentd.json:1: /ice/stun_server: must be \"IP:port\" with a numeric address and a port "
+                    "1..65535, e.g. \"192.0.2.10:3478\" (no name lookups on the event loop)"}},
+        BrokenCase{"StunServerPortOutOfRange",
+                   "{\"ice\": {\"stun_server\": \"192.0.2.1:70000\"}}",
+                   {"presentd.json:1: /ice/stun_server: must be \"IP:port\" with a numeric address and a port "
+                    "1..65535, e.g. \"192.0.2.10:3478\" (no name lookups on the event loop)"}},
+        BrokenCase{"CodecListWithAnUnknownName",
+                   "{\"media\": {\"video_codecs\": [\"vp8\", \"av1\"]}}",
                    {"presentd.json:1: /media/video_codecs: must be a non-empty array of \"vp8\", \"h264\", \"vp9\""}},
-        BrokenCase{"CodecListWithADuplicate", "{\"media\": {\"video_codecs\": [\"vp8\", \"vp8\"]}}",
+        BrokenCase{"CodecListWithADuplicate",
+                   "{\"media\": {\"video_codecs\": [\"vp8\", \"vp8\"]}}",
                    {"presentd.json:1: /media/video_codecs: names \"vp8\" twice"}},
         BrokenCase{"SectionNotAnObject", "{\"room\": [1, 2]}", {"presentd.json:1: /room: must be an object"}},
         BrokenCase{"RootNotAnObject", "[1, 2, 3]", {"presentd.json:1: must be a JSON object"}},
-        BrokenCase{"SyntaxErrorLine", "{\n  \"room\": {\n    \"name\": \"x\",\n  }\n}",
-                   {"presentd.json:4: invalid JSON at column 3: syntax error while parsing object key - unexpected '}'; "
-                    "expected string literal"}},
-        BrokenCase{"EmptyFile", "", {"presentd.json:1: invalid JSON at column 1: syntax error while parsing value - unexpected "
-                                     "end of input; expected '[', '{', or a literal"}}),
+        BrokenCase{
+            "SyntaxErrorLine",
+            "{\n  \"room\": {\n    \"name\": \"x\",\n  }\n}",
+            {"presentd.json:4: invalid JSON at column 3: syntax error while parsing object key - unexpected '}'; "
+             "expected string literal"}},
+        BrokenCase{"EmptyFile",
+                   "",
+                   {"presentd.json:1: invalid JSON at column 1: syntax error while parsing value - unexpected "
+                    "end of input; expected '[', '{', or a literal"}}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(ConfigRules, ParsesIpv4AndBracketedIpv6HostPorts) {

@@ -18,10 +18,12 @@ TEST(TurnProxyConfig, ReadsTurnServersAndProxy) {
   const auto secret = dir.write("secret", "x").string();
   const auto result = parse_config(R"({
     "ice": {"turn_servers": [
-              {"url": "turn:192.0.2.10:3478?transport=udp", "username": "box", "credential_file": ")" + secret + R"("},
+              {"url": "turn:192.0.2.10:3478?transport=udp", "username": "box", "credential_file": ")" +
+                                   secret + R"("},
               {"url": "turns:turn.example.net:443"}],
             "share_turn_credentials": true},
-    "proxy": {"type": "socks5", "host": "proxy.example.net", "port": 1080, "username": "u", "password_file": ")" + secret + R"("}
+    "proxy": {"type": "socks5", "host": "proxy.example.net", "port": 1080, "username": "u", "password_file": ")" +
+                                   secret + R"("}
   })");
   for (const auto& problem : result.problems) ADD_FAILURE() << format_problem("t", problem);
   ASSERT_TRUE(result.ok());
@@ -52,11 +54,13 @@ TEST(TurnProxyConfig, BadEntriesAreReportedAtTheirPointer) {
     "proxy": {"type": "ftp"}
   })");
   const auto has = [&](const std::string& needle) {
-    return std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.find(needle) != std::string::npos; });
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const auto& p) { return p.find(needle) != std::string::npos; });
   };
   EXPECT_TRUE(has("/ice/turn_servers/0/url: must be a TURN URI")) << ::testing::PrintToString(problems);
   EXPECT_TRUE(has("/ice/turn_servers/1/url: turn: needs a numeric address")) << ::testing::PrintToString(problems);
-  EXPECT_TRUE(has("/ice/turn_servers/2/usrname: unknown key (did you mean \"username\"?)")) << ::testing::PrintToString(problems);
+  EXPECT_TRUE(has("/ice/turn_servers/2/usrname: unknown key (did you mean \"username\"?)"))
+      << ::testing::PrintToString(problems);
   EXPECT_TRUE(has("/ice/turn_servers/3: must be an object")) << ::testing::PrintToString(problems);
   EXPECT_TRUE(has("/ice/turn_servers/4/username: must be at most 255 printable")) << ::testing::PrintToString(problems);
   EXPECT_TRUE(has("/proxy/type: must be one of \"none\", \"http\", \"socks5\"")) << ::testing::PrintToString(problems);
@@ -78,7 +82,8 @@ TEST(TurnProxyConfig, RelatedKeysMustComeTogether) {
 }
 
 TEST(TurnProxyConfig, ProblemsInsideAListCarryTheirLine) {
-  const auto result = parse_config("{\n \"ice\": {\"turn_servers\": [\n  {\"url\": \"turn:192.0.2.1\"},\n  {\"url\": \"bad\"}\n ]}\n}");
+  const auto result =
+      parse_config("{\n \"ice\": {\"turn_servers\": [\n  {\"url\": \"turn:192.0.2.1\"},\n  {\"url\": \"bad\"}\n ]}\n}");
   ASSERT_EQ(result.problems.size(), 1u);
   EXPECT_EQ(result.problems[0].pointer, "/ice/turn_servers/1/url");
   EXPECT_EQ(result.problems[0].line, 4);

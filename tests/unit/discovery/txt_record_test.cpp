@@ -108,17 +108,16 @@ config::Config room_named(std::string name) {
   return config;
 }
 
-TEST(DiscoveryConfigCheck, TheDefaultsPublish) {
-  EXPECT_TRUE(check_discovery_config(config::Config{}).empty());
-}
+TEST(DiscoveryConfigCheck, TheDefaultsPublish) { EXPECT_TRUE(check_discovery_config(config::Config{}).empty()); }
 
 TEST(DiscoveryConfigCheck, AValueThatCannotFitIsReportedAtItsKey) {
   const auto problems = check_discovery_config(config::Config{}, std::string(300, 'c'));
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].pointer, "/cloud/meeting_id");
-  EXPECT_EQ(config::format_problem("presentd.json", problems[0]),
-            "presentd.json: /cloud/meeting_id: too long to publish by DNS-SD: the TXT string \"cid=...\" would be 304 bytes, "
-            "at most 255 are possible including \"cid=\" (RFC 6763 §6.1)");
+  EXPECT_EQ(
+      config::format_problem("presentd.json", problems[0]),
+      "presentd.json: /cloud/meeting_id: too long to publish by DNS-SD: the TXT string \"cid=...\" would be 304 bytes, "
+      "at most 255 are possible including \"cid=\" (RFC 6763 §6.1)");
   EXPECT_TRUE(check_discovery_config(config::Config{}, std::string(251, 'c')).empty());
 }
 

@@ -49,8 +49,8 @@ std::vector<std::uint8_t> firefox_like_client_hello_body(std::mt19937& rng) {
 
   std::vector<std::uint8_t> extensions;
   ByteWriter e(extensions);
-  extension(e, 0x0017, {});      // extended_master_secret
-  extension(e, 0xFF01, {0x00});  // renegotiation_info
+  extension(e, 0x0017, {});                                                            // extended_master_secret
+  extension(e, 0xFF01, {0x00});                                                        // renegotiation_info
   extension(e, 0x000A, {0x00, 0x08, 0x11, 0xEC, 0x00, 0x1D, 0x00, 0x17, 0x00, 0x18});  // supported_groups
   extension(e, 0x000B, {0x01, 0x00});                                                  // ec_point_formats
   extension(e, 0x000D, {0x00, 0x0C, 0x04, 0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x04, 0x08, 0x05, 0x08, 0x06});

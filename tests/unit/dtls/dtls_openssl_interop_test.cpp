@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include <array>
+#include <filesystem>
 #include <functional>
 #include <memory>
-#include <thread>
-#include <filesystem>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "crypto/certificate.hpp"
 #include "dtls/dtls_transport.hpp"
@@ -156,7 +156,8 @@ TEST_P(DtlsOpenSslInterop, ServerHandshakeKeysAndCloseMatchOpenSslClient) {
   const auto client_identity = testing::make_identity();
   const auto server_identity = testing::make_identity();
   const auto client_cert = directory.write("client.pem", crypto::certificate_to_pem(client_identity.certificate.get()));
-  const auto client_key = directory.write("client-key.pem", crypto::private_key_to_pem(client_identity.private_key.get()));
+  const auto client_key =
+      directory.write("client-key.pem", crypto::private_key_to_pem(client_identity.private_key.get()));
   const auto length = rtp::keying_material_length(GetParam().expected);
 
   UdpShim shim;
@@ -188,8 +189,8 @@ TEST_P(DtlsOpenSslInterop, ServerHandshakeKeysAndCloseMatchOpenSslClient) {
       << log;
   // RFC 5764 §4.2 layout: client key | server key | client salt | server salt. We are the server.
   const auto& keys = *shim.keys;
-  EXPECT_EQ(exported_keying_material(log), hex(keys.remote.key()) + hex(keys.local.key()) + hex(keys.remote.salt()) +
-                                               hex(keys.local.salt()));
+  EXPECT_EQ(exported_keying_material(log),
+            hex(keys.remote.key()) + hex(keys.local.key()) + hex(keys.remote.salt()) + hex(keys.local.salt()));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -211,7 +212,8 @@ TEST(DtlsOpenSslInteropClient, ClientHandshakeAgainstOpenSslServerExportsTheSame
   const auto client_identity = testing::make_identity();
   const auto server_identity = testing::make_identity(crypto::KeyType::rsa_2048);
   const auto server_cert = directory.write("server.pem", crypto::certificate_to_pem(server_identity.certificate.get()));
-  const auto server_key = directory.write("server-key.pem", crypto::private_key_to_pem(server_identity.private_key.get()));
+  const auto server_key =
+      directory.write("server-key.pem", crypto::private_key_to_pem(server_identity.private_key.get()));
   std::uint16_t server_port = 0;
   {
     UdpShim probe;  // a free port for s_server

@@ -9,8 +9,8 @@ namespace presentd::dtls {
 namespace {
 
 std::vector<std::uint8_t> record(std::uint8_t type, std::uint8_t minor, std::size_t body) {
-  std::vector<std::uint8_t> out{type, 0xFE, minor, 0, 1, 0, 0, 0, 0, 0, 7,
-                                static_cast<std::uint8_t>(body >> 8), static_cast<std::uint8_t>(body)};
+  std::vector<std::uint8_t> out{
+      type, 0xFE, minor, 0, 1, 0, 0, 0, 0, 0, 7, static_cast<std::uint8_t>(body >> 8), static_cast<std::uint8_t>(body)};
   out.insert(out.end(), body, 0x5A);
   return out;
 }
@@ -33,7 +33,9 @@ struct RecordCase {
 
 class DtlsRecordCount : public ::testing::TestWithParam<RecordCase> {};
 
-TEST_P(DtlsRecordCount, Counts) { EXPECT_EQ(count_dtls_records(GetParam().datagram), GetParam().records) << GetParam().name; }
+TEST_P(DtlsRecordCount, Counts) {
+  EXPECT_EQ(count_dtls_records(GetParam().datagram), GetParam().records) << GetParam().name;
+}
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, DtlsRecordCount,
@@ -42,8 +44,7 @@ INSTANTIATE_TEST_SUITE_P(
         RecordCase{"ClientHello record version DTLS 1.0", record(22, 0xFF, 200), 1},
         RecordCase{"empty body alert", record(21, 0xFD, 0), 1},
         RecordCase{"CCS then Finished in one datagram", concat(record(20, 0xFD, 1), record(22, 0xFD, 64)), 2},
-        RecordCase{"ack (RFC 9147)", record(26, 0xFD, 2), 1},
-        RecordCase{"empty", {}, std::nullopt},
+        RecordCase{"ack (RFC 9147)", record(26, 0xFD, 2), 1}, RecordCase{"empty", {}, std::nullopt},
         RecordCase{"body one octet short", truncated(record(23, 0xFD, 4)), std::nullopt},
         RecordCase{"header one octet short", truncated(record(23, 0xFD, 0)), std::nullopt},
         RecordCase{"trailing byte", concat(record(23, 0xFD, 3), {0x17}), std::nullopt},

@@ -29,8 +29,7 @@ INSTANTIATE_TEST_SUITE_P(Offers, DtlsSetup,
                                            SetupCase{"ACTPASS", rtp::DtlsRole::server, "passive"},
                                            SetupCase{"active", rtp::DtlsRole::server, "passive"},
                                            SetupCase{"passive", rtp::DtlsRole::client, "active"},
-                                           SetupCase{"holdconn", std::nullopt, ""},
-                                           SetupCase{"", std::nullopt, ""},
+                                           SetupCase{"holdconn", std::nullopt, ""}, SetupCase{"", std::nullopt, ""},
                                            SetupCase{"actpas", std::nullopt, ""}));
 
 }  // namespace

@@ -52,8 +52,9 @@ TEST(DtlsTransportNetwork, LostServerFlightIsRecoveredByTimers) {
   });
   EXPECT_TRUE(dropped);
   ASSERT_TRUE(pair.both_connected()) << pair.client.transport->failure_reason();
-  EXPECT_GE(pair.client.transport->stats().retransmission_timeouts + pair.server.transport->stats().retransmission_timeouts,
-            1U);
+  EXPECT_GE(
+      pair.client.transport->stats().retransmission_timeouts + pair.server.transport->stats().retransmission_timeouts,
+      1U);
 }
 
 TEST(DtlsTransportNetwork, LostFinalServerFlightIsResentWhenTheClientRepeatsItsFinished) {
@@ -114,12 +115,12 @@ TEST(DtlsTransportNetwork, GarbageIsCountedAndTheHandshakeGoesOn) {
   DtlsPair pair;
   std::mt19937 rng(7983);
   const std::vector<std::vector<std::uint8_t>> garbage{
-      {},                                                   // empty
-      {22},                                                 // truncated header
-      {22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 1},   // length beyond the datagram
-      {22, 0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},       // TLS, not DTLS, version
-      {19, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},       // content type out of range
-      {0x30, 1, 2, 3, 4},                                   // RFC 9147 unified header
+      {},                                                  // empty
+      {22},                                                // truncated header
+      {22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 1},  // length beyond the datagram
+      {22, 0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},      // TLS, not DTLS, version
+      {19, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},      // content type out of range
+      {0x30, 1, 2, 3, 4},                                  // RFC 9147 unified header
       std::vector<std::uint8_t>(kMaxDtlsDatagramLength + 1, 23),
   };
   pair.client.transport->start();

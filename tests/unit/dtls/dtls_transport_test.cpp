@@ -18,8 +18,18 @@ using testing::PairOptions;
 
 // A minimal RTP packet (RFC 3550 §5.1): V=2, PT 96, the given sequence number, SSRC 0x11223344.
 std::vector<std::uint8_t> rtp_packet(std::uint16_t sequence, std::uint8_t fill) {
-  std::vector<std::uint8_t> packet{0x80, 96, static_cast<std::uint8_t>(sequence >> 8),
-                                   static_cast<std::uint8_t>(sequence), 0, 0, 0x10, 0, 0x11, 0x22, 0x33, 0x44};
+  std::vector<std::uint8_t> packet{0x80,
+                                   96,
+                                   static_cast<std::uint8_t>(sequence >> 8),
+                                   static_cast<std::uint8_t>(sequence),
+                                   0,
+                                   0,
+                                   0x10,
+                                   0,
+                                   0x11,
+                                   0x22,
+                                   0x33,
+                                   0x44};
   packet.insert(packet.end(), 100, fill);
   return packet;
 }
@@ -70,7 +80,8 @@ TEST(DtlsTransport, HandshakeYieldsGcmAndMirroredKeysThatProtectSrtp) {
   pair.client.transport->start();
   pair.server.transport->start();
   pair.deliver_all();
-  ASSERT_TRUE(pair.both_connected()) << pair.client.transport->failure_reason() << pair.server.transport->failure_reason();
+  ASSERT_TRUE(pair.both_connected()) << pair.client.transport->failure_reason()
+                                     << pair.server.transport->failure_reason();
   EXPECT_EQ(pair.client.connected_calls, 1);
   EXPECT_EQ(pair.server.connected_calls, 1);
   EXPECT_EQ(pair.client.profile, rtp::SrtpProfile::aead_aes_128_gcm);
@@ -125,15 +136,18 @@ TEST_P(DtlsProfileNegotiation, ServerPicksItsFirstProfileTheClientOffers) {
 using P = rtp::SrtpProfile;
 INSTANTIATE_TEST_SUITE_P(
     Profiles, DtlsProfileNegotiation,
-    ::testing::Values(
-        ProfileCase{{P::aes_cm_128_hmac_sha1_80}, {P::aead_aes_128_gcm, P::aead_aes_256_gcm, P::aes_cm_128_hmac_sha1_80},
-                    P::aes_cm_128_hmac_sha1_80},
-        ProfileCase{{P::aes_cm_128_hmac_sha1_80, P::aead_aes_256_gcm}, {P::aead_aes_128_gcm, P::aead_aes_256_gcm,
-                    P::aes_cm_128_hmac_sha1_80}, P::aead_aes_256_gcm},
-        // Chrome's order: GCM first, server preference wins anyway.
-        ProfileCase{{P::aead_aes_256_gcm, P::aead_aes_128_gcm, P::aes_cm_128_hmac_sha1_80},
-                    {P::aead_aes_128_gcm, P::aead_aes_256_gcm, P::aes_cm_128_hmac_sha1_80}, P::aead_aes_128_gcm},
-        ProfileCase{{P::aes_cm_128_hmac_sha1_32}, {P::aes_cm_128_hmac_sha1_32}, P::aes_cm_128_hmac_sha1_32}));
+    ::testing::Values(ProfileCase{{P::aes_cm_128_hmac_sha1_80},
+                                  {P::aead_aes_128_gcm, P::aead_aes_256_gcm, P::aes_cm_128_hmac_sha1_80},
+                                  P::aes_cm_128_hmac_sha1_80},
+                      ProfileCase{{P::aes_cm_128_hmac_sha1_80, P::aead_aes_256_gcm},
+                                  {P::aead_aes_128_gcm, P::aead_aes_256_gcm, P::aes_cm_128_hmac_sha1_80},
+                                  P::aead_aes_256_gcm},
+                      // Chrome's order: GCM first, server preference wins anyway.
+                      ProfileCase{{P::aead_aes_256_gcm, P::aead_aes_128_gcm, P::aes_cm_128_hmac_sha1_80},
+                                  {P::aead_aes_128_gcm, P::aead_aes_256_gcm, P::aes_cm_128_hmac_sha1_80},
+                                  P::aead_aes_128_gcm},
+                      ProfileCase{
+                          {P::aes_cm_128_hmac_sha1_32}, {P::aes_cm_128_hmac_sha1_32}, P::aes_cm_128_hmac_sha1_32}));
 
 TEST(DtlsTransport, NoCommonSrtpProfileFailsWithoutKeys) {
   PairOptions options;

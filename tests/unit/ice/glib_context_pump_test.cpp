@@ -62,9 +62,7 @@ std::pair<Fd, Fd> socket_pair_at(int number) {
   return {Fd(take_number(a.release(), number)), std::move(b)};
 }
 
-void write_byte(const Fd& fd) {
-  ASSERT_EQ(::write(fd.get(), "x", 1), 1);
-}
+void write_byte(const Fd& fd) { ASSERT_EQ(::write(fd.get(), "x", 1), 1); }
 
 // A GLib source reading fd N on the pump's context, as libnice's socket sources do.
 class FdWatch {
@@ -169,7 +167,8 @@ TEST_F(GlibContextPumpTest, AGlibSocketThatTakesTheNumberOfAnotherWithinOneDispa
   pump_.kick();
   ASSERT_TRUE(run_one_pump_iteration(io_, pump_));  // waiting on N again, no timeout pending
   write_byte(second_peer);
-  EXPECT_TRUE(run_until(io_, [&] { return watch->reads() == 1; }, 2s));
+  EXPECT_TRUE(run_until(
+      io_, [&] { return watch->reads() == 1; }, 2s));
 }
 
 }  // namespace

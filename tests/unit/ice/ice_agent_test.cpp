@@ -105,7 +105,9 @@ TEST_F(IceAgentTest, TwoAgentsConnectAndExchangeDatagramsOnTheAsioThread) {
     ASSERT_TRUE(controlling.send(datagram));
     if (i % 20 == 0) io_.poll();
   }
-  ASSERT_TRUE(run_until(io_, [&] { return pa.received.size() >= 190; }, 5s)) << pa.received.size();
+  ASSERT_TRUE(run_until(
+      io_, [&] { return pa.received.size() >= 190; }, 5s))
+      << pa.received.size();
   EXPECT_EQ(std::this_thread::get_id(), main_thread);
   EXPECT_EQ(pa.received.front().size(), 1200u);
   ASSERT_TRUE(controlled.send(std::vector<std::uint8_t>{0x80, 1, 2, 3}));
@@ -230,7 +232,8 @@ TEST_F(IceAgentTest, DestroyingAConnectedAgentStopsItsCallbacks) {
   controlled.reset();
   const auto before = pa.received.size();
   for (int i = 0; i < 20; ++i) (void)controlling.send(std::vector<std::uint8_t>{0x80, 1});
-  run_until(io_, [] { return false; }, 300ms);
+  run_until(
+      io_, [] { return false; }, 300ms);
   EXPECT_EQ(pa.received.size(), before);  // nothing reached the destroyed agent's listener
 }
 
@@ -249,7 +252,8 @@ TEST_F(IceAgentTest, DestroyedAgentsAreFreedByLibnice) {
     controlled.reset();
     controlling.reset();
   }
-  EXPECT_TRUE(run_until(io_, [&] { return IceAgent::native_agents_alive() == before; }, 5s))
+  EXPECT_TRUE(run_until(
+      io_, [&] { return IceAgent::native_agents_alive() == before; }, 5s))
       << IceAgent::native_agents_alive() - before << " agents still allocated";
 }
 
@@ -355,7 +359,8 @@ TEST_F(IceAgentTurnTest, GatheringCountsAsDoneOnceEachTurnServerGaveARelayedCand
   ASSERT_TRUE(run_until(io_, [&] { return requests_after_done > 0; })) << requests;
   // When libnice does give up on it, the listener does not hear "done" a second time. libnice
   // gives up on a STUN request after its retransmissions (well under 10 s).
-  run_until(io_, [] { return false; }, 6s);
+  run_until(
+      io_, [] { return false; }, 6s);
   EXPECT_EQ(pa_.gathering_done_calls, 1);
 }
 

@@ -124,7 +124,8 @@ TEST(TextExposition, ConcurrentObserversLoseNothing) {
       }
     });
   }
-  for (int scrape = 0; scrape < 20; ++scrape) EXPECT_NO_THROW(test::parse_prometheus_text(write_text_exposition(registry)));
+  for (int scrape = 0; scrape < 20; ++scrape)
+    EXPECT_NO_THROW(test::parse_prometheus_text(write_text_exposition(registry)));
   for (auto& thread : threads) thread.join();
   const auto parsed = test::parse_prometheus_text(write_text_exposition(registry));
   EXPECT_EQ(parsed.value("t_count"), 80000.0);

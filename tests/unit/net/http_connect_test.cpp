@@ -48,15 +48,15 @@ TEST(HttpConnect, EveryPrefixOfAGoodReplyIsIncomplete) {
 
 TEST(HttpConnect, BadRepliesAreMalformed) {
   const char* bad[] = {
-      "SSH-2.0-OpenSSH_9.2\r\n",                            // not HTTP at all, caught early
-      "HTTP/2 200 OK\r\n\r\n",                              // not HTTP/1.x
-      "HTTP/1.1 20 OK\r\n\r\n",                             // two-digit status
-      "HTTP/1.1 2x0 OK\r\n\r\n",                            // non-digit status
-      "HTTP/1.1 200OK\r\n\r\n",                             // no space after the code
-      "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",           // header without a name
-      "HTTP/1.1 200 OK\r\n: empty name\r\n\r\n",            // empty header name
-      "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",             // blank inside a name
-      "HTTP/1.1 200 O\x01K\r\n\r\n",                        // control character in the reason
+      "SSH-2.0-OpenSSH_9.2\r\n",                   // not HTTP at all, caught early
+      "HTTP/2 200 OK\r\n\r\n",                     // not HTTP/1.x
+      "HTTP/1.1 20 OK\r\n\r\n",                    // two-digit status
+      "HTTP/1.1 2x0 OK\r\n\r\n",                   // non-digit status
+      "HTTP/1.1 200OK\r\n\r\n",                    // no space after the code
+      "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",  // header without a name
+      "HTTP/1.1 200 OK\r\n: empty name\r\n\r\n",   // empty header name
+      "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",    // blank inside a name
+      "HTTP/1.1 200 O\x01K\r\n\r\n",               // control character in the reason
   };
   for (const char* reply : bad) EXPECT_EQ(parse_http_connect_reply(reply).kind, Kind::malformed) << reply;
 }

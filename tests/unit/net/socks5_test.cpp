@@ -22,7 +22,7 @@ TEST(Socks5, MethodChoice) {
   EXPECT_EQ(parse_socks5_method_choice(Bytes{0x05, 0xff}).value, kSocksNoAcceptableMethod);
   EXPECT_EQ(parse_socks5_method_choice(Bytes{0x04, 0x00}).kind, SocksParse<std::uint8_t>::Kind::malformed);  // SOCKS4
   EXPECT_EQ(parse_socks5_method_choice(Bytes{0x05, 0x01}).kind, SocksParse<std::uint8_t>::Kind::malformed);  // GSSAPI
-  EXPECT_EQ(parse_socks5_method_choice(Bytes{'H', 'T'}).kind, SocksParse<std::uint8_t>::Kind::malformed);   // HTTP
+  EXPECT_EQ(parse_socks5_method_choice(Bytes{'H', 'T'}).kind, SocksParse<std::uint8_t>::Kind::malformed);    // HTTP
 }
 
 TEST(Socks5, PasswordRequestAndReply) {
@@ -52,7 +52,8 @@ TEST(Socks5, ConnectRequestPicksTheAddressType) {
 TEST(Socks5, ConnectReplies) {
   const Bytes ipv4_ok{0x05, 0x00, 0x00, 0x01, 127, 0, 0, 1, 0xcf, 0xfb};
   for (std::size_t n = 0; n < ipv4_ok.size(); ++n) {
-    EXPECT_EQ(parse_socks5_connect_reply(std::span(ipv4_ok).first(n)).kind, SocksParse<std::uint8_t>::Kind::incomplete) << n;
+    EXPECT_EQ(parse_socks5_connect_reply(std::span(ipv4_ok).first(n)).kind, SocksParse<std::uint8_t>::Kind::incomplete)
+        << n;
   }
   const auto ok = parse_socks5_connect_reply(ipv4_ok);
   ASSERT_EQ(ok.kind, SocksParse<std::uint8_t>::Kind::complete);
@@ -69,9 +70,12 @@ TEST(Socks5, ConnectReplies) {
   v6_reply[0] = 0x05;
   v6_reply[3] = 0x04;
   EXPECT_EQ(parse_socks5_connect_reply(v6_reply).length, 22u);
-  EXPECT_EQ(parse_socks5_connect_reply(Bytes{0x05, 0x00, 0x01, 0x01}).kind, SocksParse<std::uint8_t>::Kind::malformed);  // RSV
-  EXPECT_EQ(parse_socks5_connect_reply(Bytes{0x05, 0x00, 0x00, 0x09, 0}).kind, SocksParse<std::uint8_t>::Kind::malformed);
-  EXPECT_EQ(parse_socks5_connect_reply(Bytes{0x00, 0x5a}).kind, SocksParse<std::uint8_t>::Kind::malformed);  // SOCKS4 reply
+  EXPECT_EQ(parse_socks5_connect_reply(Bytes{0x05, 0x00, 0x01, 0x01}).kind,
+            SocksParse<std::uint8_t>::Kind::malformed);  // RSV
+  EXPECT_EQ(parse_socks5_connect_reply(Bytes{0x05, 0x00, 0x00, 0x09, 0}).kind,
+            SocksParse<std::uint8_t>::Kind::malformed);
+  EXPECT_EQ(parse_socks5_connect_reply(Bytes{0x00, 0x5a}).kind,
+            SocksParse<std::uint8_t>::Kind::malformed);  // SOCKS4 reply
 }
 
 }  // namespace

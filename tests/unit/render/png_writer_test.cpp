@@ -80,7 +80,8 @@ TEST(QrCode, HasTheThreeFinderPatternsAndAQuietZone) {
   const auto rgb = code->rgb_image();
   EXPECT_EQ(rgb.size(), static_cast<std::size_t>(code->image_size() * code->image_size() * 3));
   EXPECT_EQ(rgb[0], 255);  // quiet zone
-  const auto first_module = static_cast<std::size_t>((QrCode::kQuietZone * code->image_size() + QrCode::kQuietZone) * 3);
+  const auto first_module =
+      static_cast<std::size_t>((QrCode::kQuietZone * code->image_size() + QrCode::kQuietZone) * 3);
   EXPECT_EQ(rgb[first_module], 0);
   EXPECT_FALSE(QrCode::encode("").has_value());
 }

@@ -78,13 +78,13 @@ TEST(RtpPacket, ParsesCsrcsAndStripsPadding) {
 // elements, and an element with ID > 14 that the one-byte form cannot carry.
 TEST(RtpPacket, ParsesTwoByteExtensionsWithPaddingAndEmptyElement) {
   const std::vector<std::uint8_t> bytes = {
-      0x90, 0x60, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
-      0x10, 0x00, 0x00, 0x03,  // two-byte profile, 3 words
-      0x05, 0x00,              // ID 5, length 0
-      0x00, 0x00,              // padding bytes between elements
-      0x20, 0x03, 0xAA, 0xBB, 0xCC,  // ID 32, length 3
-      0x00, 0x00, 0x00,        // padding to the word boundary
-      0x42,                    // payload
+      0x90, 0x60, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01,
+      0x00, 0x00, 0x00, 0x02, 0x10, 0x00, 0x00, 0x03,  // two-byte profile, 3 words
+      0x05, 0x00,                                      // ID 5, length 0
+      0x00, 0x00,                                      // padding bytes between elements
+      0x20, 0x03, 0xAA, 0xBB, 0xCC,                    // ID 32, length 3
+      0x00, 0x00, 0x00,                                // padding to the word boundary
+      0x42,                                            // payload
   };
   const auto packet = RtpPacket::parse(bytes);
   ASSERT_TRUE(packet);
@@ -105,8 +105,8 @@ TEST(RtpPacket, ParsesTwoByteExtensionsWithPaddingAndEmptyElement) {
 
 // An unknown profile is kept opaque: the packet is valid, find_extension finds nothing.
 TEST(RtpPacket, KeepsUnknownExtensionProfileOpaque) {
-  const std::vector<std::uint8_t> bytes = {0x90, 0x60, 0x00, 0x01, 0, 0, 0, 1, 0, 0, 0, 2,
-                                           0xAB, 0xCD, 0x00, 0x01, 0x13, 0x37, 0x13, 0x37, 0x99};
+  const std::vector<std::uint8_t> bytes = {0x90, 0x60, 0x00, 0x01, 0,    0,    0,    1,    0,    0,   0,
+                                           2,    0xAB, 0xCD, 0x00, 0x01, 0x13, 0x37, 0x13, 0x37, 0x99};
   const auto packet = RtpPacket::parse(bytes);
   ASSERT_TRUE(packet);
   EXPECT_EQ(packet->extension_block().size(), 4u);
@@ -143,14 +143,14 @@ INSTANTIATE_TEST_SUITE_P(
                       {0x90, 0x60, 0x00, 0x01, 0, 0, 0, 1, 0, 0, 0, 2, 0x10, 0x00, 0x00, 0x01, 0x01, 0x05, 0xAA, 0xBB}},
         MalformedCase{"two_byte_header_split",
                       {0x90, 0x60, 0x00, 0x01, 0, 0, 0, 1, 0, 0, 0, 2, 0x10, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07}},
-        MalformedCase{"padding_eats_extension",
-                      {0xB0, 0x60, 0x00, 0x01, 0, 0, 0, 1, 0, 0, 0, 2, 0xBE, 0xDE, 0x00, 0x01, 0x10, 0xAA, 0, 0, 0x02}}),
+        MalformedCase{"padding_eats_extension", {0xB0, 0x60, 0x00, 0x01, 0,    0,    0,    1, 0, 0,   0,
+                                                 2,    0xBE, 0xDE, 0x00, 0x01, 0x10, 0xAA, 0, 0, 0x02}}),
     [](const ::testing::TestParamInfo<MalformedCase>& param_info) { return std::string(param_info.param.name); });
 
 // One-byte ID 15 means "stop parsing" (RFC 8285 §4.2): later bytes are not read, even if garbage.
 TEST(RtpPacket, OneByteId15StopsTheWalk) {
-  const std::vector<std::uint8_t> bytes = {0x90, 0x60, 0x00, 0x01, 0, 0, 0, 1, 0, 0, 0, 2,
-                                           0xBE, 0xDE, 0x00, 0x01, 0x10, 0xAA, 0xF0, 0x3F, 0x99};
+  const std::vector<std::uint8_t> bytes = {0x90, 0x60, 0x00, 0x01, 0,    0,    0,    1,    0,    0,   0,
+                                           2,    0xBE, 0xDE, 0x00, 0x01, 0x10, 0xAA, 0xF0, 0x3F, 0x99};
   const auto packet = RtpPacket::parse(bytes);
   ASSERT_TRUE(packet);
   EXPECT_TRUE(packet->find_extension(1));
@@ -228,12 +228,13 @@ TEST(RtpPacketBuilder, FromPacketRebuildsForRtxRecovery) {
                              .build();
   const auto rtx = RtpPacket::parse(rtx_bytes);
   ASSERT_TRUE(rtx);
-  const auto recovered_bytes = RtpPacketBuilder::from_packet(*rtx)
-                                   .ssrc(0x1111)
-                                   .payload_type(96)
-                                   .sequence_number(static_cast<std::uint16_t>(rtx->payload()[0] << 8 | rtx->payload()[1]))
-                                   .payload(rtx->payload().subspan(2))
-                                   .build();
+  const auto recovered_bytes =
+      RtpPacketBuilder::from_packet(*rtx)
+          .ssrc(0x1111)
+          .payload_type(96)
+          .sequence_number(static_cast<std::uint16_t>(rtx->payload()[0] << 8 | rtx->payload()[1]))
+          .payload(rtx->payload().subspan(2))
+          .build();
   const auto recovered = RtpPacket::parse(recovered_bytes);
   ASSERT_TRUE(recovered);
   EXPECT_EQ(recovered->ssrc(), 0x1111u);

@@ -20,7 +20,8 @@ AnswerConfig test_config() {
   AnswerConfig config;
   config.ice_ufrag = "pdUf";
   config.ice_pwd = "presentdIcePasswordOf24x";
-  config.fingerprint = Fingerprint{"sha-256", "12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0"};
+  config.fingerprint = Fingerprint{
+      "sha-256", "12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0"};
   config.candidates = {"candidate:1 1 udp 2130706431 10.200.0.1 50000 typ host",
                        "candidate:2 1 tcp 1518280447 10.200.0.1 8443 typ host tcptype passive"};
   config.session_id = "4242";
@@ -49,20 +50,111 @@ struct AnswerCase {
 
 // What each captured offer must negotiate with the default preference {VP8, H.264, VP9}.
 const AnswerCase kAnswers[] = {
-    {kChromium, 96, {{96, PayloadFormat::vp8}, {108, PayloadFormat::h264}, {98, PayloadFormat::vp9}}, {{97, 96}, {109, 108}, {99, 98}},
-     111, {true, true, false}, 2934705546u, 21456333u, 4, 5, true, true, true, true, true},
-    {kFirefox, 120, {{120, PayloadFormat::vp8}, {121, PayloadFormat::vp9}}, {{124, 120}, {125, 121}},
-     109, {true, true, false}, 3161823532u, 2944499742u, 7, std::nullopt, true, true, true, true, true},
-    {kGstVp8, 96, {{96, PayloadFormat::vp8}}, {}, 111, {true, true}, 3921882913u, std::nullopt, std::nullopt, std::nullopt,
-     false, true, true, false, true},
-    {kGstH264, 102, {{102, PayloadFormat::h264}}, {}, std::nullopt, {true}, 874357462u, std::nullopt, std::nullopt, std::nullopt,
-     false, true, true, false, true},
-    {kAiortc, 97, {{97, PayloadFormat::vp8}, {101, PayloadFormat::h264}}, {{98, 97}, {102, 101}}, 96, {true, true},
-     2505409034u, 3161732375u, std::nullopt, std::nullopt, true, true, false, true, false},
-    {kObs, 96, {{96, PayloadFormat::h264}}, {}, 111, {true, true}, 3140207520u, std::nullopt, std::nullopt, std::nullopt,
-     true, true, false, true, false},
-    {kFirefoxWhip, 120, {{120, PayloadFormat::vp8}, {121, PayloadFormat::vp9}}, {{124, 120}, {125, 121}}, std::nullopt,
-     {true}, 4163041028u, 2440805799u, 7, std::nullopt, true, true, true, true, true},
+    {kChromium,
+     96,
+     {{96, PayloadFormat::vp8}, {108, PayloadFormat::h264}, {98, PayloadFormat::vp9}},
+     {{97, 96}, {109, 108}, {99, 98}},
+     111,
+     {true, true, false},
+     2934705546u,
+     21456333u,
+     4,
+     5,
+     true,
+     true,
+     true,
+     true,
+     true},
+    {kFirefox,
+     120,
+     {{120, PayloadFormat::vp8}, {121, PayloadFormat::vp9}},
+     {{124, 120}, {125, 121}},
+     109,
+     {true, true, false},
+     3161823532u,
+     2944499742u,
+     7,
+     std::nullopt,
+     true,
+     true,
+     true,
+     true,
+     true},
+    {kGstVp8,
+     96,
+     {{96, PayloadFormat::vp8}},
+     {},
+     111,
+     {true, true},
+     3921882913u,
+     std::nullopt,
+     std::nullopt,
+     std::nullopt,
+     false,
+     true,
+     true,
+     false,
+     true},
+    {kGstH264,
+     102,
+     {{102, PayloadFormat::h264}},
+     {},
+     std::nullopt,
+     {true},
+     874357462u,
+     std::nullopt,
+     std::nullopt,
+     std::nullopt,
+     false,
+     true,
+     true,
+     false,
+     true},
+    {kAiortc,
+     97,
+     {{97, PayloadFormat::vp8}, {101, PayloadFormat::h264}},
+     {{98, 97}, {102, 101}},
+     96,
+     {true, true},
+     2505409034u,
+     3161732375u,
+     std::nullopt,
+     std::nullopt,
+     true,
+     true,
+     false,
+     true,
+     false},
+    {kObs,
+     96,
+     {{96, PayloadFormat::h264}},
+     {},
+     111,
+     {true, true},
+     3140207520u,
+     std::nullopt,
+     std::nullopt,
+     std::nullopt,
+     true,
+     true,
+     false,
+     true,
+     false},
+    {kFirefoxWhip,
+     120,
+     {{120, PayloadFormat::vp8}, {121, PayloadFormat::vp9}},
+     {{124, 120}, {125, 121}},
+     std::nullopt,
+     {true},
+     4163041028u,
+     2440805799u,
+     7,
+     std::nullopt,
+     true,
+     true,
+     true,
+     true,
+     true},
 };
 
 TEST(AnswerBuilder, NegotiatesWhatEachCapturedOfferAllows) {
@@ -91,7 +183,8 @@ TEST(AnswerBuilder, NegotiatesWhatEachCapturedOfferAllows) {
       EXPECT_EQ(n.audio->payload_type, *c.audio_pt);
     }
     ASSERT_EQ(answer->description.media.size(), c.accepted.size());
-    for (std::size_t i = 0; i < c.accepted.size(); ++i) EXPECT_EQ(answer->description.media[i].port != 0, c.accepted[i]) << i;
+    for (std::size_t i = 0; i < c.accepted.size(); ++i)
+      EXPECT_EQ(answer->description.media[i].port != 0, c.accepted[i]) << i;
     EXPECT_EQ(n.local_setup, Setup::passive);  // every fixture says actpass
     EXPECT_FALSE(n.remote_fingerprints.empty());
     EXPECT_FALSE(n.remote_ice_ufrag.empty());
@@ -154,7 +247,8 @@ TEST(AnswerBuilder, EveryAnswerHasTheRequiredShape) {
         if (encoding == "h264") {
           EXPECT_EQ(fmtp_parameter(fmtp, "packetization-mode"), "1");
           EXPECT_EQ(fmtp_parameter(fmtp, "level-asymmetry-allowed"), "1");
-          EXPECT_EQ(fmtp_parameter(fmtp, "profile-level-id"), fmtp_parameter(o.find_fmtp(pt)->parameters, "profile-level-id"));
+          EXPECT_EQ(fmtp_parameter(fmtp, "profile-level-id"),
+                    fmtp_parameter(o.find_fmtp(pt)->parameters, "profile-level-id"));
         } else if (encoding == "rtx") {
           const auto apt = fmtp_parameter(fmtp, "apt");
           ASSERT_TRUE(apt);
@@ -164,7 +258,9 @@ TEST(AnswerBuilder, EveryAnswerHasTheRequiredShape) {
       // Only feedback and extensions the offer carries on this m-line.
       for (const auto& fb : m.rtcp_feedback) EXPECT_TRUE(offered_feedback(o, fb)) << fb.type << ' ' << fb.parameter;
       for (const auto& e : m.extmaps) {
-        EXPECT_TRUE(std::any_of(o.extmaps.begin(), o.extmaps.end(), [&](const Extmap& x) { return x.id == e.id && x.uri == e.uri; })) << e.uri;
+        EXPECT_TRUE(std::any_of(o.extmaps.begin(), o.extmaps.end(), [&](const Extmap& x) {
+          return x.id == e.id && x.uri == e.uri;
+        })) << e.uri;
       }
       if (m.media == "video") {
         EXPECT_EQ(m.bandwidths, (std::vector<Bandwidth>{{"AS", 8000}, {"TIAS", 8'000'000}}));
@@ -195,10 +291,15 @@ TEST(AnswerBuilder, CodecChoiceFollowsTheConfiguredPreference) {
   };
   const Case cases[] = {
       // Chrome offers 42001f (102), 42e01f (108), 4d001f (116) with mode 1: constrained baseline 42e01f wins.
-      {kChromium, {PayloadFormat::h264, PayloadFormat::vp8}, 108, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"},
+      {kChromium,
+       {PayloadFormat::h264, PayloadFormat::vp8},
+       108,
+       "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"},
       {kChromium, {PayloadFormat::vp9}, 98, "profile-id=0"},
       {kAiortc, {PayloadFormat::h264}, 101, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"},
-      {kGstH264, {PayloadFormat::h264, PayloadFormat::vp8}, 102,
+      {kGstH264,
+       {PayloadFormat::h264, PayloadFormat::vp8},
+       102,
        "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42c00d"},
       {kFirefox, {PayloadFormat::h264, PayloadFormat::vp9, PayloadFormat::vp8}, 121, ""},  // Firefox: no H.264
   };
@@ -333,16 +434,19 @@ TEST(AnswerBuilder, ErrorsForOffersWithoutTransportOrCodecs) {
     ErrorCode code;
     int status;
   } cases[] = {
-      {"missing fingerprint", without_line("a=fingerprint"),
-       ErrorCode::missing_field, 400},
+      {"missing fingerprint", without_line("a=fingerprint"), ErrorCode::missing_field, 400},
       {"missing ice-pwd", without_line("a=ice-pwd"), ErrorCode::missing_field, 400},
-      {"only AV1", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("VP8"), 3, "AV1"), ErrorCode::no_common_codec, 406},
+      {"only AV1", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("VP8"), 3, "AV1"),
+       ErrorCode::no_common_codec, 406},
       {"no rtcp-mux", without_line("a=rtcp-mux"), ErrorCode::unsupported_offer, 422},
-      {"recvonly offer", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("a=sendonly"), 10, "a=recvonly"),
+      {"recvonly offer",
+       std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("a=sendonly"), 10, "a=recvonly"),
        ErrorCode::unsupported_offer, 422},
-      {"holdconn", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("actpass"), 7, "holdconn"), ErrorCode::unsupported_offer, 422},
+      {"holdconn", std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("actpass"), 7, "holdconn"),
+       ErrorCode::unsupported_offer, 422},
       {"H.264 mode 0 only",
-       std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("VP8"), 3, "H264") + "a=fmtp:96 packetization-mode=0;profile-level-id=42e01f\r\n",
+       std::string(kMinimalOffer).replace(std::string(kMinimalOffer).find("VP8"), 3, "H264") +
+           "a=fmtp:96 packetization-mode=0;profile-level-id=42e01f\r\n",
        ErrorCode::no_common_codec, 406},
   };
   for (const auto& c : cases) {

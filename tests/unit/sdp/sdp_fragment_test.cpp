@@ -68,10 +68,10 @@ TEST(SdpFragment, IceRestartIsNewCredentials) {
     const char* body;
     bool restart;
   } cases[] = {
-      {kRfc8840Fragment, false},                                              // the same credentials: trickle
-      {"a=candidate:1 1 udp 1 10.0.0.1 5000 typ host\r\n", false},            // none: trickle
-      {"a=ice-ufrag:NewU\r\na=ice-pwd:NewPasswordNewPassword1\r\n", true},   // both new
-      {"a=ice-ufrag:EsAw\r\na=ice-pwd:NewPasswordNewPassword1\r\n", true},   // a new password alone
+      {kRfc8840Fragment, false},                                            // the same credentials: trickle
+      {"a=candidate:1 1 udp 1 10.0.0.1 5000 typ host\r\n", false},          // none: trickle
+      {"a=ice-ufrag:NewU\r\na=ice-pwd:NewPasswordNewPassword1\r\n", true},  // both new
+      {"a=ice-ufrag:EsAw\r\na=ice-pwd:NewPasswordNewPassword1\r\n", true},  // a new password alone
       {"a=ice-ufrag:Other\r\n", true},
   };
   for (const auto& c : cases) {

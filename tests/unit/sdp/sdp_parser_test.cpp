@@ -15,11 +15,11 @@ using namespace testing;
 
 struct FixtureCase {
   const char* file;
-  std::vector<std::string> media;        // m-line types in order
-  std::vector<std::string> bundle;       // a=group:BUNDLE mids
-  std::size_t candidates_first_m_line;   // a=candidate lines in the first m-line
-  bool mdns;                             // every host candidate is a .local name
-  bool session_level_credentials;        // ice-ufrag/pwd at session level
+  std::vector<std::string> media;       // m-line types in order
+  std::vector<std::string> bundle;      // a=group:BUNDLE mids
+  std::size_t candidates_first_m_line;  // a=candidate lines in the first m-line
+  bool mdns;                            // every host candidate is a .local name
+  bool session_level_credentials;       // ice-ufrag/pwd at session level
   bool extmap_allow_mixed;
 };
 
@@ -104,7 +104,8 @@ TEST(SdpParser, GStreamerBundleOnlyAudioAndRtcpMuxOnly) {
   EXPECT_TRUE(parsed->media[1].bundle_only);
   EXPECT_TRUE(parsed->media[0].rtcp_mux_only);
   const auto& candidates = parsed->media[0].candidates;
-  EXPECT_TRUE(std::any_of(candidates.begin(), candidates.end(), [](const Candidate& c) { return c.tcptype == "passive"; }));
+  EXPECT_TRUE(
+      std::any_of(candidates.begin(), candidates.end(), [](const Candidate& c) { return c.tcptype == "passive"; }));
 }
 
 TEST(SdpParser, LfAndCrlfLineEndsGiveTheSameModel) {
@@ -194,7 +195,8 @@ TEST(SdpParser, MalformedInputsNameTheLineAndTheProblem) {
       {"control character", replace_line("s=-", std::string("s=a\0b", 5)), ErrorCode::malformed_line, 3},
       {"huge input", std::string(kMaxSdpSize + 1, 'a'), ErrorCode::too_large, 0},
       {"too many lines", with_lines("a=x\n", kMaxSdpLines), ErrorCode::too_many_lines, kMaxSdpLines + 1},
-      {"line too long", with_lines("a=x-long:" + std::string(kMaxLineLength, 'y') + "\r\n", 1), ErrorCode::line_too_long, 16},
+      {"line too long", with_lines("a=x-long:" + std::string(kMaxLineLength, 'y') + "\r\n", 1),
+       ErrorCode::line_too_long, 16},
       {"too many candidates", with_lines("a=candidate:1 1 udp 5 10.0.0.1 5000 typ host\r\n", kMaxCandidates + 1),
        ErrorCode::too_many_items, 16 + kMaxCandidates},
   };

@@ -15,10 +15,10 @@
 namespace presentd::session {
 namespace {
 
-constexpr EndReason kAll[] = {EndReason::stopped,      EndReason::replaced,        EndReason::removed,
-                              EndReason::declined,     EndReason::timeout,         EndReason::room_full,
-                              EndReason::ice_failed,   EndReason::dtls_failed,     EndReason::connection_lost,
-                              EndReason::error,        EndReason::ended_at_box,    EndReason::shutdown};
+constexpr EndReason kAll[] = {EndReason::stopped,    EndReason::replaced,     EndReason::removed,
+                              EndReason::declined,   EndReason::timeout,      EndReason::room_full,
+                              EndReason::ice_failed, EndReason::dtls_failed,  EndReason::connection_lost,
+                              EndReason::error,      EndReason::ended_at_box, EndReason::shutdown};
 
 TEST(EndReason, EveryReasonHasItsOwnCodeAndEveryCodeIsPreCreated) {
   std::set<std::string_view> codes;

@@ -34,9 +34,7 @@ std::string replace(std::string text, std::string_view from, std::string_view to
   return text;
 }
 
-std::string valid_offer() {
-  return kMinimalOffer;
-}
+std::string valid_offer() { return kMinimalOffer; }
 
 // valid_offer() with its a=fingerprint value replaced.
 std::string offer_with_fingerprint(const std::string& value) {
@@ -117,9 +115,12 @@ TEST_F(SessionManagerTest, RefusedOffersSayWhatIsWrong) {
       {"not SDP", "this is not SDP\r\n", {Code::malformed_line, Code::missing_field}},
       {"no fingerprint", replace(valid_offer(), "a=fingerprint:", "a=x-fingerprint:"), {Code::missing_field}},
       // Parsed by the SDP layer, unusable by the DTLS layer: refused by the one rule both share.
-      {"sha-1 fingerprint", offer_with_fingerprint("sha-1 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD"),
+      {"sha-1 fingerprint",
+       offer_with_fingerprint("sha-1 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD"),
        {Code::missing_field, Code::bad_attribute}},
-      {"short sha-256 fingerprint", offer_with_fingerprint("sha-256 AA:BB:CC:DD"), {Code::missing_field, Code::bad_attribute}},
+      {"short sha-256 fingerprint",
+       offer_with_fingerprint("sha-256 AA:BB:CC:DD"),
+       {Code::missing_field, Code::bad_attribute}},
       {"no ICE password", replace(valid_offer(), "a=ice-pwd:", "a=x-ice-pwd:"), {Code::missing_field}},
       {"only AV1", replace(valid_offer(), "VP8/90000", "AV1/90000"), {Code::no_common_codec}},
       {"H.264 packetization-mode 0 only",
@@ -228,7 +229,7 @@ TEST_F(SessionManagerTest, EveryEndIsReportedWithItsReasonAlsoForAPresenterStill
   observer.on_ended = [&](const std::string& id, EndReason reason) { ended.emplace_back(id, reason); };
   const AdmissionSettings admission{config::AdmissionMode::approve, 2, config::WhenFull::replace, 1s};
   manager_ = std::make_unique<SessionManager>(io_, pump_, identity_, settings(), admission, observer);
-  const auto first = create(valid_offer());  // nobody on screen to ask: admitted
+  const auto first = create(valid_offer());   // nobody on screen to ask: admitted
   const auto second = create(valid_offer());  // waits for the first presenter's approval
   ASSERT_TRUE(accepted(first));
   ASSERT_TRUE(accepted(second));
@@ -340,10 +341,12 @@ TEST_F(SessionManagerTest, TrickledCandidatesAreCappedPerSession) {
   EXPECT_EQ(std::get<Refusal>(over).kind, Kind::too_many_candidates);
   EXPECT_EQ(manager_->session_count(), 1u);  // refused, not ended
   // New credentials: an ICE restart with a fresh check list takes candidates again.
-  EXPECT_TRUE(applied("a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
-                      "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"));
-  EXPECT_TRUE(applied("a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
-                      "a=candidate:1 1 udp 2130706431 127.0.0.1 30001 typ host\r\n"));
+  EXPECT_TRUE(
+      applied("a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
+              "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"));
+  EXPECT_TRUE(
+      applied("a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
+              "a=candidate:1 1 udp 2130706431 127.0.0.1 30001 typ host\r\n"));
 }
 
 // The core stops a session for whichever adapter created it; a stopped session is gone for all.

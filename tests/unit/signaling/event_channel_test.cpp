@@ -105,7 +105,8 @@ TEST_F(EventChannelTest, StreamCarriesTheCurrentStateEventsAndHeartbeatsUntilThe
   ASSERT_NE(last, std::string::npos) << body;
   EXPECT_LT(first, second);
   EXPECT_LT(second, last);
-  EXPECT_EQ(body.find("presenting", body.find("presenting") + 1), std::string::npos) << "another session's event leaked: " << body;
+  EXPECT_EQ(body.find("presenting", body.find("presenting") + 1), std::string::npos)
+      << "another session's event leaked: " << body;
   EXPECT_NE(body.find(": heartbeat\n\n"), std::string::npos) << body;
   EXPECT_TRUE(run_until([&] { return channel_->stream_count() == 0; }));
 
@@ -157,8 +158,8 @@ TEST_F(EventChannelTest, ApprovalsReachTheHostAndBadBodiesGetAReadableError) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_FALSE(nlohmann::json::parse(bad.body)["message"].get<std::string>().empty());
   std::sort(host_.answers.begin(), host_.answers.end());
-  EXPECT_EQ(host_.answers, (std::vector<std::string>{std::string(kSession) + "/abcd/yes",
-                                                     std::string(kSession) + "/beef/no"}));
+  EXPECT_EQ(host_.answers,
+            (std::vector<std::string>{std::string(kSession) + "/abcd/yes", std::string(kSession) + "/beef/no"}));
 }
 
 }  // namespace

@@ -172,9 +172,9 @@ TEST_F(WhipEndpointTest, PatchNeedsTheRightEtagAndDistinguishesTrickleFromRestar
   EXPECT_EQ(restart[http::field::etag], "\"e2\"");
   EXPECT_EQ(call(http::verb::patch, "/whip/nope", "a=candidate:1", with({{"If-Match", "*"}})).result(),
             http::status::not_found);
-  EXPECT_EQ(call(http::verb::patch, "/whip/0123abcd", "x", {{"Authorization", "Bearer 4821"}, {"If-Match", "*"}})
-                .result(),
-            http::status::unsupported_media_type);
+  EXPECT_EQ(
+      call(http::verb::patch, "/whip/0123abcd", "x", {{"Authorization", "Bearer 4821"}, {"If-Match", "*"}}).result(),
+      http::status::unsupported_media_type);
 }
 
 TEST_F(WhipEndpointTest, DeleteEndsTheSessionOnce) {

@@ -19,8 +19,8 @@ TEST(DecodeTimeHistogramTest, EmptyReportsZero) {
 TEST(DecodeTimeHistogramTest, BoundsGrowByAQuarter) {
   EXPECT_EQ(DecodeTimeHistogram::bucket_bound(0), microseconds{50});
   for (std::size_t i = 1; i < DecodeTimeHistogram::kBuckets; ++i) {
-    const double ratio = double(DecodeTimeHistogram::bucket_bound(i).count()) /
-                         double(DecodeTimeHistogram::bucket_bound(i - 1).count());
+    const double ratio =
+        double(DecodeTimeHistogram::bucket_bound(i).count()) / double(DecodeTimeHistogram::bucket_bound(i - 1).count());
     EXPECT_NEAR(ratio, 1.25, 0.02) << i;
   }
   EXPECT_GT(DecodeTimeHistogram::bucket_bound(DecodeTimeHistogram::kBuckets - 1), std::chrono::seconds{5});

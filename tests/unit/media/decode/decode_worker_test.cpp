@@ -87,8 +87,9 @@ protected:
   DecodeWorkerTest() : clip_(GetParam(), 320, 180) {}
 
   rtp::PayloadFormat format() const {
-    return GetParam() == Encoder::h264 ? rtp::PayloadFormat::h264
-                                       : GetParam() == Encoder::vp9 ? rtp::PayloadFormat::vp9 : rtp::PayloadFormat::vp8;
+    return GetParam() == Encoder::h264  ? rtp::PayloadFormat::h264
+           : GetParam() == Encoder::vp9 ? rtp::PayloadFormat::vp9
+                                        : rtp::PayloadFormat::vp8;
   }
   std::unique_ptr<DecodeWorker> start(std::size_t capacity = 8) {
     DecodeWorkerCallbacks callbacks{[this](PicturePtr p) { gate_.on_picture(std::move(p)); },
@@ -276,7 +277,8 @@ TEST_P(DecodeWorkerTest, AThrowInOneFrameIsThatFramesDecodeErrorAndTheNextKeyfra
   clip_.encode(6, {0, 3});
   std::vector<PicturePtr> pictures;
   DecodeWorkerCallbacks callbacks{[&](PicturePtr p) {
-                                    if (p->rtp_timestamp() == first_timestamp_ + 3000U) throw std::runtime_error("hand-over failed");
+                                    if (p->rtp_timestamp() == first_timestamp_ + 3000U)
+                                      throw std::runtime_error("hand-over failed");
                                     pictures.push_back(std::move(p));
                                   },
                                   [this](std::function<void()> task) { loop_.post(std::move(task)); },
@@ -344,7 +346,9 @@ INSTANTIATE_TEST_SUITE_P(Vp8, DecodeWorkerPixelCap, ::testing::Values(Encoder::v
 
 INSTANTIATE_TEST_SUITE_P(Codecs, DecodeWorkerTest, ::testing::Values(Encoder::vp8, Encoder::vp9, Encoder::h264),
                          [](const ::testing::TestParamInfo<Encoder>& param_info) {
-                           return param_info.param == Encoder::vp8 ? "vp8" : param_info.param == Encoder::vp9 ? "vp9" : "h264";
+                           return param_info.param == Encoder::vp8   ? "vp8"
+                                  : param_info.param == Encoder::vp9 ? "vp9"
+                                                                     : "h264";
                          });
 
 }  // namespace

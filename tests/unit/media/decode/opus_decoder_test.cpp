@@ -74,7 +74,8 @@ double tone_power(const std::vector<float>& stereo, int channel, std::size_t ski
 double rms(const std::vector<float>& stereo, int channel, std::size_t skip) {
   double sum = 0;
   std::size_t n = 0;
-  for (std::size_t i = skip * 2 + static_cast<std::size_t>(channel); i < stereo.size(); i += 2, ++n) sum += stereo[i] * stereo[i];
+  for (std::size_t i = skip * 2 + static_cast<std::size_t>(channel); i < stereo.size(); i += 2, ++n)
+    sum += stereo[i] * stereo[i];
   return std::sqrt(sum / double(n));
 }
 

@@ -29,10 +29,10 @@ TEST_P(PictureGeometryTest, RowsCoverExactlyTheVisiblePixels) {
   auto storage = std::make_shared<std::vector<std::uint8_t>>(static_cast<std::size_t>(stride * 3 * 64));
   std::uint8_t* base = storage->data();
   for (std::size_t i = 0; i < storage->size(); ++i) (*storage)[i] = static_cast<std::uint8_t>(i);
-  const Picture picture(g.format, g.width, g.height,
-                        {PicturePlane{base, stride}, PicturePlane{base + stride * 64, stride},
-                         PicturePlane{base + stride * 128, stride}},
-                        storage);
+  const Picture picture(
+      g.format, g.width, g.height,
+      {PicturePlane{base, stride}, PicturePlane{base + stride * 64, stride}, PicturePlane{base + stride * 128, stride}},
+      storage);
   EXPECT_EQ(picture.plane_count(), g.planes);
   EXPECT_EQ(picture.plane_row_bytes(0), g.width);
   EXPECT_EQ(picture.plane_rows(0), g.height);

@@ -53,10 +53,11 @@ private:
 class ReferenceAvDecoder {
 public:
   explicit ReferenceAvDecoder(AVCodecID id)
-      : context_(open_codec_context(avcodec_find_decoder(id), [](AVCodecContext& c) {
-          c.flags |= AV_CODEC_FLAG_LOW_DELAY;
-          c.thread_count = 1;
-        })),
+      : context_(open_codec_context(avcodec_find_decoder(id),
+                                    [](AVCodecContext& c) {
+                                      c.flags |= AV_CODEC_FLAG_LOW_DELAY;
+                                      c.thread_count = 1;
+                                    })),
         frame_(av_frame_alloc()) {
     if (!context_) throw std::runtime_error("avcodec open");
   }
@@ -65,10 +66,10 @@ public:
     std::uint64_t sum = 0;
     if (avcodec_send_packet(context_.get(), packet_.fill(data)) < 0) return 0;
     while (avcodec_receive_frame(context_.get(), frame_.get()) == 0) {
-      sum = checksum_planes(PixelFormat::i420, frame_->width, frame_->height,
-                            {PicturePlane{frame_->data[0], frame_->linesize[0]},
-                             PicturePlane{frame_->data[1], frame_->linesize[1]},
-                             PicturePlane{frame_->data[2], frame_->linesize[2]}});
+      sum = checksum_planes(
+          PixelFormat::i420, frame_->width, frame_->height,
+          {PicturePlane{frame_->data[0], frame_->linesize[0]}, PicturePlane{frame_->data[1], frame_->linesize[1]},
+           PicturePlane{frame_->data[2], frame_->linesize[2]}});
       av_frame_unref(frame_.get());
     }
     return sum;

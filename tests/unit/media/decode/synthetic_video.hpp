@@ -43,7 +43,8 @@ inline void fill_rect(I420Image& image, int x0, int y0, int w, int h, std::uint8
 // bits on it, as on a busy screen.
 inline void draw_video(I420Image& image, int x0, int y0, int w, int h, int index) {
   std::array<std::uint8_t, 256> wave{};
-  for (std::size_t i = 0; i < wave.size(); ++i) wave[i] = static_cast<std::uint8_t>(64 + 60 * std::sin(double(i) * 2 * 3.14159265 / 256));
+  for (std::size_t i = 0; i < wave.size(); ++i)
+    wave[i] = static_cast<std::uint8_t>(64 + 60 * std::sin(double(i) * 2 * 3.14159265 / 256));
   std::uint32_t grain = 2166136261U ^ static_cast<std::uint32_t>(index);
   for (int y = std::max(y0, 0); y < std::min(y0 + h, image.height); ++y) {
     for (int x = std::max(x0, 0); x < std::min(x0 + w, image.width); ++x) {
@@ -99,8 +100,8 @@ inline double plane_mse(const Picture& picture, int plane, const std::vector<std
 
 // Luma and chroma PSNR of an I420 picture against its source, in dB (99 when identical).
 inline double psnr(const Picture& picture, const I420Image& source) {
-  const double mse = (4 * plane_mse(picture, 0, source.y) + plane_mse(picture, 1, source.u) +
-                      plane_mse(picture, 2, source.v)) / 6;
+  const double mse =
+      (4 * plane_mse(picture, 0, source.y) + plane_mse(picture, 1, source.u) + plane_mse(picture, 2, source.v)) / 6;
   return mse == 0 ? 99.0 : 10 * std::log10(255.0 * 255.0 / mse);
 }
 

@@ -50,16 +50,16 @@ public:
 
   EncodedFrame encode(const I420Image& image, bool force_keyframe) {
     vpx_image_t wrapped{};
-    vpx_img_wrap(&wrapped, VPX_IMG_FMT_I420, static_cast<unsigned>(image.width), static_cast<unsigned>(image.height),
-                 1, const_cast<std::uint8_t*>(image.y.data()));
+    vpx_img_wrap(&wrapped, VPX_IMG_FMT_I420, static_cast<unsigned>(image.width), static_cast<unsigned>(image.height), 1,
+                 const_cast<std::uint8_t*>(image.y.data()));
     wrapped.planes[VPX_PLANE_Y] = const_cast<std::uint8_t*>(image.y.data());
     wrapped.planes[VPX_PLANE_U] = const_cast<std::uint8_t*>(image.u.data());
     wrapped.planes[VPX_PLANE_V] = const_cast<std::uint8_t*>(image.v.data());
     wrapped.stride[VPX_PLANE_Y] = image.width;
     wrapped.stride[VPX_PLANE_U] = image.chroma_width();
     wrapped.stride[VPX_PLANE_V] = image.chroma_width();
-    if (vpx_codec_encode(&context_, &wrapped, pts_++, 1, force_keyframe ? VPX_EFLAG_FORCE_KF : 0,
-                         VPX_DL_REALTIME) != VPX_CODEC_OK) {
+    if (vpx_codec_encode(&context_, &wrapped, pts_++, 1, force_keyframe ? VPX_EFLAG_FORCE_KF : 0, VPX_DL_REALTIME) !=
+        VPX_CODEC_OK) {
       throw std::runtime_error("vpx encode");
     }
     EncodedFrame out;
@@ -81,7 +81,8 @@ private:
 // H.264 constrained baseline from libx264 through libavcodec; IDR frames only where forced.
 class AvTestEncoder {
 public:
-  AvTestEncoder(int width, int height, std::int64_t bits_per_second) : frame_(av_frame_alloc()), packet_(av_packet_alloc()) {
+  AvTestEncoder(int width, int height, std::int64_t bits_per_second)
+      : frame_(av_frame_alloc()), packet_(av_packet_alloc()) {
     av_log_set_level(AV_LOG_ERROR);  // keep libx264's per-run summary out of test logs
     const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
     context_ = open_codec_context(codec, [&](AVCodecContext& c) {

@@ -90,14 +90,17 @@ TEST_P(VideoDecoderTest, DamagedFramesAreErrorsAndTheNextKeyframeDecodes) {
 
 INSTANTIATE_TEST_SUITE_P(
     Codecs, VideoDecoderTest,
-    ::testing::Values(Case{"vp8_libvpx", Encoder::vp8, rtp::PayloadFormat::vp8, VideoDecoderBackend::preferred, 320, 180},
-                      Case{"vp8_libvpx_odd", Encoder::vp8, rtp::PayloadFormat::vp8, VideoDecoderBackend::preferred, 317, 179},
-                      Case{"vp9_libvpx", Encoder::vp9, rtp::PayloadFormat::vp9, VideoDecoderBackend::preferred, 320, 180},
-                      Case{"vp9_libvpx_odd", Encoder::vp9, rtp::PayloadFormat::vp9, VideoDecoderBackend::preferred, 317, 179},
-                      Case{"vp8_libavcodec", Encoder::vp8, rtp::PayloadFormat::vp8, VideoDecoderBackend::libavcodec, 320, 180, false},
-                      Case{"h264_libavcodec", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 320, 180},
-                      Case{"h264_slice_threads", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 320, 180, true, 2},
-                      Case{"h264_libavcodec_uncropped", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 318, 178}),
+    ::testing::Values(
+        Case{"vp8_libvpx", Encoder::vp8, rtp::PayloadFormat::vp8, VideoDecoderBackend::preferred, 320, 180},
+        Case{"vp8_libvpx_odd", Encoder::vp8, rtp::PayloadFormat::vp8, VideoDecoderBackend::preferred, 317, 179},
+        Case{"vp9_libvpx", Encoder::vp9, rtp::PayloadFormat::vp9, VideoDecoderBackend::preferred, 320, 180},
+        Case{"vp9_libvpx_odd", Encoder::vp9, rtp::PayloadFormat::vp9, VideoDecoderBackend::preferred, 317, 179},
+        Case{"vp8_libavcodec", Encoder::vp8, rtp::PayloadFormat::vp8, VideoDecoderBackend::libavcodec, 320, 180, false},
+        Case{"h264_libavcodec", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 320, 180},
+        Case{"h264_slice_threads", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 320, 180,
+             true, 2},
+        Case{"h264_libavcodec_uncropped", Encoder::h264, rtp::PayloadFormat::h264, VideoDecoderBackend::preferred, 318,
+             178}),
     [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.label); });
 
 TEST(VpxVideoDecoderTest, Vp9DecodesIntoPooledBuffersThatAreRecycled) {

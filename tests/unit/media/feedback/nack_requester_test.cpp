@@ -55,7 +55,7 @@ std::vector<Step> ten_tries_every_20ms() {
     steps.push_back(tick({2}));
     steps.push_back(advance(20));
   }
-  steps.push_back(tick({}, true));  // one RTT after the 10th try: given up
+  steps.push_back(tick({}, true));   // one RTT after the 10th try: given up
   steps.push_back({Op::arrive, 2});  // too late to count as recovered
   steps.push_back(advance(20));
   steps.push_back(tick({}));
@@ -66,15 +66,27 @@ const std::vector<Case> kCases = {
     make_case("known_loss_pattern",
               {arrive({0, 1, 2, 4, 5, 6, 9, 10, 11, 13, 14, 15}), {tick({3, 7, 8, 12}), advance(20), tick({})}}),
     make_case("duplicates_ignored", {arrive({0, 1, 1, 3, 3, 4, 4}), {tick({2})}}),
-    make_case("rtt_spacing",
-              {arrive({0, 1, 3, 4, 5}),
-               {tick({2}), advance(20), tick({}), advance(20), tick({}), advance(20), tick({}), advance(20),
-                tick({}), advance(20), tick({2}),  // 100 ms: the default RTT
-                {Op::rtt_ms, 40}, advance(20), tick({}), advance(20), tick({2})}}),
+    make_case("rtt_spacing", {arrive({0, 1, 3, 4, 5}),
+                              {tick({2}),
+                               advance(20),
+                               tick({}),
+                               advance(20),
+                               tick({}),
+                               advance(20),
+                               tick({}),
+                               advance(20),
+                               tick({}),
+                               advance(20),
+                               tick({2}),  // 100 ms: the default RTT
+                               {Op::rtt_ms, 40},
+                               advance(20),
+                               tick({}),
+                               advance(20),
+                               tick({2})}}),
     make_case("ten_tries_then_keyframe", {ten_tries_every_20ms()}, 0, 0, 1),
     // 1, 3, 2: the tick between 3 and 2 must not NACK 2.
-    make_case("reordered_by_one_not_nacked", {arrive({0, 1, 3}), {tick({}), {Op::arrive, 2}, advance(20), tick({})}},
-              0, 1),
+    make_case("reordered_by_one_not_nacked", {arrive({0, 1, 3}), {tick({}), {Op::arrive, 2}, advance(20), tick({})}}, 0,
+              1),
     make_case("reorder_allowance_expires_by_time",
               {arrive({0, 1, 3}), {tick({}), advance(9), tick({}), advance(1), tick({2})}}),
     make_case("reorder_allowance_by_distance", {arrive({0, 1, 3, 4}), {tick({2})}}),
@@ -157,8 +169,8 @@ TEST(NackRequester, HolesBeyondTheBufferSpanAreDropped) {
   nack.on_packet(65502);  // 65501 missing
   nack.on_packet(64);     // 65501 is now 99 behind: kept, along with 65503..63
   EXPECT_EQ(nack.missing_count(), 1u + 97u);
-  nack.on_packet(65);     // 100 behind: kept
-  nack.on_packet(66);     // 101 behind: dropped
+  nack.on_packet(65);  // 100 behind: kept
+  nack.on_packet(66);  // 101 behind: dropped
   EXPECT_EQ(nack.missing_count(), 97u);
   EXPECT_TRUE(nack.on_tick().keyframe_needed);
 }

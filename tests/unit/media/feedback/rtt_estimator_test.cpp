@@ -44,9 +44,9 @@ TEST(RttEstimator, IgnoresEchoesForOthersUnsetOnesAndImplausibleOnes) {
   RttEstimator estimator(clock, 1234);
   const auto sent = estimator.make_reference_time();
   clock.advance(50ms);
-  EXPECT_FALSE(estimator.on_extended_report(echo(4321, *sent.rrtr_ntp, 0ms)));              // another receiver
+  EXPECT_FALSE(estimator.on_extended_report(echo(4321, *sent.rrtr_ntp, 0ms)));                    // another receiver
   EXPECT_FALSE(estimator.on_extended_report(rtp::rtcp::ExtendedReport{99, {}, {{1234, 0, 0}}}));  // LRR 0
-  EXPECT_FALSE(estimator.on_extended_report(echo(1234, *sent.rrtr_ntp, 60ms)));             // held longer than passed
+  EXPECT_FALSE(estimator.on_extended_report(echo(1234, *sent.rrtr_ntp, 60ms)));  // held longer than passed
   EXPECT_EQ(estimator.rtt(), std::nullopt);
   // A hair below zero is the sender's rounding on a LAN: a zero round trip.
   EXPECT_TRUE(estimator.on_extended_report(echo(1234, *sent.rrtr_ntp, 52ms)));

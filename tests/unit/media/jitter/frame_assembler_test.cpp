@@ -264,9 +264,7 @@ const std::vector<Case> kCases = {
 };
 
 // Failures name the case instead of dumping its bytes.
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.name;
-}
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class FrameAssemblerCases : public ::testing::TestWithParam<Case> {};
 

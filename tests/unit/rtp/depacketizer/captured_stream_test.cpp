@@ -19,8 +19,8 @@ struct CapturedCase {
   std::string name;
   PayloadFormat format;
   AVCodecID codec;
-  std::size_t frames;     // what the capture pipeline encoded
-  std::size_t keyframes;  // keyframe-max-dist/gop-size=6 over 12 frames; every Opus packet
+  std::size_t frames;         // what the capture pipeline encoded
+  std::size_t keyframes;      // keyframe-max-dist/gop-size=6 over 12 frames; every Opus packet
   bool keyframe_states_size;  // VP8 keyframe header, VP9 scalability structure
 };
 
@@ -87,14 +87,14 @@ TEST_P(CapturedStreamTest, ReproducesEncoderOutputFrameByFrame) {
   EXPECT_EQ(decoder.height(), kHeight);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Gstreamer, CapturedStreamTest,
-    ::testing::Values(CapturedCase{"vp8", PayloadFormat::vp8, AV_CODEC_ID_VP8, 12, 2, true},
-                      CapturedCase{"vp9", PayloadFormat::vp9, AV_CODEC_ID_VP9, 12, 2, true},
-                      CapturedCase{"h264", PayloadFormat::h264, AV_CODEC_ID_H264, 12, 2, false},
-                      CapturedCase{"h264_stap", PayloadFormat::h264, AV_CODEC_ID_H264, 8, 2, false},
-                      CapturedCase{"opus", PayloadFormat::opus, AV_CODEC_ID_OPUS, 11, 11, false}),
-    [](const auto& test_info) { return test_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Gstreamer, CapturedStreamTest,
+                         ::testing::Values(CapturedCase{"vp8", PayloadFormat::vp8, AV_CODEC_ID_VP8, 12, 2, true},
+                                           CapturedCase{"vp9", PayloadFormat::vp9, AV_CODEC_ID_VP9, 12, 2, true},
+                                           CapturedCase{"h264", PayloadFormat::h264, AV_CODEC_ID_H264, 12, 2, false},
+                                           CapturedCase{"h264_stap", PayloadFormat::h264, AV_CODEC_ID_H264, 8, 2,
+                                                        false},
+                                           CapturedCase{"opus", PayloadFormat::opus, AV_CODEC_ID_OPUS, 11, 11, false}),
+                         [](const auto& test_info) { return test_info.param.name; });
 
 // A receiver that lost the SPS/PPS packets in front of the second IDR (or a sender that only sends
 // them once) still gets a decodable keyframe: the ones remembered from the first IDR are put back,

@@ -61,8 +61,7 @@ inline std::optional<RtpPacket> parse_rtp(std::span<const std::uint8_t> packet) 
 }
 
 // Groups in-order packets into frames by RTP timestamp, the way a jitter buffer would.
-inline std::vector<std::vector<std::span<const std::uint8_t>>> frames_by_timestamp(
-    const std::vector<Bytes>& packets) {
+inline std::vector<std::vector<std::span<const std::uint8_t>>> frames_by_timestamp(const std::vector<Bytes>& packets) {
   std::vector<std::vector<std::span<const std::uint8_t>>> frames;
   std::optional<std::uint32_t> last_timestamp;
   for (const auto& raw : packets) {

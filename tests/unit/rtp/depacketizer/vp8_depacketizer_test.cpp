@@ -182,14 +182,15 @@ TEST(Vp8DepacketizerTest, InspectReportsStartKeyframeAndSize) {
   EXPECT_TRUE(split->keyframe);
   EXPECT_EQ(split->width, 0);
   // A complete keyframe header with a wrong start code is malformed.
-  EXPECT_FALSE(depacketizer.inspect(Bytes{0x10, 0x10, 0x02, 0x00, 0x9d, 0x01, 0x2b, 0x40, 0x01, 0xf0, 0x00}).has_value());
+  EXPECT_FALSE(
+      depacketizer.inspect(Bytes{0x10, 0x10, 0x02, 0x00, 0x9d, 0x01, 0x2b, 0x40, 0x01, 0xf0, 0x00}).has_value());
 }
 
 TEST(Vp8DepacketizerTest, AssembleStripsDescriptorsInOrder) {
   Vp8Depacketizer depacketizer;
   const Bytes first = concat({0x90, 0x80, 0x81, 0x00}, kKeyframeStart);
   const Bytes middle = {0x80, 0x80, 0x81, 0x00, 0x01, 0x02};  // the 2-byte first partition
-  const Bytes last = {0x01, 0x03};  // continuation of partition 1, no extensions
+  const Bytes last = {0x01, 0x03};                            // continuation of partition 1, no extensions
   const std::vector<std::span<const std::uint8_t>> payloads = {first, middle, last};
   const auto frame = depacketizer.assemble(payloads);
   ASSERT_TRUE(frame.has_value());

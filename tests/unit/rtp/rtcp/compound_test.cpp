@@ -12,14 +12,11 @@ namespace {
 // reduced-size feedback packet (PLI) and an APP packet we do not interpret.
 const std::vector<std::uint8_t> kCompound = {
     0x80, 0xC8, 0x00, 0x06,  // SR, RC=0, length 6
-    0x00, 0x00, 0x00, 0x05, 0xE9, 0x4B, 0x3A, 0x10, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x0B, 0xB8,
-    0x81, 0xCA, 0x00, 0x03,  // SDES, SC=1, length 3
-    0x00, 0x00, 0x00, 0x05, 0x01, 0x03, 'a', 'b', 'c', 0x00, 0x00, 0x00,
-    0x81, 0xCE, 0x00, 0x02,  // PLI
-    0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x06,
-    0x80, 0xCC, 0x00, 0x02,  // APP (204), name "test"
-    0x00, 0x00, 0x00, 0x05, 't', 'e', 's', 't',
+    0x00, 0x00, 0x00, 0x05, 0xE9, 0x4B, 0x3A, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
+    0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x0B, 0xB8, 0x81, 0xCA, 0x00, 0x03,  // SDES, SC=1, length 3
+    0x00, 0x00, 0x00, 0x05, 0x01, 0x03, 'a',  'b',  'c',  0x00, 0x00, 0x00, 0x81, 0xCE, 0x00, 0x02,  // PLI
+    0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x06, 0x80, 0xCC, 0x00, 0x02,  // APP (204), name "test"
+    0x00, 0x00, 0x00, 0x05, 't',  'e',  's',  't',
 };
 
 TEST(CompoundReader, WalksPacketsByLength) {
@@ -97,8 +94,7 @@ std::vector<std::uint8_t> with_trailer(std::vector<std::uint8_t> trailer) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, ParseCompoundBroken,
-    ::testing::Values(BrokenCase{"empty", {}},
-                      BrokenCase{"shorter_than_header", {0x80, 0xC9, 0x00}},
+    ::testing::Values(BrokenCase{"empty", {}}, BrokenCase{"shorter_than_header", {0x80, 0xC9, 0x00}},
                       BrokenCase{"bad_version", {0x40, 0xC9, 0x00, 0x01, 0, 0, 0, 1}},
                       BrokenCase{"length_past_end", {0x80, 0xC9, 0x00, 0x02, 0, 0, 0, 1}},
                       BrokenCase{"second_length_past_end", with_trailer({0x81, 0xCE, 0x00, 0x09, 0, 0, 0, 1})},
@@ -109,8 +105,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(ParseCompound, CountsMalformedBodiesAndKeepsTheRest) {
   // A NACK with no FCI is well framed but malformed; the RR after it is still delivered.
-  const std::vector<std::uint8_t> bytes = {0x81, 0xCD, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 2,
-                                           0x80, 0xC9, 0x00, 0x01, 0, 0, 0, 3};
+  const std::vector<std::uint8_t> bytes = {0x81, 0xCD, 0x00, 0x02, 0,    0,    0, 1, 0, 0,
+                                           0,    2,    0x80, 0xC9, 0x00, 0x01, 0, 0, 0, 3};
   const auto result = parse_compound(bytes);
   ASSERT_TRUE(result);
   EXPECT_EQ(result->malformed, 1u);
@@ -119,7 +115,9 @@ TEST(ParseCompound, CountsMalformedBodiesAndKeepsTheRest) {
 }
 
 TEST(WriteCompound, RoundTripsEveryMessageType) {
-  TransportFeedback feedback = build_transport_feedback(1, 2, std::vector<PacketArrival>{{65535, 64'000}, {0, std::nullopt}, {1, 70'000}}, 3).at(0);
+  TransportFeedback feedback =
+      build_transport_feedback(1, 2, std::vector<PacketArrival>{{65535, 64'000}, {0, std::nullopt}, {1, 70'000}}, 3)
+          .at(0);
   const std::vector<Message> messages = {
       SenderReport{1, 0x0123456789ABCDEFull, 2, 3, 4, {ReportBlock{5, 6, -7, 8, 9, 10, 11}}},
       ReceiverReport{1, {ReportBlock{12, 13, 14, 15, 16, 17, 18}}},

@@ -59,11 +59,11 @@ TEST(ExtendedReport, DlrrSubBlocksAndUnknownBlocksSkipped) {
 
 TEST(ExtendedReport, MalformedBlocksAreRefused) {
   const std::vector<std::vector<std::uint8_t>> cases{
-      {0x80, 0xCF, 0x00, 0x00},                                                  // no SSRC
-      {0x80, 0xCF, 0x00, 0x02, 0, 0, 0, 1, 0x04, 0x00, 0x00, 0x02},              // RRTR past the end
-      {0x80, 0xCF, 0x00, 0x03, 0, 0, 0, 1, 0x04, 0x00, 0x00, 0x01, 0, 0, 0, 0},  // RRTR of 1 word
+      {0x80, 0xCF, 0x00, 0x00},                                                              // no SSRC
+      {0x80, 0xCF, 0x00, 0x02, 0, 0, 0, 1, 0x04, 0x00, 0x00, 0x02},                          // RRTR past the end
+      {0x80, 0xCF, 0x00, 0x03, 0, 0, 0, 1, 0x04, 0x00, 0x00, 0x01, 0, 0, 0, 0},              // RRTR of 1 word
       {0x80, 0xCF, 0x00, 0x04, 0, 0, 0, 1, 0x05, 0x00, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 2},  // DLRR of 2 words
-      {0x80, 0xCF, 0x00, 0x02, 0, 0, 0, 1, 0x04, 0x00},                          // block header cut short
+      {0x80, 0xCF, 0x00, 0x02, 0, 0, 0, 1, 0x04, 0x00},                                      // block header cut short
   };
   for (const auto& bytes : cases) {
     const auto view = parse_packet(bytes);

@@ -37,7 +37,7 @@ TEST(Nack, ParsesPidAndBitmaskAcrossTheWrap) {
 
 struct NackItemsCase {
   const char* name;
-  std::vector<std::uint16_t> lost;  // offsets from a start just below the wrap
+  std::vector<std::uint16_t> lost;                             // offsets from a start just below the wrap
   std::vector<std::pair<std::uint16_t, std::uint16_t>> items;  // PID offset, BLP
 };
 
@@ -58,18 +58,20 @@ TEST_P(NackItems, AreMinimalAndRoundTrip) {
   EXPECT_EQ(parsed->sequence_numbers(), lost);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, NackItems,
-    ::testing::Values(NackItemsCase{"single", {0}, {{0, 0x0000}}},
-                      NackItemsCase{"consecutive_17_fill_one_item", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
-                                    {{0, 0xFFFF}}},
-                      NackItemsCase{"eighteenth_needs_second_item",
-                                    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17},
-                                    {{0, 0xFFFF}, {17, 0x0000}}},
-                      NackItemsCase{"sparse_within_span", {0, 3, 16}, {{0, 0x8004}}},
-                      NackItemsCase{"gap_of_17_splits", {0, 17, 18}, {{0, 0x0000}, {17, 0x0001}}},
-                      NackItemsCase{"far_apart", {0, 100, 1000}, {{0, 0}, {100, 0}, {1000, 0}}}),
-    [](const ::testing::TestParamInfo<NackItemsCase>& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Table, NackItems,
+                         ::testing::Values(NackItemsCase{"single", {0}, {{0, 0x0000}}},
+                                           NackItemsCase{"consecutive_17_fill_one_item",
+                                                         {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
+                                                         {{0, 0xFFFF}}},
+                                           NackItemsCase{"eighteenth_needs_second_item",
+                                                         {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17},
+                                                         {{0, 0xFFFF}, {17, 0x0000}}},
+                                           NackItemsCase{"sparse_within_span", {0, 3, 16}, {{0, 0x8004}}},
+                                           NackItemsCase{"gap_of_17_splits", {0, 17, 18}, {{0, 0x0000}, {17, 0x0001}}},
+                                           NackItemsCase{"far_apart", {0, 100, 1000}, {{0, 0}, {100, 0}, {1000, 0}}}),
+                         [](const ::testing::TestParamInfo<NackItemsCase>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 TEST(Nack, RejectsMissingOrPartialFci) {
   const std::vector<std::uint8_t> no_fci = {0x81, 0xCD, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 2};
@@ -121,11 +123,10 @@ TEST(Fir, ParsesEntriesWithSequenceNumbers) {
 // draft-alvestrand-rmcat-remb-03: exponent 3, mantissa 0x3D090 (250000) = 2 Mbit/s, two SSRCs.
 TEST(Remb, ParsesMantissaAndExponent) {
   const std::vector<std::uint8_t> bytes = {
-      0x8F, 0xCE, 0x00, 0x06,  // FMT=15 PT=206 length 6
-      0x00, 0x00, 0x00, 0x01,  // sender SSRC
-      0x00, 0x00, 0x00, 0x00,  // media SSRC 0
-      'R', 'E', 'M', 'B',
-      0x02, 0x0F, 0xD0, 0x90,  // num SSRC 2 | exp 3 (000011) | mantissa 0x3D090
+      0x8F, 0xCE, 0x00, 0x06,                          // FMT=15 PT=206 length 6
+      0x00, 0x00, 0x00, 0x01,                          // sender SSRC
+      0x00, 0x00, 0x00, 0x00,                          // media SSRC 0
+      'R',  'E',  'M',  'B',  0x02, 0x0F, 0xD0, 0x90,  // num SSRC 2 | exp 3 (000011) | mantissa 0x3D090
       0x00, 0x00, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x0B,
   };
   const auto remb = parse_bytes<Remb>(bytes);
@@ -144,18 +145,18 @@ TEST(Remb, RoundsDownLargeBitratesAndRejectsOtherAppMessages) {
   ASSERT_TRUE(parsed);
   EXPECT_LE(parsed->bitrate_bps, big.bitrate_bps);
   EXPECT_GT(parsed->bitrate_bps, big.bitrate_bps - (big.bitrate_bps >> 17));  // 18-bit precision
-  const Remb exact{5, 262143, {}};  // the largest value with exponent 0
+  const Remb exact{5, 262143, {}};                                            // the largest value with exponent 0
   EXPECT_EQ(round_trip(exact), exact);
 
-  const std::vector<std::uint8_t> not_remb = {0x8F, 0xCE, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 0,
-                                              'A', 'B', 'C', 'D', 0x00, 0x00, 0x00, 0x00};
+  const std::vector<std::uint8_t> not_remb = {0x8F, 0xCE, 0x00, 0x04, 0,   0,   0,    1,    0,    0,
+                                              0,    0,    'A',  'B',  'C', 'D', 0x00, 0x00, 0x00, 0x00};
   EXPECT_FALSE(parse_bytes<Remb>(not_remb));
-  auto ssrc_past_end = std::vector<std::uint8_t>{0x8F, 0xCE, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 0,
-                                                 'R', 'E', 'M', 'B', 0x03, 0x00, 0x00, 0x01};
+  auto ssrc_past_end = std::vector<std::uint8_t>{0x8F, 0xCE, 0x00, 0x04, 0,   0,   0,    1,    0,    0,
+                                                 0,    0,    'R',  'E',  'M', 'B', 0x03, 0x00, 0x00, 0x01};
   EXPECT_FALSE(parse_bytes<Remb>(ssrc_past_end));
   // Exponent 63 cannot be represented; it saturates instead of overflowing.
-  auto huge = std::vector<std::uint8_t>{0x8F, 0xCE, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 0,
-                                        'R', 'E', 'M', 'B', 0x00, 0xFF, 0xFF, 0xFF};
+  auto huge = std::vector<std::uint8_t>{0x8F, 0xCE, 0x00, 0x04, 0,   0,   0,    1,    0,    0,
+                                        0,    0,    'R',  'E',  'M', 'B', 0x00, 0xFF, 0xFF, 0xFF};
   const auto saturated = parse_bytes<Remb>(huge);
   ASSERT_TRUE(saturated);
   EXPECT_EQ(saturated->bitrate_bps, UINT64_MAX);

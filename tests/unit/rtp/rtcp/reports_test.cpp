@@ -78,7 +78,8 @@ TEST(ReceiverReport, RoundTripsEmptyAndFullReports) {
   EXPECT_EQ(round_trip(empty), empty);
   ReceiverReport full{7, {}};
   for (std::uint32_t i = 0; i < 31; ++i) {
-    full.report_blocks.push_back({i, static_cast<std::uint8_t>(i), -static_cast<std::int32_t>(i), i << 16, i * 3, i, i});
+    full.report_blocks.push_back(
+        {i, static_cast<std::uint8_t>(i), -static_cast<std::int32_t>(i), i << 16, i * 3, i, i});
   }
   EXPECT_EQ(round_trip(full), full);
 }
@@ -98,12 +99,12 @@ TEST(Sdes, ParsesCnameAndSkipsOtherItems) {
       0x82, 0xCA, 0x00, 0x0A,  // V=2 SC=2 PT=202 length 10 (44 bytes)
       0x00, 0x00, 0x00, 0x01,  // chunk 1 SSRC
       0x01, 0x10,              // CNAME, 16 bytes
-      'q', 'Y', 'x', '3', 'Z', 'p', '4', 'W', 'L', 'k', 'm', 'N', 'o', 'p', 'Q', 'r',
-      0x00, 0x00,              // end item + padding to 32 bits
-      0x00, 0x00, 0x00, 0x02,  // chunk 2 SSRC
-      0x06, 0x03, 'a', 'b', 'c',  // TOOL item: skipped
-      0x01, 0x01, 'z',            // CNAME "z"
-      0x00, 0x00, 0x00, 0x00,     // end item + padding
+      'q',  'Y',  'x',  '3',  'Z', 'p', '4', 'W',  'L',
+      'k',  'm',  'N',  'o',  'p', 'Q', 'r', 0x00, 0x00,  // end item + padding to 32 bits
+      0x00, 0x00, 0x00, 0x02,                             // chunk 2 SSRC
+      0x06, 0x03, 'a',  'b',  'c',                        // TOOL item: skipped
+      0x01, 0x01, 'z',                                    // CNAME "z"
+      0x00, 0x00, 0x00, 0x00,                             // end item + padding
   };
   const auto sdes = parse_bytes<Sdes>(bytes);
   ASSERT_TRUE(sdes);
@@ -129,9 +130,8 @@ TEST(Sdes, RejectsItemPastEndAndMissingEndItem) {
 
 TEST(Bye, ParsesSsrcsAndReason) {
   const std::vector<std::uint8_t> bytes = {
-      0x82, 0xCB, 0x00, 0x04,  // SC=2 PT=203 length 4
-      0x00, 0x00, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x0B,
-      0x03, 'b', 'y', 'e',  // reason "bye"
+      0x82, 0xCB, 0x00, 0x04,                                               // SC=2 PT=203 length 4
+      0x00, 0x00, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x0B, 0x03, 'b', 'y', 'e',  // reason "bye"
       0x00, 0x00, 0x00, 0x00,
   };
   const auto bye = parse_bytes<Bye>(bytes);

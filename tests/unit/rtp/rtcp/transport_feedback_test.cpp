@@ -49,15 +49,14 @@ TEST(TransportFeedback, ParsesCapturedChromePacket) {
 // [small, not received, large, small, not received], reference time 1.
 TEST(TransportFeedback, ParsesTwoBitVectorWithLargeAndNegativeDeltas) {
   const std::vector<std::uint8_t> bytes = {
-      0x8F, 0xCD, 0x00, 0x06,  // FMT=15 PT=205 length 6
-      0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
-      0xFF, 0xFE, 0x00, 0x05,  // base 65534, count 5
-      0x00, 0x00, 0x01, 0x09,  // reference 1 (64 ms), feedback count 9
-      0xD2, 0x40,              // 1 1 | 01 00 10 01 00 00 00: small, none, large, small, none
-      0x04,                    // +1 ms
-      0xFF, 0xF0,              // -4 ms (-16 ticks)
-      0x08,                    // +2 ms
-      0x00, 0x00,              // zero padding
+      0x8F, 0xCD, 0x00, 0x06,                                                  // FMT=15 PT=205 length 6
+      0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0xFF, 0xFE, 0x00, 0x05,  // base 65534, count 5
+      0x00, 0x00, 0x01, 0x09,                                                  // reference 1 (64 ms), feedback count 9
+      0xD2, 0x40,  // 1 1 | 01 00 10 01 00 00 00: small, none, large, small, none
+      0x04,        // +1 ms
+      0xFF, 0xF0,  // -4 ms (-16 ticks)
+      0x08,        // +2 ms
+      0x00, 0x00,  // zero padding
   };
   const auto feedback = parse_bytes<TransportFeedback>(bytes);
   ASSERT_TRUE(feedback);
@@ -70,11 +69,11 @@ TEST(TransportFeedback, ParsesTwoBitVectorWithLargeAndNegativeDeltas) {
 
 TEST(TransportFeedback, RejectsMalformedPackets) {
   // Status count 0.
-  EXPECT_FALSE(parse_bytes<TransportFeedback>(std::vector<std::uint8_t>{
-      0x8F, 0xCD, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x01, 0x00, 0x00, 0, 0, 0, 0}));
+  EXPECT_FALSE(parse_bytes<TransportFeedback>(
+      std::vector<std::uint8_t>{0x8F, 0xCD, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x01, 0x00, 0x00, 0, 0, 0, 0}));
   // Count 9 but no chunk.
-  EXPECT_FALSE(parse_bytes<TransportFeedback>(std::vector<std::uint8_t>{
-      0x8F, 0xCD, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x01, 0x00, 0x09, 0, 0, 0, 0}));
+  EXPECT_FALSE(parse_bytes<TransportFeedback>(
+      std::vector<std::uint8_t>{0x8F, 0xCD, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x01, 0x00, 0x09, 0, 0, 0, 0}));
   // Run of 9 small deltas but only 2 delta bytes.
   EXPECT_FALSE(parse_bytes<TransportFeedback>(std::vector<std::uint8_t>{
       0x8F, 0xCD, 0x00, 0x05, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x01, 0x00, 0x09, 0, 0, 0, 0, 0x20, 0x09, 0x01, 0x01}));
@@ -82,8 +81,8 @@ TEST(TransportFeedback, RejectsMalformedPackets) {
   EXPECT_FALSE(parse_bytes<TransportFeedback>(std::vector<std::uint8_t>{
       0x8F, 0xCD, 0x00, 0x05, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x01, 0x00, 0x01, 0, 0, 0, 0, 0x60, 0x01, 0x00, 0x00}));
   // Truncated fixed part.
-  EXPECT_FALSE(parse_bytes<TransportFeedback>(std::vector<std::uint8_t>{
-      0x8F, 0xCD, 0x00, 0x03, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x01, 0x00, 0x09}));
+  EXPECT_FALSE(parse_bytes<TransportFeedback>(
+      std::vector<std::uint8_t>{0x8F, 0xCD, 0x00, 0x03, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x01, 0x00, 0x09}));
 }
 
 std::vector<PacketArrival> arrivals_from(std::uint16_t start, const std::vector<std::optional<std::int64_t>>& times) {
@@ -124,8 +123,8 @@ TEST(BuildTransportFeedback, RoundTripsLostPacketsAndLargeDelta) {
   const std::uint16_t start = rtp::test::start_near_wrap(11);
   const std::int64_t t0 = 1'000'000'000;  // 1000 s on some monotonic clock
   // Small deltas, two losses, a 100 ms gap (large delta), a reordered arrival (negative delta).
-  const auto arrivals = arrivals_from(start, {t0, t0 + 1'000, std::nullopt, t0 + 2'600, std::nullopt,
-                                              t0 + 102'600, t0 + 101'000, t0 + 103'123, t0 + 103'124});
+  const auto arrivals = arrivals_from(start, {t0, t0 + 1'000, std::nullopt, t0 + 2'600, std::nullopt, t0 + 102'600,
+                                              t0 + 101'000, t0 + 103'123, t0 + 103'124});
   const auto messages = build_transport_feedback(1, 2, arrivals, 250);
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].base_sequence, start);

@@ -43,7 +43,7 @@ TEST(RtxPayloadTest, RejectsTruncatedOsn) {
 
 TEST(RtxMapTest, MapsNegotiatedPayloadTypesAndSsrcs) {
   RtxMap map;
-  ASSERT_TRUE(map.add_payload_type(97, 96));   // a=fmtp:97 apt=96
+  ASSERT_TRUE(map.add_payload_type(97, 96));  // a=fmtp:97 apt=96
   ASSERT_TRUE(map.add_payload_type(99, 98));
   ASSERT_TRUE(map.add_ssrc(0xdeadbeef, 0x12345678));  // a=ssrc-group:FID 0x12345678 0xdeadbeef
   EXPECT_EQ(map.associated_payload_type(97), 96);

@@ -115,7 +115,8 @@ TEST_P(RealOffer, SurvivesJingleWithEverythingNegotiated) {
     ASSERT_NE(mapped, nullptr);
     std::vector<std::string> expected;
     for (const auto& mid : bundle->mids) {
-      if (std::any_of(back.media.begin(), back.media.end(), [&](const auto& b) { return b.mid == mid; })) expected.push_back(mid);
+      if (std::any_of(back.media.begin(), back.media.end(), [&](const auto& b) { return b.mid == mid; }))
+        expected.push_back(mid);
     }
     EXPECT_EQ(mapped->mids, expected);
   }
@@ -160,12 +161,12 @@ TEST(JingleRoundTrip, XepShapedInitiateComesBackIdentical) {
   ASSERT_TRUE(offer) << offer.error().message;
   const auto text = sdp::write_sdp(offer.value());
   // Spot checks of the SDP itself, line by line as a WebRTC stack reads it.
-  for (const char* line : {"a=group:BUNDLE voice webcam\r\n", "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\n",
-                           "a=rtpmap:111 opus/48000/2\r\n", "a=fmtp:111 minptime=10;useinbandfec=1\r\n",
-                           "a=rtcp-fb:111 transport-cc\r\n", "a=rtcp-fb:* transport-cc\r\n",
-                           "a=extmap:5/recvonly http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n",
-                           "a=ssrc-group:FID 3001245518 1409921177\r\n", "a=ssrc:2210399861 msid:stream-a track-audio\r\n",
-                           "a=ice-ufrag:Xq2m\r\n", "a=setup:actpass\r\n", "a=sendonly\r\n", "a=rtcp-mux\r\n", "b=AS:2500\r\n"}) {
+  for (const char* line :
+       {"a=group:BUNDLE voice webcam\r\n", "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\n", "a=rtpmap:111 opus/48000/2\r\n",
+        "a=fmtp:111 minptime=10;useinbandfec=1\r\n", "a=rtcp-fb:111 transport-cc\r\n", "a=rtcp-fb:* transport-cc\r\n",
+        "a=extmap:5/recvonly http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n",
+        "a=ssrc-group:FID 3001245518 1409921177\r\n", "a=ssrc:2210399861 msid:stream-a track-audio\r\n",
+        "a=ice-ufrag:Xq2m\r\n", "a=setup:actpass\r\n", "a=sendonly\r\n", "a=rtcp-mux\r\n", "b=AS:2500\r\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << " missing from\n" << text;
   }
   EXPECT_NE(text.find("a=candidate:2 1 udp 1686052607 203.0.113.40 52031 typ srflx raddr 198.51.100.17 rport 40122"),

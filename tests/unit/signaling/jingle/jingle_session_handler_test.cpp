@@ -35,8 +35,8 @@ public:
     auto done = std::move(pending.front());
     pending.erase(pending.begin());
     if (refuse) {
-      return done(session::Refusal{session::Refusal::Kind::room_full, "the room is full (1 presenters)", {},
-                                   std::chrono::seconds(10)});
+      return done(session::Refusal{
+          session::Refusal::Kind::room_full, "the room is full (1 presenters)", {}, std::chrono::seconds(10)});
     }
     sdp::AnswerConfig config;
     config.ice_ufrag = "boxu";
@@ -70,13 +70,14 @@ public:
 class Handler : public ::testing::Test {
 protected:
   Handler()
-      : handler_(host_, [this](std::string xml) { sent_.push_back(testing::parse_or_die(xml)); },
-                 [this](const std::optional<std::string>& pin, const std::string& jid) {
-                   pin_checks_.push_back(jid);
-                   if (!pin) return PinVerdict::missing;
-                   return *pin == "4711" ? PinVerdict::accepted : PinVerdict::wrong;
-                 },
-                 JidFilter({}, {"mallory@example.net", "evil.example"})) {}
+      : handler_(
+            host_, [this](std::string xml) { sent_.push_back(testing::parse_or_die(xml)); },
+            [this](const std::optional<std::string>& pin, const std::string& jid) {
+              pin_checks_.push_back(jid);
+              if (!pin) return PinVerdict::missing;
+              return *pin == "4711" ? PinVerdict::accepted : PinVerdict::wrong;
+            },
+            JidFilter({}, {"mallory@example.net", "evil.example"})) {}
 
   // A session-initiate built from the captured webrtcbin offer, as the Jingle sender builds it.
   XmlElement initiate(const std::string& from, const std::string& sid, std::optional<std::string> pin = "4711") {
@@ -134,7 +135,8 @@ TEST_F(Handler, InitiateIsAcknowledgedAnsweredWithSessionAcceptAndTerminated) {
   ASSERT_TRUE(offer) << offer.error().message;
   EXPECT_EQ(offer.value(), host_.offers[0]);
   const auto original = sdp::parse_sdp(sdp::testing::read_vector(sdp::testing::kGstVp8)).value();
-  EXPECT_EQ(sdp::effective_ice_ufrag(offer.value(), offer->media[0]), sdp::effective_ice_ufrag(original, original.media[0]));
+  EXPECT_EQ(sdp::effective_ice_ufrag(offer.value(), offer->media[0]),
+            sdp::effective_ice_ufrag(original, original.media[0]));
   EXPECT_EQ(offer->media[0].candidates.size(), original.media[0].candidates.size());
 
   // session-accept: from our address, the answer's codecs, DTLS passive, our candidate.
@@ -161,7 +163,8 @@ TEST_F(Handler, InitiateIsAcknowledgedAnsweredWithSessionAcceptAndTerminated) {
   auto info = jingle_action("transport-info", "s1");
   auto& transport = info.add("content", std::string(ns::kJingle)).set("creator", "initiator").set("name", "video0");
   auto& t = transport.add("transport", std::string(ns::kIceUdp));
-  t.add(candidate_to_jingle(*sdp::parse_candidate("candidate:9 1 udp 41885439 10.200.0.3 3478 typ relay raddr 10.200.0.2 rport 5000"), "r0"));
+  t.add(candidate_to_jingle(
+      *sdp::parse_candidate("candidate:9 1 udp 41885439 10.200.0.3 3478 typ relay raddr 10.200.0.2 rport 5000"), "r0"));
   ASSERT_TRUE(handler_.handle_iq(iq_from(kPresenter, "ti", info)));
   EXPECT_EQ(sent_.back().attribute_or("type"), "result");
   ASSERT_EQ(host_.patches.size(), 1u);

@@ -22,7 +22,7 @@ TEST(ReconnectBackoff, DoublesUpToTheCapWithoutJitter) {
 TEST(ReconnectBackoff, JitterStaysWithinTwentyPercentAndTheRange) {
   ReconnectBackoff low([] { return 0.0; });
   ReconnectBackoff high([] { return 0.999999; });
-  EXPECT_EQ(low.next_delay(), milliseconds(1000));   // 800 ms clamped up to the 1 s floor
+  EXPECT_EQ(low.next_delay(), milliseconds(1000));  // 800 ms clamped up to the 1 s floor
   EXPECT_EQ(high.next_delay(), milliseconds(1199));
   EXPECT_EQ(low.next_delay(), milliseconds(1600));
   EXPECT_EQ(high.next_delay(), milliseconds(2399));

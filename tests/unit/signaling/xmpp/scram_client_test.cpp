@@ -69,7 +69,7 @@ TEST(ScramClient, RefusesAWrongServerSignatureAndBadServerMessages) {
   EXPECT_FALSE(client.verify_server_final("garbage").ok());
 
   const char* bad_server_firsts[] = {
-      "r=someoneelse,s=QSXCR+Q6sek8bf92,i=4096",             // nonce does not extend ours
+      "r=someoneelse,s=QSXCR+Q6sek8bf92,i=4096",               // nonce does not extend ours
       "r=fyko+d2lbbFgONRv9qkxdawL,s=QSXCR+Q6sek8bf92,i=4096",  // no server part
       "r=fyko+d2lbbFgONRv9qkxdawLx,s=QSXCR+Q6sek8bf92,i=0",
       "r=fyko+d2lbbFgONRv9qkxdawLx,s=QSXCR+Q6sek8bf92,i=99999999",  // would stall the loop

@@ -46,8 +46,9 @@ TEST(XmlStreamParser, DeliversHeaderStanzasAndCloseInOrder) {
 }
 
 TEST(XmlStreamParser, SameStanzasWhateverTheSplit) {
-  const std::string text = std::string(kHeader) + "<message to='a@b' type='chat'><body>h\xC3\xA9llo &lt;3</body></message>"
-                                                  "<presence/>";
+  const std::string text = std::string(kHeader) +
+                           "<message to='a@b' type='chat'><body>h\xC3\xA9llo &lt;3</body></message>"
+                           "<presence/>";
   XmlStreamParser whole;
   const auto expected = stanzas_of(whole.feed(text));
   ASSERT_EQ(expected.size(), 2u);

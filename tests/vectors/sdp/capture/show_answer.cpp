@@ -8,12 +8,24 @@
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_parser.hpp"
 int main(int, char** argv) {
-  std::ifstream in(argv[1]); std::stringstream s; s << in.rdbuf();
+  std::ifstream in(argv[1]);
+  std::stringstream s;
+  s << in.rdbuf();
   auto offer = presentd::sdp::parse_sdp(s.str());
-  if (!offer) { std::cout << offer.error().message << "\n"; return 1; }
-  presentd::sdp::AnswerConfig c; c.ice_ufrag="pdUf"; c.ice_pwd="presentdIcePasswordOf24x"; c.fingerprint={"sha-256","12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0"};
-  c.candidates={"candidate:1 1 udp 2130706431 10.200.0.1 50000 typ host"};
+  if (!offer) {
+    std::cout << offer.error().message << "\n";
+    return 1;
+  }
+  presentd::sdp::AnswerConfig c;
+  c.ice_ufrag = "pdUf";
+  c.ice_pwd = "presentdIcePasswordOf24x";
+  c.fingerprint = {"sha-256",
+                   "12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0"};
+  c.candidates = {"candidate:1 1 udp 2130706431 10.200.0.1 50000 typ host"};
   auto a = presentd::sdp::build_answer(offer.value(), c);
-  if (!a) { std::cout << a.error().message << "\n"; return 1; }
+  if (!a) {
+    std::cout << a.error().message << "\n";
+    return 1;
+  }
   std::cout << a->sdp;
 }
