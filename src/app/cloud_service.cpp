@@ -11,7 +11,6 @@
 #include <sstream>
 
 #include "app/jingle_end_reason.hpp"
-#include "app/stanza_conversion.hpp"
 #include "app/turn_relays.hpp"
 #include "common/log.hpp"
 #include "config/config_schema.hpp"
@@ -155,19 +154,19 @@ void CloudService::apply(const config::CloudConfig& cloud) {
     if (discovery_) discovery_->set_online(online);
     if (on_online_changed_) on_online_changed_(online);
   };
-  callbacks.on_stanza = [this](const xmpp::Element& stanza) { return on_stanza(stanza); };
+  callbacks.on_stanza = [this](const xml::Element& stanza) { return on_stanza(stanza); };
   client_ = std::make_unique<xmpp::XmppClient>(io_, std::move(settings), std::move(tls), make_connector(io_, proxy_),
                                                std::move(callbacks));
   discovery_ = std::make_unique<xmpp::ExternalServiceDiscovery>(
       io_, config::jid_domain_part(cloud.jid),
-      [this](const xmpp::Element& stanza) { return client_ && client_->send_stanza(stanza); },
+      [this](const xml::Element& stanza) { return client_ && client_->send_stanza(stanza); },
       [this](std::vector<xmpp::ExternalService> services) {
         reported_turn_ = true;
         if (turn_listener_) turn_listener_(turn_servers_from(services));
       });
   if (sessions_ != nullptr && !jingle_) {
     jingle_ = std::make_unique<signaling::jingle::JingleSessionHandler>(
-        *sessions_, [this](std::string xml) { send_xml(xml); }, pin_check_, filter_of(cloud));
+        *sessions_, [this](const xml::Element& stanza) { send_jingle(stanza); }, pin_check_, filter_of(cloud));
     jingle_->set_on_started([this](const std::string& session_id, const std::string& bare_jid) {
       if (on_remote_session_) on_remote_session_(session_id, bare_jid);
     });
@@ -188,22 +187,16 @@ void CloudService::session_ended(const std::string& session_id, session::EndReas
   jingle_->session_ended(session_id, end.condition, end.text);
 }
 
-bool CloudService::on_stanza(const xmpp::Element& stanza) {
+bool CloudService::on_stanza(const xml::Element& stanza) {
   if (discovery_ && discovery_->handle(stanza)) return true;
   if (!jingle_) return false;
-  if (stanza.name == "iq") return jingle_->handle_iq(to_jingle_element(stanza));
-  if (stanza.name == "message") return jingle_->handle_message(to_jingle_element(stanza));
+  if (stanza.name == "iq") return jingle_->handle_iq(stanza);
+  if (stanza.name == "message") return jingle_->handle_message(stanza);
   return false;
 }
 
-void CloudService::send_xml(const std::string& xml) {
-  // The handler writes text; the client sends element trees. Its own output always parses.
-  auto parsed = signaling::jingle::parse_xml_element(xml);
-  if (!parsed.element) {
-    PD_LOG(error, kTag) << "dropped an outgoing Jingle stanza: " << parsed.error;
-    return;
-  }
-  if (!client_ || !client_->send_stanza(to_xmpp_element(*parsed.element))) {
+void CloudService::send_jingle(const xml::Element& stanza) {
+  if (!client_ || !client_->send_stanza(stanza)) {
     PD_LOG(notice, kTag) << "a Jingle stanza was not sent: the cloud is offline";
   }
 }

@@ -5,8 +5,8 @@
 // the daemon when the room goes online or offline (idle screen, DNS-SD `cid`).
 //
 // Remote presenters: once given the session core (set_session_port), stanzas the client does
-// not handle go to a JingleSessionHandler (converted by stanza_conversion), which creates
-// sessions on the same host as WHIP and sends its answers back through the client.
+// not handle go to a JingleSessionHandler (the same element trees, no copy), which creates
+// sessions in the same core as WHIP and sends its answers back through the client.
 //
 // TURN: after each login an ExternalServiceDiscovery asks the server for its TURN services
 // (XEP-0215) and refreshes them before they expire; the TURN ones go to the turn listener
@@ -87,8 +87,8 @@ private:
   // No client any more: the TURN servers its server handed out are no longer used.
   void withdraw_turn();
   void end_remote_sessions(std::string_view condition, std::string_view text);
-  bool on_stanza(const xmpp::Element& stanza);
-  void send_xml(const std::string& xml);
+  bool on_stanza(const xml::Element& stanza);
+  void send_jingle(const xml::Element& stanza);
 
   boost::asio::io_context& io_;
   std::function<void(bool)> on_online_changed_;

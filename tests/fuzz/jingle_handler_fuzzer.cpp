@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the Jingle handler the way stanzas reach it in the box: bytes of an XMPP stream through
-// the production stream parser (xml_stream_parser.hpp), each iq and message converted as the
-// cloud service does (app/stanza_conversion.hpp) and handed to a JingleSessionHandler:
+// the production stream parser (xml_stream_parser.hpp), each iq and message handed as it is to
+// a JingleSessionHandler, as the cloud service does:
 // session-initiate, transport-info, session-terminate, XEP-0353 propose, replies to our IQs,
 // in any order and from any JID. The session core here answers each offer model with the
 // production answer builder and keeps a table of live sessions (no ICE or DTLS: no network).
@@ -22,7 +22,6 @@
 #include <string_view>
 #include <vector>
 
-#include "app/stanza_conversion.hpp"
 #include "common/log.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
@@ -30,6 +29,7 @@
 #include "sdp/sdp_writer.hpp"
 #include "signaling/jingle/jingle_session_handler.hpp"
 #include "signaling/xmpp/xml_stream_parser.hpp"
+#include "xml/element_parser.hpp"
 
 namespace {
 
@@ -98,8 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   host.answer_at_once = (data[0] & 1) == 0;
   signaling::jingle::JingleSessionHandler handler(
       host,
-      [](const std::string& xml) {
-        if (!signaling::jingle::parse_xml_element(xml).element) std::abort();  // our output must parse
+      [](const xml::Element& stanza) {
+        if (!xml::parse_element(xml::serialize(stanza)).element) std::abort();  // our output must parse
       },
       [](const std::optional<std::string>& pin, const std::string&) {
         if (!pin) return signaling::jingle::PinVerdict::missing;
@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& event : result.events) {
     const auto* stanza = std::get_if<xmpp::StanzaReceived>(&event);
     if (stanza == nullptr) continue;
-    const auto element = app::to_jingle_element(stanza->stanza);
+    const auto& element = stanza->stanza;
     if (stanza->stanza.name == "iq") (void)handler.handle_iq(element);
     if (stanza->stanza.name == "message") (void)handler.handle_message(element);
     host.answer_pending();  // answers that were held arrive between stanzas

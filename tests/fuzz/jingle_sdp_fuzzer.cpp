@@ -42,12 +42,12 @@ std::string write_fragment(const sdp::SdpFragment& fragment) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto parsed = parse_xml_element(std::string_view(reinterpret_cast<const char*>(data), size));
+  const auto parsed = xml::parse_element(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!parsed.element) {
     if (parsed.error.empty()) die("XML refused without a reason");
     return 0;
   }
-  const XmlElement* jingle = &*parsed.element;
+  const xml::Element* jingle = &*parsed.element;
   if (const auto* inner = jingle->child("jingle", ns::kJingle)) jingle = inner;  // a whole <iq/>
 
   if (const auto fragment = transport_info_to_fragment(*jingle)) {
@@ -76,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!(reparsed.value() == offer.value())) die("mapped SDP parses to another model");
 
   const auto again = sdp_to_jingle(offer.value(), {"session-initiate", "sid", "a@b/c", ""}, Party::initiator);
-  const auto twice = jingle_to_sdp(parse_xml_element(write_xml(again)).element.value(), {Party::initiator});
+  const auto twice = jingle_to_sdp(xml::parse_element(xml::serialize(again)).element.value(), {Party::initiator});
   if (!twice || !(sdp::write_sdp(twice.value()) == text)) die("SDP -> Jingle -> SDP changed the description");
   return 0;
 }

@@ -133,7 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   settings.allow_plain = true;
   settings.password = "fuzz";
   xmpp::XmppClientCallbacks callbacks;
-  callbacks.on_stanza = [](const xmpp::Element& stanza) { return stanza.name == "message"; };
+  callbacks.on_stanza = [](const xml::Element& stanza) { return stanza.name == "message"; };
   auto connector = [&io](const std::string&, std::uint16_t, xmpp::ConnectHandler done) -> xmpp::CancelConnect {
     boost::asio::post(io, [&io, done = std::move(done)] { done({}, boost::asio::ip::tcp::socket(io)); });
     return [] {};

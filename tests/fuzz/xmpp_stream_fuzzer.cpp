@@ -12,7 +12,7 @@
 
 namespace {
 
-int depth_of(const presentd::xmpp::Element& element) {
+int depth_of(const presentd::xml::Element& element) {
   int deepest = 0;
   for (const auto& child : element.children) deepest = std::max(deepest, depth_of(child));
   return deepest + 1;
@@ -23,7 +23,7 @@ void check(const presentd::xmpp::FeedResult& result, int max_depth) {
   for (const auto& event : result.events) {
     if (const auto* s = std::get_if<presentd::xmpp::StanzaReceived>(&event)) {
       if (depth_of(s->stanza) > max_depth) std::abort();
-      (void)presentd::xmpp::serialize(s->stanza, "jabber:client");
+      (void)presentd::xml::serialize(s->stanza, "jabber:client");
     }
   }
 }

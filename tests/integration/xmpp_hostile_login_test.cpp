@@ -90,7 +90,7 @@ protected:
       settings.password = "room password 9!";
       xmpp::XmppClientCallbacks callbacks;
       callbacks.on_online_changed = [&](bool online) { ever_online = ever_online || online; };
-      callbacks.on_stanza = [&](const xmpp::Element&) {
+      callbacks.on_stanza = [&](const xml::Element&) {
         ADD_FAILURE() << kind << ": a stanza from the fake server reached the Jingle code";
         return true;
       };

@@ -30,11 +30,11 @@ JingleSessionHandler::JingleSessionHandler(session::SessionPort& sessions, Send 
 
 JingleSessionHandler::~JingleSessionHandler() { liveness_.end(); }
 
-void JingleSessionHandler::send(const XmlElement& stanza) { send_(write_xml(stanza)); }
+void JingleSessionHandler::send(const xml::Element& stanza) { send_(stanza); }
 
 std::string JingleSessionHandler::next_id() { return "pd-jingle-" + std::to_string(++next_id_); }
 
-bool JingleSessionHandler::handle_iq(const XmlElement& iq) {
+bool JingleSessionHandler::handle_iq(const xml::Element& iq) {
   loop_.check("JingleSessionHandler::handle_iq");
   const auto type = iq.attribute_or("type");
   if (type == "result" || type == "error") {
@@ -66,7 +66,7 @@ bool JingleSessionHandler::handle_iq(const XmlElement& iq) {
   return true;
 }
 
-void JingleSessionHandler::on_initiate(const XmlElement& iq, const XmlElement& jingle) {
+void JingleSessionHandler::on_initiate(const xml::Element& iq, const xml::Element& jingle) {
   const auto peer = iq.attribute_or("from");
   const Key key{peer, jingle.attribute_or("sid")};
   if (!filter_.allows(peer)) {
@@ -139,7 +139,7 @@ void JingleSessionHandler::on_answer(const Key& key, session::CreateResult resul
   session.early_fragments.clear();
 }
 
-void JingleSessionHandler::on_transport_info(const XmlElement& iq, const XmlElement& jingle) {
+void JingleSessionHandler::on_transport_info(const xml::Element& iq, const xml::Element& jingle) {
   const auto it = sessions_.find({iq.attribute_or("from"), jingle.attribute_or("sid")});
   if (it == sessions_.end()) return send(iq_error(iq, "cancel", "item-not-found", "unknown-session"));
   auto fragment = transport_info_to_fragment(jingle);
@@ -157,7 +157,7 @@ void JingleSessionHandler::on_transport_info(const XmlElement& iq, const XmlElem
   send(iq_result(iq));
 }
 
-void JingleSessionHandler::on_terminate(const XmlElement& iq, const XmlElement& jingle) {
+void JingleSessionHandler::on_terminate(const xml::Element& iq, const xml::Element& jingle) {
   const auto it = sessions_.find({iq.attribute_or("from"), jingle.attribute_or("sid")});
   if (it == sessions_.end()) return send(iq_error(iq, "cancel", "item-not-found", "unknown-session"));
   const auto session_id = it->second.session_id;
@@ -167,7 +167,7 @@ void JingleSessionHandler::on_terminate(const XmlElement& iq, const XmlElement& 
   if (!session_id.empty()) core_.stop_session(session_id);
 }
 
-void JingleSessionHandler::on_reply(const XmlElement& iq) {
+void JingleSessionHandler::on_reply(const xml::Element& iq) {
   const auto key = pending_accepts_.at(iq.attribute_or("id"));
   pending_accepts_.erase(iq.attribute_or("id"));
   if (iq.attribute_or("type") != "error") return;
@@ -182,7 +182,7 @@ void JingleSessionHandler::on_reply(const XmlElement& iq) {
 
 void JingleSessionHandler::send_terminate(const std::string& peer, const std::string& sid, std::string_view condition,
                                           std::string_view text) {
-  XmlElement jingle = make_jingle({"session-terminate", sid, {}, {}});
+  xml::Element jingle = make_jingle({"session-terminate", sid, {}, {}});
   jingle.add(jingle_reason(condition, text));
   send(iq_set(peer, next_id(), std::move(jingle)));
 }
@@ -211,7 +211,7 @@ void JingleSessionHandler::session_live(const std::string& session_id) {
   if (session_id.empty()) return;
   for (const auto& [key, session] : sessions_) {
     if (session.session_id != session_id) continue;
-    XmlElement jingle = make_jingle({"session-info", session.sid, {}, {}});
+    xml::Element jingle = make_jingle({"session-info", session.sid, {}, {}});
     jingle.add("active", std::string(ns::kRtpInfo));
     return send(iq_set(session.peer, next_id(), std::move(jingle)));
   }
@@ -227,9 +227,9 @@ void JingleSessionHandler::terminate_all(std::string_view condition, std::string
   }
 }
 
-bool JingleSessionHandler::handle_message(const XmlElement& message) {
+bool JingleSessionHandler::handle_message(const xml::Element& message) {
   loop_.check("JingleSessionHandler::handle_message");
-  const XmlElement* payload = nullptr;
+  const xml::Element* payload = nullptr;
   for (const auto& child : message.children) {
     if (child.ns == ns::kJingleMessage) payload = &child;
   }

@@ -19,8 +19,9 @@
 //
 // The PIN travels as <pin xmlns='urn:presentd:pin:0'>…</pin> inside <jingle/> of the
 // session-initiate (docs/protocol.md); it is checked by a hook (the same authorizer as WHIP) and
-// never logged. Outgoing stanzas go through `send` as text, so this class does not depend on the
-// XMPP client; incoming ones arrive as element trees.
+// never logged. Stanzas come and go as the box's one element tree (xml/element.hpp): incoming ones
+// straight from the XMPP client's parser, outgoing ones through `send`, so this class does not
+// depend on the XMPP client.
 //
 // Thread: event loop (the core's done callbacks must arrive there too).
 #include <cstdint>
@@ -37,7 +38,7 @@
 #include "sdp/sdp_fragment.hpp"
 #include "session/session_port.hpp"
 #include "signaling/jingle/jid_filter.hpp"
-#include "signaling/jingle/xml_element.hpp"
+#include "xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle {
 
@@ -49,7 +50,7 @@ using PinCheck = std::function<PinVerdict(const std::optional<std::string>& pin,
 
 class JingleSessionHandler {
 public:
-  using Send = std::function<void(std::string xml)>;
+  using Send = std::function<void(const xml::Element& stanza)>;
 
   JingleSessionHandler(session::SessionPort& sessions, Send send, PinCheck pin_check, JidFilter filter = {});
   ~JingleSessionHandler();
@@ -58,9 +59,9 @@ public:
 
   // An <iq/> addressed to the box. true: it was Jingle (or a reply to one of ours) and has been
   // answered; false: not ours, the caller answers it (e.g. service-unavailable).
-  bool handle_iq(const XmlElement& iq);
+  bool handle_iq(const xml::Element& iq);
   // A <message/>: true when it carried XEP-0353 Jingle Message Initiation.
-  bool handle_message(const XmlElement& message);
+  bool handle_message(const xml::Element& message);
 
   // The core ended a session on its own (replaced, ICE failed, removed, stopped on the box):
   // tell the presenter with this XEP-0166 reason `condition` and `text` (the caller maps its
@@ -93,15 +94,15 @@ private:
   };
   using Key = std::pair<std::string, std::string>;  // (peer, sid)
 
-  void on_initiate(const XmlElement& iq, const XmlElement& jingle);
-  void on_transport_info(const XmlElement& iq, const XmlElement& jingle);
-  void on_terminate(const XmlElement& iq, const XmlElement& jingle);
+  void on_initiate(const xml::Element& iq, const xml::Element& jingle);
+  void on_transport_info(const xml::Element& iq, const xml::Element& jingle);
+  void on_terminate(const xml::Element& iq, const xml::Element& jingle);
   void on_answer(const Key& key, session::CreateResult result);
-  void on_reply(const XmlElement& iq);
+  void on_reply(const xml::Element& iq);
   void terminate(const Key& key, std::string_view condition, std::string_view text);
   void send_terminate(const std::string& peer, const std::string& sid, std::string_view condition,
                       std::string_view text);
-  void send(const XmlElement& stanza);
+  void send(const xml::Element& stanza);
   std::string next_id();
 
   session::SessionPort& core_;

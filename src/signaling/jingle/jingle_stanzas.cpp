@@ -6,21 +6,21 @@
 namespace presentd::signaling::jingle {
 namespace {
 // The reply goes back to the sender, from the address it wrote to.
-XmlElement reply_to(const XmlElement& request, std::string type) {
-  XmlElement iq("iq", std::string(ns::kClient));
+xml::Element reply_to(const xml::Element& request, std::string type) {
+  xml::Element iq("iq", std::string(ns::kClient));
   iq.set("type", std::move(type));
   iq.set("id", request.attribute_or("id"));
-  if (const auto* from = request.attribute("from")) iq.set("to", *from);
-  if (const auto* to = request.attribute("to")) iq.set("from", *to);
+  if (const auto from = request.attribute("from")) iq.set("to", *from);
+  if (const auto to = request.attribute("to")) iq.set("from", *to);
   return iq;
 }
 }  // namespace
 
-XmlElement iq_result(const XmlElement& request) { return reply_to(request, "result"); }
+xml::Element iq_result(const xml::Element& request) { return reply_to(request, "result"); }
 
-XmlElement iq_error(const XmlElement& request, std::string_view type, std::string_view condition,
-                    std::string_view jingle_condition, std::string_view text) {
-  XmlElement iq = reply_to(request, "error");
+xml::Element iq_error(const xml::Element& request, std::string_view type, std::string_view condition,
+                      std::string_view jingle_condition, std::string_view text) {
+  xml::Element iq = reply_to(request, "error");
   auto& error = iq.add("error", std::string(ns::kClient));
   error.set("type", std::string(type));
   error.add(std::string(condition), std::string(ns::kStanzas));
@@ -29,27 +29,27 @@ XmlElement iq_error(const XmlElement& request, std::string_view type, std::strin
   return iq;
 }
 
-XmlElement iq_set(std::string to, std::string id, XmlElement payload) {
-  XmlElement iq("iq", std::string(ns::kClient));
+xml::Element iq_set(std::string to, std::string id, xml::Element payload) {
+  xml::Element iq("iq", std::string(ns::kClient));
   iq.set("type", "set").set("id", std::move(id)).set("to", std::move(to));
   iq.add(std::move(payload));
   return iq;
 }
 
-XmlElement jingle_reason(std::string_view condition, std::string_view text) {
-  XmlElement reason("reason", std::string(ns::kJingle));
+xml::Element jingle_reason(std::string_view condition, std::string_view text) {
+  xml::Element reason("reason", std::string(ns::kJingle));
   reason.add(std::string(condition), std::string(ns::kJingle));
   if (!text.empty()) reason.add("text", std::string(ns::kJingle)).text = std::string(text);
   return reason;
 }
 
-XmlElement jingle_message(std::string to, std::string_view action, std::string id, const XmlElement* reason) {
-  XmlElement message("message", std::string(ns::kClient));
+xml::Element jingle_message(std::string to, std::string_view action, std::string id, const xml::Element* reason) {
+  xml::Element message("message", std::string(ns::kClient));
   message.set("type", "chat").set("to", std::move(to)).set("id", "jm-" + id);
   auto& payload = message.add(std::string(action), std::string(ns::kJingleMessage));
   payload.set("id", std::move(id));
   if (reason) {
-    XmlElement copy = *reason;
+    xml::Element copy = *reason;
     // XEP-0353 puts the XEP-0166 <reason/> in its own namespace's place, with Jingle's namespace.
     payload.add(std::move(copy));
   }

@@ -8,21 +8,22 @@
 #include <string>
 #include <string_view>
 
-#include "signaling/jingle/xml_element.hpp"
+#include "xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle {
 
-XmlElement iq_result(const XmlElement& request);
+xml::Element iq_result(const xml::Element& request);
 // `condition`: "bad-request", "item-not-found", "feature-not-implemented", "forbidden" …;
 // `type`: "cancel", "modify", "auth"; `jingle_condition`: "unknown-session", "out-of-order" or "".
-XmlElement iq_error(const XmlElement& request, std::string_view type, std::string_view condition,
-                    std::string_view jingle_condition = {}, std::string_view text = {});
-XmlElement iq_set(std::string to, std::string id, XmlElement payload);
+xml::Element iq_error(const xml::Element& request, std::string_view type, std::string_view condition,
+                      std::string_view jingle_condition = {}, std::string_view text = {});
+xml::Element iq_set(std::string to, std::string id, xml::Element payload);
 
 // <reason><{condition}/><text>…</text></reason> (XEP-0166 §7.4); text left out when empty.
-XmlElement jingle_reason(std::string_view condition, std::string_view text);
+xml::Element jingle_reason(std::string_view condition, std::string_view text);
 
 // <message type='chat' to=…><{action} xmlns='urn:xmpp:jingle-message:0' id=…>[reason]<store/>
-XmlElement jingle_message(std::string to, std::string_view action, std::string id, const XmlElement* reason = nullptr);
+xml::Element jingle_message(std::string to, std::string_view action, std::string id,
+                            const xml::Element* reason = nullptr);
 
 }  // namespace presentd::signaling::jingle

@@ -38,7 +38,7 @@ class Mapper {
 public:
   explicit Mapper(const JingleToSdpOptions& options) : options_(options) {}
 
-  sdp::Result<sdp::SessionDescription> run(const XmlElement& jingle) {
+  sdp::Result<sdp::SessionDescription> run(const xml::Element& jingle) {
     if (jingle.name != "jingle" || jingle.ns != ns::kJingle)
       return fail(ErrorCode::malformed_line, "not a <jingle/> element");
     const auto contents = jingle.children_named("content", ns::kJingle);
@@ -77,9 +77,9 @@ private:
     return false;
   }
 
-  std::optional<std::uint64_t> number(const XmlElement& element, std::string_view key, std::uint64_t max,
+  std::optional<std::uint64_t> number(const xml::Element& element, std::string_view key, std::uint64_t max,
                                       std::string_view where) {
-    const auto* value = element.attribute(key);
+    const auto value = element.attribute(key);
     if (!value) {
       failed(ErrorCode::missing_field, std::string(where) + ": no '" + std::string(key) + "'");
       return std::nullopt;
@@ -89,8 +89,8 @@ private:
     return parsed;
   }
 
-  std::optional<std::string> token(const XmlElement& element, std::string_view key, std::string_view where) {
-    const auto* value = element.attribute(key);
+  std::optional<std::string> token(const xml::Element& element, std::string_view key, std::string_view where) {
+    const auto value = element.attribute(key);
     if (!value) {
       failed(ErrorCode::missing_field, std::string(where) + ": no '" + std::string(key) + "'");
       return std::nullopt;
@@ -99,10 +99,10 @@ private:
       failed(ErrorCode::bad_attribute, std::string(where) + ": '" + std::string(key) + "' is not a token");
       return std::nullopt;
     }
-    return *value;
+    return std::string(*value);
   }
 
-  sdp::MediaDescription media_of(const XmlElement& content, const XmlElement& description) {
+  sdp::MediaDescription media_of(const xml::Element& content, const xml::Element& description) {
     sdp::MediaDescription m;
     const auto name = token(content, "name", "content");
     if (!name) return m;
@@ -127,7 +127,7 @@ private:
     return m;
   }
 
-  bool add_payload_types(const XmlElement& description, sdp::MediaDescription& m, const std::string& where) {
+  bool add_payload_types(const xml::Element& description, sdp::MediaDescription& m, const std::string& where) {
     const auto payloads = description.children_named("payload-type", ns::kRtp);
     if (payloads.empty()) return failed(ErrorCode::missing_field, where + ": no payload-type");
     if (payloads.size() > sdp::kMaxFormats)
@@ -168,7 +168,7 @@ private:
     return true;
   }
 
-  bool add_fmtp(const XmlElement& payload, std::uint8_t pt, sdp::MediaDescription& m, const std::string& where) {
+  bool add_fmtp(const xml::Element& payload, std::uint8_t pt, sdp::MediaDescription& m, const std::string& where) {
     const auto parameters = payload.children_named("parameter", ns::kRtp);
     if (parameters.empty()) return true;
     if (parameters.size() > kMaxParametersPerPayload)
@@ -177,20 +177,20 @@ private:
     for (const auto* parameter : parameters) {
       const auto name = token(*parameter, "name", where + ": parameter");
       if (!name) return false;
-      const auto* value = parameter->attribute("value");
+      const auto value = parameter->attribute("value");
       const auto bad = [](std::string_view s) { return s.find_first_of(";=") != std::string_view::npos; };
-      if (bad(*name) || (value && (!text::is_token(*value) || value->find(';') != std::string::npos))) {
+      if (bad(*name) || (value && (!text::is_token(*value) || value->find(';') != std::string_view::npos))) {
         return failed(ErrorCode::bad_attribute, where + ": bad parameter");
       }
       if (!joined.empty()) joined += ';';
       joined += *name;
-      if (value) joined += "=" + *value;
+      if (value) (joined += '=') += *value;
     }
     m.fmtps.push_back(sdp::Fmtp{pt, std::move(joined)});
     return true;
   }
 
-  bool add_rtcp_fb(const XmlElement& fb, std::optional<std::uint8_t> pt, sdp::MediaDescription& m,
+  bool add_rtcp_fb(const xml::Element& fb, std::optional<std::uint8_t> pt, sdp::MediaDescription& m,
                    const std::string& where) {
     if (++rtcp_fb_count_ > sdp::kMaxRtcpFeedback)
       return failed(ErrorCode::too_many_items, where + ": too many rtcp-fb");
@@ -206,7 +206,7 @@ private:
     return true;
   }
 
-  bool add_description_extras(const XmlElement& description, sdp::MediaDescription& m, const std::string& where) {
+  bool add_description_extras(const xml::Element& description, sdp::MediaDescription& m, const std::string& where) {
     const auto extmaps = description.children_named("rtp-hdrext", ns::kRtpHdrext);
     if (extmaps.size() > sdp::kMaxExtmaps) return failed(ErrorCode::too_many_items, where + ": too many rtp-hdrext");
     for (const auto* ext : extmaps) {
@@ -219,20 +219,20 @@ private:
         return failed(ErrorCode::bad_attribute, where + ": rtp-hdrext id out of range");
       extmap.id = static_cast<std::uint16_t>(*id);
       extmap.uri = *uri;
-      if (const auto* senders = ext->attribute("senders")) {
+      if (const auto senders = ext->attribute("senders")) {
         const auto direction = direction_for(*senders, options_.writer);
         if (!direction) return failed(ErrorCode::bad_attribute, where + ": rtp-hdrext: unknown senders");
         extmap.direction = *direction;
       }
       for (const auto* parameter : ext->children_named("parameter", ns::kRtpHdrext)) {
         const auto name = parameter->attribute_or("name");
-        const auto* value = parameter->attribute("value");
+        const auto value = parameter->attribute("value");
         if (!text::is_token(name) || name.find('=') != std::string::npos || (value && !text::is_token(*value)) ||
             ext->children.size() > 16) {
           return failed(ErrorCode::bad_attribute, where + ": rtp-hdrext: bad parameter");
         }
         if (!extmap.attributes.empty()) extmap.attributes += ' ';
-        extmap.attributes += value ? name + "=" + *value : name;
+        extmap.attributes += value ? name + "=" + std::string(*value) : name;
       }
       m.extmaps.push_back(std::move(extmap));
     }
@@ -252,7 +252,7 @@ private:
     return true;
   }
 
-  bool add_sources(const XmlElement& description, sdp::MediaDescription& m, const std::string& where) {
+  bool add_sources(const xml::Element& description, sdp::MediaDescription& m, const std::string& where) {
     for (const auto* source : description.children_named("source", ns::kSsma)) {
       const auto ssrc = number(*source, "ssrc", 0xffffffffULL, where + ": source");
       if (!ssrc) return false;
@@ -294,7 +294,7 @@ private:
     return true;
   }
 
-  void add_transport(const XmlElement& transport, sdp::MediaDescription& m, const std::string& where) {
+  void add_transport(const xml::Element& transport, sdp::MediaDescription& m, const std::string& where) {
     for (const char* key : {"ufrag", "pwd"}) {
       if (!transport.attribute(key)) continue;
       const auto value = token(transport, key, where + ": transport");
@@ -319,7 +319,7 @@ private:
         return (void)failed(ErrorCode::bad_attribute, where + ": fingerprint: bad value");
       }
       m.transport.fingerprints.push_back(checked.fingerprints.front());
-      if (const auto* setup = fingerprint->attribute("setup")) {
+      if (const auto setup = fingerprint->attribute("setup")) {
         const auto parsed = parse_setup(*setup);
         if (!parsed) return (void)failed(ErrorCode::bad_attribute, where + ": fingerprint: unknown setup");
         m.transport.setup = *parsed;
@@ -344,7 +344,7 @@ private:
 
   // A group may name contents we skipped (a data channel): they are left out, as in
   // sdp_to_jingle, and a group left empty is dropped.
-  bool add_groups(const XmlElement& jingle, const std::vector<std::pair<std::string, sdp::MediaDescription>>& mapped,
+  bool add_groups(const xml::Element& jingle, const std::vector<std::pair<std::string, sdp::MediaDescription>>& mapped,
                   sdp::SessionDescription& out) {
     const auto groups = jingle.children_named("group", ns::kGrouping);
     if (groups.size() > sdp::kMaxGroups) return failed(ErrorCode::too_many_items, "too many groups");
@@ -400,7 +400,7 @@ private:
 
 }  // namespace
 
-sdp::Result<sdp::SessionDescription> jingle_to_sdp(const XmlElement& jingle, const JingleToSdpOptions& options) {
+sdp::Result<sdp::SessionDescription> jingle_to_sdp(const xml::Element& jingle, const JingleToSdpOptions& options) {
   auto description = Mapper(options).run(jingle);
   if (!description) return description;
   // A stanza may be four times an SDP body's limit: what WHIP's parser would refuse as text is
@@ -409,7 +409,7 @@ sdp::Result<sdp::SessionDescription> jingle_to_sdp(const XmlElement& jingle, con
   return description;
 }
 
-sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& element) {
+sdp::Result<sdp::Candidate> candidate_from_jingle(const xml::Element& element) {
   const auto bad = [](const std::string& what) {
     return sdp::make_error(ErrorCode::bad_attribute, 0, "candidate: " + what);
   };
@@ -444,7 +444,7 @@ sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& element) {
   return candidate;
 }
 
-sdp::Result<sdp::SdpFragment> transport_info_to_fragment(const XmlElement& jingle) {
+sdp::Result<sdp::SdpFragment> transport_info_to_fragment(const xml::Element& jingle) {
   if (jingle.name != "jingle" || jingle.ns != ns::kJingle)
     return sdp::make_error(ErrorCode::malformed_line, 0, "not a <jingle/> element");
   const auto contents = jingle.children_named("content", ns::kJingle);

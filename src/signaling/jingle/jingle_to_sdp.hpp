@@ -18,7 +18,7 @@
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/session_description.hpp"
 #include "signaling/jingle/jingle_senders.hpp"
-#include "signaling/jingle/xml_element.hpp"
+#include "xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle {
 
@@ -31,14 +31,14 @@ struct JingleToSdpOptions {
   const sdp::SessionDescription* offer = nullptr;
 };
 
-[[nodiscard]] sdp::Result<sdp::SessionDescription> jingle_to_sdp(const XmlElement& jingle,
+[[nodiscard]] sdp::Result<sdp::SessionDescription> jingle_to_sdp(const xml::Element& jingle,
                                                                  const JingleToSdpOptions& options = {});
 
 // One checked candidate of a <transport/>.
-[[nodiscard]] sdp::Result<sdp::Candidate> candidate_from_jingle(const XmlElement& candidate);
+[[nodiscard]] sdp::Result<sdp::Candidate> candidate_from_jingle(const xml::Element& candidate);
 
 // transport-info (XEP-0176 §5) → the trickle fragment a WHIP PATCH's sdpfrag parses into: one
 // m-line (mid) per content, the first credentials found, every candidate under its content.
-[[nodiscard]] sdp::Result<sdp::SdpFragment> transport_info_to_fragment(const XmlElement& jingle);
+[[nodiscard]] sdp::Result<sdp::SdpFragment> transport_info_to_fragment(const xml::Element& jingle);
 
 }  // namespace presentd::signaling::jingle

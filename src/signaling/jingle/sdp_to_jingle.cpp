@@ -21,7 +21,7 @@ std::string content_name(const sdp::MediaDescription& m, std::size_t index) {
 
 // "a=b;c=d" → <parameter name='a' value='b'/>…; a parameter without '=' keeps only its name
 // (RFC 2198 red writes "111/111").
-void add_fmtp_parameters(XmlElement& payload, std::string_view parameters) {
+void add_fmtp_parameters(xml::Element& payload, std::string_view parameters) {
   while (!parameters.empty()) {
     const auto end = parameters.find(';');
     auto item = sdp::text::trim(parameters.substr(0, end));
@@ -38,14 +38,14 @@ void add_fmtp_parameters(XmlElement& payload, std::string_view parameters) {
   }
 }
 
-XmlElement rtcp_fb(const sdp::RtcpFeedback& fb) {
-  XmlElement element("rtcp-fb", std::string(ns::kRtcpFb));
+xml::Element rtcp_fb(const sdp::RtcpFeedback& fb) {
+  xml::Element element("rtcp-fb", std::string(ns::kRtcpFb));
   element.set("type", fb.type);
   if (!fb.parameter.empty()) element.set("subtype", fb.parameter);
   return element;
 }
 
-void add_payload_types(XmlElement& description, const sdp::MediaDescription& m) {
+void add_payload_types(xml::Element& description, const sdp::MediaDescription& m) {
   for (const auto pt : m.payload_types()) {
     auto& payload = description.add("payload-type", std::string(ns::kRtp));
     payload.set("id", std::to_string(pt));
@@ -65,7 +65,7 @@ void add_payload_types(XmlElement& description, const sdp::MediaDescription& m) 
   }
 }
 
-void add_extmaps(XmlElement& description, const sdp::MediaDescription& m, Party writer) {
+void add_extmaps(xml::Element& description, const sdp::MediaDescription& m, Party writer) {
   for (const auto& extmap : m.extmaps) {
     auto& element = description.add("rtp-hdrext", std::string(ns::kRtpHdrext));
     element.set("id", std::to_string(extmap.id));
@@ -81,7 +81,7 @@ void add_extmaps(XmlElement& description, const sdp::MediaDescription& m, Party 
   }
 }
 
-void add_sources(XmlElement& description, const sdp::MediaDescription& m) {
+void add_sources(xml::Element& description, const sdp::MediaDescription& m) {
   // One <source/> per SSRC, in the order the SSRCs first appear, with their attributes.
   std::vector<std::uint32_t> order;
   for (const auto& line : m.ssrcs) {
@@ -104,8 +104,8 @@ void add_sources(XmlElement& description, const sdp::MediaDescription& m) {
   }
 }
 
-XmlElement description_of(const sdp::SessionDescription& session, const sdp::MediaDescription& m, Party writer) {
-  XmlElement description("description", std::string(ns::kRtp));
+xml::Element description_of(const sdp::SessionDescription& session, const sdp::MediaDescription& m, Party writer) {
+  xml::Element description("description", std::string(ns::kRtp));
   description.set("media", m.media);
   add_payload_types(description, m);
   add_extmaps(description, m, writer);
@@ -120,9 +120,9 @@ XmlElement description_of(const sdp::SessionDescription& session, const sdp::Med
   return description;
 }
 
-XmlElement transport_of(const sdp::SessionDescription& session, const sdp::MediaDescription& m,
-                        const std::string& name) {
-  XmlElement transport("transport", std::string(ns::kIceUdp));
+xml::Element transport_of(const sdp::SessionDescription& session, const sdp::MediaDescription& m,
+                          const std::string& name) {
+  xml::Element transport("transport", std::string(ns::kIceUdp));
   if (const auto& ufrag = sdp::effective_ice_ufrag(session, m)) transport.set("ufrag", *ufrag);
   if (const auto& pwd = sdp::effective_ice_pwd(session, m)) transport.set("pwd", *pwd);
   const auto setup = sdp::effective_setup(session, m);
@@ -140,8 +140,8 @@ XmlElement transport_of(const sdp::SessionDescription& session, const sdp::Media
 
 }  // namespace
 
-XmlElement make_jingle(const JingleHeader& header) {
-  XmlElement jingle("jingle", std::string(ns::kJingle));
+xml::Element make_jingle(const JingleHeader& header) {
+  xml::Element jingle("jingle", std::string(ns::kJingle));
   jingle.set("action", header.action);
   if (!header.initiator.empty()) jingle.set("initiator", header.initiator);
   if (!header.responder.empty()) jingle.set("responder", header.responder);
@@ -149,8 +149,8 @@ XmlElement make_jingle(const JingleHeader& header) {
   return jingle;
 }
 
-XmlElement candidate_to_jingle(const sdp::Candidate& candidate, std::string id) {
-  XmlElement element("candidate", std::string(ns::kIceUdp));
+xml::Element candidate_to_jingle(const sdp::Candidate& candidate, std::string id) {
+  xml::Element element("candidate", std::string(ns::kIceUdp));
   element.set("component", std::to_string(candidate.component));
   element.set("foundation", candidate.foundation);
   std::string generation = "0";
@@ -173,15 +173,15 @@ XmlElement candidate_to_jingle(const sdp::Candidate& candidate, std::string id) 
   return element;
 }
 
-XmlElement sdp_to_jingle(const sdp::SessionDescription& description, const JingleHeader& header, Party writer) {
-  XmlElement jingle = make_jingle(header);
+xml::Element sdp_to_jingle(const sdp::SessionDescription& description, const JingleHeader& header, Party writer) {
+  xml::Element jingle = make_jingle(header);
   std::vector<std::string> mapped;
-  std::vector<XmlElement> contents;
+  std::vector<xml::Element> contents;
   for (std::size_t i = 0; i < description.media.size(); ++i) {
     const auto& m = description.media[i];
     if (!is_rtp(m) || is_rejected(m)) continue;
     const auto name = content_name(m, i);
-    XmlElement content("content", std::string(ns::kJingle));
+    xml::Element content("content", std::string(ns::kJingle));
     content.set("creator", "initiator");
     content.set("name", name);
     content.set("senders", std::string(senders_for(sdp::effective_direction(description, m), writer)));
@@ -192,7 +192,7 @@ XmlElement sdp_to_jingle(const sdp::SessionDescription& description, const Jingl
   }
   // XEP-0338: the group names contents; ones we did not map (data channels) are left out.
   for (const auto& group : description.groups) {
-    XmlElement element("group", std::string(ns::kGrouping));
+    xml::Element element("group", std::string(ns::kGrouping));
     element.set("semantics", group.semantics);
     for (const auto& mid : group.mids) {
       if (std::find(mapped.begin(), mapped.end(), mid) != mapped.end()) {

@@ -34,7 +34,7 @@
 
 #include "sdp/session_description.hpp"
 #include "signaling/jingle/jingle_senders.hpp"
-#include "signaling/jingle/xml_element.hpp"
+#include "xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle {
 
@@ -46,12 +46,12 @@ struct JingleHeader {
 };
 
 // The <jingle/> element with just the header attributes.
-XmlElement make_jingle(const JingleHeader& header);
+xml::Element make_jingle(const JingleHeader& header);
 
 // The candidate as XEP-0176 writes it; `id` must be unique in the session.
-XmlElement candidate_to_jingle(const sdp::Candidate& candidate, std::string id);
+xml::Element candidate_to_jingle(const sdp::Candidate& candidate, std::string id);
 
-[[nodiscard]] XmlElement sdp_to_jingle(const sdp::SessionDescription& description, const JingleHeader& header,
-                                       Party writer);
+[[nodiscard]] xml::Element sdp_to_jingle(const sdp::SessionDescription& description, const JingleHeader& header,
+                                         Party writer);
 
 }  // namespace presentd::signaling::jingle

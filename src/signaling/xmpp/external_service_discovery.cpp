@@ -53,20 +53,20 @@ void ExternalServiceDiscovery::request() {
   if (!send_(make_services_request(pending_id_, domain_))) pending_id_.clear();
 }
 
-bool ExternalServiceDiscovery::handle(const Element& stanza) {
-  if (pending_id_.empty() || stanza.name != "iq" || stanza.attribute_or_empty("id") != pending_id_) return false;
-  const auto type = stanza.attribute_or_empty("type");
+bool ExternalServiceDiscovery::handle(const xml::Element& stanza) {
+  if (pending_id_.empty() || stanza.name != "iq" || stanza.attribute_or("id") != pending_id_) return false;
+  const auto type = stanza.attribute_or("type");
   if (type != "result" && type != "error") return false;
   // Only the server itself may answer (RFC 6120 §8.1.2.1: no 'from' means the server too);
   // anyone else reusing the id is ignored, so nobody can plant TURN servers on the box.
-  const auto from = stanza.attribute_or_empty("from");
+  const auto from = stanza.attribute_or("from");
   if (!from.empty() && from != domain_) return false;
   pending_id_.clear();
   on_answer(stanza);
   return true;
 }
 
-void ExternalServiceDiscovery::on_answer(const Element& stanza) {
+void ExternalServiceDiscovery::on_answer(const xml::Element& stanza) {
   auto reply = parse_services_reply(stanza);
   if (!reply.error.empty()) {
     PD_LOG(info, kTag) << "the server " << domain_ << " lists no external services (XEP-0215: " << reply.error

@@ -23,13 +23,13 @@
 
 #include "common/liveness.hpp"
 #include "signaling/xmpp/external_services.hpp"
-#include "signaling/xmpp/xml_element.hpp"
+#include "xml/element.hpp"
 
 namespace presentd::xmpp {
 
 class ExternalServiceDiscovery {
 public:
-  using Send = std::function<bool(const Element& stanza)>;
+  using Send = std::function<bool(const xml::Element& stanza)>;
   using Found = std::function<void(std::vector<ExternalService> services)>;
 
   // `domain`: the account's XMPP domain, which answers the request (and must be its sender).
@@ -41,13 +41,13 @@ public:
   // The XMPP client went online (ask now) or offline (forget the pending request).
   void set_online(bool online);
   // True when `stanza` was the answer to our request (and has been dealt with).
-  bool handle(const Element& stanza);
+  bool handle(const xml::Element& stanza);
   // The services of the last answer (empty before one, or once expired).
   [[nodiscard]] const std::vector<ExternalService>& services() const { return services_; }
 
 private:
   void request();
-  void on_answer(const Element& stanza);
+  void on_answer(const xml::Element& stanza);
   void schedule_refresh();
   void on_timer();
   [[nodiscard]] std::optional<std::chrono::system_clock::time_point> earliest_expiry() const;

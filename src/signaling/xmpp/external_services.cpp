@@ -43,13 +43,13 @@ struct ServiceOrReason {
   std::string reason;
 };
 
-ServiceOrReason read_service(const Element& element) {
+ServiceOrReason read_service(const xml::Element& element) {
   ExternalService service;
-  service.type = std::string(element.attribute_or_empty("type"));
+  service.type = std::string(element.attribute_or("type"));
   if (service.type.empty()) return {std::nullopt, "a service without a type"};
-  service.host = std::string(element.attribute_or_empty("host"));
+  service.host = std::string(element.attribute_or("host"));
   if (!plausible_host(service.host)) return {std::nullopt, "a " + service.type + " service without a usable host"};
-  service.transport = std::string(element.attribute_or_empty("transport"));
+  service.transport = std::string(element.attribute_or("transport"));
   if (!service.transport.empty() && service.transport != "udp" && service.transport != "tcp") {
     return {std::nullopt, "a " + service.type + " service with an unknown transport"};
   }
@@ -58,29 +58,29 @@ ServiceOrReason read_service(const Element& element) {
     if (!parsed) return {std::nullopt, "a " + service.type + " service with a bad port"};
     service.port = *parsed;
   }
-  service.username = std::string(element.attribute_or_empty("username"));
-  service.password = std::string(element.attribute_or_empty("password"));
+  service.username = std::string(element.attribute_or("username"));
+  service.password = std::string(element.attribute_or("password"));
   if (const auto expires = element.attribute("expires")) {
     service.expires = parse_xmpp_datetime(*expires);
     if (!service.expires) return {std::nullopt, "a " + service.type + " service with a bad expiry time"};
   }
-  const auto restricted = element.attribute_or_empty("restricted");
+  const auto restricted = element.attribute_or("restricted");
   service.restricted = restricted == "1" || restricted == "true";
   return {std::move(service), {}};
 }
 
 }  // namespace
 
-Element make_services_request(std::string_view id, std::string_view to) {
-  Element iq("iq", std::string(kClientNs));
+xml::Element make_services_request(std::string_view id, std::string_view to) {
+  xml::Element iq("iq", std::string(kClientNs));
   iq.set("type", "get").set("id", id).set("to", to);
   iq.add("services", std::string(kExtdiscoNs));
   return iq;
 }
 
-ExternalServicesReply parse_services_reply(const Element& iq) {
+ExternalServicesReply parse_services_reply(const xml::Element& iq) {
   ExternalServicesReply reply;
-  if (iq.attribute_or_empty("type") == "error") {
+  if (iq.attribute_or("type") == "error") {
     reply.error = "error";
     if (const auto* error = iq.child("error")) {
       for (const auto& condition : error->children) {
@@ -92,7 +92,7 @@ ExternalServicesReply parse_services_reply(const Element& iq) {
     }
     return reply;
   }
-  const Element* services = iq.child("services", kExtdiscoNs);
+  const xml::Element* services = iq.child("services", kExtdiscoNs);
   if (services == nullptr) return reply;
   for (const auto& element : services->children) {
     if (element.name != "service" || element.ns != kExtdiscoNs) continue;

@@ -12,7 +12,7 @@
 //     </services>
 //   </iq>
 //
-// The parser reads an Element tree (the stream parser's output, with its size/depth limits
+// The parser reads an xml::Element tree (the stream parser's output, with its size/depth limits
 // already applied); anything it cannot use is skipped and counted, never fatal.
 //
 // Thread: any (pure functions).
@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "signaling/xmpp/xml_element.hpp"
+#include "xml/element.hpp"
 
 namespace presentd::xmpp {
 
@@ -52,11 +52,11 @@ struct ExternalServicesReply {
 inline constexpr std::size_t kMaxExternalServices = 16;
 
 // <iq type='get' id=… to=…><services xmlns='urn:xmpp:extdisco:2'/></iq>: all types at once.
-[[nodiscard]] Element make_services_request(std::string_view id, std::string_view to);
+[[nodiscard]] xml::Element make_services_request(std::string_view id, std::string_view to);
 
 // `iq` must be the answer (type result or error) to make_services_request; the caller matches
 // id and sender. A result without <services/> gives no services and no error.
-[[nodiscard]] ExternalServicesReply parse_services_reply(const Element& iq);
+[[nodiscard]] ExternalServicesReply parse_services_reply(const xml::Element& iq);
 
 // XEP-0082 DateTime: CCYY-MM-DDThh:mm:ss[.sss](Z|(+|-)hh:mm). nullopt for anything else.
 [[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_xmpp_datetime(std::string_view text);

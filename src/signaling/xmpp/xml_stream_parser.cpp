@@ -13,7 +13,7 @@ struct XmlStreamParser::State {
   XmlLimits limits;
   xmlSAXHandler sax{};
   xmlParserCtxtPtr ctxt = nullptr;
-  std::vector<Element> open;  // open[0] is the stream header; open.back() the innermost element
+  std::vector<xml::Element> open;  // open[0] is the stream header; open.back() the innermost element
   FeedResult* out = nullptr;
   std::optional<std::string> error;
   std::size_t fed = 0;           // bytes given to libxml2 since the stream began
@@ -66,7 +66,7 @@ void on_start(void* user, const xmlChar* localname, const xmlChar*, const xmlCha
     s.fail("elements nested deeper than " + std::to_string(s.limits.max_depth));
     return;
   }
-  Element element(text_of(localname), text_of(uri));
+  xml::Element element(text_of(localname), text_of(uri));
   std::size_t size = element.name.size() + element.ns.size();
   for (int i = 0; i < nb_attributes; ++i) {
     const xmlChar** a = attributes + static_cast<std::ptrdiff_t>(i) * 5;  // localname, prefix, URI, value, end
@@ -103,7 +103,7 @@ void on_end(void* user, const xmlChar*, const xmlChar*, const xmlChar*) {
     s.out->events.emplace_back(StreamClosed{});
     return;
   }
-  Element done = std::move(s.open.back());
+  xml::Element done = std::move(s.open.back());
   s.open.pop_back();
   if (s.open.size() == 1) {
     s.out->events.emplace_back(StanzaReceived{std::move(done)});

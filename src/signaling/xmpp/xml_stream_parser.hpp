@@ -3,7 +3,7 @@
 // Incremental parser for one XMPP stream (RFC 6120 §4, §11) on libxml2's push parser (SAX2).
 //
 // Bytes are fed as they arrive; each call returns what became complete: the stream header,
-// whole top-level stanzas as Element trees (xml_element.hpp), or the end of the stream. The
+// whole top-level stanzas as xml::Element trees (xml/element.hpp), or the end of the stream. The
 // restricted XML of RFC 6120 §11.1 is enforced: a DOCTYPE, an entity declaration or reference
 // other than the five predefined ones, a comment or a processing instruction ends the stream,
 // as does invalid UTF-8 or any well-formedness error. No entity is ever expanded (no
@@ -23,7 +23,7 @@
 #include <variant>
 #include <vector>
 
-#include "signaling/xmpp/xml_element.hpp"
+#include "xml/element.hpp"
 
 namespace presentd::xmpp {
 
@@ -35,10 +35,10 @@ struct XmlLimits {
 };
 
 struct StreamOpened {
-  Element header;  // <stream:stream> with its attributes (to, from, id, version), no children
+  xml::Element header;  // <stream:stream> with its attributes (to, from, id, version), no children
 };
 struct StanzaReceived {
-  Element stanza;
+  xml::Element stanza;
 };
 struct StreamClosed {};
 using StreamEvent = std::variant<StreamOpened, StanzaReceived, StreamClosed>;

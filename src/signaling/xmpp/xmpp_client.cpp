@@ -27,7 +27,7 @@ std::optional<std::uint32_t> parse_h(std::string_view text) {
 }
 
 // The first child's name, for error conditions ("not-authorized", "conflict").
-std::string condition_of(const Element& element) {
+std::string condition_of(const xml::Element& element) {
   for (const auto& child : element.children) {
     if (child.name != "text") return child.name;
   }
@@ -198,7 +198,7 @@ void XmppClient::start_tls() {
 void XmppClient::open_stream() {
   set_phase(login_.is_authenticated() ? Phase::binding : Phase::stream);
   login_.opened_stream(link_->tls);
-  send_raw("<?xml version='1.0'?><stream:stream to='" + xml_escape(settings_.domain) +
+  send_raw("<?xml version='1.0'?><stream:stream to='" + xml::xml_escape(settings_.domain) +
            "' version='1.0' xml:lang='en' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>");
 }
 
@@ -245,7 +245,7 @@ void XmppClient::on_read(std::size_t bytes) {
   read();
 }
 
-void XmppClient::handle(const Element& stanza) {
+void XmppClient::handle(const xml::Element& stanza) {
   const auto kind = classify(stanza);
   if (auto refused = login_.accept(kind)) {
     // A server (or anyone on the path before TLS) must not skip a step of the login.
@@ -273,12 +273,12 @@ void XmppClient::handle(const Element& stanza) {
   }
 }
 
-void XmppClient::on_bind_reply(const Element& stanza) {
-  if (stanza.attribute_or_empty("type") != "result") {
-    const Element* error = stanza.child("error");
+void XmppClient::on_bind_reply(const xml::Element& stanza) {
+  if (stanza.attribute_or("type") != "result") {
+    const xml::Element* error = stanza.child("error");
     return drop("resource binding refused: " + condition_of(error != nullptr ? *error : stanza));
   }
-  const Element* jid = stanza.child("bind", kBindNs) ? stanza.child("bind", kBindNs)->child("jid") : nullptr;
+  const xml::Element* jid = stanza.child("bind", kBindNs) ? stanza.child("bind", kBindNs)->child("jid") : nullptr;
   bound_jid_ = jid ? jid->text : settings_.local + "@" + settings_.domain + "/" + settings_.resource;
   if (sm_offered_) {
     // The server counts our stanzas from the moment it reads <enable/>.
@@ -289,7 +289,7 @@ void XmppClient::on_bind_reply(const Element& stanza) {
   on_online();
 }
 
-void XmppClient::on_features(const Element& features) {
+void XmppClient::on_features(const xml::Element& features) {
   if (!link_->tls) {
     // Never log in without TLS: no STARTTLS offered means no login at all.
     if (features.child("starttls", kTlsNs) == nullptr) return drop("the server does not offer STARTTLS");
@@ -298,14 +298,14 @@ void XmppClient::on_features(const Element& features) {
     return;
   }
   if (!login_.is_authenticated()) {
-    const Element* mechanisms = features.child("mechanisms", kSaslNs);
+    const xml::Element* mechanisms = features.child("mechanisms", kSaslNs);
     if (mechanisms == nullptr) return drop("the server offers no SASL mechanisms");
     return start_auth(*mechanisms);
   }
   sm_offered_ = features.child("sm", kSmNs) != nullptr;
   if (sm_offered_ && sm_.can_resume()) {
     send_raw("<resume xmlns='urn:xmpp:sm:3' h='" + std::to_string(sm_.inbound()) + "' previd='" +
-             xml_escape(sm_.resume_id()) + "'/>");
+             xml::xml_escape(sm_.resume_id()) + "'/>");
     login_.sent_resume();
     return;
   }
@@ -313,7 +313,7 @@ void XmppClient::on_features(const Element& features) {
   bind();
 }
 
-void XmppClient::start_auth(const Element& mechanisms) {
+void XmppClient::start_auth(const xml::Element& mechanisms) {
   set_phase(Phase::authenticating);
   auto offered = [&](std::string_view name) {
     for (const auto& m : mechanisms.children) {
@@ -353,7 +353,7 @@ void XmppClient::start_auth(const Element& mechanisms) {
   login_.sent_auth();
 }
 
-void XmppClient::on_sasl(const Element& element) {
+void XmppClient::on_sasl(const xml::Element& element) {
   if (element.name == "failure") {
     const std::string condition = condition_of(element);
     PD_LOG(error, kTag) << "the server refused the login of " << settings_.local << "@" << settings_.domain << " ("
@@ -391,18 +391,18 @@ void XmppClient::on_sasl(const Element& element) {
 void XmppClient::bind() {
   set_phase(Phase::binding);
   send_raw("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" +
-           xml_escape(settings_.resource) + "</resource></bind></iq>");
+           xml::xml_escape(settings_.resource) + "</resource></bind></iq>");
   login_.sent_bind();
 }
 
-void XmppClient::handle_sm(const Element& element) {
+void XmppClient::handle_sm(const xml::Element& element) {
   if (element.name == "enabled") {
-    const auto resume = element.attribute_or_empty("resume");
-    sm_.enabled(resume == "true" || resume == "1" ? std::string(element.attribute_or_empty("id")) : std::string());
+    const auto resume = element.attribute_or("resume");
+    sm_.enabled(resume == "true" || resume == "1" ? std::string(element.attribute_or("id")) : std::string());
     return;
   }
   if (element.name == "resumed") {
-    const auto h = parse_h(element.attribute_or_empty("h"));
+    const auto h = parse_h(element.attribute_or("h"));
     auto resend = sm_.resumed(h.value_or(0));
     PD_LOG(info, kTag) << "stream resumed (" << resend.size() << " stanza(s) sent again)";
     on_online();
@@ -425,7 +425,7 @@ void XmppClient::handle_sm(const Element& element) {
   if (element.name == "r") {
     send_raw("<a xmlns='urn:xmpp:sm:3' h='" + std::to_string(sm_.inbound()) + "'/>");
   } else if (element.name == "a") {
-    const auto h = parse_h(element.attribute_or_empty("h"));
+    const auto h = parse_h(element.attribute_or("h"));
     if (!h || !sm_.acknowledged(*h)) drop("the server acknowledged stanzas we never sent");
   }
 }
@@ -442,34 +442,34 @@ void XmppClient::on_online() {
   schedule_ping();
 }
 
-void XmppClient::handle_online(const Element& stanza) {
+void XmppClient::handle_online(const xml::Element& stanza) {
   const bool counted = stanza.name == "iq" || stanza.name == "message" || stanza.name == "presence";
   if (counted) sm_.count_inbound();
-  const auto type = stanza.attribute_or_empty("type");
+  const auto type = stanza.attribute_or("type");
   if (stanza.name == "iq" && (type == "result" || type == "error") && !pending_ping_id_.empty() &&
-      stanza.attribute_or_empty("id") == pending_ping_id_) {
+      stanza.attribute_or("id") == pending_ping_id_) {
     pending_ping_id_.clear();
     deadline_timer_.cancel();
     return;
   }
   if (stanza.name == "iq" && type == "get" && stanza.child("ping", kPingNs) != nullptr) {
-    Element reply("iq", std::string(kClientNs));
-    reply.set("type", "result").set("id", stanza.attribute_or_empty("id"));
+    xml::Element reply("iq", std::string(kClientNs));
+    reply.set("type", "result").set("id", stanza.attribute_or("id"));
     if (auto from = stanza.attribute("from")) reply.set("to", *from);
     send_stanza(reply);
     return;
   }
   if (stanza.name == "presence" && type == "subscribe") {
     // Anyone may see whether the room is online (docs/cloud.md); admission happens per session.
-    Element reply("presence", std::string(kClientNs));
-    reply.set("to", stanza.attribute_or_empty("from")).set("type", "subscribed");
+    xml::Element reply("presence", std::string(kClientNs));
+    reply.set("to", stanza.attribute_or("from")).set("type", "subscribed");
     send_stanza(reply);
     return;
   }
   if (callbacks_.on_stanza && callbacks_.on_stanza(stanza)) return;
   if (stanza.name == "iq" && (type == "get" || type == "set")) {
-    Element reply("iq", std::string(kClientNs));
-    reply.set("type", "error").set("id", stanza.attribute_or_empty("id"));
+    xml::Element reply("iq", std::string(kClientNs));
+    reply.set("type", "error").set("id", stanza.attribute_or("id"));
     if (auto from = stanza.attribute("from")) reply.set("to", *from);
     reply.add("error", std::string(kClientNs))
         .set("type", "cancel")
@@ -487,19 +487,19 @@ void XmppClient::set_room_status(RoomStatus status) {
 
 void XmppClient::send_presence() {
   // RFC 6121 §4.7: no <show/> means available; busy rooms say so to people deciding whether to call.
-  Element presence("presence", std::string(kClientNs));
+  xml::Element presence("presence", std::string(kClientNs));
   if (status_ == RoomStatus::presenting) presence.add("show", std::string(kClientNs)).text = "away";
   if (status_ == RoomStatus::full) presence.add("show", std::string(kClientNs)).text = "dnd";
   presence.add("status", std::string(kClientNs)).text = std::string(room_status_name(status_));
   presence.add("room", std::string(kRoomNs)).set("state", room_status_name(status_));
-  send_secure(serialize(presence, kClientNs), sm_.active());
+  send_secure(xml::serialize(presence, kClientNs), sm_.active());
   if (sm_.active()) send_raw("<r xmlns='urn:xmpp:sm:3'/>");
 }
 
-bool XmppClient::send_stanza(const Element& stanza) {
+bool XmppClient::send_stanza(const xml::Element& stanza) {
   loop_.check("XmppClient::send_stanza");
   if (!online() || !login_.secure_and_authenticated()) return false;
-  send_secure(serialize(stanza, kClientNs), sm_.active());
+  send_secure(xml::serialize(stanza, kClientNs), sm_.active());
   return true;
 }
 
@@ -560,7 +560,7 @@ void XmppClient::schedule_ping() {
     // XEP-0199 §4.2: a client-to-server ping; a missing reply means the link is dead even if
     // TCP has not noticed (a NAT or proxy silently dropped it).
     pending_ping_id_ = next_id();
-    send_secure("<iq type='get' id='" + pending_ping_id_ + "' to='" + xml_escape(settings_.domain) +
+    send_secure("<iq type='get' id='" + pending_ping_id_ + "' to='" + xml::xml_escape(settings_.domain) +
                     "'><ping xmlns='urn:xmpp:ping'/></iq>",
                 sm_.active());
     if (sm_.active()) send_raw("<r xmlns='urn:xmpp:sm:3'/>");

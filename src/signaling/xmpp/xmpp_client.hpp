@@ -41,10 +41,10 @@
 #include "signaling/xmpp/scram_client.hpp"
 #include "signaling/xmpp/stream_management.hpp"
 #include "signaling/xmpp/tcp_connector.hpp"
-#include "signaling/xmpp/xml_element.hpp"
 #include "signaling/xmpp/xml_stream_parser.hpp"
 #include "signaling/xmpp/xmpp_login_state.hpp"
 #include "signaling/xmpp/xmpp_transport.hpp"
+#include "xml/element.hpp"
 
 namespace presentd::xmpp {
 
@@ -69,7 +69,7 @@ struct XmppClientCallbacks {
   std::function<void(bool online)> on_online_changed;
   // A stanza the client does not handle; return true when taken care of (an unanswered iq
   // get/set otherwise gets <service-unavailable/>, RFC 6120 §8.4).
-  std::function<bool(const Element& stanza)> on_stanza;
+  std::function<bool(const xml::Element& stanza)> on_stanza;
 };
 
 class XmppClient {
@@ -92,7 +92,7 @@ public:
   [[nodiscard]] bool online() const { return phase_ == Phase::online; }
   [[nodiscard]] const std::string& bound_jid() const { return bound_jid_; }
   // false when offline (the caller decides whether to retry later).
-  bool send_stanza(const Element& stanza);
+  bool send_stanza(const xml::Element& stanza);
   // TCP connected → initial presence written, of the last login (the benchmark reads it).
   [[nodiscard]] std::optional<std::chrono::microseconds> last_login_time() const { return last_login_time_; }
 
@@ -108,15 +108,15 @@ private:
   void open_stream();
   void read();
   void on_read(std::size_t bytes);
-  void handle(const Element& stanza);
-  void on_bind_reply(const Element& reply);
-  void on_features(const Element& features);
-  void start_auth(const Element& mechanisms);
-  void on_sasl(const Element& element);
+  void handle(const xml::Element& stanza);
+  void on_bind_reply(const xml::Element& reply);
+  void on_features(const xml::Element& features);
+  void start_auth(const xml::Element& mechanisms);
+  void on_sasl(const xml::Element& element);
   void bind();
   void on_online();
-  void handle_online(const Element& stanza);
-  void handle_sm(const Element& element);
+  void handle_online(const xml::Element& stanza);
+  void handle_sm(const xml::Element& element);
   void send_presence();
   void send_raw(std::string data, bool counted = false);
   // Stanzas and presence: only on a verified TLS stream after the login.

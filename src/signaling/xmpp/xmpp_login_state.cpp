@@ -49,7 +49,7 @@ std::string_view element_kind_name(ElementKind kind) {
   return "an unknown element";
 }
 
-ElementKind classify(const Element& element) {
+ElementKind classify(const xml::Element& element) {
   const auto& name = element.name;
   if (element.ns == kStreamsNs) {
     if (name == "error") return ElementKind::stream_error;
@@ -76,8 +76,8 @@ ElementKind classify(const Element& element) {
     return ElementKind::other;
   }
   if (element.ns == kClientNs && (name == "iq" || name == "message" || name == "presence")) {
-    const auto type = element.attribute_or_empty("type");
-    if (name == "iq" && element.attribute_or_empty("id") == "bind" && (type == "result" || type == "error")) {
+    const auto type = element.attribute_or("type");
+    if (name == "iq" && element.attribute_or("id") == "bind" && (type == "result" || type == "error")) {
       return ElementKind::bind_reply;
     }
     return ElementKind::stanza;

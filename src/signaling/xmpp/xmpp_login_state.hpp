@@ -31,7 +31,7 @@
 #include <string>
 #include <string_view>
 
-#include "signaling/xmpp/xml_element.hpp"
+#include "xml/element.hpp"
 
 namespace presentd::xmpp {
 
@@ -71,7 +71,7 @@ enum class ElementKind {
   stanza,      // any other iq, message or presence in jabber:client
   other,
 };
-[[nodiscard]] ElementKind classify(const Element& element);
+[[nodiscard]] ElementKind classify(const xml::Element& element);
 [[nodiscard]] std::string_view element_kind_name(ElementKind kind);
 
 class LoginStateTable {

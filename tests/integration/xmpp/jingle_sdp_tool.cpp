@@ -44,7 +44,7 @@ int offer_to_jingle(std::map<std::string, std::string>& options) {
   auto jingle =
       sdp_to_jingle(description, {"session-initiate", options["sid"], options["initiator"], ""}, Party::initiator);
   if (options.contains("pin")) jingle.add("pin", std::string(ns::kPin)).text = options["pin"];
-  std::cout << write_xml(jingle) << "\n";
+  std::cout << xml::serialize(jingle) << "\n";
   return 0;
 }
 
@@ -53,9 +53,9 @@ int accept_to_sdp(std::map<std::string, std::string>& options) {
   if (!offer_file) return fail("cannot read the offer file");
   const auto offer = sdp::parse_sdp(read_all(offer_file));
   if (!offer) return fail("bad offer: " + offer.error().message);
-  const auto parsed = parse_xml_element(read_all(std::cin));
+  const auto parsed = xml::parse_element(read_all(std::cin));
   if (!parsed.element) return fail("bad XML: " + parsed.error);
-  const XmlElement* jingle = &*parsed.element;
+  const xml::Element* jingle = &*parsed.element;
   if (const auto* inner = jingle->child("jingle", ns::kJingle)) jingle = inner;
   const auto answer = jingle_to_sdp(*jingle, {Party::responder, &offer.value()});
   if (!answer) return fail("bad session-accept: " + answer.error().message);

@@ -49,7 +49,7 @@ std::vector<std::string> fmtp_items(const sdp::MediaDescription& m, std::uint8_t
 }
 
 sdp::SessionDescription through_jingle(const sdp::SessionDescription& offer) {
-  const auto wire = write_xml(sdp_to_jingle(offer, kInitiate, Party::initiator));
+  const auto wire = xml::serialize(sdp_to_jingle(offer, kInitiate, Party::initiator));
   auto back = jingle_to_sdp(parse_or_die(wire), {Party::initiator});
   EXPECT_TRUE(back) << back.error().message;
   // What the session machinery gets is SDP text: it must parse as an offer.
@@ -177,7 +177,7 @@ TEST(JingleRoundTrip, XepShapedInitiateComesBackIdentical) {
 
   JingleHeader header{"session-initiate", "f8a3c91b", "juliet@capulet.example/balcony", ""};
   const auto again = sdp_to_jingle(reparsed.value(), header, Party::initiator);
-  EXPECT_EQ(write_xml(again), write_xml(original));
+  EXPECT_EQ(xml::serialize(again), xml::serialize(original));
   EXPECT_EQ(again, original);
 }
 
@@ -199,7 +199,7 @@ TEST(JingleRoundTrip, AnswerAsSessionAcceptRebuildsTheAnswerAgainstTheOffer) {
   for (const auto* content : jingle.children_named("content", "urn:xmpp:jingle:1")) {
     EXPECT_EQ(content->attribute_or("senders"), "initiator");  // recvonly in the responder's words
   }
-  const auto back = jingle_to_sdp(parse_or_die(write_xml(jingle)), {Party::responder, &offer.value()});
+  const auto back = jingle_to_sdp(parse_or_die(xml::serialize(jingle)), {Party::responder, &offer.value()});
   ASSERT_TRUE(back) << back.error().message;
   ASSERT_EQ(back->media.size(), offer->media.size());
   EXPECT_EQ(back->media[2].port, 0);

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "signaling/jingle/xml_element.hpp"
+#include "xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle::testing {
 
@@ -19,8 +19,8 @@ inline std::string read_jingle_vector(const std::string& name) {
   return text;
 }
 
-inline XmlElement parse_or_die(const std::string& text) {
-  auto parsed = parse_xml_element(text);
+inline xml::Element parse_or_die(const std::string& text) {
+  auto parsed = xml::parse_element(text);
   if (!parsed.element) throw std::runtime_error("fixture does not parse: " + parsed.error);
   return std::move(*parsed.element);
 }

@@ -13,22 +13,22 @@ namespace {
 using testing::parse_or_die;
 using testing::read_jingle_vector;
 
-XmlElement fixture() { return parse_or_die(read_jingle_vector("audio_video_initiate.xml")); }
+xml::Element fixture() { return parse_or_die(read_jingle_vector("audio_video_initiate.xml")); }
 
-XmlElement& first_content(XmlElement& jingle) {
+xml::Element& first_content(xml::Element& jingle) {
   for (auto& child : jingle.children) {
     if (child.name == "content") return child;
   }
   throw std::runtime_error("no content");
 }
-XmlElement& child_named(XmlElement& parent, std::string_view name) {
+xml::Element& child_named(xml::Element& parent, std::string_view name) {
   for (auto& child : parent.children) {
     if (child.name == name) return child;
   }
   throw std::runtime_error("no " + std::string(name));
 }
 
-std::string error_of(const XmlElement& jingle) {
+std::string error_of(const xml::Element& jingle) {
   const auto result = jingle_to_sdp(jingle);
   if (result) return "(accepted)\n" + sdp::write_sdp(result.value());
   return result.error().message;
@@ -71,32 +71,32 @@ TEST(JingleToSdp, RefusesOutOfRangeNumbersAndUnknownValues) {
     change(jingle);
     return error_of(jingle);
   };
-  EXPECT_NE(edit([](XmlElement& j) {
+  EXPECT_NE(edit([](xml::Element& j) {
               child_named(child_named(first_content(j), "description"), "payload-type").set("id", "128");
             }).find("'id' out of range"),
             std::string::npos);
-  EXPECT_NE(edit([](XmlElement& j) {
+  EXPECT_NE(edit([](xml::Element& j) {
               child_named(child_named(first_content(j), "description"), "rtp-hdrext").set("id", "0");
             }).find("rtp-hdrext id out of range"),
             std::string::npos);
-  EXPECT_NE(edit([](XmlElement& j) {
+  EXPECT_NE(edit([](xml::Element& j) {
               child_named(child_named(first_content(j), "description"), "source").set("ssrc", "4294967296");
             }).find("'ssrc' out of range"),
             std::string::npos);
-  EXPECT_NE(edit([](XmlElement& j) { first_content(j).set("senders", "everyone"); }).find("unknown senders"),
+  EXPECT_NE(edit([](xml::Element& j) { first_content(j).set("senders", "everyone"); }).find("unknown senders"),
             std::string::npos);
-  EXPECT_NE(edit([](XmlElement& j) {
+  EXPECT_NE(edit([](xml::Element& j) {
               child_named(child_named(first_content(j), "transport"), "fingerprint").set("setup", "maybe");
             }).find("unknown setup"),
             std::string::npos);
-  EXPECT_NE(edit([](XmlElement& j) {
+  EXPECT_NE(edit([](xml::Element& j) {
               child_named(child_named(first_content(j), "transport"), "candidate").set("port", "70000");
             }).find("out of range"),
             std::string::npos);
 }
 
 TEST(JingleToSdp, RefusesStanzasWithoutRtpOrWithDuplicates) {
-  XmlElement not_jingle("jingle", "urn:xmpp:jingle:0");
+  xml::Element not_jingle("jingle", "urn:xmpp:jingle:0");
   EXPECT_FALSE(jingle_to_sdp(not_jingle));
 
   auto file_transfer = parse_or_die(

@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 using std::chrono::system_clock;
 
 // One stanza through the real stream parser, as the client would receive it.
-Element stanza(const std::string& xml) {
+xml::Element stanza(const std::string& xml) {
   XmlStreamParser parser;
   const auto result = parser.feed(
       "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>" + xml);
@@ -67,7 +67,7 @@ TEST(ExternalServices, ReadsProsodysAnswer) {
 }
 
 TEST(ExternalServices, TheRequestAsksForEveryTypeFromTheDomain) {
-  EXPECT_EQ(serialize(make_services_request("extdisco-7", "example.com"), "jabber:client"),
+  EXPECT_EQ(xml::serialize(make_services_request("extdisco-7", "example.com"), "jabber:client"),
             "<iq type='get' id='extdisco-7' to='example.com'><services xmlns='urn:xmpp:extdisco:2'/></iq>");
 }
 
@@ -140,7 +140,7 @@ protected:
   Discovery()
       : discovery_(
             io_, "localhost",
-            [this](const Element& request) {
+            [this](const xml::Element& request) {
               sent_.push_back(request);
               return online_;
             },
@@ -155,7 +155,7 @@ protected:
 
   boost::asio::io_context io_;
   bool online_ = true;
-  std::vector<Element> sent_;
+  std::vector<xml::Element> sent_;
   std::vector<std::vector<ExternalService>> found_;
   ExternalServiceDiscovery discovery_;
 };
@@ -163,8 +163,8 @@ protected:
 TEST_F(Discovery, AsksOnLoginAndTakesTheServersAnswer) {
   discovery_.set_online(true);
   ASSERT_EQ(sent_.size(), 1u);
-  const auto id = std::string(sent_[0].attribute_or_empty("id"));
-  EXPECT_EQ(sent_[0].attribute_or_empty("to"), "localhost");
+  const auto id = std::string(sent_[0].attribute_or("id"));
+  EXPECT_EQ(sent_[0].attribute_or("to"), "localhost");
   EXPECT_FALSE(discovery_.handle(stanza("<iq type='result' id='other' from='localhost'/>")));
   // Someone else answering with the right id plants nothing.
   EXPECT_FALSE(discovery_.handle(stanza(answer(id, "mallory@localhost/x"))));
@@ -178,7 +178,7 @@ TEST_F(Discovery, AsksOnLoginAndTakesTheServersAnswer) {
 
 TEST_F(Discovery, AServerWithoutTheFeatureLeavesTheListAlone) {
   discovery_.set_online(true);
-  const auto id = std::string(sent_[0].attribute_or_empty("id"));
+  const auto id = std::string(sent_[0].attribute_or("id"));
   EXPECT_TRUE(discovery_.handle(stanza("<iq type='error' id='" + id +
                                        "' from='localhost'><error type='cancel'><service-unavailable "
                                        "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")));
@@ -187,19 +187,19 @@ TEST_F(Discovery, AServerWithoutTheFeatureLeavesTheListAlone) {
 
 TEST_F(Discovery, GoingOfflineForgetsThePendingRequestAndANewLoginAsksAgain) {
   discovery_.set_online(true);
-  const auto first = std::string(sent_[0].attribute_or_empty("id"));
+  const auto first = std::string(sent_[0].attribute_or("id"));
   discovery_.set_online(false);
   EXPECT_FALSE(discovery_.handle(stanza(answer(first, "localhost"))));
   discovery_.set_online(true);
   ASSERT_EQ(sent_.size(), 2u);
-  EXPECT_NE(sent_[1].attribute_or_empty("id"), first);
-  EXPECT_TRUE(discovery_.handle(stanza(answer(std::string(sent_[1].attribute_or_empty("id")), "localhost"))));
+  EXPECT_NE(sent_[1].attribute_or("id"), first);
+  EXPECT_TRUE(discovery_.handle(stanza(answer(std::string(sent_[1].attribute_or("id")), "localhost"))));
 }
 
 TEST_F(Discovery, ExpiredCredentialsAreWithdrawnWhileOffline) {
   discovery_.set_online(true);
   // The answer's credentials expired in 2026-11-24T04:15:00Z; make them expire a second from now.
-  auto text = answer(std::string(sent_[0].attribute_or_empty("id")), "localhost");
+  auto text = answer(std::string(sent_[0].attribute_or("id")), "localhost");
   const auto soon = std::chrono::floor<std::chrono::seconds>(system_clock::now() + 1s);
   const auto day = std::chrono::floor<std::chrono::days>(soon);
   const std::chrono::hh_mm_ss time(soon - day);

@@ -13,8 +13,8 @@ constexpr std::string_view kHeader =
     "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
     "from='example.com' id='s1' version='1.0' xml:lang='en'>";
 
-std::vector<Element> stanzas_of(const FeedResult& result) {
-  std::vector<Element> out;
+std::vector<xml::Element> stanzas_of(const FeedResult& result) {
+  std::vector<xml::Element> out;
   for (const auto& event : result.events) {
     if (const auto* s = std::get_if<StanzaReceived>(&event)) out.push_back(s->stanza);
   }
@@ -31,8 +31,8 @@ TEST(XmlStreamParser, DeliversHeaderStanzasAndCloseInOrder) {
   ASSERT_FALSE(result.error) << *result.error;
   ASSERT_EQ(result.events.size(), 4u);
   const auto& header = std::get<StreamOpened>(result.events[0]).header;
-  EXPECT_EQ(header.attribute_or_empty("id"), "s1");
-  EXPECT_EQ(header.attribute_or_empty("xml:lang"), "en");
+  EXPECT_EQ(header.attribute_or("id"), "s1");
+  EXPECT_EQ(header.attribute_or("xml:lang"), "en");
   const auto& features = std::get<StanzaReceived>(result.events[1]).stanza;
   EXPECT_EQ(features.name, "features");
   EXPECT_EQ(features.ns, kStreamsNs);
@@ -40,7 +40,7 @@ TEST(XmlStreamParser, DeliversHeaderStanzasAndCloseInOrder) {
   EXPECT_EQ(features.child("mechanisms")->child("mechanism")->text, "SCRAM-SHA-256");
   const auto& iq = std::get<StanzaReceived>(result.events[2]).stanza;
   EXPECT_EQ(iq.ns, "jabber:client");
-  EXPECT_EQ(iq.attribute_or_empty("id"), "p&1");
+  EXPECT_EQ(iq.attribute_or("id"), "p&1");
   EXPECT_EQ(iq.child("ping")->ns, "urn:xmpp:ping");
   EXPECT_TRUE(std::holds_alternative<StreamClosed>(result.events[3]));
 }
@@ -65,13 +65,13 @@ TEST(XmlStreamParser, SameStanzasWhateverTheSplit) {
 }
 
 TEST(XmlStreamParser, SerializedStanzasParseBackEqual) {
-  Element iq("iq", "jabber:client");
+  xml::Element iq("iq", "jabber:client");
   iq.set("type", "set").set("id", "x'\"<>&");
   auto& jingle = iq.add("jingle", "urn:xmpp:jingle:1");
   jingle.set("action", "session-initiate");
   jingle.add("content", "urn:xmpp:jingle:1").text = "a & b < c";
   XmlStreamParser parser;
-  const auto result = parser.feed(std::string(kHeader) + serialize(iq, "jabber:client"));
+  const auto result = parser.feed(std::string(kHeader) + xml::serialize(iq, "jabber:client"));
   ASSERT_FALSE(result.error) << *result.error;
   ASSERT_EQ(stanzas_of(result).size(), 1u);
   EXPECT_EQ(stanzas_of(result)[0], iq);

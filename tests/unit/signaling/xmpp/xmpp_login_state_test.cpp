@@ -232,30 +232,30 @@ TEST(XmppLoginState, StepsOutOfOrderBreakTheTable) {
 }
 
 TEST(XmppLoginState, ClassifiesByNameAndNamespace) {
-  const std::map<ElementKind, Element> cases = {
-      {ElementKind::stream_error, Element("error", "http://etherx.jabber.org/streams")},
-      {ElementKind::features, Element("features", "http://etherx.jabber.org/streams")},
-      {ElementKind::tls_proceed, Element("proceed", std::string(kTlsNs))},
-      {ElementKind::tls_failure, Element("failure", std::string(kTlsNs))},
-      {ElementKind::sasl_challenge, Element("challenge", std::string(kSaslNs))},
-      {ElementKind::sasl_success, Element("success", std::string(kSaslNs))},
-      {ElementKind::sasl_failure, Element("failure", std::string(kSaslNs))},
-      {ElementKind::sm_enabled, Element("enabled", "urn:xmpp:sm:3")},
-      {ElementKind::sm_resumed, Element("resumed", "urn:xmpp:sm:3")},
-      {ElementKind::sm_failed, Element("failed", "urn:xmpp:sm:3")},
-      {ElementKind::sm_request, Element("r", "urn:xmpp:sm:3")},
-      {ElementKind::sm_answer, Element("a", "urn:xmpp:sm:3")},
-      {ElementKind::stanza, Element("message", "jabber:client")},
-      {ElementKind::other, Element("success", "jabber:client")},
+  const std::map<ElementKind, xml::Element> cases = {
+      {ElementKind::stream_error, xml::Element("error", "http://etherx.jabber.org/streams")},
+      {ElementKind::features, xml::Element("features", "http://etherx.jabber.org/streams")},
+      {ElementKind::tls_proceed, xml::Element("proceed", std::string(kTlsNs))},
+      {ElementKind::tls_failure, xml::Element("failure", std::string(kTlsNs))},
+      {ElementKind::sasl_challenge, xml::Element("challenge", std::string(kSaslNs))},
+      {ElementKind::sasl_success, xml::Element("success", std::string(kSaslNs))},
+      {ElementKind::sasl_failure, xml::Element("failure", std::string(kSaslNs))},
+      {ElementKind::sm_enabled, xml::Element("enabled", "urn:xmpp:sm:3")},
+      {ElementKind::sm_resumed, xml::Element("resumed", "urn:xmpp:sm:3")},
+      {ElementKind::sm_failed, xml::Element("failed", "urn:xmpp:sm:3")},
+      {ElementKind::sm_request, xml::Element("r", "urn:xmpp:sm:3")},
+      {ElementKind::sm_answer, xml::Element("a", "urn:xmpp:sm:3")},
+      {ElementKind::stanza, xml::Element("message", "jabber:client")},
+      {ElementKind::other, xml::Element("success", "jabber:client")},
   };
   for (const auto& [kind, element] : cases) EXPECT_EQ(classify(element), kind) << element.name << " " << element.ns;
-  Element bind("iq", "jabber:client");
+  xml::Element bind("iq", "jabber:client");
   bind.set("id", "bind").set("type", "result");
   EXPECT_EQ(classify(bind), ElementKind::bind_reply);
   bind.set("type", "set");  // a request with that id is just a stanza
   EXPECT_EQ(classify(bind), ElementKind::stanza);
-  EXPECT_EQ(classify(Element("resumed", "urn:xmpp:sm:2")), ElementKind::other);
-  EXPECT_EQ(classify(Element("stream", "http://etherx.jabber.org/streams")), ElementKind::other);
+  EXPECT_EQ(classify(xml::Element("resumed", "urn:xmpp:sm:2")), ElementKind::other);
+  EXPECT_EQ(classify(xml::Element("stream", "http://etherx.jabber.org/streams")), ElementKind::other);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/xml_element.hpp"
+#include "xml/element.hpp"
 
 #include <algorithm>
 
-namespace presentd::xmpp {
+namespace presentd::xml {
 
 std::optional<std::string_view> Element::attribute(std::string_view key) const {
   const auto found = std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) { return a.first == key; });
@@ -11,7 +11,9 @@ std::optional<std::string_view> Element::attribute(std::string_view key) const {
   return std::string_view(found->second);
 }
 
-std::string_view Element::attribute_or_empty(std::string_view key) const { return attribute(key).value_or(""); }
+std::string Element::attribute_or(std::string_view key, std::string_view fallback) const {
+  return std::string(attribute(key).value_or(fallback));
+}
 
 Element& Element::set(std::string_view key, std::string_view value) {
   const auto found = std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) { return a.first == key; });
@@ -32,6 +34,14 @@ const Element* Element::child(std::string_view child_name, std::string_view chil
 
 Element* Element::child(std::string_view child_name, std::string_view child_ns) {
   return const_cast<Element*>(std::as_const(*this).child(child_name, child_ns));
+}
+
+std::vector<const Element*> Element::children_named(std::string_view child_name, std::string_view child_ns) const {
+  std::vector<const Element*> out;
+  for (const auto& c : children) {
+    if (c.name == child_name && c.ns == child_ns) out.push_back(&c);
+  }
+  return out;
 }
 
 Element& Element::add(Element element) {
@@ -96,4 +106,4 @@ std::string serialize(const Element& element, std::string_view parent_ns) {
   return out;
 }
 
-}  // namespace presentd::xmpp
+}  // namespace presentd::xml

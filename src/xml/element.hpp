@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The small element tree stanzas are handed up as (the parser builds it, the client and the
-// Jingle code read it, and outgoing stanzas are built with it and serialized).
+// The one XML element tree of the box: the XMPP stream parser builds it, the XMPP client and the
+// Jingle code read it, and outgoing stanzas are built with it and serialized; a stanza crosses
+// from the client to the Jingle handler and back as this tree, never copied or re-parsed.
+// parse_element (element_parser.hpp) builds one from a whole document's text.
 //
 //   Element
 //   ├─ name        local name, no prefix          "iq", "jingle", "candidate"
@@ -21,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-namespace presentd::xmpp {
+namespace presentd::xml {
 
 struct Element {
   std::string name;
@@ -36,13 +38,16 @@ struct Element {
 
   // nullopt when absent.
   [[nodiscard]] std::optional<std::string_view> attribute(std::string_view key) const;
-  // "" when absent.
-  [[nodiscard]] std::string_view attribute_or_empty(std::string_view key) const;
+  // `fallback` ("" unless given) when absent.
+  [[nodiscard]] std::string attribute_or(std::string_view key, std::string_view fallback = {}) const;
   // Replaces an existing value; returns *this so stanzas can be built in one expression.
   Element& set(std::string_view key, std::string_view value);
   // The first child with this name (and namespace, unless `child_ns` is empty); null when none.
   [[nodiscard]] const Element* child(std::string_view child_name, std::string_view child_ns = {}) const;
   [[nodiscard]] Element* child(std::string_view child_name, std::string_view child_ns = {});
+  // Every child with this name and namespace, in order.
+  [[nodiscard]] std::vector<const Element*> children_named(std::string_view child_name,
+                                                           std::string_view child_ns) const;
   // Appends and returns the new child (a reference valid until the next append).
   Element& add(Element element);
   Element& add(std::string child_name, std::string child_ns);
@@ -56,4 +61,4 @@ struct Element {
 // &, <, >, " and ' escaped for attribute values and text.
 [[nodiscard]] std::string xml_escape(std::string_view text);
 
-}  // namespace presentd::xmpp
+}  // namespace presentd::xml
