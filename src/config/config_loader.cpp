@@ -75,6 +75,24 @@ LoadResult parse_config(std::string_view text) {
     result.problems.push_back(Problem{line_at_offset(text, error.byte == 0 ? 0 : error.byte - 1), "",
                                       "invalid JSON" + column + ": " + message});
     return result;
+  } catch (const nlohmann::json::exception& error) {
+    // Well-formed JSON nlohmann cannot hold, e.g. "[json.exception.out_of_range.406] number
+    // overflow parsing '1E999'" (found by the config_loader fuzzer: it ended the process, on a
+    // reload too). It names the token but not where it is: the line is the token's first one.
+    std::string message = error.what();
+    if (const auto end = message.find("] "); message.starts_with("[json.exception.") && end != std::string::npos) {
+      message.erase(0, end + 2);
+    }
+    int line = 1;
+    if (const auto open = message.find('\''); open != std::string::npos) {
+      const auto close = message.find('\'', open + 1);
+      const auto token = message.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
+      if (const auto at = text.find(token); !token.empty() && at != std::string_view::npos) {
+        line = line_at_offset(text, at);
+      }
+    }
+    result.problems.push_back(Problem{line, "", "invalid JSON: " + message});
+    return result;
   }
   if (!document.is_object()) {
     result.problems.push_back(Problem{1, "", "must be a JSON object"});

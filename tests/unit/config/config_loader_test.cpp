@@ -176,6 +176,11 @@ INSTANTIATE_TEST_SUITE_P(
             "{\n  \"room\": {\n    \"name\": \"x\",\n  }\n}",
             {"presentd.json:4: invalid JSON at column 3: syntax error while parsing object key - unexpected '}'; "
              "expected string literal"}},
+        // Found by the config_loader fuzzer: well-formed JSON whose number nlohmann cannot hold
+        // threw past the loader and ended the process (on a reload, the running daemon).
+        BrokenCase{"NumberTooLargeForJson",
+                   "{\n  \"media\": {\n    \"max_bitrate_kbps\": 1E999\n  }\n}",
+                   {"presentd.json:3: invalid JSON: number overflow parsing '1E999'"}},
         BrokenCase{"EmptyFile",
                    "",
                    {"presentd.json:1: invalid JSON at column 1: syntax error while parsing value - unexpected "
