@@ -58,13 +58,15 @@ void WhipSessionAdapter::create_session(std::string offer_text, const signaling:
                                      false};
   sessions_.create_session(requester, *offer,
                            [this, done = std::move(done), alive = liveness_.token()](session::CreateResult result) {
+                             // Gone at shutdown: so is the WHIP endpoint `done` answers through
+                             // (the daemon destroys them together), as the core stops its own.
+                             if (!alive) return;
                              if (const auto* refused = std::get_if<session::Refusal>(&result)) {
                                return done(to_whip_failure(*refused));
                              }
                              auto& accepted = std::get<session::AcceptedSession>(result);
                              auto etag = new_etag();
-                             // The adapter may be gone at shutdown; the answer still goes out.
-                             if (alive) etags_[accepted.session_id] = etag;
+                             etags_[accepted.session_id] = etag;
                              done(signaling::WhipAnswer{accepted.session_id, sdp::write_sdp(accepted.answer), etag});
                            });
 }

@@ -12,6 +12,7 @@
 #include "ice/glib_context_pump.hpp"
 #include "sdp/sdp_parser.hpp"
 #include "session/session_manager.hpp"
+#include "support/run_until.hpp"
 
 namespace presentd::app {
 namespace {
@@ -64,11 +65,7 @@ TEST(EventChannelBridge, APresentersPageHearsItsStateAndItsEnd) {
     std::optional<session::CreateResult> result;
     core.create_session({"127.0.0.1", "127.0.0.1", "Ada", false}, sdp::parse_sdp(sdp::testing::kMinimalOffer).value(),
                         [&](session::CreateResult r) { result = std::move(r); });
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!result && std::chrono::steady_clock::now() < deadline) {
-      io.run_for(5ms);
-      io.restart();
-    }
+    testing::run_until(io, [&] { return result.has_value(); });
     ASSERT_TRUE(result && std::holds_alternative<session::AcceptedSession>(*result));
     const auto id = std::get<session::AcceptedSession>(*result).session_id;
 

@@ -19,6 +19,7 @@
 #include "sdp/sdp_parser.hpp"
 #include "session/session_manager.hpp"
 #include "signaling/local/http_router.hpp"
+#include "support/run_until.hpp"
 
 namespace presentd::app {
 namespace {
@@ -89,12 +90,7 @@ protected:
     context.remote = {boost::asio::ip::make_address("127.0.0.1"), 40001};
     std::optional<signaling::Response> out;
     router_.dispatch(request, context, [&](signaling::Response r) { out = std::move(r); });
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!out && std::chrono::steady_clock::now() < deadline) {
-      io_.run_for(5ms);
-      io_.restart();
-    }
-    EXPECT_TRUE(out) << "no answer within 10 s";
+    EXPECT_TRUE(testing::run_until(io_, [&] { return out.has_value(); })) << "no answer within 10 s";
     return out.value_or(signaling::Response{http::status::internal_server_error, 11});
   }
   signaling::Response post(const std::string& offer) {
@@ -172,11 +168,7 @@ TEST_F(WhipSessionAdapterTest, ARemoteSessionCannotBePatchedOrDeletedThroughWhip
   std::optional<session::CreateResult> result;
   core_->create_session({"alice@example.net", "xmpp:alice@example.net/phone", {}, true}, *offer,
                         [&](session::CreateResult r) { result = std::move(r); });
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!result && std::chrono::steady_clock::now() < deadline) {
-    io_.run_for(5ms);
-    io_.restart();
-  }
+  testing::run_until(io_, [&] { return result.has_value(); });
   ASSERT_TRUE(result && std::holds_alternative<session::AcceptedSession>(*result));
   const auto id = std::get<session::AcceptedSession>(*result).session_id;
   EXPECT_EQ(adapter_->session_etag(id), std::nullopt);

@@ -20,6 +20,7 @@
 #include "crypto/certificate.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/sdp_parser.hpp"
+#include "support/run_until.hpp"
 
 namespace presentd::session {
 namespace {
@@ -73,12 +74,7 @@ protected:
     std::optional<CreateResult> result;
     manager_->create_session(Requester{source, remote ? "xmpp:" + source + "/phone" : source, {}, remote}, *parsed,
                              [&](CreateResult r) { result = std::move(r); });
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!result && std::chrono::steady_clock::now() < deadline) {
-      io_.run_for(5ms);
-      io_.restart();
-    }
-    EXPECT_TRUE(result.has_value()) << "no answer within 10 s";
+    EXPECT_TRUE(testing::run_until(io_, [&] { return result.has_value(); })) << "no answer within 10 s";
     return result.value_or(Refusal{Kind::internal, "timeout"});
   }
 
@@ -236,11 +232,7 @@ TEST_F(SessionManagerTest, EveryEndIsReportedWithItsReasonAlsoForAPresenterStill
   const auto first_id = id_of(first);
   const auto second_id = id_of(second);
 
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (ended.empty() && std::chrono::steady_clock::now() < deadline) {
-    io_.run_for(10ms);
-    io_.restart();
-  }
+  testing::run_until(io_, [&] { return !ended.empty(); });
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_EQ(ended[0], std::make_pair(second_id, EndReason::timeout));
 
