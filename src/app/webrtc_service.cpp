@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include "app/event_channel_bridge.hpp"
+#include "app/status_report.hpp"
 #include "app/whip_session_adapter.hpp"
 #include "common/log.hpp"
 #include "config/config_schema.hpp"
@@ -146,7 +147,8 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
   sessions_->set_metrics(metrics_.get());
   // Before each scrape: bring the media counters up to date from the running sessions.
   collector_ = registry_.add_collector([this] {
-    sessions_->for_each_session([this](const session::Session& session) { metrics_->update(session); });
+    sessions_->for_each_session(
+        [this](const session::SessionManager::SessionView& view) { metrics_->update(view.session); });
     metrics_->set_active(sessions_->session_count());
   });
   signaling::WhipEndpointOptions options;
@@ -251,7 +253,7 @@ session::SessionSettings WebrtcService::settings_with_metrics(const config::Conf
 }
 
 nlohmann::json WebrtcService::status(bool network_detail) const {
-  auto out = sessions_->status(network_detail);
+  auto out = sessions_status(*sessions_, network_detail);
   if (relays_) out["turn"] = relays_->status();
   return out;
 }
@@ -259,7 +261,7 @@ nlohmann::json WebrtcService::status(bool network_detail) const {
 std::size_t WebrtcService::session_count() const { return sessions_->session_count(); }
 
 std::string WebrtcService::status_key() const {
-  std::string key = sessions_->status_key();
+  std::string key = sessions_status_key(*sessions_);
   if (relays_) key += '|' + relays_->status().dump();
   return key;
 }

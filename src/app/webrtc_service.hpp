@@ -75,11 +75,11 @@ public:
   bool end_session(const std::string& session_id, const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
-  // SessionManager::status() plus the TURN relays.
+  // The sessions' status (app/status_report) plus the TURN relays.
   nlohmann::json status(bool network_detail) const;
   // Sessions that exist now, on screen or waiting (the status document's "active").
   std::size_t session_count() const;
-  // SessionManager::status_key() plus the TURN relays (app/status_cache.hpp).
+  // sessions_status_key() plus the TURN relays (app/status_cache.hpp).
   std::string status_key() const;
   // Where sessions are created: WHIP (through its adapter) and the cloud's Jingle sessions
   // alike, so both pass the same admission.

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// One presenter's session: ICE → DTLS → SRTP → receive pipeline → decoders, from the offer to
-// the end. Everything it owns is freed when it is destroyed; one session's failure never
-// touches another (all errors end this session only).
+// One presenter's session, from the offer to the end: a chain of owned stages
+//
+//   SecureTransport (IceStage → DtlsSrtpStage) → ReceiveStage → DecoderSet → MediaSink → Listener
+//
+// built as the negotiation allows (the transport with the offer, the rest with the SRTP keys).
+// The session wires the stages' listener interfaces together and keeps what spans them: the
+// answer, hold, the state (connecting, live, reconnecting, ended) and its timers. A sending
+// session (a viewer) is its sibling on the same SecureTransport. Everything it owns is freed
+// when it is destroyed; one session's failure never touches another (errors end this session
+// only).
 //
 // Lifetime: SessionManager creates it from a WHIP offer, calls start(), and destroys it when it
 // reports `ended` (always from a posted handler, never inside one of its callbacks).
 //
 // Thread: event loop. Decoded pictures come out on the decode worker threads.
-#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,39 +25,28 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
 #include "common/liveness.hpp"
 #include "common/loop_affinity.hpp"
 #include "crypto/certificate.hpp"
 #include "ice/ice_agent.hpp"
-#include "media/decode/decode_worker.hpp"
 #include "media/picture.hpp"
 #include "metrics/rate_meter.hpp"
 #include "metrics/registry.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_fragment.hpp"
+#include "session/decoder_set.hpp"
 #include "session/end_reason.hpp"
-#include "session/lip_sync_gate.hpp"
-
-namespace presentd::dtls {
-class DtlsTransport;
-}
-namespace presentd::media {
-class DecodeWorker;
-class OpusDecoder;
-class ReceivePipeline;
-}  // namespace presentd::media
+#include "session/ice_stage.hpp"
+#include "session/media_sink.hpp"
+#include "session/receive_stage.hpp"
+#include "session/secure_transport.hpp"
 
 namespace presentd::session {
 
 enum class SessionState { connecting, live, reconnecting, ended };
 
-// Remote candidates one session takes in all (the offer's and every trickle since the last ICE
-// restart). Each one costs libnice a check list entry and connectivity checks; a real sender
-// has a dozen or two, so a presenter trickling without end is refused instead.
-constexpr std::size_t kMaxRemoteCandidates = 128;
 std::string_view to_string(SessionState state);
 
 struct SessionSettings {
@@ -89,7 +83,10 @@ struct SessionCounters {
   std::uint64_t decode_errors = 0;
 };
 
-class Session {
+class Session : private SecureTransport::Listener,
+                private ReceiveStage::Listener,
+                private DecoderSet::Listener,
+                private MediaSink::Output {
 public:
   class Listener {
   public:
@@ -151,46 +148,62 @@ public:
   const std::string& id() const { return id_; }
   const std::string& presenter() const { return presenter_; }
   SessionState state() const { return state_; }
-  const std::string& ice_ufrag() const { return local_ufrag_; }
   bool was_live() const { return was_live_; }
   // A first complete media frame has arrived (on_session_media was or is about to be called).
   bool media_flowing() const { return media_flowing_; }
   // The sender's current ICE credentials (from the offer, or its last restart).
   const std::string& remote_ice_ufrag() const;
   const std::string& remote_ice_pwd() const;
-  std::uint64_t ice_restarts() const { return ice_restarts_; }
-  // Diagnostic detail (ICE, DTLS, SRTP, per stream) for the status API's "sessions". The
-  // presenter's address and the ICE pair only with `network_detail` (the admin's view).
-  nlohmann::json status(bool network_detail) const;
-  // The documented per-presenter summary of the status API's "presenters" (docs/protocol.md).
-  nlohmann::json presenter_status() const;
-  // What of status() a reader acts on at once (state, ICE and DTLS states, codec and picture
-  // size), cheap to make: a cached status is remade when it changes (app/status_cache.hpp).
-  std::string status_key() const;
+  // The stages, for the status report (app/status_report) and the metrics; null until made
+  // (the transport with the offer, the rest with the SRTP keys).
+  const SecureTransport* transport() const { return transport_.get(); }
+  const ReceiveStage* receive_stage() const { return receive_.get(); }
+  const DecoderSet* decoders() const { return decoders_.get(); }
+  const MediaSink* sink() const { return sink_.get(); }
+  Clock::Duration age() const { return clock_.now() - created_at_; }
+  // Offer → answer handed to the signalling.
+  std::optional<Clock::Duration> answered_after() const { return answered_after_; }
+  // Decoded frames and received bits per second, sampled every half second.
+  std::optional<double> frame_rate() const { return frame_rate_.per_second(); }
+  std::optional<double> bit_rate() const { return bit_rate_.per_second(); }
+  // How long sound handed over now waits before it is heard (Listener::audio_output_delay).
+  std::optional<Clock::Duration> audio_output_delay() const { return listener_.audio_output_delay(id_); }
   SessionCounters counters() const;
 
 private:
   LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
-  class IceEvents;
   // start()'s work; nullopt when the answer is on its way (gathering), else why not.
   std::optional<AnswerFailure> set_up(const sdp::SessionDescription& offer);
   // Runs one event-loop handler of this session; an exception ends this session only.
-  template <class Work>
-  void contained(std::string_view running, Work&& work);
-  void handle_ice_data(std::span<const std::uint8_t> datagram);
-  void note_media_flowing();
+  void contained(std::string_view running, const std::function<void()>& work);
   void answer_now();
-  void on_ice_state(ice::IceState state);
-  void on_ice_data(std::span<const std::uint8_t> datagram);
-  void on_dtls_connected();
-  void arm_dtls_timer();
+  void build_media_chain(rtp::SrtpProfile profile, const rtp::SrtpKeyPair& keys);
+  void note_media_flowing();
   void arm_tick();
   void on_tick();
+  void end_if_silent();
   void set_state(SessionState state, const std::string& reason);
   void sample_rates();
-  // Decoder figures of every decoder this session has had (a codec change replaces one).
-  media::DecodeWorkerStats decode_totals() const;
-  void on_picture_decoded(std::size_t stream, media::PicturePtr picture);
+
+  // SecureTransport::Listener
+  void on_transport_gathered() override;
+  void on_transport_keys(rtp::SrtpProfile profile, const rtp::SrtpKeyPair& keys) override;
+  void on_transport_activity() override;
+  void on_srtp_datagram(std::span<const std::uint8_t> datagram) override;
+  void on_transport_ended(EndReason reason, const std::string& detail) override;
+  // ReceiveStage::Listener
+  void on_video_frame(std::size_t stream, media::Frame&& frame, rtp::PayloadFormat format) override;
+  void on_audio_packet(std::vector<std::uint8_t>&& opus, std::uint32_t rtp_timestamp) override;
+  void on_sender_report(media::ReceivePipeline::ReportedStream kind, std::size_t video_index,
+                        std::uint64_t ntp_timestamp, std::uint32_t rtp_timestamp) override;
+  void send_rtcp(std::vector<std::uint8_t>&& srtcp) override;
+  // DecoderSet::Listener
+  void on_decoded_picture(std::size_t stream, media::PicturePtr picture) override;
+  void on_keyframe_needed(std::size_t stream) override;
+  // MediaSink::Output
+  void on_picture(std::size_t stream, media::PicturePtr picture) override;
+  void on_audio(std::span<const float> samples) override;
+  std::optional<Clock::Duration> audio_output_delay() override { return listener_.audio_output_delay(id_); }
 
   boost::asio::io_context& io_;
   ice::GlibContextPump& pump_;
@@ -199,14 +212,13 @@ private:
   Listener& listener_;
   std::string id_;
   std::string presenter_;
+  std::string log_name_;  // the id's first 8 characters
   SteadyClock clock_;
   SessionState state_ = SessionState::connecting;
   bool was_live_ = false;
   bool media_flowing_ = false;
-  bool ice_connected_ = false;   // ICE reached connected at least once (ice_failed vs connection_lost)
   Clock::TimePoint created_at_;  // the offer was parsed a few microseconds before
-  std::optional<Clock::Duration> answered_after_;       // offer → answer handed to the WHIP endpoint
-  std::optional<Clock::Duration> first_picture_after_;  // offer → first decoded picture (pictures_mutex_)
+  std::optional<Clock::Duration> answered_after_;
   EndReason end_reason_ = EndReason::error;
   bool on_hold_ = false;
   bool ending_ = false;
@@ -215,40 +227,21 @@ private:
   sdp::SessionDescription offer_;
   std::optional<sdp::Negotiated> negotiated_;
   std::optional<sdp::SessionDescription> answer_;  // as sent; ICE restarts answer from its tagged m-line
-  std::uint64_t ice_restarts_ = 0;
-  std::string local_ufrag_;
-  std::string local_fingerprint_;  // sha-256 of our DTLS certificate, for both answers
+  std::string local_fingerprint_;                  // sha-256 of our DTLS certificate, for both answers
   AnswerCallback answer_callback_;
-  std::vector<std::string> local_candidates_;
-  std::size_t remote_candidates_ = 0;  // taken since the offer or the last ICE restart
 
-  std::unique_ptr<IceEvents> ice_events_;
-  std::unique_ptr<ice::IceAgent> ice_;
-  std::unique_ptr<dtls::DtlsTransport> dtls_;
-  std::unique_ptr<media::ReceivePipeline> pipeline_;
-  std::vector<std::unique_ptr<media::DecodeWorker>> decoders_;
-  std::unique_ptr<media::OpusDecoder> audio_decoder_;  // Opus is cheap: decoded on the event loop
-  std::vector<int> decoder_formats_;                   // rtp::PayloadFormat per decoder, -1 when none yet
-  media::DecodeWorkerStats retired_decoders_;          // figures of decoders replaced by a codec change
+  // The chain, in the order data flows; destroyed in reverse by ~Session (decode threads first).
+  std::unique_ptr<SecureTransport> transport_;
+  std::unique_ptr<ReceiveStage> receive_;
+  std::unique_ptr<MediaSink> sink_;
+  std::unique_ptr<DecoderSet> decoders_;
 
   // Rates for the status API, sampled every kRateSampleInterval on the tick.
   metrics::RateMeter frame_rate_;
   metrics::RateMeter bit_rate_;
   Clock::TimePoint last_rate_sample_{};
-  std::unique_ptr<LipSyncGate> lip_sync_;  // only when the session carries audio
-
-  // What the status API says of the latest picture per stream: measured on the decode thread
-  // when the picture is made (a sample of its pixels), so a status request never reads pixels.
-  struct PictureFacts {
-    int width = 0;
-    int height = 0;
-    std::array<double, 3> mean_yuv{};
-  };
-  mutable std::mutex pictures_mutex_;
-  std::vector<std::optional<PictureFacts>> latest_pictures_;
 
   boost::asio::steady_timer gathering_timer_;
-  boost::asio::steady_timer dtls_timer_;
   boost::asio::steady_timer tick_timer_;
   Liveness liveness_;  // tokens in deferred handlers: liveness.hpp
 };

@@ -437,35 +437,9 @@ const char* SessionManager::admission_name(const Entry& entry) {
   return entry.admitted ? "admitted" : entry.waiting_for_slot ? "waiting_for_media" : "waiting_for_approval";
 }
 
-nlohmann::json SessionManager::status(bool network_detail) const {
-  loop_.check("SessionManager::status");
-  auto sessions = nlohmann::json::array();
-  auto presenters = nlohmann::json::array();
-  for (const auto& [id, entry] : sessions_) {
-    auto session = entry.session->status(network_detail);
-    session["name"] = entry.name;
-    session["admission"] = admission_name(entry);
-    sessions.push_back(std::move(session));
-    auto presenter = entry.session->presenter_status();
-    presenter["name"] = entry.name;
-    presenters.push_back(std::move(presenter));
-  }
-  return {{"active", sessions_.size()},
-          {"started_total", sessions_started_},
-          {"sessions", sessions},
-          {"presenters", presenters}};
-}
-
-std::string SessionManager::status_key() const {
-  std::string key = std::to_string(sessions_started_);
-  for (const auto& [id, entry] : sessions_) {
-    key += '|' + entry.session->status_key() + ' ' + admission_name(entry) + ' ' + entry.name;
-  }
-  return key;
-}
-
-void SessionManager::for_each_session(const std::function<void(const Session&)>& visit) const {
-  for (const auto& [id, entry] : sessions_) visit(*entry.session);
+void SessionManager::for_each_session(const std::function<void(const SessionView&)>& visit) const {
+  loop_.check("SessionManager::for_each_session");
+  for (const auto& [id, entry] : sessions_) visit({*entry.session, entry.name, admission_name(entry)});
 }
 
 }  // namespace presentd::session

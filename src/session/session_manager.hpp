@@ -98,15 +98,16 @@ public:
   bool end_session(const std::string& session_id, EndReason reason, const std::string& detail);
   void end_all(EndReason reason, const std::string& detail);
   std::size_t session_count() const { return sessions_.size(); }
-  // Sessions and presenters for the status API; addresses and ICE pairs only with
-  // `network_detail` (the admin's view).
-  nlohmann::json status(bool network_detail) const;
-  // Changes whenever status() changes in what a reader acts on at once: a session comes, goes,
-  // is admitted, renamed or changes state (Session::status_key()).
-  std::string status_key() const;
+  std::uint64_t sessions_started() const { return sessions_started_; }
   // Counts sessions in `metrics` from now on (null: none); it must outlive this manager.
   void set_metrics(SessionMetrics* metrics) { metrics_ = metrics; }
-  void for_each_session(const std::function<void(const Session&)>& visit) const;
+  // One session as the status report (app/status_report) and the metrics see it.
+  struct SessionView {
+    const Session& session;
+    const std::string& name;     // as shown on screen
+    std::string_view admission;  // the status API's "admission" (docs/protocol.md)
+  };
+  void for_each_session(const std::function<void(const SessionView&)>& visit) const;
 
 private:
   LoopAffinity loop_;  // checks "Thread: event loop" in debug builds

@@ -22,6 +22,7 @@
 #include <glib.h>
 #include <boost/asio/io_context.hpp>
 
+#include "app/status_report.hpp"
 #include "app/whip_session_adapter.hpp"
 #include "common/log.hpp"
 #include "crypto/certificate.hpp"
@@ -92,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     });
     world.run_until([&] { return result.has_value(); });
     if (results != 1) std::abort();
-    (void)manager.status(true).dump();
+    (void)app::sessions_status(manager, true).dump();
 
     if (const auto* failure = std::get_if<signaling::WhipFailure>(&*result)) {
       check_failure(*failure);
@@ -108,7 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } else if (const auto& outcome = std::get<signaling::WhipPatchOutcome>(patched); outcome.ice_restart) {
           if (!sdp::parse_sdp_fragment(outcome.sdpfrag) || outcome.etag == answer.etag) std::abort();
         }
-        (void)manager.status(true).dump();
+        (void)app::sessions_status(manager, true).dump();
       }
       if (!whip.delete_session(answer.session_id)) std::abort();
     }

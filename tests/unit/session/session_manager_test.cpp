@@ -37,6 +37,14 @@ std::string replace(std::string text, std::string_view from, std::string_view to
 
 std::string valid_offer() { return kMinimalOffer; }
 
+// Every session's admission ("admitted", "waiting_for_media", …), sorted.
+std::vector<std::string> admissions(const SessionManager& manager) {
+  std::vector<std::string> out;
+  manager.for_each_session([&out](const auto& view) { out.emplace_back(view.admission); });
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // valid_offer() with its a=fingerprint value replaced.
 std::string offer_with_fingerprint(const std::string& value) {
   std::string offer = valid_offer();
@@ -195,7 +203,9 @@ TEST_F(SessionManagerTest, AFragmentTricklesOrRestartsIce) {
   EXPECT_FALSE(fragment->candidates.empty()) << *restart_answer;
   for (const auto& c : fragment->candidates) EXPECT_EQ(c.mid, "0");
   EXPECT_TRUE(fragment->end_of_candidates);
-  EXPECT_EQ(manager_->status(false)["sessions"][0]["ice"]["restarts"], 1);
+  std::uint64_t restarts = 0;
+  manager_->for_each_session([&](const auto& view) { restarts = view.session.transport()->ice().restarts(); });
+  EXPECT_EQ(restarts, 1u);
 
   // The restarted credentials are now the current ones: repeating them is a trickle.
   auto again = patch(answer.session_id, "a=ice-ufrag:wxyz\r\na=ice-pwd:0123456789abcdefghijkl\r\n");
@@ -265,18 +275,14 @@ TEST_F(SessionManagerTest, AReplacingNewcomerWaitsAndTheOldestStaysUntilItsMedia
   io_.restart();
   EXPECT_TRUE(ended.empty());
   EXPECT_EQ(manager_->session_count(), 2u);
-  std::vector<std::string> states;
-  const auto status = manager_->status(false);
-  for (const auto& s : status["sessions"]) states.push_back(s["admission"]);
-  std::sort(states.begin(), states.end());
-  EXPECT_EQ(states, (std::vector<std::string>{"admitted", "waiting_for_media"}));
+  EXPECT_EQ(admissions(*manager_), (std::vector<std::string>{"admitted", "waiting_for_media"}));
 
   // A place that frees up is the waiting newcomer's at once.
   ASSERT_TRUE(manager_->end_session(first_id, EndReason::removed, "removed by an admin"));
   io_.run_for(20ms);
   io_.restart();
   ASSERT_EQ(manager_->session_count(), 1u);
-  EXPECT_EQ(manager_->status(false)["sessions"][0]["admission"], "admitted");
+  EXPECT_EQ(admissions(*manager_), std::vector<std::string>{"admitted"});
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_EQ(ended[0], std::make_pair(first_id, EndReason::removed));
 }
@@ -404,11 +410,7 @@ TEST_F(SessionManagerTest, AnApprovedNewcomerInAFullRoomWaitsForItsMediaBeforeRe
   io_.run_for(20ms);
   io_.restart();
   EXPECT_TRUE(ended.empty()) << "the presenter on screen was replaced before the newcomer's media flowed";
-  std::vector<std::string> states;
-  const auto status = manager_->status(false);
-  for (const auto& session : status["sessions"]) states.push_back(session["admission"]);
-  std::sort(states.begin(), states.end());
-  EXPECT_EQ(states, (std::vector<std::string>{"admitted", "waiting_for_media"}));
+  EXPECT_EQ(admissions(*manager_), (std::vector<std::string>{"admitted", "waiting_for_media"}));
   // The approval is settled: answering it again finds nothing.
   EXPECT_EQ(manager_->answer_approval(first_id, request_id, true), ApprovalOutcome::no_request);
 }
