@@ -1,29 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The status API's "sessions" and "presenters" (docs/protocol.md), read from the session core's
-// stages: the JSON lives here, at the edge, so the core keeps plain figures.
+// The JSON of GET /api/v1/status (docs/protocol.md, "Status and metrics"): the room, the box's
+// addresses and meeting ID for the screen and the page, the PIN policy (never the PIN), the
+// admission settings, and the presenters. Nothing in it is secret: it is served without a token.
 //
-// Thread: event loop (the decode threads' figures are read through their own locks).
+// Thread: event loop.
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "session/session.hpp"
-#include "session/session_manager.hpp"
+#include "config/config.hpp"
 
 namespace presentd::app {
 
-// {"active", "started_total", "sessions": […], "presenters": […]}. Addresses and ICE pairs only
-// with `network_detail` (the admin's view).
-nlohmann::json sessions_status(const session::SessionManager& sessions, bool network_detail);
-// Changes whenever sessions_status() changes in what a reader acts on at once: a session comes,
-// goes, is admitted, renamed or changes state, codec or picture size (app/status_cache.hpp).
-std::string sessions_status_key(const session::SessionManager& sessions);
+struct StatusFacts {
+  std::chrono::seconds uptime{0};
+  std::vector<std::string> addresses;  // the box's IPv4 addresses now
+  std::string meeting_id;              // "" when the box has no IPv4 address
+  nlohmann::json sessions;             // sessions_status() (app/session_status.hpp); null when not running
+  std::string mdns_host_name;          // "<host>.local" while avahi-daemon publishes the box
+  nlohmann::json screen;               // {"up", "driver", "renderer"}; null: running headless
+};
 
-// One session's diagnostic detail (ICE, DTLS, SRTP, per stream).
-nlohmann::json session_status(const session::Session& session, bool network_detail);
-// The documented per-presenter summary.
-nlohmann::json presenter_status(const session::Session& session);
-std::string session_status_key(const session::Session& session);
+[[nodiscard]] nlohmann::json make_status(const config::Config& config, const StatusFacts& facts);
 
 }  // namespace presentd::app

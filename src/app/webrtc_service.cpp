@@ -6,7 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include "app/event_channel_bridge.hpp"
-#include "app/status_report.hpp"
+#include "app/session_status.hpp"
 #include "app/whip_session_adapter.hpp"
 #include "common/log.hpp"
 #include "config/config_schema.hpp"

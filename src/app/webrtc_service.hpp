@@ -75,7 +75,7 @@ public:
   bool end_session(const std::string& session_id, const std::string& reason);
   // Shutdown step: end every session (decode threads joined), stop pumping libnice.
   void stop();
-  // The sessions' status (app/status_report) plus the TURN relays.
+  // The sessions' status (app/session_status, part of app/status_report) plus the TURN relays.
   nlohmann::json status(bool network_detail) const;
   // Sessions that exist now, on screen or waiting (the status document's "active").
   std::size_t session_count() const;

@@ -80,8 +80,8 @@ sdp::Result<ice::IceCredentials> IceStage::restart(const sdp::SdpFragment& fragm
   std::size_t usable = 0;
   for (const auto& trickled : fragment.candidates) usable += add_candidate(trickled.candidate) ? 1 : 0;
   if (fragment.end_of_candidates) agent_->remote_gathering_done();
-  PD_LOG(notice, kTag) << log_name_ << ": ICE restart asked by the " << peer_noun_ << " with " << fragment.candidates.size()
-                       << " candidates (" << usable << " usable); DTLS and SRTP carry on";
+  PD_LOG(notice, kTag) << log_name_ << ": ICE restart asked by the " << peer_noun_ << " with "
+                       << fragment.candidates.size() << " candidates (" << usable << " usable); DTLS and SRTP carry on";
   return agent_->local_credentials();
 }
 

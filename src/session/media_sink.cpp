@@ -35,7 +35,11 @@ std::array<double, 3> sampled_mean(const media::Picture& picture) {
 }  // namespace
 
 MediaSink::MediaSink(boost::asio::io_context& io, const Clock& clock, const Options& options, Output& output)
-    : io_(io), clock_(clock), started_at_(options.started_at), output_(output), latest_pictures_(options.video_streams) {
+    : io_(io),
+      clock_(clock),
+      started_at_(options.started_at),
+      output_(output),
+      latest_pictures_(options.video_streams) {
   if (options.audio_clock_rate && options.max_lip_sync_delay.count() > 0) {
     lip_sync_ = std::make_unique<LipSyncGate>(
         io_, clock_, *options.audio_clock_rate, options.max_lip_sync_delay,

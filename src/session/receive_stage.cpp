@@ -42,10 +42,9 @@ ReceiveStage::ReceiveStage(const Clock& clock, const sdp::Negotiated& negotiated
         listener.on_audio_packet(std::move(opus), rtp_timestamp);
       },
       [&listener](std::vector<std::uint8_t>&& srtcp) { listener.send_rtcp(std::move(srtcp)); });
-  pipeline_->set_sender_report_observer([&listener](media::ReceivePipeline::ReportedStream kind, std::size_t index,
-                                                    std::uint64_t ntp, std::uint32_t rtp_timestamp) {
-    listener.on_sender_report(kind, index, ntp, rtp_timestamp);
-  });
+  pipeline_->set_sender_report_observer(
+      [&listener](media::ReceivePipeline::ReportedStream kind, std::size_t index, std::uint64_t ntp,
+                  std::uint32_t rtp_timestamp) { listener.on_sender_report(kind, index, ntp, rtp_timestamp); });
 }
 
 void ReceiveStage::on_packet(std::span<const std::uint8_t> datagram) {

@@ -13,9 +13,12 @@ constexpr std::string_view kTag = "session";
 
 SecureTransport::SecureTransport(boost::asio::io_context& io, ice::GlibContextPump& pump, const Setup& setup,
                                  Listener& listener, Contain contain)
-    : io_(io), listener_(listener), contain_(std::move(contain)), log_name_(setup.log_name), peer_noun_(setup.peer_noun) {
-  ice_ = std::make_unique<IceStage>(pump, setup.ice, static_cast<IceStage::Listener&>(*this), log_name_,
-                                    peer_noun_);
+    : io_(io),
+      listener_(listener),
+      contain_(std::move(contain)),
+      log_name_(setup.log_name),
+      peer_noun_(setup.peer_noun) {
+  ice_ = std::make_unique<IceStage>(pump, setup.ice, static_cast<IceStage::Listener&>(*this), log_name_, peer_noun_);
   // Our answer to a ClientHello can be ready before our side of ICE has selected the pair the
   // sender already uses: held until it has (IceAgent::send_when_connected says why).
   auto send = [this](std::span<const std::uint8_t> datagram) { ice_->send_when_connected(datagram); };
@@ -43,7 +46,8 @@ void SecureTransport::on_ice_failed() {
   boost::asio::post(io_, [this, alive = liveness_.token()] {
     if (!alive) return;
     if (ever_connected()) {
-      return listener_.on_transport_ended(EndReason::connection_lost, "ICE failed: the path to the " + peer_noun_ + " went away");
+      return listener_.on_transport_ended(EndReason::connection_lost,
+                                          "ICE failed: the path to the " + peer_noun_ + " went away");
     }
     listener_.on_transport_ended(EndReason::ice_failed, "ICE failed: no network path to the " + peer_noun_);
   });

@@ -154,7 +154,7 @@ public:
   // The sender's current ICE credentials (from the offer, or its last restart).
   const std::string& remote_ice_ufrag() const;
   const std::string& remote_ice_pwd() const;
-  // The stages, for the status report (app/status_report) and the metrics; null until made
+  // The stages, for the status report (app/session_status, part of app/status_report) and the metrics; null until made
   // (the transport with the offer, the rest with the SRTP keys).
   const SecureTransport* transport() const { return transport_.get(); }
   const ReceiveStage* receive_stage() const { return receive_.get(); }

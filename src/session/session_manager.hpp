@@ -101,7 +101,7 @@ public:
   std::uint64_t sessions_started() const { return sessions_started_; }
   // Counts sessions in `metrics` from now on (null: none); it must outlive this manager.
   void set_metrics(SessionMetrics* metrics) { metrics_ = metrics; }
-  // One session as the status report (app/status_report) and the metrics see it.
+  // One session as the status report (app/session_status, part of app/status_report) and the metrics see it.
   struct SessionView {
     const Session& session;
     const std::string& name;     // as shown on screen

@@ -22,7 +22,7 @@
 #include <glib.h>
 #include <boost/asio/io_context.hpp>
 
-#include "app/status_report.hpp"
+#include "app/session_status.hpp"
 #include "app/whip_session_adapter.hpp"
 #include "common/log.hpp"
 #include "crypto/certificate.hpp"
