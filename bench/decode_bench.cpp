@@ -20,9 +20,9 @@
 #include <vpx/vp8dx.h>
 #include <vpx/vpx_decoder.h>
 
-#include "../tests/unit/media/decode/test_encoders.hpp"
 #include "bare_decode.hpp"
 #include "media/decode/decode_worker.hpp"
+#include "unit/media/decode/test_encoders.hpp"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "../tests/unit/media/jitter/concat_depacketizer.hpp"
-#include "../tests/unit/media/jitter/synthetic_stream.hpp"
 #include "media/jitter/frame_assembler.hpp"
+#include "unit/media/jitter/concat_depacketizer.hpp"
+#include "unit/media/jitter/synthetic_stream.hpp"
 
 namespace {
 

@@ -54,7 +54,6 @@
 #include <string>
 #include <vector>
 
-#include "../tests/unit/media/decode/synthetic_video.hpp"
 #include "bare_decode.hpp"
 #include "media/decode/decode_worker.hpp"
 #include "media/decode/video_decoder.hpp"
@@ -62,6 +61,7 @@
 #include "rtp/rtp_packet.hpp"
 #include "rtp/srtp/srtp_keys.hpp"
 #include "support/temp_dir.hpp"
+#include "unit/media/decode/synthetic_video.hpp"
 
 namespace presentd::media {
 namespace {

@@ -61,7 +61,8 @@ struct LoadedTls {
 };
 
 LoadedTls load_tls(const config::Config& config) {
-  const auto stored = crypto::load_or_create_https_identity(config.tls, config.daemon.state_directory);
+  const auto stored = crypto::load_or_create_https_identity({config.tls.certificate, config.tls.private_key},
+                                                            config.daemon.state_directory);
   X509* certificate = stored.identity.certificate.get();
   LoadedTls loaded{nullptr, crypto::fingerprint(certificate),
                    !config.tls.certificate.empty() && X509_check_issued(certificate, certificate) != X509_V_OK};

@@ -44,15 +44,14 @@ void add_decoder(nlohmann::json& entry, const media::DecodeWorker& worker) {
 nlohmann::json video_stream_status(const Session& session, std::size_t index) {
   const auto& stream = session.receive_stage()->pipeline().video_stream(index);
   const auto& nack = stream.nack_stats();
-  nlohmann::json entry{
-      {"packets", stream.stats().packets},
-      {"bytes", stream.stats().bytes},
-      {"rtx_packets", stream.stats().rtx_packets},
-      {"frames_assembled", stream.stats().frames_assembled},
-      {"nack_requests", nack.requests_sent},
-      {"packets_recovered", nack.packets_recovered},
-      {"packets_lost", nack.packets_given_up},
-      {"keyframes_requested", stream.keyframe_stats().plis_sent + stream.keyframe_stats().firs_sent}};
+  nlohmann::json entry{{"packets", stream.stats().packets},
+                       {"bytes", stream.stats().bytes},
+                       {"rtx_packets", stream.stats().rtx_packets},
+                       {"frames_assembled", stream.stats().frames_assembled},
+                       {"nack_requests", nack.requests_sent},
+                       {"packets_recovered", nack.packets_recovered},
+                       {"packets_lost", nack.packets_given_up},
+                       {"keyframes_requested", stream.keyframe_stats().plis_sent + stream.keyframe_stats().firs_sent}};
   if (const auto* worker = session.decoders()->worker(index)) add_decoder(entry, *worker);
   if (const auto picture = session.sink()->latest_picture(index)) {
     entry["picture"] = {{"width", picture->width}, {"height", picture->height}, {"mean_yuv", picture->mean_yuv}};

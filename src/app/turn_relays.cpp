@@ -49,14 +49,14 @@ std::optional<net::ProxySettings> load_proxy_settings(const config::ProxyConfig&
 std::vector<TurnServerEntry> turn_servers_from(const std::vector<xmpp::ExternalService>& services) {
   std::vector<TurnServerEntry> out;
   for (const auto& service : services) {
-    ice::TurnUrl url;
+    config::TurnUrl url;
     url.host = service.host;
     if (service.type == "turn") {
-      url.transport = service.transport == "tcp" ? ice::TurnUrl::Transport::tcp : ice::TurnUrl::Transport::udp;
+      url.transport = service.transport == "tcp" ? config::TurnUrl::Transport::tcp : config::TurnUrl::Transport::udp;
       url.port = service.port != 0 ? service.port : 3478;
     } else if (service.type == "turns" && service.transport != "udp") {
       url.secure = true;
-      url.transport = ice::TurnUrl::Transport::tcp;
+      url.transport = config::TurnUrl::Transport::tcp;
       url.port = service.port != 0 ? service.port : 5349;
     } else {
       continue;
@@ -73,7 +73,7 @@ TurnRelays::~TurnRelays() { resolver_.cancel(); }
 void TurnRelays::configure(const config::Config& config) {
   std::vector<TurnServerEntry> servers;
   for (const auto& turn : config.ice.turn_servers) {
-    auto url = ice::parse_turn_url(turn.url);
+    auto url = config::parse_turn_url(turn.url);
     if (!url) continue;  // the configuration check has reported it
     TurnServerEntry entry{*url, turn.username, ""};
     if (!turn.credential_file.empty()) {
@@ -109,7 +109,7 @@ void TurnRelays::set_runtime_servers(std::vector<TurnServerEntry> servers) {
 void TurnRelays::resolve_runtime_names() {
   for (std::size_t i = 0; i < runtime_.size(); ++i) {
     const auto& url = runtime_[i].url;
-    if (url.secure || ice::is_ip_address(url.host)) continue;
+    if (url.secure || config::is_ip_address(url.host)) continue;
     resolver_.async_resolve(
         boost::asio::ip::tcp::v4(), url.host, std::to_string(url.port),
         [this, i, generation = runtime_generation_, host = url.host](
@@ -175,13 +175,13 @@ std::vector<ice::TurnServer> TurnRelays::ice_servers() const {
         server.address = tunnel->second->local_address();
         server.port = tunnel->second->local_port();
         server.transport = ice::TurnServer::Transport::tcp;
-      } else if (!ice::is_ip_address(entry.url.host)) {
+      } else if (!config::is_ip_address(entry.url.host)) {
         continue;  // a runtime name still being resolved
       } else {
         server.address = entry.url.host;
         server.port = entry.url.port;
-        server.transport = entry.url.transport == ice::TurnUrl::Transport::udp ? ice::TurnServer::Transport::udp
-                                                                               : ice::TurnServer::Transport::tcp;
+        server.transport = entry.url.transport == config::TurnUrl::Transport::udp ? ice::TurnServer::Transport::udp
+                                                                                  : ice::TurnServer::Transport::tcp;
       }
       out.push_back(std::move(server));
     }
@@ -193,7 +193,7 @@ std::vector<std::string> TurnRelays::whip_links(bool share_credentials) const {
   std::vector<std::string> links;
   for (const auto* list : {&configured_, &runtime_}) {
     for (const auto& entry : *list) {
-      std::string link = "<" + ice::format_turn_url(entry.url) + ">; rel=\"ice-server\"";
+      std::string link = "<" + config::format_turn_url(entry.url) + ">; rel=\"ice-server\"";
       if (share_credentials && !entry.username.empty()) {
         link += "; username=" + quoted(entry.username) + "; credential=" + quoted(entry.password) +
                 "; credential-type=\"password\"";
@@ -208,7 +208,7 @@ nlohmann::json TurnRelays::status() const {
   auto servers = nlohmann::json::array();
   for (const auto* list : {&configured_, &runtime_}) {
     for (const auto& entry : *list) {
-      nlohmann::json server{{"url", ice::format_turn_url(entry.url)},
+      nlohmann::json server{{"url", config::format_turn_url(entry.url)},
                             {"source", list == &configured_ ? "config" : "runtime"}};
       if (entry.url.secure) {
         const auto tunnel = tunnels_.find(tunnel_key(entry));

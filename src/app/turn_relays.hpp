@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/turn_url.hpp"
 #include "ice/ice_agent.hpp"
-#include "ice/turn_url.hpp"
 #include "net/proxy_settings.hpp"
 #include "signaling/xmpp/external_services.hpp"
 
@@ -31,7 +31,7 @@ class TurnTlsTunnel;
 namespace presentd::app {
 
 struct TurnServerEntry {
-  ice::TurnUrl url;
+  config::TurnUrl url;
   std::string username;
   std::string password;  // secret: never logged, shared with senders only when configured
 };

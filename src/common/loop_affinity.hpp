@@ -33,7 +33,8 @@ public:
 
 private:
   [[noreturn]] static void fail(std::string_view call);
-  std::thread::id owner_ = std::this_thread::get_id();
+  // Read only with thread checks on (clang warns of an unused field otherwise).
+  [[maybe_unused]] std::thread::id owner_ = std::this_thread::get_id();
 };
 
 }  // namespace presentd

@@ -7,7 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "config/config_schema.hpp"
-#include "ice/turn_url.hpp"
+#include "config/turn_url.hpp"
 
 namespace presentd::config {
 
@@ -48,7 +48,7 @@ std::optional<std::string> require_digits(const std::string& value) {
 }
 
 std::optional<std::string> require_turn_url(const std::string& value) {
-  const auto url = ice::parse_turn_url(value);
+  const auto url = config::parse_turn_url(value);
   if (!url) {
     return "must be a TURN URI such as \"turn:192.0.2.10:3478?transport=udp\", \"turn:192.0.2.10:3478?transport=tcp\" "
            "or \"turns:turn.example.net:443\"";
@@ -56,7 +56,8 @@ std::optional<std::string> require_turn_url(const std::string& value) {
   // libnice takes TURN servers by address; presentd never blocks on a lookup. For turns: the
   // tunnel resolves the name (or the proxy does) without blocking, and checks it against the
   // server's certificate.
-  if (!url->secure && !ice::is_ip_address(url->host)) return "turn: needs a numeric address (names only with turns:)";
+  if (!url->secure && !config::is_ip_address(url->host))
+    return "turn: needs a numeric address (names only with turns:)";
   return std::nullopt;
 }
 

@@ -81,12 +81,11 @@ bool store_generated_identity(const Identity& identity, const std::filesystem::p
   }
 }
 
-StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls,
-                                             const std::filesystem::path& state_directory) {
-  if (!tls.certificate.empty()) {
-    StoredIdentity stored{load_pem_identity(tls.certificate, tls.private_key), tls.certificate, false};
+StoredIdentity load_or_create_https_identity(const IdentityFiles& files, const std::filesystem::path& state_directory) {
+  if (!files.certificate.empty()) {
+    StoredIdentity stored{load_pem_identity(files.certificate, files.private_key), files.certificate, false};
     if (expires_within(stored.identity.certificate.get(), std::chrono::seconds(0))) {
-      PD_LOG(warning, "tls") << tls.certificate << " has expired: browsers will refuse it";
+      PD_LOG(warning, "tls") << files.certificate << " has expired: browsers will refuse it";
     }
     return stored;
   }

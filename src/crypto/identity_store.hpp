@@ -5,9 +5,9 @@
 // browsers that accepted it once keep accepting it across restarts.
 // Thread: event loop, at start-up and on reload.
 #include <filesystem>
+#include <string>
 #include <string_view>
 
-#include "config/config.hpp"
 #include "crypto/certificate.hpp"
 
 namespace presentd::crypto {
@@ -18,8 +18,13 @@ struct StoredIdentity {
   bool generated = false;  // created by this call
 };
 
-StoredIdentity load_or_create_https_identity(const config::TlsConfig& tls,
-                                             const std::filesystem::path& state_directory);
+// The admin's certificate and key files (config "tls"); both empty: generate and keep one.
+struct IdentityFiles {
+  std::string certificate;
+  std::string private_key;
+};
+
+StoredIdentity load_or_create_https_identity(const IdentityFiles& files, const std::filesystem::path& state_directory);
 
 // Writes `contents` to `path` through a temporary file and rename(), so a crash never leaves a
 // half-written key; `mode` applies before any byte is written.

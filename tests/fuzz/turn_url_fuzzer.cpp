@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "ice/turn_url.hpp"
+#include "config/turn_url.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace presentd::ice;
+  using namespace presentd::config;
   const auto url = parse_turn_url(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!url) return 0;
   if (url->host.empty() || url->port == 0) std::abort();

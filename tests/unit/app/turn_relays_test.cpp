@@ -66,8 +66,8 @@ TEST_F(TurnRelaysTest, WhipLinksCarryCredentialsOnlyWhenShared) {
 TEST_F(TurnRelaysTest, RuntimeServersJoinTheConfiguredOnesAndReplaceEachOther) {
   TurnRelays relays(io_, [this] { ++changes_; });
   relays.configure(config_with({{"turn:192.0.2.10:3478?transport=udp", "box", credential("pw")}}));
-  relays.set_runtime_servers({{*ice::parse_turn_url("turn:198.51.100.7:3478"), "1700000000:room", "temporary"},
-                              {*ice::parse_turn_url("turns:198.51.100.7:443"), "1700000000:room", "temporary"}});
+  relays.set_runtime_servers({{*config::parse_turn_url("turn:198.51.100.7:3478"), "1700000000:room", "temporary"},
+                              {*config::parse_turn_url("turns:198.51.100.7:443"), "1700000000:room", "temporary"}});
   auto servers = relays.ice_servers();
   ASSERT_EQ(servers.size(), 3u);
   EXPECT_EQ(servers[1].username, "1700000000:room");
@@ -81,7 +81,7 @@ TEST_F(TurnRelaysTest, RuntimeServersJoinTheConfiguredOnesAndReplaceEachOther) {
 
 TEST_F(TurnRelaysTest, RuntimeTurnNamesAreResolvedBeforeLibniceSeesThem) {
   TurnRelays relays(io_, [this] { ++changes_; });
-  relays.set_runtime_servers({{*ice::parse_turn_url("turn:localhost:3478?transport=udp"), "1700000000:room", "t"}});
+  relays.set_runtime_servers({{*config::parse_turn_url("turn:localhost:3478?transport=udp"), "1700000000:room", "t"}});
   EXPECT_TRUE(relays.ice_servers().empty());  // libnice takes addresses only: not yet
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (changes_ == 0 && std::chrono::steady_clock::now() < deadline) io_.run_one_for(std::chrono::milliseconds(100));
@@ -107,7 +107,7 @@ TEST(TurnServersFrom, Xep0215TurnServicesBecomeTurnUrlsAndTheRestIsLeftOut) {
                          service("turns", "tcp", 443), service("turns", "", 0), service("turns", "udp", 5349),
                          service("stun", "udp", 3478), service("ftp", "tcp", 21)});
   std::vector<std::string> urls;
-  for (const auto& server : servers) urls.push_back(ice::format_turn_url(server.url));
+  for (const auto& server : servers) urls.push_back(config::format_turn_url(server.url));
   EXPECT_EQ(urls,
             (std::vector<std::string>{"turn:198.51.100.7:3478?transport=udp", "turn:198.51.100.7:3478?transport=tcp",
                                       "turn:198.51.100.7:3479?transport=udp", "turns:198.51.100.7:443?transport=tcp",

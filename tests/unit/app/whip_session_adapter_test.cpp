@@ -11,7 +11,6 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "../sdp/sdp_fixtures.hpp"
 #include "common/clock.hpp"
 #include "crypto/certificate.hpp"
 #include "ice/glib_context_pump.hpp"
@@ -20,6 +19,7 @@
 #include "session/session_manager.hpp"
 #include "signaling/local/http_router.hpp"
 #include "support/run_until.hpp"
+#include "unit/sdp/sdp_fixtures.hpp"
 
 namespace presentd::app {
 namespace {

@@ -23,9 +23,9 @@ media::PicturePtr flat_picture(int width, int height, std::uint8_t y, std::uint8
   std::fill_n(pixels->begin(), luma, y);
   std::fill_n(pixels->begin() + static_cast<std::ptrdiff_t>(luma), luma / 4, u);
   std::fill_n(pixels->begin() + static_cast<std::ptrdiff_t>(luma + luma / 4), luma / 4, v);
-  const std::array<media::PicturePlane, 3> planes{
-      media::PicturePlane{pixels->data(), width}, media::PicturePlane{pixels->data() + luma, width / 2},
-      media::PicturePlane{pixels->data() + luma + luma / 4, width / 2}};
+  const std::array<media::PicturePlane, 3> planes{media::PicturePlane{pixels->data(), width},
+                                                  media::PicturePlane{pixels->data() + luma, width / 2},
+                                                  media::PicturePlane{pixels->data() + luma + luma / 4, width / 2}};
   return std::make_shared<media::Picture>(media::PixelFormat::i420, width, height, planes, pixels);
 }
 
@@ -82,7 +82,8 @@ TEST_F(MediaSinkTest, WithSoundPicturesPassThroughTheGateOnTheLoop) {
   sink.on_picture(0, flat_picture(64, 48, 16, 128, 128));
   // Handed to the loop, not on: the gate decides there.
   EXPECT_TRUE(output_.pictures.empty());
-  ASSERT_TRUE(testing::run_until(io_, [&] { return !output_.pictures.empty(); }, 2s));
+  ASSERT_TRUE(testing::run_until(
+      io_, [&] { return !output_.pictures.empty(); }, 2s));
   EXPECT_EQ(output_.pictures, std::vector<std::size_t>{0});
 }
 

@@ -15,12 +15,12 @@
 
 #include <map>
 
-#include "../sdp/sdp_fixtures.hpp"
 #include "common/internal_errors.hpp"
 #include "crypto/certificate.hpp"
 #include "sdp/sdp_fragment.hpp"
 #include "sdp/sdp_parser.hpp"
 #include "support/run_until.hpp"
+#include "unit/sdp/sdp_fixtures.hpp"
 
 namespace presentd::session {
 namespace {

@@ -12,7 +12,6 @@
 #include <chrono>
 #include <string>
 
-#include "../sdp/sdp_fixtures.hpp"
 #include "crypto/certificate.hpp"
 #include "dtls/dtls_fingerprint.hpp"
 #include "dtls/dtls_transport.hpp"
@@ -21,6 +20,7 @@
 #include "rtp/srtp/srtp_session.hpp"
 #include "sdp/answer_builder.hpp"
 #include "sdp/sdp_parser.hpp"
+#include "unit/sdp/sdp_fixtures.hpp"
 
 namespace presentd::session {
 namespace {

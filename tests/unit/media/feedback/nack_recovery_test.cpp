@@ -12,11 +12,11 @@
 #include <set>
 #include <vector>
 
-#include "../jitter/concat_depacketizer.hpp"
-#include "../jitter/synthetic_stream.hpp"
 #include "media/feedback/keyframe_requester.hpp"
 #include "media/feedback/nack_requester.hpp"
 #include "media/jitter/frame_assembler.hpp"
+#include "unit/media/jitter/concat_depacketizer.hpp"
+#include "unit/media/jitter/synthetic_stream.hpp"
 
 namespace presentd::media {
 namespace {

@@ -13,8 +13,6 @@
 #include <set>
 #include <string>
 
-#include "../../rtp/depacketizer/captured_vectors.hpp"
-#include "../../rtp/wrap_test_support.hpp"
 #include "rtp/rtcp/compound.hpp"
 #include "rtp/rtcp/nack.hpp"
 #include "rtp/rtcp/receiver_report.hpp"
@@ -23,6 +21,8 @@
 #include "rtp/rtp_packet.hpp"
 #include "rtp/srtp/srtp_keys.hpp"
 #include "support/rtx_packet.hpp"
+#include "unit/rtp/depacketizer/captured_vectors.hpp"
+#include "unit/rtp/wrap_test_support.hpp"
 
 namespace presentd::media {
 namespace {

@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "../../rtp/depacketizer/captured_vectors.hpp"
-#include "../../rtp/depacketizer/ffmpeg_decoder.hpp"
-#include "../../rtp/wrap_test_support.hpp"
 #include "rtp/depacketizer/vp8_depacketizer.hpp"
 #include "rtp/rtcp/pli.hpp"
 #include "rtp/rtp_packet.hpp"
+#include "unit/rtp/depacketizer/captured_vectors.hpp"
+#include "unit/rtp/depacketizer/ffmpeg_decoder.hpp"
+#include "unit/rtp/wrap_test_support.hpp"
 
 namespace presentd::media {
 namespace {

@@ -11,10 +11,10 @@
 
 #include <vector>
 
-#include "../../media/decode/synthetic_video.hpp"
-#include "../../media/decode/test_encoders.hpp"
 #include "captured_vectors.hpp"
 #include "rtp/depacketizer/h264_depacketizer.hpp"
+#include "unit/media/decode/synthetic_video.hpp"
+#include "unit/media/decode/test_encoders.hpp"
 
 namespace presentd::rtp {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "../wrap_test_support.hpp"
 #include "rtcp_test_support.hpp"
+#include "unit/rtp/wrap_test_support.hpp"
 
 namespace presentd::rtp::rtcp {
 namespace {

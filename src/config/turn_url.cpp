@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ice/turn_url.hpp"
+#include "config/turn_url.hpp"
 
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 
-namespace presentd::ice {
+namespace presentd::config {
 namespace {
 
 bool valid_name(std::string_view host) {
@@ -102,4 +102,4 @@ std::string format_turn_url(const TurnUrl& url) {
   return out;
 }
 
-}  // namespace presentd::ice
+}  // namespace presentd::config

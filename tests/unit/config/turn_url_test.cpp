@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ice/turn_url.hpp"
+#include "config/turn_url.hpp"
 
 #include <gtest/gtest.h>
 
-namespace presentd::ice {
+namespace presentd::config {
 namespace {
 
 TEST(TurnUrl, Rfc7065Forms) {
@@ -35,4 +35,4 @@ TEST(TurnUrl, RejectsWhatIsNotATurnUri) {
 }
 
 }  // namespace
-}  // namespace presentd::ice
+}  // namespace presentd::config

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace presentd::ice {
+namespace presentd::config {
 
 struct TurnUrl {
   bool secure = false;  // turns: TLS to the server
@@ -27,4 +27,4 @@ std::string format_turn_url(const TurnUrl& url);
 // True when `host` is a numeric IPv4/IPv6 address.
 bool is_ip_address(const std::string& host);
 
-}  // namespace presentd::ice
+}  // namespace presentd::config
