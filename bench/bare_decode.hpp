@@ -13,7 +13,7 @@
 #include <span>
 #include <vector>
 
-#include "media/decode/av_handles.hpp"
+#include "presentd/media/decode/av_handles.hpp"
 
 namespace presentd::bench {
 

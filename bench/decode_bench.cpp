@@ -21,8 +21,8 @@
 #include <vpx/vpx_decoder.h>
 
 #include "bare_decode.hpp"
-#include "media/decode/decode_worker.hpp"
-#include "unit/media/decode/test_encoders.hpp"
+#include "presentd/media/decode/decode_worker.hpp"
+#include "support/media/test_encoders.hpp"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "rtp/depacketizer/depacketizer.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
 
 namespace {
 

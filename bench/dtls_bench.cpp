@@ -6,8 +6,8 @@
 
 #include <deque>
 
-#include "crypto/certificate.hpp"
-#include "dtls/dtls_transport.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "media/jitter/frame_assembler.hpp"
-#include "unit/media/jitter/concat_depacketizer.hpp"
-#include "unit/media/jitter/synthetic_stream.hpp"
+#include "presentd/media/jitter/frame_assembler.hpp"
+#include "support/media/concat_depacketizer.hpp"
+#include "support/media/synthetic_stream.hpp"
 
 namespace {
 

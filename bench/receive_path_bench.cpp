@@ -13,10 +13,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "media/receive/receive_pipeline.hpp"
-#include "rtp/rtp_header_extension.hpp"
-#include "rtp/rtp_packet.hpp"
-#include "rtp/srtp/srtp_keys.hpp"
+#include "presentd/media/receive/receive_pipeline.hpp"
+#include "presentd/rtp/rtp_header_extension.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
+#include "presentd/rtp/srtp/srtp_keys.hpp"
 
 namespace presentd::media {
 namespace {

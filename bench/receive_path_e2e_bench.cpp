@@ -55,13 +55,13 @@
 #include <vector>
 
 #include "bare_decode.hpp"
-#include "media/decode/decode_worker.hpp"
-#include "media/decode/video_decoder.hpp"
-#include "media/receive/receive_pipeline.hpp"
-#include "rtp/rtp_packet.hpp"
-#include "rtp/srtp/srtp_keys.hpp"
+#include "presentd/media/decode/decode_worker.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
+#include "presentd/media/receive/receive_pipeline.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
+#include "presentd/rtp/srtp/srtp_keys.hpp"
+#include "support/media/synthetic_video.hpp"
 #include "support/temp_dir.hpp"
-#include "unit/media/decode/synthetic_video.hpp"
 
 namespace presentd::media {
 namespace {

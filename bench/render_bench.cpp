@@ -15,7 +15,7 @@
 #include <mutex>
 #include <vector>
 
-#include "render/renderer.hpp"
+#include "presentd/render/renderer.hpp"
 
 namespace presentd::render {
 namespace {

@@ -7,9 +7,9 @@
 #include <array>
 #include <vector>
 
-#include "rtp/packet_classifier.hpp"
-#include "rtp/rtcp/compound.hpp"
-#include "rtp/rtp_packet.hpp"
+#include "presentd/rtp/packet_classifier.hpp"
+#include "presentd/rtp/rtcp/compound.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
 
 namespace {
 using namespace presentd::rtp;

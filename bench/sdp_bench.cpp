@@ -9,9 +9,9 @@
 #include <sstream>
 #include <string>
 
-#include "sdp/answer_builder.hpp"
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/sdp_parser.hpp"
+#include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "signaling/local/bearer_token.hpp"
+#include "presentd/signaling/local/bearer_token.hpp"
 
 namespace {
 

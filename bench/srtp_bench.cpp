@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "rtp/srtp/srtp_session.hpp"
+#include "presentd/rtp/srtp/srtp_session.hpp"
 
 namespace presentd::rtp {
 namespace {

@@ -21,9 +21,9 @@
 #include <fstream>
 #include <thread>
 
-#include "crypto/certificate.hpp"
-#include "net/turn_tls_tunnel.hpp"
-#include "signaling/local/tls_server_context.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/net/turn_tls_tunnel.hpp"
+#include "presentd/signaling/local/tls_server_context.hpp"
 
 namespace {
 

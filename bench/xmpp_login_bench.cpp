@@ -9,9 +9,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
-#include "common/log.hpp"
-#include "signaling/xmpp/xmpp_client.hpp"
-#include "signaling/xmpp/xmpp_tls.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/signaling/xmpp/xmpp_client.hpp"
+#include "presentd/signaling/xmpp/xmpp_tls.hpp"
 #include "support/prosody_server.hpp"
 #include "support/temp_dir.hpp"
 

@@ -11,7 +11,7 @@ if [ -z "$format" ]; then
   exit 2
 fi
 cd "$root"
-mapfile -t files < <(git ls-files -- 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' 2>/dev/null || find src tests bench -name '*.cpp' -o -name '*.hpp')
+mapfile -t files < <(git ls-files -- 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' 2>/dev/null || find src include tests bench -name '*.cpp' -o -name '*.hpp')
 if [ "${1:-}" = "--fix" ]; then
   "$format" -i "${files[@]}"
   exit 0

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "access/access_control.hpp"
+#include "presentd/access/access_control.hpp"
 
 #include <algorithm>
 
-#include "common/log.hpp"
-#include "net/address_key.hpp"
-#include "signaling/local/bearer_token.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/net/address_key.hpp"
+#include "presentd/signaling/local/bearer_token.hpp"
 
 namespace presentd::access {
 namespace {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "access/admin_endpoint.hpp"
+#include "presentd/access/admin_endpoint.hpp"
 
-#include "common/log.hpp"
-#include "config/config_schema.hpp"
-#include "net/address_key.hpp"
-#include "signaling/local/bearer_token.hpp"
-#include "signaling/local/json_response.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/config/config_schema.hpp"
+#include "presentd/net/address_key.hpp"
+#include "presentd/signaling/local/bearer_token.hpp"
+#include "presentd/signaling/local/json_response.hpp"
 
 namespace presentd::access {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "access/admin_token.hpp"
+#include "presentd/access/admin_token.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "access/failure_tracker.hpp"
+#include "presentd/access/failure_tracker.hpp"
 
 #include <algorithm>
 

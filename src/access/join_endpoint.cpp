@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "access/join_endpoint.hpp"
+#include "presentd/access/join_endpoint.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "common/display_name.hpp"
-#include "net/address_key.hpp"
-#include "signaling/local/json_response.hpp"
+#include "presentd/common/display_name.hpp"
+#include "presentd/net/address_key.hpp"
+#include "presentd/signaling/local/json_response.hpp"
 
 namespace presentd::access {
 namespace {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "access/pin_keeper.hpp"
+#include "presentd/access/pin_keeper.hpp"
 
-#include "common/random.hpp"
-#include "signaling/local/bearer_token.hpp"
+#include "presentd/common/random.hpp"
+#include "presentd/signaling/local/bearer_token.hpp"
 
 namespace presentd::access {
 namespace {

@@ -12,11 +12,11 @@
 
 #include "app/jingle_end_reason.hpp"
 #include "app/turn_relays.hpp"
-#include "common/log.hpp"
-#include "config/config_schema.hpp"
-#include "net/proxy_connector.hpp"
-#include "signaling/xmpp/tcp_connector.hpp"
-#include "signaling/xmpp/xmpp_tls.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/config/config_schema.hpp"
+#include "presentd/net/proxy_connector.hpp"
+#include "presentd/signaling/xmpp/tcp_connector.hpp"
+#include "presentd/signaling/xmpp/xmpp_tls.hpp"
 
 namespace presentd::app {
 namespace {

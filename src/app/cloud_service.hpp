@@ -30,11 +30,11 @@
 #include <boost/asio/io_context.hpp>
 
 #include "app/turn_relays.hpp"
-#include "config/config.hpp"
-#include "session/end_reason.hpp"
-#include "signaling/jingle/jingle_session_handler.hpp"
-#include "signaling/xmpp/external_service_discovery.hpp"
-#include "signaling/xmpp/xmpp_client.hpp"
+#include "presentd/config/config.hpp"
+#include "presentd/session/end_reason.hpp"
+#include "presentd/signaling/jingle/jingle_session_handler.hpp"
+#include "presentd/signaling/xmpp/external_service_discovery.hpp"
+#include "presentd/signaling/xmpp/xmpp_client.hpp"
 
 namespace presentd::app {
 

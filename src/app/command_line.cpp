@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-#include "common/build_info.hpp"
+#include "presentd/common/build_info.hpp"
 
 namespace presentd::app {
 

@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <string_view>
 
-#include "access/admin_token.hpp"
-#include "config/config_loader.hpp"
-#include "config/config_schema.hpp"
-#include "crypto/certificate.hpp"
-#include "crypto/openssl_error.hpp"
-#include "discovery/discovery_config_check.hpp"
+#include "presentd/access/admin_token.hpp"
+#include "presentd/config/config_loader.hpp"
+#include "presentd/config/config_schema.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/crypto/openssl_error.hpp"
+#include "presentd/discovery/discovery_config_check.hpp"
 
 namespace presentd::app {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "app/command_line.hpp"
-#include "config/config.hpp"
+#include "presentd/config/config.hpp"
 
 namespace presentd::app {
 

@@ -17,11 +17,11 @@
 #include "app/snapshot_worker.hpp"
 #include "app/status_cache.hpp"
 #include "app/systemd_notifier.hpp"
-#include "common/clock.hpp"
-#include "config/config.hpp"
-#include "metrics/registry.hpp"
-#include "signaling/local/http_router.hpp"
-#include "signaling/local/https_server.hpp"
+#include "presentd/common/clock.hpp"
+#include "presentd/config/config.hpp"
+#include "presentd/metrics/registry.hpp"
+#include "presentd/signaling/local/http_router.hpp"
+#include "presentd/signaling/local/https_server.hpp"
 
 namespace presentd::discovery {
 class AvahiPublisher;

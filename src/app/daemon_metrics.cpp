@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "common/build_info.hpp"
+#include "presentd/common/build_info.hpp"
 
 namespace presentd::app {
 

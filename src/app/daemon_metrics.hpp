@@ -12,9 +12,9 @@
 #include <array>
 #include <cstdint>
 
-#include "common/internal_errors.hpp"
-#include "metrics/registry.hpp"
-#include "signaling/local/https_server.hpp"
+#include "presentd/common/internal_errors.hpp"
+#include "presentd/metrics/registry.hpp"
+#include "presentd/signaling/local/https_server.hpp"
 
 namespace presentd::app {
 

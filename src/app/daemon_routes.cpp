@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/daemon_routes.hpp"
 
-#include "metrics/text_exposition.hpp"
-#include "signaling/local/join_redirect.hpp"
+#include "presentd/metrics/text_exposition.hpp"
+#include "presentd/signaling/local/join_redirect.hpp"
 
 namespace presentd::app {
 

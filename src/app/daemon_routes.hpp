@@ -9,9 +9,9 @@
 #include <functional>
 #include <string>
 
-#include "metrics/registry.hpp"
-#include "signaling/local/http_router.hpp"
-#include "signaling/local/static_files.hpp"
+#include "presentd/metrics/registry.hpp"
+#include "presentd/signaling/local/http_router.hpp"
+#include "presentd/signaling/local/static_files.hpp"
 
 namespace presentd::app {
 

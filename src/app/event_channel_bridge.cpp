@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/event_channel_bridge.hpp"
 
-#include "session/session_manager.hpp"
+#include "presentd/session/session_manager.hpp"
 
 namespace presentd::app {
 namespace {

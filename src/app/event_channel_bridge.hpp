@@ -6,8 +6,8 @@
 // (signaling::EventChannel) know nothing of each other.
 //
 // Thread: event loop.
-#include "session/page_events.hpp"
-#include "signaling/local/event_channel.hpp"
+#include "presentd/session/page_events.hpp"
+#include "presentd/signaling/local/event_channel.hpp"
 
 namespace presentd::session {
 class SessionManager;

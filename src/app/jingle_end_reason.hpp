@@ -25,7 +25,7 @@
 // Thread: none; pure function.
 #include <string_view>
 
-#include "session/end_reason.hpp"
+#include "presentd/session/end_reason.hpp"
 
 namespace presentd::app {
 

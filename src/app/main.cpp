@@ -8,8 +8,8 @@
 #include "app/command_line.hpp"
 #include "app/config_check.hpp"
 #include "app/daemon.hpp"
-#include "common/build_info.hpp"
-#include "common/log.hpp"
+#include "presentd/common/build_info.hpp"
+#include "presentd/common/log.hpp"
 
 int main(int argc, char** argv) {
   using namespace presentd;

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <memory>
 
-#include "config/config_schema.hpp"
+#include "presentd/config/config_schema.hpp"
 
 namespace presentd::app {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "config/config.hpp"
-#include "render/renderer.hpp"
+#include "presentd/config/config.hpp"
+#include "presentd/render/renderer.hpp"
 
 namespace presentd::app {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "dtls/dtls_transport.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 
 namespace presentd::app {
 namespace {

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "session/session.hpp"
-#include "session/session_manager.hpp"
+#include "presentd/session/session.hpp"
+#include "presentd/session/session_manager.hpp"
 
 namespace presentd::app {
 

@@ -5,9 +5,9 @@
 
 #include <boost/asio/post.hpp>
 
-#include "common/internal_errors.hpp"
-#include "common/log.hpp"
-#include "render/renderer.hpp"
+#include "presentd/common/internal_errors.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/render/renderer.hpp"
 
 namespace presentd::app {
 namespace {

@@ -15,7 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include "common/liveness.hpp"
+#include "presentd/common/liveness.hpp"
 
 namespace presentd::render {
 class Renderer;

@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-#include "common/clock.hpp"
+#include "presentd/common/clock.hpp"
 
 namespace presentd::app {
 

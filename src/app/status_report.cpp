@@ -2,8 +2,8 @@
 #include "app/status_report.hpp"
 
 #include "app/screen_info.hpp"
-#include "common/build_info.hpp"
-#include "config/config_schema.hpp"
+#include "presentd/common/build_info.hpp"
+#include "presentd/config/config_schema.hpp"
 
 namespace presentd::app {
 namespace {

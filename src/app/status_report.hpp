@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/config.hpp"
+#include "presentd/config/config.hpp"
 
 namespace presentd::app {
 

@@ -6,7 +6,7 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::app {
 namespace {

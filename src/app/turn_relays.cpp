@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/turn_relays.hpp"
 
-#include "common/log.hpp"
-#include "net/secret_file.hpp"
-#include "net/turn_tls_tunnel.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/net/secret_file.hpp"
+#include "presentd/net/turn_tls_tunnel.hpp"
 
 namespace presentd::app {
 namespace {

@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "config/config.hpp"
-#include "config/turn_url.hpp"
-#include "ice/ice_agent.hpp"
-#include "net/proxy_settings.hpp"
-#include "signaling/xmpp/external_services.hpp"
+#include "presentd/config/config.hpp"
+#include "presentd/config/turn_url.hpp"
+#include "presentd/ice/ice_agent.hpp"
+#include "presentd/net/proxy_settings.hpp"
+#include "presentd/signaling/xmpp/external_services.hpp"
 
 namespace presentd::net {
 class TurnTlsTunnel;

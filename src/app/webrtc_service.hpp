@@ -18,10 +18,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/turn_relays.hpp"
-#include "common/clock.hpp"
-#include "config/config.hpp"
-#include "session/end_reason.hpp"
-#include "signaling/local/http_router.hpp"
+#include "presentd/common/clock.hpp"
+#include "presentd/config/config.hpp"
+#include "presentd/session/end_reason.hpp"
+#include "presentd/signaling/local/http_router.hpp"
 
 namespace presentd::ice {
 class GlibContextPump;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/whip_session_adapter.hpp"
 
-#include "common/log.hpp"
-#include "common/random.hpp"
-#include "net/address_key.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
-#include "session/session_metrics.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/common/random.hpp"
+#include "presentd/net/address_key.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
+#include "presentd/session/session_metrics.hpp"
 
 namespace presentd::app {
 namespace {

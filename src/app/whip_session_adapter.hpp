@@ -12,10 +12,10 @@
 #include <memory>
 #include <string>
 
-#include "common/liveness.hpp"
-#include "common/loop_affinity.hpp"
-#include "session/session_port.hpp"
-#include "signaling/local/whip_endpoint.hpp"
+#include "presentd/common/liveness.hpp"
+#include "presentd/common/loop_affinity.hpp"
+#include "presentd/session/session_port.hpp"
+#include "presentd/signaling/local/whip_endpoint.hpp"
 
 namespace presentd::session {
 class SessionMetrics;

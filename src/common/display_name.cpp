@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "common/display_name.hpp"
+#include "presentd/common/display_name.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "common/internal_errors.hpp"
+#include "presentd/common/internal_errors.hpp"
 
 #include <cxxabi.h>
 #include <atomic>
@@ -8,7 +8,7 @@
 #include <string>
 #include <typeinfo>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 #include <array>
 #include <chrono>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "common/loop_affinity.hpp"
+#include "presentd/common/loop_affinity.hpp"
 
 #include <cstdlib>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd {
 

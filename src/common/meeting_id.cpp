@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "common/meeting_id.hpp"
+#include "presentd/common/meeting_id.hpp"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>

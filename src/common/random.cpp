@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "common/random.hpp"
+#include "presentd/common/random.hpp"
 
 #include <array>
 #include <stdexcept>

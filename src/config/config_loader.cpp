@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "config/config_loader.hpp"
+#include "presentd/config/config_loader.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -2,8 +2,8 @@
 // --print-config and the key list: two more visitors over config_schema.hpp.
 #include <nlohmann/json.hpp>
 
-#include "config/config_loader.hpp"
-#include "config/config_schema.hpp"
+#include "presentd/config/config_loader.hpp"
+#include "presentd/config/config_schema.hpp"
 
 namespace presentd::config {
 namespace {

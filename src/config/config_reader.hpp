@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/config_loader.hpp"
-#include "config/config_schema.hpp"
+#include "presentd/config/config_loader.hpp"
+#include "presentd/config/config_schema.hpp"
 
 namespace presentd::config {
 

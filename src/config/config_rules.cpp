@@ -6,8 +6,8 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "config/config_schema.hpp"
-#include "config/turn_url.hpp"
+#include "presentd/config/config_schema.hpp"
+#include "presentd/config/turn_url.hpp"
 
 namespace presentd::config {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "crypto/certificate.hpp"
+#include "presentd/crypto/certificate.hpp"
 
 #include <array>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
-#include "crypto/openssl_error.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 namespace presentd::crypto {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "crypto/identity_store.hpp"
+#include "presentd/crypto/identity_store.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/log.hpp"
-#include "crypto/openssl_error.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 namespace presentd::crypto {
 namespace {

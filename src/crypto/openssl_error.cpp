@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "crypto/openssl_error.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 #include <array>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "discovery/avahi_publisher.hpp"
+#include "presentd/discovery/avahi_publisher.hpp"
 
 #include <net/if.h>
 
@@ -9,8 +9,8 @@
 #include <avahi-common/strlst.h>
 #include <boost/asio/post.hpp>
 
-#include "common/log.hpp"
 #include "discovery/asio_avahi_poll.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::discovery {
 namespace {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "discovery/discovery_config_check.hpp"
+#include "presentd/discovery/discovery_config_check.hpp"
 
-#include "common/meeting_id.hpp"
-#include "discovery/txt_record.hpp"
+#include "presentd/common/meeting_id.hpp"
+#include "presentd/discovery/txt_record.hpp"
 
 namespace presentd::discovery {
 

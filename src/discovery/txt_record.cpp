@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "discovery/txt_record.hpp"
+#include "presentd/discovery/txt_record.hpp"
 
 #include <algorithm>
 #include <span>
 
-#include "common/byte_reader.hpp"
+#include "presentd/common/byte_reader.hpp"
 
 namespace presentd::discovery {
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dtls/datagram_bio.hpp"
+#include "presentd/dtls/datagram_bio.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "crypto/openssl_error.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 namespace presentd::dtls {
 namespace {

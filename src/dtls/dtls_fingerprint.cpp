@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dtls/dtls_fingerprint.hpp"
+#include "presentd/dtls/dtls_fingerprint.hpp"
 
 #include <array>
 #include <cctype>
 
 #include <openssl/crypto.h>
 
-#include "crypto/certificate.hpp"
-#include "crypto/openssl_error.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 namespace presentd::dtls {
 namespace {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dtls/dtls_identity_store.hpp"
+#include "presentd/dtls/dtls_identity_store.hpp"
 
 #include <sys/stat.h>
 
-#include "common/log.hpp"
-#include "crypto/identity_store.hpp"
-#include "crypto/openssl_error.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/crypto/identity_store.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 namespace presentd::dtls {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dtls/dtls_record.hpp"
 
-#include "common/byte_reader.hpp"
+#include "presentd/common/byte_reader.hpp"
 
 namespace presentd::dtls {
 namespace {

@@ -14,7 +14,7 @@
 #include <optional>
 #include <string_view>
 
-#include "rtp/srtp/srtp_keys.hpp"
+#include "presentd/rtp/srtp/srtp_keys.hpp"
 
 namespace presentd::dtls {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dtls/dtls_transport.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 
 #include <sys/time.h>
 #include <algorithm>
@@ -8,9 +8,9 @@
 #include <openssl/err.h>
 #include <openssl/srtp.h>
 
-#include "common/log.hpp"
-#include "crypto/openssl_error.hpp"
 #include "dtls/dtls_record.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 namespace presentd::dtls {
 namespace {

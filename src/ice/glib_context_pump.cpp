@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ice/glib_context_pump.hpp"
+#include "presentd/ice/glib_context_pump.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -11,7 +11,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::ice {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ice/ice_agent.hpp"
+#include "presentd/ice/ice_agent.hpp"
 
 #include <nice/agent.h>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::ice {
 namespace {

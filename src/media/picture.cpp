@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/picture.hpp"
+#include "presentd/media/picture.hpp"
 
 #include <utility>
 

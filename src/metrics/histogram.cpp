@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "metrics/histogram.hpp"
+#include "presentd/metrics/histogram.hpp"
 
 #include <algorithm>
 

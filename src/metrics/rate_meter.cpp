@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "metrics/rate_meter.hpp"
+#include "presentd/metrics/rate_meter.hpp"
 
 namespace presentd::metrics {
 

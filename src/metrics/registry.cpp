@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "metrics/registry.hpp"
+#include "presentd/metrics/registry.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "metrics/text_exposition.hpp"
+#include "presentd/metrics/text_exposition.hpp"
 
 #include <charconv>
 #include <cmath>

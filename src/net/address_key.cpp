@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "net/address_key.hpp"
+#include "presentd/net/address_key.hpp"
 
 #include <algorithm>
 

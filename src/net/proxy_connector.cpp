@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "net/proxy_connector.hpp"
+#include "presentd/net/proxy_connector.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "net/secret_file.hpp"
+#include "presentd/net/secret_file.hpp"
 
 #include <sys/stat.h>
 

@@ -6,7 +6,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "crypto/openssl_error.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 namespace presentd::net {
 

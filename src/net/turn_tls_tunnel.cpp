@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "net/turn_tls_tunnel.hpp"
+#include "presentd/net/turn_tls_tunnel.hpp"
 
 #include <stdexcept>
 
-#include "common/log.hpp"
 #include "net/tls_client_context.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::net {
 namespace {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "net/turn_tls_tunnel_connection.hpp"
+#include "presentd/net/turn_tls_tunnel_connection.hpp"
 
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 
-#include "common/log.hpp"
-#include "net/proxy_connector.hpp"
 #include "net/tls_client_context.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/net/proxy_connector.hpp"
 
 namespace presentd::net {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "render/audio_mixer.hpp"
+#include "presentd/render/audio_mixer.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "render/idle_screen.hpp"
+#include "presentd/render/idle_screen.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "render/layout.hpp"
+#include "presentd/render/layout.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "render/png_writer.hpp"
+#include "presentd/render/png_writer.hpp"
 
 #include <cstring>
 #include <memory>

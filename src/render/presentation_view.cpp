@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "common/log.hpp"
-#include "render/layout.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/render/layout.hpp"
 
 namespace presentd::render {
 namespace {

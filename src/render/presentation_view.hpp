@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "media/picture.hpp"
-#include "render/audio_mixer.hpp"
-#include "render/sdl_handles.hpp"
-#include "render/text_painter.hpp"
+#include "presentd/media/picture.hpp"
+#include "presentd/render/audio_mixer.hpp"
+#include "presentd/render/sdl_handles.hpp"
+#include "presentd/render/text_painter.hpp"
 
 namespace presentd::render {
 

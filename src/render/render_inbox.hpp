@@ -12,7 +12,7 @@
 #include <mutex>
 #include <vector>
 
-#include "render/renderer.hpp"
+#include "presentd/render/renderer.hpp"
 
 namespace presentd::render {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <system_error>
 
-#include "common/internal_errors.hpp"
-#include "common/log.hpp"
+#include "presentd/common/internal_errors.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::render {
 namespace {

@@ -16,10 +16,10 @@
 #include <optional>
 #include <vector>
 
-#include "render/idle_screen.hpp"
+#include "presentd/render/idle_screen.hpp"
+#include "presentd/render/renderer.hpp"
 #include "render/presentation_view.hpp"
 #include "render/render_inbox.hpp"
-#include "render/renderer.hpp"
 #include "render/x11_connection.hpp"
 
 namespace presentd::render {

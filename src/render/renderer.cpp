@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "render/renderer.hpp"
+#include "presentd/render/renderer.hpp"
 
 #include <utility>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "render/text_painter.hpp"
+#include "presentd/render/text_painter.hpp"
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::render {
 

@@ -14,7 +14,7 @@
 #include <atomic>
 #include <memory>
 
-#include "render/sdl_handles.hpp"
+#include "presentd/render/sdl_handles.hpp"
 
 namespace presentd::render {
 

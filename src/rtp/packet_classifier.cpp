@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/packet_classifier.hpp"
+#include "presentd/rtp/packet_classifier.hpp"
 
 namespace presentd::rtp {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/receive_statistics.hpp"
+#include "presentd/rtp/receive_statistics.hpp"
 
 #include <algorithm>
 

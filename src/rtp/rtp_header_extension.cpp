@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtp_header_extension.hpp"
+#include "presentd/rtp/rtp_header_extension.hpp"
 
 #include <algorithm>
 
-#include "common/byte_reader.hpp"
+#include "presentd/common/byte_reader.hpp"
 
 namespace presentd::rtp {
 namespace {

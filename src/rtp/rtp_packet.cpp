@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtp_packet.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
 
 #include <algorithm>
 
-#include "common/byte_reader.hpp"
-#include "common/byte_writer.hpp"
+#include "presentd/common/byte_reader.hpp"
+#include "presentd/common/byte_writer.hpp"
 
 namespace presentd::rtp {
 namespace {

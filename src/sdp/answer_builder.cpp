@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/answer_builder.hpp"
+#include "presentd/sdp/answer_builder.hpp"
 
 #include <algorithm>
 #include <array>
 
-#include "common/log.hpp"
-#include "dtls/dtls_fingerprint.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/dtls/dtls_fingerprint.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
+#include "presentd/sdp/text.hpp"
 #include "sdp/codec_selection.hpp"
-#include "sdp/sdp_writer.hpp"
-#include "sdp/text.hpp"
 
 namespace presentd::sdp {
 namespace {

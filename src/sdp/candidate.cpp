@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/candidate.hpp"
+#include "presentd/sdp/candidate.hpp"
 
 #include <sstream>
 
-#include "sdp/text.hpp"
+#include "presentd/sdp/text.hpp"
 
 namespace presentd::sdp {
 namespace {

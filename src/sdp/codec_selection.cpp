@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sdp/text.hpp"
+#include "presentd/sdp/text.hpp"
 
 namespace presentd::sdp {
 namespace {

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "rtp/depacketizer/depacketizer.hpp"
-#include "sdp/session_description.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
+#include "presentd/sdp/session_description.hpp"
 
 namespace presentd::sdp {
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
 
 #include <sstream>
 
-#include "sdp/sdp_lines.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/text.hpp"
-#include "sdp/transport_attributes.hpp"
+#include "presentd/sdp/sdp_lines.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/text.hpp"
+#include "presentd/sdp/transport_attributes.hpp"
 
 namespace presentd::sdp {
 

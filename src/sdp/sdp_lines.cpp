@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/sdp_lines.hpp"
+#include "presentd/sdp/sdp_lines.hpp"
 
 #include <sstream>
 
-#include "sdp/text.hpp"
+#include "presentd/sdp/text.hpp"
 
 namespace presentd::sdp {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/sdp_writer.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
 
 #include <sstream>
 
-#include "sdp/sdp_lines.hpp"
+#include "presentd/sdp/sdp_lines.hpp"
 
 namespace presentd::sdp {
 namespace {

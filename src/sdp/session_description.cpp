@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/session_description.hpp"
+#include "presentd/sdp/session_description.hpp"
 
-#include "sdp/text.hpp"
+#include "presentd/sdp/text.hpp"
 
 namespace presentd::sdp {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/text.hpp"
+#include "presentd/sdp/text.hpp"
 
 #include <algorithm>
 

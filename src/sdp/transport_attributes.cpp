@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/transport_attributes.hpp"
+#include "presentd/sdp/transport_attributes.hpp"
 
 #include <string>
 
-#include "sdp/text.hpp"
+#include "presentd/sdp/text.hpp"
 
 namespace presentd::sdp {
 namespace {

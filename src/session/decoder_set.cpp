@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/decoder_set.hpp"
+#include "presentd/session/decoder_set.hpp"
 
 #include <string>
 
 #include <boost/asio/post.hpp>
 
-#include "media/decode/video_decoder.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
 
 namespace presentd::session {
 namespace {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/dtls_srtp_stage.hpp"
+#include "presentd/session/dtls_srtp_stage.hpp"
 
 #include <boost/asio/post.hpp>
 
-#include "dtls/dtls_fingerprint.hpp"
+#include "presentd/dtls/dtls_fingerprint.hpp"
 
 namespace presentd::session {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/ice_stage.hpp"
+#include "presentd/session/ice_stage.hpp"
 
-#include "common/log.hpp"
-#include "sdp/candidate.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/sdp/candidate.hpp"
 
 namespace presentd::session {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/lip_sync_gate.hpp"
+#include "presentd/session/lip_sync_gate.hpp"
 
 namespace presentd::session {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/media_sink.hpp"
+#include "presentd/session/media_sink.hpp"
 
 #include <algorithm>
 

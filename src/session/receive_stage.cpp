@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/receive_stage.hpp"
+#include "presentd/session/receive_stage.hpp"
 
-#include "common/random.hpp"
+#include "presentd/common/random.hpp"
 
 namespace presentd::session {
 

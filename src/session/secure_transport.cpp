@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/secure_transport.hpp"
+#include "presentd/session/secure_transport.hpp"
 
 #include <boost/asio/post.hpp>
 
-#include "common/log.hpp"
-#include "rtp/packet_classifier.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/rtp/packet_classifier.hpp"
 
 namespace presentd::session {
 namespace {

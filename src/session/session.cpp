@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/session.hpp"
+#include "presentd/session/session.hpp"
 
 #include <boost/asio/post.hpp>
 
-#include "common/internal_errors.hpp"
-#include "common/log.hpp"
-#include "common/random.hpp"
-#include "dtls/dtls_fingerprint.hpp"
+#include "presentd/common/internal_errors.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/common/random.hpp"
+#include "presentd/dtls/dtls_fingerprint.hpp"
 
 namespace presentd::session {
 namespace {

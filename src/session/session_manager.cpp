@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/session_manager.hpp"
+#include "presentd/session/session_manager.hpp"
 
 #include <algorithm>
 
 #include <boost/asio/post.hpp>
 
-#include "common/display_name.hpp"
-#include "common/log.hpp"
-#include "common/random.hpp"
-#include "session/session_metrics.hpp"
+#include "presentd/common/display_name.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/common/random.hpp"
+#include "presentd/session/session_metrics.hpp"
 
 namespace presentd::session {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session/session_metrics.hpp"
+#include "presentd/session/session_metrics.hpp"
 
-#include "session/end_reason.hpp"
+#include "presentd/session/end_reason.hpp"
 
 namespace presentd::session {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "xml/element.hpp"
+#include "presentd/xml/element.hpp"
 
 #include <algorithm>
 

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "app/config_check.hpp"
-#include "config/config_loader.hpp"
+#include "presentd/config/config_loader.hpp"
 
 namespace {
 // One file per process, rewritten for every input (load_and_check reads a path, as the daemon

@@ -11,8 +11,8 @@
 #include <span>
 #include <vector>
 
-#include "common/byte_reader.hpp"
-#include "rtp/depacketizer/depacketizer.hpp"
+#include "presentd/common/byte_reader.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
 
 namespace presentd::rtp::fuzz {
 

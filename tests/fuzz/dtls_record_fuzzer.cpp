@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <span>
 
-#include "common/byte_reader.hpp"
-#include "crypto/certificate.hpp"
 #include "dtls/dtls_record.hpp"
-#include "dtls/dtls_transport.hpp"
+#include "presentd/common/byte_reader.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <span>
 #include <string>
 
-#include "signaling/xmpp/external_services.hpp"
-#include "signaling/xmpp/xml_stream_parser.hpp"
+#include "presentd/signaling/xmpp/external_services.hpp"
+#include "presentd/signaling/xmpp/xml_stream_parser.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   presentd::xmpp::XmlLimits limits;

@@ -32,16 +32,16 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "access/access_control.hpp"
-#include "access/admin_endpoint.hpp"
-#include "access/join_endpoint.hpp"
 #include "app/daemon_metrics.hpp"
 #include "app/daemon_routes.hpp"
 #include "app/status_report.hpp"
 #include "app/webrtc_service.hpp"
-#include "common/clock.hpp"
-#include "common/log.hpp"
-#include "signaling/local/event_stream.hpp"
+#include "presentd/access/access_control.hpp"
+#include "presentd/access/admin_endpoint.hpp"
+#include "presentd/access/join_endpoint.hpp"
+#include "presentd/common/clock.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/signaling/local/event_stream.hpp"
 #include "signaling/local/http_exchange.hpp"
 
 namespace {

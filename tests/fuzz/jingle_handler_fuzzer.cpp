@@ -22,14 +22,14 @@
 #include <string_view>
 #include <vector>
 
-#include "common/log.hpp"
-#include "sdp/answer_builder.hpp"
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
-#include "signaling/jingle/jingle_session_handler.hpp"
-#include "signaling/xmpp/xml_stream_parser.hpp"
-#include "xml/element_parser.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
+#include "presentd/signaling/jingle/jingle_session_handler.hpp"
+#include "presentd/signaling/xmpp/xml_stream_parser.hpp"
+#include "presentd/xml/element_parser.hpp"
 
 namespace {
 

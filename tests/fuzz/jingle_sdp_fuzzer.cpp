@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
 #include "signaling/jingle/jingle_to_sdp.hpp"
 #include "signaling/jingle/sdp_to_jingle.hpp"

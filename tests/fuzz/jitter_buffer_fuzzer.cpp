@@ -23,11 +23,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "common/log.hpp"
-#include "common/sequence_number.hpp"
-#include "media/feedback/nack_requester.hpp"
-#include "media/jitter/frame_assembler.hpp"
-#include "unit/media/jitter/concat_depacketizer.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/common/sequence_number.hpp"
+#include "presentd/media/feedback/nack_requester.hpp"
+#include "presentd/media/jitter/frame_assembler.hpp"
+#include "support/media/concat_depacketizer.hpp"
 
 namespace {
 

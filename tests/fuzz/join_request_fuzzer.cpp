@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "access/join_endpoint.hpp"
+#include "presentd/access/join_endpoint.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace presentd;

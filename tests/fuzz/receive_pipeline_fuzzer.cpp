@@ -10,10 +10,10 @@
 #include <span>
 #include <vector>
 
-#include "common/byte_reader.hpp"
-#include "media/receive/receive_pipeline.hpp"
-#include "rtp/packet_classifier.hpp"
-#include "rtp/srtp/srtp_keys.hpp"
+#include "presentd/common/byte_reader.hpp"
+#include "presentd/media/receive/receive_pipeline.hpp"
+#include "presentd/rtp/packet_classifier.hpp"
+#include "presentd/rtp/srtp/srtp_keys.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace presentd;

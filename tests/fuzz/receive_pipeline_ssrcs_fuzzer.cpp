@@ -24,11 +24,11 @@
 #include <span>
 #include <vector>
 
-#include "common/byte_reader.hpp"
-#include "media/receive/receive_pipeline.hpp"
-#include "rtp/packet_classifier.hpp"
-#include "rtp/rtcp/compound.hpp"
-#include "rtp/srtp/srtp_keys.hpp"
+#include "presentd/common/byte_reader.hpp"
+#include "presentd/media/receive/receive_pipeline.hpp"
+#include "presentd/rtp/packet_classifier.hpp"
+#include "presentd/rtp/rtcp/compound.hpp"
+#include "presentd/rtp/srtp/srtp_keys.hpp"
 
 namespace {
 using namespace presentd;

@@ -7,7 +7,7 @@
 #include <span>
 #include <utility>
 
-#include "rtp/rtcp/compound.hpp"
+#include "presentd/rtp/rtcp/compound.hpp"
 
 namespace {
 using namespace presentd::rtp::rtcp;

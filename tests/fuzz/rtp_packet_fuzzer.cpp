@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <span>
 
-#include "rtp/packet_classifier.hpp"
-#include "rtp/rtp_packet.hpp"
+#include "presentd/rtp/packet_classifier.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace presentd::rtp;

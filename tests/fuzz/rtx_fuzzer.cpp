@@ -11,10 +11,10 @@
 #include <span>
 #include <vector>
 
-#include "common/byte_reader.hpp"
-#include "media/receive/video_receive_stream.hpp"
-#include "rtp/rtp_packet.hpp"
-#include "rtp/rtx/rtx.hpp"
+#include "presentd/common/byte_reader.hpp"
+#include "presentd/media/receive/video_receive_stream.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
+#include "presentd/rtp/rtx/rtx.hpp"
 
 namespace {
 

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <span>
 
-#include "sdp/answer_builder.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
+#include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace presentd::sdp;

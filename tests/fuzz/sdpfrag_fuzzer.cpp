@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace presentd::sdp;

@@ -24,14 +24,14 @@
 
 #include "app/session_status.hpp"
 #include "app/whip_session_adapter.hpp"
-#include "common/log.hpp"
-#include "crypto/certificate.hpp"
-#include "ice/glib_context_pump.hpp"
-#include "metrics/registry.hpp"
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "session/session_manager.hpp"
-#include "session/session_metrics.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/ice/glib_context_pump.hpp"
+#include "presentd/metrics/registry.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/session/session_manager.hpp"
+#include "presentd/session/session_metrics.hpp"
 
 namespace {
 using namespace presentd;

@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/log.hpp"
-#include "signaling/xmpp/xmpp_client.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/signaling/xmpp/xmpp_client.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "signaling/xmpp/xml_stream_parser.hpp"
+#include "presentd/signaling/xmpp/xml_stream_parser.hpp"
 
 namespace {
 

@@ -16,8 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/meeting_id.hpp"
-#include "discovery/txt_record.hpp"
+#include "presentd/common/meeting_id.hpp"
+#include "presentd/discovery/txt_record.hpp"
 #include "support/child_process.hpp"
 #include "support/network_namespace.hpp"
 #include "support/prosody_server.hpp"

@@ -16,18 +16,18 @@
 #include <set>
 #include <thread>
 
-#include "media/decode/decode_worker.hpp"
-#include "media/decode/video_decoder.hpp"
-#include "media/receive/receive_pipeline.hpp"
-#include "rtp/rtcp/compound.hpp"
-#include "rtp/rtcp/nack.hpp"
-#include "rtp/rtp_packet.hpp"
-#include "rtp/srtp/srtp_keys.hpp"
+#include "presentd/media/decode/decode_worker.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
+#include "presentd/media/receive/receive_pipeline.hpp"
+#include "presentd/rtp/rtcp/compound.hpp"
+#include "presentd/rtp/rtcp/nack.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
+#include "presentd/rtp/srtp/srtp_keys.hpp"
 #include "support/child_process.hpp"
+#include "support/media/reference_decoder.hpp"
+#include "support/media/synthetic_video.hpp"
 #include "support/rtx_packet.hpp"
 #include "support/temp_dir.hpp"
-#include "unit/media/decode/reference_decoder.hpp"
-#include "unit/media/decode/synthetic_video.hpp"
 
 namespace presentd::media {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/meeting_id.hpp"
+#include "presentd/common/meeting_id.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/namespace_daemon.hpp"

@@ -10,7 +10,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
-#include "net/proxy_connector.hpp"
+#include "presentd/net/proxy_connector.hpp"
 #include "support/dante_proxy.hpp"
 #include "support/network_namespace.hpp"
 #include "support/squid_proxy.hpp"

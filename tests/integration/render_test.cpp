@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "render/renderer.hpp"
+#include "presentd/render/renderer.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/notify_socket.hpp"

@@ -18,7 +18,7 @@
 #include <sstream>
 #include <thread>
 
-#include "common/meeting_id.hpp"
+#include "presentd/common/meeting_id.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/network_namespace.hpp"

@@ -10,7 +10,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
-#include "net/turn_tls_tunnel.hpp"
+#include "presentd/net/turn_tls_tunnel.hpp"
 #include "support/coturn_server.hpp"
 #include "support/network_namespace.hpp"
 #include "support/squid_proxy.hpp"

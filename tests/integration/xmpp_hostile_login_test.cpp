@@ -15,8 +15,8 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "signaling/xmpp/xmpp_client.hpp"
-#include "signaling/xmpp/xmpp_tls.hpp"
+#include "presentd/signaling/xmpp/xmpp_client.hpp"
+#include "presentd/signaling/xmpp/xmpp_tls.hpp"
 #include "support/child_process.hpp"
 #include "support/https_client.hpp"
 #include "support/prosody_server.hpp"

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "rtp/rtp_packet.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
 
 namespace presentd::test {
 

@@ -7,7 +7,7 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::media {
 

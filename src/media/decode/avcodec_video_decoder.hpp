@@ -17,8 +17,8 @@
 // only hands over complete frames, so such damage would take a sender bug.
 //
 // Thread: the owning DecodeWorker's thread (see video_decoder.hpp).
-#include "media/decode/av_handles.hpp"
-#include "media/decode/video_decoder.hpp"
+#include "presentd/media/decode/av_handles.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
 
 namespace presentd::media {
 

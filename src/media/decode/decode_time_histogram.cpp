@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/decode/decode_time_histogram.hpp"
+#include "presentd/media/decode/decode_time_histogram.hpp"
 
 #include <algorithm>
 #include <cmath>

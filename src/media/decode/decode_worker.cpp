@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/decode/decode_worker.hpp"
+#include "presentd/media/decode/decode_worker.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "common/internal_errors.hpp"
-#include "common/log.hpp"
+#include "presentd/common/internal_errors.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::media {
 

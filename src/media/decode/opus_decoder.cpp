@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/decode/opus_decoder.hpp"
+#include "presentd/media/decode/opus_decoder.hpp"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
 #include <libavutil/samplefmt.h>
 }
 
-#include "media/decode/video_decoder.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
 
 namespace presentd::media {
 namespace {

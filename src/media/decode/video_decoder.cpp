@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/decode/video_decoder.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
 
 #include "media/decode/avcodec_video_decoder.hpp"
 #include "media/decode/vpx_video_decoder.hpp"

@@ -6,7 +6,7 @@
 
 #include <vpx/vp8dx.h>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::media {
 namespace {

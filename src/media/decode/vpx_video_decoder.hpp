@@ -17,7 +17,7 @@
 #include <vpx/vpx_decoder.h>
 
 #include "media/decode/buffer_pool.hpp"
-#include "media/decode/video_decoder.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
 
 namespace presentd::media {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/feedback/keyframe_requester.hpp"
+#include "presentd/media/feedback/keyframe_requester.hpp"
 
 namespace presentd::media {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/feedback/rtt_estimator.hpp"
+#include "presentd/media/feedback/rtt_estimator.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/feedback/transport_feedback_recorder.hpp"
+#include "presentd/media/feedback/transport_feedback_recorder.hpp"
 
 namespace presentd::media {
 

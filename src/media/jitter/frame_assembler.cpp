@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/jitter/frame_assembler.hpp"
+#include "presentd/media/jitter/frame_assembler.hpp"
 
 #include <algorithm>
 #include <utility>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::media {
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/receive/receive_pipeline.hpp"
+#include "presentd/media/receive/receive_pipeline.hpp"
 
-#include "common/sequence_number.hpp"
-#include "rtp/packet_classifier.hpp"
-#include "rtp/rtcp/receiver_report.hpp"
-#include "rtp/rtcp/remb.hpp"
-#include "rtp/rtcp/sender_report.hpp"
-#include "rtp/rtp_header_extension.hpp"
+#include "presentd/common/sequence_number.hpp"
+#include "presentd/rtp/packet_classifier.hpp"
+#include "presentd/rtp/rtcp/receiver_report.hpp"
+#include "presentd/rtp/rtcp/remb.hpp"
+#include "presentd/rtp/rtcp/sender_report.hpp"
+#include "presentd/rtp/rtp_header_extension.hpp"
 
 namespace presentd::media {
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/receive/video_receive_stream.hpp"
+#include "presentd/media/receive/video_receive_stream.hpp"
 
-#include "common/log.hpp"
-#include "rtp/rtcp/fir.hpp"
-#include "rtp/rtcp/nack.hpp"
-#include "rtp/rtcp/pli.hpp"
-#include "rtp/rtp_header_extension.hpp"
-#include "rtp/rtx/rtx.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/rtp/rtcp/fir.hpp"
+#include "presentd/rtp/rtcp/nack.hpp"
+#include "presentd/rtp/rtcp/pli.hpp"
+#include "presentd/rtp/rtp_header_extension.hpp"
+#include "presentd/rtp/rtx/rtx.hpp"
 
 namespace presentd::media {
 

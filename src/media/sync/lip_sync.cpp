@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/sync/lip_sync.hpp"
+#include "presentd/media/sync/lip_sync.hpp"
 
 #include <algorithm>
 #include <cmath>

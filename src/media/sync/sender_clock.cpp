@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/sync/sender_clock.hpp"
+#include "presentd/media/sync/sender_clock.hpp"
 
 namespace presentd::media {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/depacketizer/depacketizer.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
 
 #include "rtp/depacketizer/h264_depacketizer.hpp"
 #include "rtp/depacketizer/opus_depacketizer.hpp"

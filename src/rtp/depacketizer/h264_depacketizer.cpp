@@ -5,7 +5,7 @@
 #include <array>
 #include <cstddef>
 
-#include "common/byte_reader.hpp"
+#include "presentd/common/byte_reader.hpp"
 #include "rtp/depacketizer/h264_sps.hpp"
 #include "rtp/depacketizer/payload_bytes.hpp"
 

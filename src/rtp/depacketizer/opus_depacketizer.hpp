@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Opus RTP depacketizer (RFC 7587). Thread: event loop, one instance per audio stream.
-#include "rtp/depacketizer/depacketizer.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
 
 namespace presentd::rtp {
 

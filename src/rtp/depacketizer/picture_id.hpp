@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "common/byte_reader.hpp"
+#include "presentd/common/byte_reader.hpp"
 
 namespace presentd::rtp {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "rtp/depacketizer/vp8_depacketizer.hpp"
 
-#include "common/byte_reader.hpp"
+#include "presentd/common/byte_reader.hpp"
 #include "rtp/depacketizer/payload_bytes.hpp"
 #include "rtp/depacketizer/picture_id.hpp"
 

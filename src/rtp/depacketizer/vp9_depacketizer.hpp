@@ -7,7 +7,7 @@
 #include <optional>
 #include <span>
 
-#include "rtp/depacketizer/depacketizer.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
 
 namespace presentd::rtp {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/extended_report.hpp"
+#include "presentd/rtp/rtcp/extended_report.hpp"
 
 namespace presentd::rtp::rtcp {
 

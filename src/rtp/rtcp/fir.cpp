@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/fir.hpp"
+#include "presentd/rtp/rtcp/fir.hpp"
 
 namespace presentd::rtp::rtcp {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/nack.hpp"
+#include "presentd/rtp/rtcp/nack.hpp"
 
-#include "common/sequence_number.hpp"
+#include "presentd/common/sequence_number.hpp"
 
 namespace presentd::rtp::rtcp {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/pli.hpp"
+#include "presentd/rtp/rtcp/pli.hpp"
 
 namespace presentd::rtp::rtcp {
 

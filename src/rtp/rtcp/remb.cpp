@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/remb.hpp"
+#include "presentd/rtp/rtcp/remb.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/report_block.hpp"
+#include "presentd/rtp/rtcp/report_block.hpp"
 
 #include <algorithm>
 
-#include "common/byte_writer.hpp"
+#include "presentd/common/byte_writer.hpp"
 
 namespace presentd::rtp::rtcp {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/rtcp_packet.hpp"
+#include "presentd/rtp/rtcp/rtcp_packet.hpp"
 
 namespace presentd::rtp::rtcp {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/sdes.hpp"
+#include "presentd/rtp/rtcp/sdes.hpp"
 
 #include <algorithm>
 

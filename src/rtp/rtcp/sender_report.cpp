@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/sender_report.hpp"
+#include "presentd/rtp/rtcp/sender_report.hpp"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/transport_feedback.hpp"
+#include "presentd/rtp/rtcp/transport_feedback.hpp"
 
 #include <algorithm>
 #include <limits>
 
-#include "common/sequence_number.hpp"
+#include "presentd/common/sequence_number.hpp"
 
 namespace presentd::rtp::rtcp {
 namespace {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtx/rtx.hpp"
+#include "presentd/rtp/rtx/rtx.hpp"
 
 #include <algorithm>
 
-#include "common/byte_reader.hpp"
+#include "presentd/common/byte_reader.hpp"
 
 namespace presentd::rtp {
 

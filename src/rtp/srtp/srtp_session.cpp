@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/srtp/srtp_session.hpp"
+#include "presentd/rtp/srtp/srtp_session.hpp"
 
 #include <srtp2/srtp.h>
 
@@ -10,7 +10,7 @@
 #include <span>
 #include <utility>
 
-#include "common/byte_reader.hpp"
+#include "presentd/common/byte_reader.hpp"
 
 namespace presentd::rtp {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/jingle/jid_filter.hpp"
+#include "presentd/signaling/jingle/jid_filter.hpp"
 
-#include "sdp/text.hpp"
+#include "presentd/sdp/text.hpp"
 
 namespace presentd::signaling::jingle {
 namespace {

@@ -5,7 +5,7 @@
 // Thread: none; a pure function.
 #include <string_view>
 
-#include "session/session_port.hpp"
+#include "presentd/session/session_port.hpp"
 
 namespace presentd::signaling::jingle {
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-#include "sdp/session_description.hpp"
+#include "presentd/sdp/session_description.hpp"
 
 namespace presentd::signaling::jingle {
 

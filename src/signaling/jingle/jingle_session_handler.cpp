@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/jingle/jingle_session_handler.hpp"
+#include "presentd/signaling/jingle/jingle_session_handler.hpp"
 
-#include "common/display_name.hpp"
-#include "common/log.hpp"
-#include "sdp/text.hpp"
+#include "presentd/common/display_name.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/sdp/text.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
 #include "signaling/jingle/jingle_refusal.hpp"
 #include "signaling/jingle/jingle_stanzas.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "xml/element_parser.hpp"
+#include "presentd/xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle {
 

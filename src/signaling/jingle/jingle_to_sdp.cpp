@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <sstream>
 
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
-#include "sdp/text.hpp"
-#include "sdp/transport_attributes.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
+#include "presentd/sdp/text.hpp"
+#include "presentd/sdp/transport_attributes.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
 
 namespace presentd::signaling::jingle {

@@ -14,11 +14,11 @@
 // Thread: none; pure functions.
 #include <string>
 
-#include "sdp/sdp_error.hpp"
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/session_description.hpp"
+#include "presentd/sdp/sdp_error.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/session_description.hpp"
+#include "presentd/xml/element_parser.hpp"
 #include "signaling/jingle/jingle_senders.hpp"
-#include "xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle {
 

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sdp/text.hpp"
+#include "presentd/sdp/text.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
 
 namespace presentd::signaling::jingle {

@@ -32,9 +32,9 @@
 // Thread: none; a pure function.
 #include <string>
 
-#include "sdp/session_description.hpp"
+#include "presentd/sdp/session_description.hpp"
+#include "presentd/xml/element_parser.hpp"
 #include "signaling/jingle/jingle_senders.hpp"
-#include "xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle {
 

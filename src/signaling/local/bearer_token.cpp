@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/bearer_token.hpp"
+#include "presentd/signaling/local/bearer_token.hpp"
 
 #include <cctype>
 

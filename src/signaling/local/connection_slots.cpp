@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/connection_slots.hpp"
+#include "presentd/signaling/local/connection_slots.hpp"
 
 #include <algorithm>
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/event_channel.hpp"
+#include "presentd/signaling/local/event_channel.hpp"
 
 #include <algorithm>
 
 #include <boost/asio/post.hpp>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::signaling {
 namespace {

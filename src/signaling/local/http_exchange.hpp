@@ -11,8 +11,8 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/parser.hpp>
 
-#include "signaling/local/http_router.hpp"
-#include "signaling/local/https_server.hpp"
+#include "presentd/signaling/local/http_router.hpp"
+#include "presentd/signaling/local/https_server.hpp"
 
 namespace presentd::signaling {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/http_router.hpp"
+#include "presentd/signaling/local/http_router.hpp"
 
 #include <algorithm>
 

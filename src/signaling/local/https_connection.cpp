@@ -8,7 +8,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 #include "signaling/local/http_exchange.hpp"
 #include "signaling/local/security_headers.hpp"
 

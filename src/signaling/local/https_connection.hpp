@@ -22,9 +22,9 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include "signaling/local/event_stream.hpp"
-#include "signaling/local/http_router.hpp"
-#include "signaling/local/https_server.hpp"
+#include "presentd/signaling/local/event_stream.hpp"
+#include "presentd/signaling/local/http_router.hpp"
+#include "presentd/signaling/local/https_server.hpp"
 
 namespace presentd::signaling {
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/https_server.hpp"
+#include "presentd/signaling/local/https_server.hpp"
 
 #include <algorithm>
 
 #include <boost/asio/ip/v6_only.hpp>
 
-#include "common/log.hpp"
-#include "net/address_key.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/net/address_key.hpp"
 #include "signaling/local/https_connection.hpp"
 
 namespace presentd::signaling {

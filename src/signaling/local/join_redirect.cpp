@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/join_redirect.hpp"
+#include "presentd/signaling/local/join_redirect.hpp"
 
-#include "common/meeting_id.hpp"
+#include "presentd/common/meeting_id.hpp"
 
 namespace presentd::signaling {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/json_response.hpp"
+#include "presentd/signaling/local/json_response.hpp"
 
 namespace presentd::signaling {
 

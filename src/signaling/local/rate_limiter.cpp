@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/rate_limiter.hpp"
+#include "presentd/signaling/local/rate_limiter.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 // Thread: any (pure).
 #include <string_view>
 
-#include "signaling/local/http_types.hpp"
+#include "presentd/signaling/local/http_types.hpp"
 
 namespace presentd::signaling {
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/static_files.hpp"
+#include "presentd/signaling/local/static_files.hpp"
 
 #include <array>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
-#include "common/log.hpp"
-#include "signaling/local/http_router.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/signaling/local/http_router.hpp"
 
 namespace presentd::signaling {
 namespace {

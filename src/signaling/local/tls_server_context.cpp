@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/tls_server_context.hpp"
+#include "presentd/signaling/local/tls_server_context.hpp"
 
-#include "crypto/openssl_error.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 
 namespace presentd::signaling {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/local/whip_endpoint.hpp"
+#include "presentd/signaling/local/whip_endpoint.hpp"
 
-#include "common/log.hpp"
-#include "net/address_key.hpp"
-#include "signaling/local/bearer_token.hpp"
+#include "presentd/common/log.hpp"
+#include "presentd/net/address_key.hpp"
+#include "presentd/signaling/local/bearer_token.hpp"
 
 namespace presentd::signaling {
 namespace {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/external_service_discovery.hpp"
+#include "presentd/signaling/xmpp/external_service_discovery.hpp"
 
 #include <algorithm>
 #include <ctime>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::xmpp {
 namespace {

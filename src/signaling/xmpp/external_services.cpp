@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/external_services.hpp"
+#include "presentd/signaling/xmpp/external_services.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/reconnect_backoff.hpp"
+#include "presentd/signaling/xmpp/reconnect_backoff.hpp"
 
 #include <algorithm>
 

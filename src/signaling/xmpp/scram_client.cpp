@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/scram_client.hpp"
+#include "presentd/signaling/xmpp/scram_client.hpp"
 
 #include <gsasl.h>
 #include <openssl/crypto.h>

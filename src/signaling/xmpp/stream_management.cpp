@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/stream_management.hpp"
+#include "presentd/signaling/xmpp/stream_management.hpp"
 
 namespace presentd::xmpp {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/tcp_connector.hpp"
+#include "presentd/signaling/xmpp/tcp_connector.hpp"
 
 #include <memory>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/xml_stream_parser.hpp"
+#include "presentd/signaling/xmpp/xml_stream_parser.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/xmpp_client.hpp"
+#include "presentd/signaling/xmpp/xmpp_client.hpp"
 
 #include <array>
 #include <charconv>
 #include <deque>
 
-#include "common/log.hpp"
+#include "presentd/common/log.hpp"
 
 namespace presentd::xmpp {
 namespace {

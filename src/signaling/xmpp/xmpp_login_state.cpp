@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/xmpp_login_state.hpp"
+#include "presentd/signaling/xmpp/xmpp_login_state.hpp"
 
-#include "signaling/xmpp/stream_management.hpp"
-#include "signaling/xmpp/xml_stream_parser.hpp"
+#include "presentd/signaling/xmpp/stream_management.hpp"
+#include "presentd/signaling/xmpp/xml_stream_parser.hpp"
 
 namespace presentd::xmpp {
 namespace {

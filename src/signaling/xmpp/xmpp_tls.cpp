@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/xmpp_tls.hpp"
+#include "presentd/signaling/xmpp/xmpp_tls.hpp"
 
 #include <openssl/x509v3.h>
 

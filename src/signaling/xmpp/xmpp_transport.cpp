@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "signaling/xmpp/xmpp_transport.hpp"
+#include "presentd/signaling/xmpp/xmpp_transport.hpp"
 
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 
-#include "signaling/xmpp/xmpp_tls.hpp"
+#include "presentd/signaling/xmpp/xmpp_tls.hpp"
 
 namespace presentd::xmpp {
 namespace {

@@ -14,8 +14,8 @@
 #include <map>
 #include <sstream>
 
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
 #include "signaling/jingle/jingle_to_sdp.hpp"
 #include "signaling/jingle/sdp_to_jingle.hpp"

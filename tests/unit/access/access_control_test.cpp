@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Joining and publishing through AccessControl: the PIN (join and WHIP share one back-off),
 // session tokens bound to the session they create, rotation, the room lock.
-#include "access/access_control.hpp"
+#include "presentd/access/access_control.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The admin API's guard and actions through the real router. Removing sessions and snapshots
 // of a real screen are tested against the daemon in tests/integration/access_test.cpp.
-#include "access/admin_endpoint.hpp"
+#include "presentd/access/admin_endpoint.hpp"
 
 #include <gtest/gtest.h>
 

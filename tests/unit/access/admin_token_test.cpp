@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading the admin token file: trimmed, long enough, never echoed in an error.
-#include "access/admin_token.hpp"
+#include "presentd/access/admin_token.hpp"
 
 #include <gtest/gtest.h>
 

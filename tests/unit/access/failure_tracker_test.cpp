@@ -2,7 +2,7 @@
 // Back-off after failed secrets: five free attempts per address, then 1 s, 2 s, 4 s … 60 s, and
 // at most ten failures a minute for the whole room, a window that grows each time it fills and
 // that never holds back an address with no recent failure. Time is a ManualClock: no sleeps.
-#include "access/failure_tracker.hpp"
+#include "presentd/access/failure_tracker.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // POST /api/v1/join through the real router: JSON in, token or readable error out.
-#include "access/join_endpoint.hpp"
+#include "presentd/access/join_endpoint.hpp"
 
 #include <gtest/gtest.h>
 

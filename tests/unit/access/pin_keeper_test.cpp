@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The PIN under its three policies, and what the screen is told.
-#include "access/pin_keeper.hpp"
+#include "presentd/access/pin_keeper.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Session tokens: 128 random bits, one session each, 60 s to be used.
-#include "access/session_tokens.hpp"
+#include "presentd/access/session_tokens.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,15 +11,15 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "common/clock.hpp"
-#include "crypto/certificate.hpp"
-#include "ice/glib_context_pump.hpp"
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "session/session_manager.hpp"
-#include "signaling/local/http_router.hpp"
+#include "presentd/common/clock.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/ice/glib_context_pump.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/session/session_manager.hpp"
+#include "presentd/signaling/local/http_router.hpp"
 #include "support/run_until.hpp"
-#include "unit/sdp/sdp_fixtures.hpp"
+#include "support/sdp/sdp_fixtures.hpp"
 
 namespace presentd::app {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one rule for presenters' names (common/display_name.hpp): what would reorder, hide or
 // forge text on the screen, in the status and in the logs is removed; bad UTF-8 is replaced.
-#include "common/display_name.hpp"
+#include "presentd/common/display_name.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The meeting ID: a reversible, zero-padded 10-digit encoding of an IPv4 address.
-#include "common/meeting_id.hpp"
+#include "presentd/common/meeting_id.hpp"
 
 #include <gtest/gtest.h>
 

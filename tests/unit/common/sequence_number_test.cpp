@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "common/sequence_number.hpp"
+#include "presentd/common/sequence_number.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,8 +3,8 @@
 // enabled, each problem reported at the key to change.
 #include <gtest/gtest.h>
 
-#include "config/config_loader.hpp"
-#include "config/config_schema.hpp"
+#include "presentd/config/config_loader.hpp"
+#include "presentd/config/config_schema.hpp"
 
 namespace presentd::config {
 namespace {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "config/config_loader.hpp"
-#include "config/config_schema.hpp"
+#include "presentd/config/config_loader.hpp"
+#include "presentd/config/config_schema.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
-#include "config/config_loader.hpp"
+#include "presentd/config/config_loader.hpp"
 #include "support/temp_dir.hpp"
 
 namespace presentd::config {

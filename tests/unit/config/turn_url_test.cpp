@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "config/turn_url.hpp"
+#include "presentd/config/turn_url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "crypto/certificate.hpp"
+#include "presentd/crypto/certificate.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -8,8 +8,8 @@
 
 #include <openssl/x509v3.h>
 
-#include "crypto/identity_store.hpp"
-#include "crypto/openssl_error.hpp"
+#include "presentd/crypto/identity_store.hpp"
+#include "presentd/crypto/openssl_error.hpp"
 #include "support/temp_dir.hpp"
 
 namespace presentd::crypto {

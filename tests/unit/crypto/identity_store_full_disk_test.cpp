@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "crypto/identity_store.hpp"
-#include "dtls/dtls_identity_store.hpp"
+#include "presentd/crypto/identity_store.hpp"
+#include "presentd/dtls/dtls_identity_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace presentd::crypto {

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The _presentd._tcp TXT record: contents, order, RFC 6763 §6 limits and wire form, checked
 // against Avahi's own serialisation.
-#include "discovery/txt_record.hpp"
+#include "presentd/discovery/txt_record.hpp"
 
 #include <gtest/gtest.h>
 
 #include <avahi-common/strlst.h>
 
-#include "config/config_schema.hpp"
-#include "discovery/avahi_publisher.hpp"
-#include "discovery/discovery_config_check.hpp"
+#include "presentd/config/config_schema.hpp"
+#include "presentd/discovery/avahi_publisher.hpp"
+#include "presentd/discovery/discovery_config_check.hpp"
 
 namespace presentd::discovery {
 namespace {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dtls/dtls_fingerprint.hpp"
+#include "presentd/dtls/dtls_fingerprint.hpp"
 
 #include <gtest/gtest.h>
 
-#include "crypto/certificate.hpp"
+#include "presentd/crypto/certificate.hpp"
 
 namespace presentd::dtls {
 namespace {

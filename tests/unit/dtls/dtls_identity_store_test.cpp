@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dtls/dtls_identity_store.hpp"
+#include "presentd/dtls/dtls_identity_store.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "crypto/identity_store.hpp"
+#include "presentd/crypto/identity_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace presentd::dtls {

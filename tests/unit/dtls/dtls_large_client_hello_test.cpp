@@ -7,10 +7,10 @@
 
 #include <random>
 
-#include "common/byte_reader.hpp"
-#include "common/byte_writer.hpp"
-#include "dtls/dtls_transport.hpp"
 #include "dtls_pair.hpp"
+#include "presentd/common/byte_reader.hpp"
+#include "presentd/common/byte_writer.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 
 namespace presentd::dtls {
 namespace {

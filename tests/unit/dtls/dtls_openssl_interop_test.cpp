@@ -18,9 +18,9 @@
 #include <sstream>
 #include <thread>
 
-#include "crypto/certificate.hpp"
-#include "dtls/dtls_transport.hpp"
 #include "dtls_pair.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "crypto/certificate.hpp"
-#include "dtls/dtls_transport.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 
 namespace presentd::dtls::testing {
 

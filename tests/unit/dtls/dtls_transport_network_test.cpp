@@ -7,8 +7,8 @@
 #include <random>
 
 #include "dtls/dtls_record.hpp"
-#include "dtls/dtls_transport.hpp"
 #include "dtls_pair.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 
 namespace presentd::dtls {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dtls/dtls_transport.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 
 #include "dtls/dtls_record.hpp"
 #include "dtls_pair.hpp"
-#include "rtp/srtp/srtp_session.hpp"
+#include "presentd/rtp/srtp/srtp_session.hpp"
 
 namespace presentd::dtls {
 namespace {

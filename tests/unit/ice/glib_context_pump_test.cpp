@@ -5,7 +5,7 @@
 // new socket out of epoll and it was never heard from again (the hostile WHIP suite's HTTPS
 // connection that hung until its handshake deadline); and a new GLib socket on N was never
 // added to epoll at all. The pump now registers duplicates of its own (glib_context_pump.hpp).
-#include "ice/glib_context_pump.hpp"
+#include "presentd/ice/glib_context_pump.hpp"
 
 #include <glib-unix.h>
 #include <sys/socket.h>
@@ -20,7 +20,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 
-#include "unit/ice/pump_loop.hpp"
+#include "support/ice/pump_loop.hpp"
 
 namespace presentd::ice {
 namespace {

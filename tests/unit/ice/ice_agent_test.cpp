@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Two real libnice agents on loopback, both pumped from one Asio io_context on this thread:
 // the proof that ICE runs on the event loop with no GLib loop thread.
-#include "ice/ice_agent.hpp"
+#include "presentd/ice/ice_agent.hpp"
 
 #include <sys/socket.h>
 
@@ -22,8 +22,8 @@
 #include <boost/asio/write.hpp>
 
 #include "support/coturn_server.hpp"
+#include "support/ice/pump_loop.hpp"
 #include "support/temp_dir.hpp"
-#include "unit/ice/pump_loop.hpp"
 
 namespace presentd::ice {
 namespace {

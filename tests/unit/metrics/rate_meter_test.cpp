@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rates over a sliding window, driven by a manual clock.
-#include "metrics/rate_meter.hpp"
+#include "presentd/metrics/rate_meter.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Registration rules: valid names only, no duplicates, labels counted, histogram bounds sane.
-#include "metrics/registry.hpp"
+#include "presentd/metrics/registry.hpp"
 
 #include <gtest/gtest.h>
 

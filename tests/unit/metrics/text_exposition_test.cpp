@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The text exposition format 0.0.4 as Prometheus reads it: HELP/TYPE lines, label escaping,
 // value spelling, histogram series. Expected texts are written out in full.
-#include "metrics/text_exposition.hpp"
+#include "presentd/metrics/text_exposition.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The per-source key: IPv4 as itself, IPv6 by its /64, IPv4-mapped IPv6 as the IPv4 client.
-#include "net/address_key.hpp"
+#include "presentd/net/address_key.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "render/frame_mailbox.hpp"
+#include "presentd/render/frame_mailbox.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The render thread on SDL's offscreen video driver with the software renderer: exact pixels
 // without an X server.
-#include "render/renderer.hpp"
+#include "presentd/render/renderer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "media/picture.hpp"
+#include "presentd/media/picture.hpp"
 
 namespace presentd::render::test {
 

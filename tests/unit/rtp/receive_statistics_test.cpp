@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/receive_statistics.hpp"
+#include "presentd/rtp/receive_statistics.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <vector>
 
-#include "wrap_test_support.hpp"
+#include "support/rtp/wrap_test_support.hpp"
 
 namespace presentd::rtp {
 namespace {

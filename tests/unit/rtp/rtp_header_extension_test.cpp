@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtp_header_extension.hpp"
+#include "presentd/rtp/rtp_header_extension.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtp_packet.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <vector>
 
-#include "wrap_test_support.hpp"
+#include "support/rtp/wrap_test_support.hpp"
 
 namespace presentd::rtp {
 namespace {

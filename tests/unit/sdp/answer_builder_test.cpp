@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/answer_builder.hpp"
+#include "presentd/sdp/answer_builder.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/text.hpp"
 #include "sdp/codec_selection.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/text.hpp"
-#include "sdp_fixtures.hpp"
+#include "support/sdp/sdp_fixtures.hpp"
 
 namespace presentd::sdp {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/candidate.hpp"
+#include "presentd/sdp/candidate.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
 
 #include <gtest/gtest.h>
 
-#include "sdp/answer_builder.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp_fixtures.hpp"
+#include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "support/sdp/sdp_fixtures.hpp"
 
 namespace presentd::sdp {
 namespace {

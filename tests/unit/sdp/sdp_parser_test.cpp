@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "sdp/sdp_lines.hpp"
-#include "sdp_fixtures.hpp"
+#include "presentd/sdp/sdp_lines.hpp"
+#include "support/sdp/sdp_fixtures.hpp"
 
 namespace presentd::sdp {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The decoder set with real decoders on their real threads: one worker per stream, a worker
 // remade when the sender switches codec (its figures kept), keyframe requests back on the loop.
-#include "session/decoder_set.hpp"
+#include "presentd/session/decoder_set.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "support/media/clip.hpp"
 #include "support/run_until.hpp"
-#include "unit/media/decode/clip.hpp"
 
 namespace presentd::session {
 namespace {

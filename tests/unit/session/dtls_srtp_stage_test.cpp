@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Two DTLS-SRTP stages back to back through the event loop (each datagram posted to the other
 // side), with the stage's own retransmission timer: keys, a lost flight, a wrong fingerprint.
-#include "session/dtls_srtp_stage.hpp"
+#include "presentd/session/dtls_srtp_stage.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
-#include "dtls/dtls_fingerprint.hpp"
+#include "presentd/dtls/dtls_fingerprint.hpp"
 #include "support/run_until.hpp"
 
 namespace presentd::session {

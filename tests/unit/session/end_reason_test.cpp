@@ -2,7 +2,7 @@
 // One vocabulary of end reasons: every EndReason has its own code, and the list metrics pre-create
 // series from is exactly the set of codes (a new reason that is not listed would start its
 // series only at its first end, and rate() would miss the first one).
-#include "session/end_reason.hpp"
+#include "presentd/session/end_reason.hpp"
 
 #include <gtest/gtest.h>
 

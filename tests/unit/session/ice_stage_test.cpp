@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The session's ICE stage with real libnice agents on loopback, pumped from this thread's
 // io_context: what a session applies to what the peer signals (candidates, trickle, restarts).
-#include "session/ice_stage.hpp"
+#include "presentd/session/ice_stage.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 
-#include "sdp/candidate.hpp"
-#include "unit/ice/pump_loop.hpp"
+#include "presentd/sdp/candidate.hpp"
+#include "support/ice/pump_loop.hpp"
 
 namespace presentd::session {
 namespace {

@@ -2,14 +2,14 @@
 // The media sink: pictures described and handed on (straight from the decode thread without
 // sound, through the lip-sync gate on the loop with it), real Opus decoded and handed on with
 // the time it will be heard.
-#include "session/media_sink.hpp"
+#include "presentd/session/media_sink.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 
+#include "support/media/opus_tone.hpp"
 #include "support/run_until.hpp"
-#include "unit/media/decode/opus_tone.hpp"
 
 namespace presentd::session {
 namespace {

@@ -2,15 +2,15 @@
 // The receive stage: what the negotiation tells the pipeline, and SRTP from a sender's own
 // context (the keys DTLS-SRTP would export for the client) through to frames, Opus packets,
 // sender reports and our RTCP, each reaching the stage's listener.
-#include "session/receive_stage.hpp"
+#include "presentd/session/receive_stage.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "rtp/rtcp/sender_report.hpp"
-#include "rtp/rtp_packet.hpp"
-#include "unit/media/decode/clip.hpp"
+#include "presentd/rtp/rtcp/sender_report.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
+#include "support/media/clip.hpp"
 
 namespace presentd::session {
 namespace {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // ICE then DTLS-SRTP as a session uses them: two SecureTransports on loopback (real libnice,
 // real OpenSSL), one answering (DTLS server) and one offering (client), pumped from this thread.
-#include "session/secure_transport.hpp"
+#include "presentd/session/secure_transport.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 
-#include "dtls/dtls_fingerprint.hpp"
-#include "sdp/candidate.hpp"
+#include "presentd/dtls/dtls_fingerprint.hpp"
+#include "presentd/sdp/candidate.hpp"
 #include "support/run_until.hpp"
 
 namespace presentd::session {

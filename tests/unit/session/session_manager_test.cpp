@@ -3,7 +3,7 @@
 // and a trickle or ICE restart come back as, with real sessions (libnice gathering on loopback,
 // pumped from this thread's io_context). Offers carry no candidates, so nothing is ever sent off
 // the machine. How WHIP turns these into HTTP is app/whip_session_adapter_test.cpp's.
-#include "session/session_manager.hpp"
+#include "presentd/session/session_manager.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,12 +15,12 @@
 
 #include <map>
 
-#include "common/internal_errors.hpp"
-#include "crypto/certificate.hpp"
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/sdp_parser.hpp"
+#include "presentd/common/internal_errors.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
 #include "support/run_until.hpp"
-#include "unit/sdp/sdp_fixtures.hpp"
+#include "support/sdp/sdp_fixtures.hpp"
 
 namespace presentd::session {
 namespace {

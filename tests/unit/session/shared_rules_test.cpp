@@ -12,15 +12,15 @@
 #include <chrono>
 #include <string>
 
-#include "crypto/certificate.hpp"
-#include "dtls/dtls_fingerprint.hpp"
-#include "dtls/dtls_transport.hpp"
-#include "media/decode/video_decoder.hpp"
-#include "rtp/depacketizer/depacketizer.hpp"
-#include "rtp/srtp/srtp_session.hpp"
-#include "sdp/answer_builder.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "unit/sdp/sdp_fixtures.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/dtls/dtls_fingerprint.hpp"
+#include "presentd/dtls/dtls_transport.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
+#include "presentd/rtp/srtp/srtp_session.hpp"
+#include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "support/sdp/sdp_fixtures.hpp"
 
 namespace presentd::session {
 namespace {

@@ -3,16 +3,16 @@
 // Server-Sent Events stream as EventSource would. The host is a small stand-in that knows one
 // session; the sessions themselves are exercised with headless Chromium in
 // tests/integration/presenter_page_test.cpp.
-#include "signaling/local/event_channel.hpp"
+#include "presentd/signaling/local/event_channel.hpp"
 
 #include <gtest/gtest.h>
 
 #include <future>
 #include <thread>
 
-#include "crypto/certificate.hpp"
-#include "signaling/local/https_server.hpp"
-#include "signaling/local/tls_server_context.hpp"
+#include "presentd/crypto/certificate.hpp"
+#include "presentd/signaling/local/https_server.hpp"
+#include "presentd/signaling/local/tls_server_context.hpp"
 #include "support/https_client.hpp"
 #include "support/temp_dir.hpp"
 

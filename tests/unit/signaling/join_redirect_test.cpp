@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /join/<meeting ID>: the redirect target for real IDs, a readable 404 for anything else.
-#include "signaling/local/join_redirect.hpp"
+#include "presentd/signaling/local/join_redirect.hpp"
 
 #include <gtest/gtest.h>
 
-#include "common/meeting_id.hpp"
+#include "presentd/common/meeting_id.hpp"
 
 namespace presentd::signaling {
 namespace {

@@ -3,14 +3,14 @@
 // rate limits. Authorization is the daemon's real AccessControl (fixed PIN 4821); the session
 // host here is a recording stand-in: sessions themselves are tested end to end with real
 // senders in tests/integration.
-#include "signaling/local/whip_endpoint.hpp"
+#include "presentd/signaling/local/whip_endpoint.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "access/access_control.hpp"
-#include "signaling/local/bearer_token.hpp"
+#include "presentd/access/access_control.hpp"
+#include "presentd/signaling/local/bearer_token.hpp"
 
 namespace presentd::signaling {
 namespace {

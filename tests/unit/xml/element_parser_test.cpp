@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "xml/element_parser.hpp"
+#include "presentd/xml/element_parser.hpp"
 
 #include <gtest/gtest.h>
 

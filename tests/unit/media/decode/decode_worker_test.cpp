@@ -2,8 +2,8 @@
 // DecodeWorker with real decoders on its real thread. Nothing sleeps: the tests hold the worker
 // inside its picture callback (a gate) to fill the queue deterministically, and wait on condition
 // variables for pictures and for keyframe requests posted to a fake event loop.
-#include "media/decode/decode_worker.hpp"
-#include "rtp/depacketizer/depacketizer.hpp"
+#include "presentd/media/decode/decode_worker.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "clip.hpp"
-#include "common/internal_errors.hpp"
+#include "presentd/common/internal_errors.hpp"
+#include "support/media/clip.hpp"
 
 namespace presentd::media {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Opus through libavcodec: a stereo test tone (1 kHz left, 2.5 kHz right) encoded with libopus in
 // the test, decoded by OpusDecoder, checked for frequency per channel and for level.
-#include "media/decode/opus_decoder.hpp"
+#include "presentd/media/decode/opus_decoder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <numbers>
 #include <vector>
 
-#include "unit/media/decode/opus_tone.hpp"
+#include "support/media/opus_tone.hpp"
 
 namespace presentd::media {
 namespace {

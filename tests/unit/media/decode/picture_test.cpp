@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Picture geometry (I420 and NV12, odd sizes) and its hold on the storage it was built over.
 // (Picture lives in src/media/; its test sits with the decoders that build it.)
-#include "media/picture.hpp"
+#include "presentd/media/picture.hpp"
 
 #include <gtest/gtest.h>
 

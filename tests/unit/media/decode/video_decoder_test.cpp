@@ -2,15 +2,15 @@
 // Real codecs end to end: frames encoded here with libvpx and libx264 are decoded through
 // presentd's decoders, and every picture is compared with its source (PSNR) and with a plain
 // libvpx/libavcodec decode of the same bitstream (exact checksum).
-#include "media/decode/video_decoder.hpp"
+#include "presentd/media/decode/video_decoder.hpp"
 
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <vector>
 
-#include "clip.hpp"
 #include "media/decode/vpx_video_decoder.hpp"
+#include "support/media/clip.hpp"
 
 namespace presentd::media {
 namespace {

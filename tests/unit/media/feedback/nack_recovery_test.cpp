@@ -12,11 +12,11 @@
 #include <set>
 #include <vector>
 
-#include "media/feedback/keyframe_requester.hpp"
-#include "media/feedback/nack_requester.hpp"
-#include "media/jitter/frame_assembler.hpp"
-#include "unit/media/jitter/concat_depacketizer.hpp"
-#include "unit/media/jitter/synthetic_stream.hpp"
+#include "presentd/media/feedback/keyframe_requester.hpp"
+#include "presentd/media/feedback/nack_requester.hpp"
+#include "presentd/media/jitter/frame_assembler.hpp"
+#include "support/media/concat_depacketizer.hpp"
+#include "support/media/synthetic_stream.hpp"
 
 namespace presentd::media {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/feedback/nack_requester.hpp"
+#include "presentd/media/feedback/nack_requester.hpp"
 
 #include <gtest/gtest.h>
 

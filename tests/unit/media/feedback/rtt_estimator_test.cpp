@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Round trip from RFC 3611 RRTR/DLRR on a manual clock: the sender echoes our reference time
 // after holding it, the network adds the rest.
-#include "media/feedback/rtt_estimator.hpp"
+#include "presentd/media/feedback/rtt_estimator.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/feedback/transport_feedback_recorder.hpp"
+#include "presentd/media/feedback/transport_feedback_recorder.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "rtp/rtcp/rtcp_packet.hpp"
+#include "presentd/rtp/rtcp/rtcp_packet.hpp"
 
 namespace presentd::media {
 namespace {

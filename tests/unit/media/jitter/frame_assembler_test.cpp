@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/jitter/frame_assembler.hpp"
+#include "presentd/media/jitter/frame_assembler.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "concat_depacketizer.hpp"
+#include "support/media/concat_depacketizer.hpp"
 
 namespace presentd::media {
 namespace {

@@ -3,7 +3,7 @@
 // encrypted with SRTP as a sender would, replayed through the ReceivePipeline. The frames that
 // come out must be byte-identical to what the encoder wrote; losses must be NACKed exactly and
 // recovered by RTX; nothing unauthenticated may get through.
-#include "media/receive/receive_pipeline.hpp"
+#include "presentd/media/receive/receive_pipeline.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,16 +13,16 @@
 #include <set>
 #include <string>
 
-#include "rtp/rtcp/compound.hpp"
-#include "rtp/rtcp/nack.hpp"
-#include "rtp/rtcp/receiver_report.hpp"
-#include "rtp/rtcp/transport_feedback.hpp"
-#include "rtp/rtp_header_extension.hpp"
-#include "rtp/rtp_packet.hpp"
-#include "rtp/srtp/srtp_keys.hpp"
+#include "presentd/rtp/rtcp/compound.hpp"
+#include "presentd/rtp/rtcp/nack.hpp"
+#include "presentd/rtp/rtcp/receiver_report.hpp"
+#include "presentd/rtp/rtcp/transport_feedback.hpp"
+#include "presentd/rtp/rtp_header_extension.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
+#include "presentd/rtp/srtp/srtp_keys.hpp"
+#include "support/rtp/captured_vectors.hpp"
+#include "support/rtp/wrap_test_support.hpp"
 #include "support/rtx_packet.hpp"
-#include "unit/rtp/depacketizer/captured_vectors.hpp"
-#include "unit/rtp/wrap_test_support.hpp"
 
 namespace presentd::media {
 namespace {

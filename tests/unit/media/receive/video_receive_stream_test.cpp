@@ -8,7 +8,7 @@
 //    provided" (a decode error) when the cut frame was a keyframe;
 //  - bandwidth probes: padding-only packets on the media SSRC (senders without RTX) and on the
 //    RTX SSRC without even an OSN (libwebrtc).
-#include "media/receive/video_receive_stream.hpp"
+#include "presentd/media/receive/video_receive_stream.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "presentd/rtp/rtcp/pli.hpp"
+#include "presentd/rtp/rtp_packet.hpp"
 #include "rtp/depacketizer/vp8_depacketizer.hpp"
-#include "rtp/rtcp/pli.hpp"
-#include "rtp/rtp_packet.hpp"
-#include "unit/rtp/depacketizer/captured_vectors.hpp"
-#include "unit/rtp/depacketizer/ffmpeg_decoder.hpp"
-#include "unit/rtp/wrap_test_support.hpp"
+#include "support/rtp/captured_vectors.hpp"
+#include "support/rtp/ffmpeg_decoder.hpp"
+#include "support/rtp/wrap_test_support.hpp"
 
 namespace presentd::media {
 namespace {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/sync/lip_sync.hpp"
+#include "presentd/media/sync/lip_sync.hpp"
 
 #include <gtest/gtest.h>
 
-#include "media/sync/sender_clock.hpp"
+#include "presentd/media/sync/sender_clock.hpp"
 
 namespace presentd::media {
 namespace {

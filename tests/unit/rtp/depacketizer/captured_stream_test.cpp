@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "rtp/depacketizer/depacketizer.hpp"
-#include "unit/rtp/depacketizer/captured_vectors.hpp"
-#include "unit/rtp/depacketizer/ffmpeg_decoder.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
+#include "support/rtp/captured_vectors.hpp"
+#include "support/rtp/ffmpeg_decoder.hpp"
 
 namespace presentd::rtp {
 namespace {

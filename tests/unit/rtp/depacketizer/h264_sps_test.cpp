@@ -11,10 +11,10 @@
 
 #include <vector>
 
-#include "captured_vectors.hpp"
 #include "rtp/depacketizer/h264_depacketizer.hpp"
-#include "unit/media/decode/synthetic_video.hpp"
-#include "unit/media/decode/test_encoders.hpp"
+#include "support/media/synthetic_video.hpp"
+#include "support/media/test_encoders.hpp"
+#include "support/rtp/captured_vectors.hpp"
 
 namespace presentd::rtp {
 namespace {

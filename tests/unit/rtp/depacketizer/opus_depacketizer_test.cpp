@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "rtp/depacketizer/depacketizer.hpp"
+#include "presentd/rtp/depacketizer/depacketizer.hpp"
 #include "rtp/depacketizer/h264_depacketizer.hpp"
 #include "rtp/depacketizer/opus_depacketizer.hpp"
 #include "rtp/depacketizer/vp8_depacketizer.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/compound.hpp"
+#include "presentd/rtp/rtcp/compound.hpp"
 
 #include <gtest/gtest.h>
 

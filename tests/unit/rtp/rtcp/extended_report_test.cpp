@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 3611 extended reports: the RRTR and DLRR blocks laid out byte by byte as §4.4/§4.5 draw
 // them, unknown blocks skipped by length, and malformed lengths refused.
-#include "rtp/rtcp/extended_report.hpp"
+#include "presentd/rtp/rtcp/extended_report.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
+#include "presentd/rtp/rtcp/compound.hpp"
 #include "rtcp_test_support.hpp"
-#include "rtp/rtcp/compound.hpp"
 
 namespace presentd::rtp::rtcp {
 namespace {

@@ -4,12 +4,12 @@
 
 #include <vector>
 
+#include "presentd/rtp/rtcp/fir.hpp"
+#include "presentd/rtp/rtcp/nack.hpp"
+#include "presentd/rtp/rtcp/pli.hpp"
+#include "presentd/rtp/rtcp/remb.hpp"
 #include "rtcp_test_support.hpp"
-#include "rtp/rtcp/fir.hpp"
-#include "rtp/rtcp/nack.hpp"
-#include "rtp/rtcp/pli.hpp"
-#include "rtp/rtcp/remb.hpp"
-#include "unit/rtp/wrap_test_support.hpp"
+#include "support/rtp/wrap_test_support.hpp"
 
 namespace presentd::rtp::rtcp {
 namespace {

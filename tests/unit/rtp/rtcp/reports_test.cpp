@@ -4,11 +4,11 @@
 
 #include <vector>
 
+#include "presentd/rtp/rtcp/bye.hpp"
+#include "presentd/rtp/rtcp/receiver_report.hpp"
+#include "presentd/rtp/rtcp/sdes.hpp"
+#include "presentd/rtp/rtcp/sender_report.hpp"
 #include "rtcp_test_support.hpp"
-#include "rtp/rtcp/bye.hpp"
-#include "rtp/rtcp/receiver_report.hpp"
-#include "rtp/rtcp/sdes.hpp"
-#include "rtp/rtcp/sender_report.hpp"
 
 namespace presentd::rtp::rtcp {
 namespace {

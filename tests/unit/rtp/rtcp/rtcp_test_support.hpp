@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "rtp/rtcp/rtcp_packet.hpp"
+#include "presentd/rtp/rtcp/rtcp_packet.hpp"
 
 namespace presentd::rtp::rtcp::test {
 

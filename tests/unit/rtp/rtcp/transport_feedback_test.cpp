@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/rtcp/transport_feedback.hpp"
+#include "presentd/rtp/rtcp/transport_feedback.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "rtcp_test_support.hpp"
-#include "unit/rtp/wrap_test_support.hpp"
+#include "support/rtp/wrap_test_support.hpp"
 
 namespace presentd::rtp::rtcp {
 namespace {

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "rtp/rtx/rtx.hpp"
+#include "presentd/rtp/rtx/rtx.hpp"
 
 namespace presentd::rtp {
 namespace {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 5764 §4.2 key split. Every byte of the exported block gets a value naming its field and
 // offset, so a test failure shows which field landed where.
-#include "rtp/srtp/srtp_keys.hpp"
+#include "presentd/rtp/srtp/srtp_keys.hpp"
 
 #include <gtest/gtest.h>
 
-#include "rtp/srtp/srtp_session.hpp"
+#include "presentd/rtp/srtp/srtp_session.hpp"
 #include "srtp_profile_params.hpp"
 #include "srtp_reference.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "rtp/srtp/srtp_profile.hpp"
+#include "presentd/rtp/srtp/srtp_profile.hpp"
 
 namespace presentd::rtp::test {
 

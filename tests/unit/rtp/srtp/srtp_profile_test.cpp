@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rtp/srtp/srtp_profile.hpp"
+#include "presentd/rtp/srtp/srtp_profile.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "rtp/srtp/srtp_session.hpp"
+#include "presentd/rtp/srtp/srtp_session.hpp"
 #include "srtp_reference.hpp"
 
 namespace presentd::rtp {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SrtpSession behaviour for every profile: round trips across the sequence wrap, SRTCP, and every
 // way a packet must be refused (tampered, replayed, truncated, plaintext, wrong direction).
-#include "rtp/srtp/srtp_session.hpp"
+#include "presentd/rtp/srtp/srtp_session.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,14 +5,14 @@
 
 #include <gtest/gtest.h>
 
-#include "sdp/answer_builder.hpp"
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
-#include "sdp/text.hpp"
+#include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
+#include "presentd/sdp/text.hpp"
 #include "signaling/jingle/jingle_to_sdp.hpp"
 #include "signaling/jingle/sdp_to_jingle.hpp"
-#include "unit/sdp/sdp_fixtures.hpp"
+#include "support/sdp/sdp_fixtures.hpp"
 #include "unit/signaling/jingle/jingle_test_support.hpp"
 
 namespace presentd::signaling::jingle {

@@ -2,18 +2,18 @@
 // The handler's stanza logic against a recording session core that answers with presentd's real
 // answer builder (the real SessionManager with a real peer runs in the end-to-end test). Offers
 // are the captured GStreamer webrtcbin offer, sent as Jingle the way a remote presenter sends it.
-#include "signaling/jingle/jingle_session_handler.hpp"
+#include "presentd/signaling/jingle/jingle_session_handler.hpp"
 
 #include <gtest/gtest.h>
 
-#include "sdp/answer_builder.hpp"
-#include "sdp/sdp_fragment.hpp"
-#include "sdp/sdp_parser.hpp"
-#include "sdp/sdp_writer.hpp"
+#include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
 #include "signaling/jingle/jingle_namespaces.hpp"
 #include "signaling/jingle/jingle_to_sdp.hpp"
 #include "signaling/jingle/sdp_to_jingle.hpp"
-#include "unit/sdp/sdp_fixtures.hpp"
+#include "support/sdp/sdp_fixtures.hpp"
 #include "unit/signaling/jingle/jingle_test_support.hpp"
 
 namespace presentd::signaling::jingle {

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "xml/element_parser.hpp"
+#include "presentd/xml/element_parser.hpp"
 
 namespace presentd::signaling::jingle::testing {
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sdp/sdp_writer.hpp"
+#include "presentd/sdp/sdp_writer.hpp"
 #include "unit/signaling/jingle/jingle_test_support.hpp"
 
 namespace presentd::signaling::jingle {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Connection slots: a per-source cap, slots kept for sources that hold none, and the longest
 // idle connection making room at the cap.
-#include "signaling/local/connection_slots.hpp"
+#include "presentd/signaling/local/connection_slots.hpp"
 
 #include <gtest/gtest.h>
 

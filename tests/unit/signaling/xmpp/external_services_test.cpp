@@ -7,9 +7,9 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "signaling/xmpp/external_service_discovery.hpp"
-#include "signaling/xmpp/external_services.hpp"
-#include "signaling/xmpp/xml_stream_parser.hpp"
+#include "presentd/signaling/xmpp/external_service_discovery.hpp"
+#include "presentd/signaling/xmpp/external_services.hpp"
+#include "presentd/signaling/xmpp/xml_stream_parser.hpp"
 
 namespace presentd::xmpp {
 namespace {

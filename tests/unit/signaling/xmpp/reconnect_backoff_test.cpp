@@ -3,7 +3,7 @@
 // [1 s, 60 s], back to 1 s after reset().
 #include <gtest/gtest.h>
 
-#include "signaling/xmpp/reconnect_backoff.hpp"
+#include "presentd/signaling/xmpp/reconnect_backoff.hpp"
 
 namespace presentd::xmpp {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "signaling/xmpp/scram_client.hpp"
+#include "presentd/signaling/xmpp/scram_client.hpp"
 
 namespace presentd::xmpp {
 namespace {

@@ -4,7 +4,7 @@
 // starts only with <enabled/>.
 #include <gtest/gtest.h>
 
-#include "signaling/xmpp/stream_management.hpp"
+#include "presentd/signaling/xmpp/stream_management.hpp"
 
 namespace presentd::xmpp {
 namespace {

@@ -4,7 +4,7 @@
 // invalid UTF-8, comments) ends the stream with a reason and never a crash.
 #include <gtest/gtest.h>
 
-#include "signaling/xmpp/xml_stream_parser.hpp"
+#include "presentd/signaling/xmpp/xml_stream_parser.hpp"
 
 namespace presentd::xmpp {
 namespace {

@@ -8,14 +8,14 @@
 //
 // The server is a loopback acceptor owned by the test that takes connections and says nothing,
 // so every login is caught in some phase (connecting, stream open, waiting for features).
-#include "signaling/xmpp/xmpp_client.hpp"
+#include "presentd/signaling/xmpp/xmpp_client.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 
-#include "signaling/xmpp/xmpp_tls.hpp"
+#include "presentd/signaling/xmpp/xmpp_tls.hpp"
 
 namespace presentd::xmpp {
 namespace {

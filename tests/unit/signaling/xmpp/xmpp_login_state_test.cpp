@@ -3,7 +3,7 @@
 // the client can be in, with the one row of kinds each state expects written out below. A
 // server must not skip a step: the table is what stops a <resumed/> or a SASL <success/> that
 // nobody asked for from bringing the room online without TLS or a login.
-#include "signaling/xmpp/xmpp_login_state.hpp"
+#include "presentd/signaling/xmpp/xmpp_login_state.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include "sdp/answer_builder.hpp"
-#include "sdp/sdp_parser.hpp"
+#include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_parser.hpp"
 int main(int, char** argv) {
   std::ifstream in(argv[1]);
   std::stringstream s;
