@@ -55,9 +55,14 @@ dtls::DtlsCallbacks DtlsSrtpStage::callbacks() {
 }
 
 void DtlsSrtpStage::start() {
-  if (transport_->state() != dtls::DtlsState::idle) return;
+  if (stopped_ || transport_->state() != dtls::DtlsState::idle) return;
   transport_->start();
   arm_timer();
+}
+
+void DtlsSrtpStage::stop() {
+  stopped_ = true;
+  timer_.cancel();
 }
 
 void DtlsSrtpStage::on_datagram(std::span<const std::uint8_t> datagram) {
@@ -70,7 +75,7 @@ void DtlsSrtpStage::on_datagram(std::span<const std::uint8_t> datagram) {
 void DtlsSrtpStage::arm_timer() {
   const auto timeout = transport_->next_timeout();
   timer_.cancel();
-  if (!timeout) return;
+  if (!timeout || stopped_) return;
   timer_.expires_after(*timeout);
   timer_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
     if (ec || !alive) return;

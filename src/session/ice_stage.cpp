@@ -15,19 +15,28 @@ public:
   explicit AgentEvents(IceStage& stage) : stage_(stage) {}
   // Our candidates are read from the agent when the answer is written.
   void on_ice_candidate(const std::string& /*candidate_line*/) override {}
-  void on_ice_gathering_done() override { stage_.listener_.on_ice_gathering_done(); }
-  void on_ice_state(ice::IceState state) override { stage_.on_state(state); }
-  void on_ice_data(std::span<const std::uint8_t> datagram) override { stage_.listener_.on_ice_datagram(datagram); }
+  // Inside the session's boundary: these run from libnice's C callbacks, which no exception may
+  // cross.
+  void on_ice_gathering_done() override {
+    stage_.contain_("answering", [this] { stage_.listener_.on_ice_gathering_done(); });
+  }
+  void on_ice_state(ice::IceState state) override {
+    stage_.contain_("an ICE state change", [&] { stage_.on_state(state); });
+  }
+  void on_ice_data(std::span<const std::uint8_t> datagram) override {
+    stage_.contain_("a received datagram", [&] { stage_.listener_.on_ice_datagram(datagram); });
+  }
 
 private:
   IceStage& stage_;
 };
 
 IceStage::IceStage(ice::GlibContextPump& pump, const ice::IceAgentConfig& config, Listener& listener,
-                   std::string log_name, std::string peer_noun)
+                   std::string log_name, std::string peer_noun, Contain contain)
     : listener_(listener),
       log_name_(std::move(log_name)),
       peer_noun_(std::move(peer_noun)),
+      contain_(std::move(contain)),
       events_(std::make_unique<AgentEvents>(*this)),
       agent_(std::make_unique<ice::IceAgent>(pump, config, *events_)) {}
 

@@ -18,12 +18,18 @@ SecureTransport::SecureTransport(boost::asio::io_context& io, ice::GlibContextPu
       contain_(std::move(contain)),
       log_name_(setup.log_name),
       peer_noun_(setup.peer_noun) {
-  ice_ = std::make_unique<IceStage>(pump, setup.ice, static_cast<IceStage::Listener&>(*this), log_name_, peer_noun_);
+  ice_ = std::make_unique<IceStage>(pump, setup.ice, static_cast<IceStage::Listener&>(*this), log_name_, peer_noun_,
+                                    contain_);
   // Our answer to a ClientHello can be ready before our side of ICE has selected the pair the
   // sender already uses: held until it has (IceAgent::send_when_connected says why).
   auto send = [this](std::span<const std::uint8_t> datagram) { ice_->send_when_connected(datagram); };
   dtls_ = std::make_unique<DtlsSrtpStage>(io, setup.identity, setup.negotiated, std::move(send),
                                           static_cast<DtlsSrtpStage::Listener&>(*this), contain_);
+}
+
+void SecureTransport::stop() {
+  stopped_ = true;
+  dtls_->stop();
 }
 
 SecureTransport::~SecureTransport() {
@@ -32,12 +38,11 @@ SecureTransport::~SecureTransport() {
   ice_.reset();
 }
 
-void SecureTransport::on_ice_gathering_done() {
-  contain_("answering", [this] { listener_.on_transport_gathered(); });
-}
+// IceStage calls these inside the session's boundary.
+void SecureTransport::on_ice_gathering_done() { listener_.on_transport_gathered(); }
 
 void SecureTransport::on_ice_connected() {
-  contain_("an ICE state change", [this] { dtls_->start(); });
+  if (!stopped_) dtls_->start();
 }
 
 void SecureTransport::on_ice_failed() {
@@ -54,10 +59,7 @@ void SecureTransport::on_ice_failed() {
 }
 
 void SecureTransport::on_ice_datagram(std::span<const std::uint8_t> datagram) {
-  contain_("a received datagram", [this, datagram] { sort_datagram(datagram); });
-}
-
-void SecureTransport::sort_datagram(std::span<const std::uint8_t> datagram) {
+  if (stopped_) return;
   listener_.on_transport_activity();
   switch (rtp::classify_packet(datagram)) {
     case rtp::PacketKind::dtls: return dtls_->on_datagram(datagram);

@@ -293,6 +293,7 @@ void Session::end(EndReason reason, const std::string& detail) {
   end_reason_ = reason;
   gathering_timer_.cancel();
   tick_timer_.cancel();
+  if (transport_) transport_->stop();
   if (answer_callback_) {
     auto callback = std::move(answer_callback_);
     answer_callback_ = nullptr;

@@ -51,6 +51,8 @@ public:
 
   // ICE has a pair: a client sends its ClientHello; a server waits. Only the first call counts.
   void start();
+  // The session ended: the retransmission timer stops for good.
+  void stop();
   // One datagram RFC 7983 classified as DTLS. One arriving before start() starts the stage.
   void on_datagram(std::span<const std::uint8_t> datagram);
 
@@ -68,6 +70,7 @@ private:
   Contain contain_;
   std::unique_ptr<dtls::DtlsTransport> transport_;
   boost::asio::steady_timer timer_;
+  bool stopped_ = false;
   Liveness liveness_;  // tokens in the posted failure reports and timer handlers
 };
 

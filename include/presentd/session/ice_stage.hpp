@@ -20,6 +20,7 @@
 #include "presentd/ice/ice_agent.hpp"
 #include "presentd/sdp/answer_builder.hpp"
 #include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/session/session_boundary.hpp"
 
 namespace presentd::session {
 
@@ -44,9 +45,9 @@ public:
   };
 
   // `log_name` prefixes this stage's log lines (the session's short id); `peer_noun` names the
-  // peer in them ("sender", "viewer").
+  // peer in them ("sender", "viewer"). libnice's events reach the listener through `contain`.
   IceStage(ice::GlibContextPump& pump, const ice::IceAgentConfig& config, Listener& listener, std::string log_name,
-           std::string peer_noun);
+           std::string peer_noun, Contain contain);
   ~IceStage();
   IceStage(const IceStage&) = delete;
   IceStage& operator=(const IceStage&) = delete;
@@ -86,6 +87,7 @@ private:
   Listener& listener_;
   std::string log_name_;
   std::string peer_noun_;
+  Contain contain_;
   std::unique_ptr<AgentEvents> events_;
   std::unique_ptr<ice::IceAgent> agent_;
   std::string remote_ufrag_;

@@ -63,6 +63,9 @@ public:
   const DtlsSrtpStage& dtls() const { return *dtls_; }
   // SRTP or SRTCP to the peer on the selected pair; false when there is none.
   bool send(std::span<const std::uint8_t> datagram) { return ice_->send(datagram); }
+  // The session ended: no more DTLS retransmissions, and datagrams still arriving before the
+  // transport is destroyed are dropped.
+  void stop();
   // ICE connected once, or keys were made (a path existed): a failure now is a lost path.
   bool ever_connected() const { return ice_->ever_connected() || keyed_; }
 
@@ -74,7 +77,6 @@ private:
   void on_srtp_keys(rtp::SrtpProfile profile, const rtp::SrtpKeyPair& keys) override;
   void on_dtls_failed(const std::string& reason) override;
   void on_dtls_closed() override;
-  void sort_datagram(std::span<const std::uint8_t> datagram);
 
   boost::asio::io_context& io_;
   Listener& listener_;
@@ -82,6 +84,7 @@ private:
   std::string log_name_;
   std::string peer_noun_;
   bool keyed_ = false;
+  bool stopped_ = false;
   // The DTLS stage sends through the ICE stage, so it is destroyed first (members in reverse).
   std::unique_ptr<IceStage> ice_;
   std::unique_ptr<DtlsSrtpStage> dtls_;

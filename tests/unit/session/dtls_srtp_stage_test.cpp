@@ -108,6 +108,19 @@ TEST_F(DtlsSrtpStageTest, ALostFlightIsSentAgainByTheStagesOwnTimerInsideTheSess
   EXPECT_GE(client_->stats().retransmission_timeouts, 1u);
 }
 
+TEST_F(DtlsSrtpStageTest, AStoppedStageSendsNoMoreRetransmissions) {
+  make_pair(client_identity_, /*drop_client_datagrams=*/1000);
+  client_->start();
+  const int hello = client_sent_;
+  ASSERT_GE(hello, 1);
+  // The session ended: its flight is lost and must not be sent again (the initial timeout is
+  // 100 ms, so half a second would see several retransmissions otherwise).
+  client_->stop();
+  client_->start();
+  io_.run_for(500ms);
+  EXPECT_EQ(client_sent_, hello);
+}
+
 TEST_F(DtlsSrtpStageTest, ACertificateThatMatchesNoSignalledFingerprintFailsWithoutKeys) {
   const auto stranger = make_identity();
   make_pair(stranger);

@@ -65,7 +65,7 @@ protected:
   }
   // A stage that has the peer's credentials (so restarts and trickle are meaningful).
   std::unique_ptr<IceStage> answered_stage(Events& events) {
-    auto stage = std::make_unique<IceStage>(pump_, config(false), events, "test", "sender");
+    auto stage = std::make_unique<IceStage>(pump_, config(false), events, "test", "sender", contain());
     sdp::Negotiated negotiated;
     negotiated.remote_ice_ufrag = "peer";
     negotiated.remote_ice_pwd = "peer-password-of-22-chars";
@@ -73,6 +73,15 @@ protected:
     return stage;
   }
 
+  // Runs the work and counts it, as the session's boundary would contain it.
+  Contain contain() {
+    return [this](std::string_view, const std::function<void()>& work) {
+      ++contained_;
+      work();
+    };
+  }
+
+  int contained_ = 0;
   boost::asio::io_context io_;
   GMainContext* context_ = g_main_context_new();
   ice::GlibContextPump pump_{io_, context_};
@@ -85,8 +94,8 @@ protected:
 
 TEST_F(IceStageTest, TwoStagesConnectFromWhatEachSignalsAndCarryDatagrams) {
   Events answerer_events, offerer_events;
-  IceStage answerer(pump_, config(false), answerer_events, "answerer", "sender");
-  IceStage offerer(pump_, config(true), offerer_events, "offerer", "viewer");
+  IceStage answerer(pump_, config(false), answerer_events, "answerer", "sender", contain());
+  IceStage offerer(pump_, config(true), offerer_events, "offerer", "viewer", contain());
   ASSERT_TRUE(answerer.gather());
   ASSERT_TRUE(offerer.gather());
   ASSERT_TRUE(ice::run_until(io_, [&] { return answerer_events.gathered > 0 && offerer_events.gathered > 0; }));
@@ -105,6 +114,8 @@ TEST_F(IceStageTest, TwoStagesConnectFromWhatEachSignalsAndCarryDatagrams) {
   ASSERT_TRUE(ice::run_until(io_, [&] { return !answerer_events.datagrams.empty(); }));
   EXPECT_EQ(answerer_events.datagrams.front(), datagram);
   EXPECT_EQ(answerer_events.failed, 0);
+  // Every event libnice gave (gathering, states, the datagram) ran inside the session's boundary.
+  EXPECT_GE(contained_, 4);
 }
 
 TEST_F(IceStageTest, TrickledCandidatesStopAtTheSessionCap) {
