@@ -66,8 +66,10 @@ async function startWhip({ url, token, source, withAudio }) {
     return { status: 201, set_remote_description: String(error), offer, answer };
   }
   const started = { status: 201, set_remote_description: 'ok', offer, answer, offer_candidate_addresses: addresses };
-  // The congestion controller's first estimate once connected: where the ramp-up starts.
-  for (let i = 0; i < 100; ++i) {
+  // The congestion controller's first estimate once connected: where the ramp-up starts. Up to
+  // 30 s: on a loaded machine (the sanitized daemon beside the rest of the suite) connecting took
+  // longer than the 10 s this waited before, and the report then had no starting point.
+  for (let i = 0; i < 300; ++i) {
     let estimate;
     (await pc.getStats()).forEach((s) => {
       if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') estimate = s.availableOutgoingBitrate;
