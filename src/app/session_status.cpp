@@ -20,8 +20,6 @@ nlohmann::json optional_number(std::optional<double> value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-std::string short_id(const Session& session) { return session.id().substr(0, 8); }
-
 void add_transport(nlohmann::json& out, const Session& session, bool network_detail) {
   const auto* transport = session.transport();
   if (transport == nullptr) return;
@@ -109,7 +107,7 @@ void add_main_stream(nlohmann::json& out, const Session& session) {
 }  // namespace
 
 nlohmann::json session_status(const Session& session, bool network_detail) {
-  nlohmann::json out{{"id", short_id(session)},
+  nlohmann::json out{{"id", session.short_id()},
                      {"state", session::to_string(session.state())},
                      {"uptime_seconds", whole_seconds(session.age())}};
   // Time to answer and to the first picture, from the offer: what a presenter waits for.
@@ -125,7 +123,7 @@ nlohmann::json session_status(const Session& session, bool network_detail) {
 }
 
 nlohmann::json presenter_status(const Session& session) {
-  nlohmann::json out{{"id", short_id(session)},
+  nlohmann::json out{{"id", session.short_id()},
                      {"name", session.presenter()},
                      {"state", session::to_string(session.state())},
                      {"since_seconds", whole_seconds(session.age())},
@@ -155,7 +153,7 @@ nlohmann::json presenter_status(const Session& session) {
 }
 
 std::string session_status_key(const Session& session) {
-  std::string key = short_id(session) + ' ' + std::string(session::to_string(session.state()));
+  std::string key = session.short_id() + ' ' + std::string(session::to_string(session.state()));
   if (const auto* transport = session.transport()) {
     key += ' ' + std::string(ice::to_string(transport->ice().state())) + ' ' +
            std::to_string(transport->ice().restarts()) + ' ' + std::string(dtls::to_string(transport->dtls().state()));

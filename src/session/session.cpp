@@ -36,7 +36,7 @@ Session::Session(boost::asio::io_context& io, ice::GlibContextPump& pump,
       listener_(listener),
       id_(std::move(id)),
       presenter_(std::move(presenter)),
-      log_name_(id_.substr(0, 8)),
+      short_id_(id_.substr(0, 8)),
       created_at_(clock_.now()),
       last_packet_at_(clock_.now()),
       gathering_timer_(io),
@@ -63,7 +63,7 @@ void Session::start(const sdp::SessionDescription& offer, AnswerCallback done) {
   } catch (...) {
     // The session's setup boundary: whatever a layer throws while this offer is turned into
     // ICE, DTLS and a pending answer ends this session only, with a 500 to its sender.
-    report_current_exception(ErrorSite::session, kTag, "the setup of session " + log_name_);
+    report_current_exception(ErrorSite::session, kTag, "the setup of session " + short_id_);
     failure = AnswerFailure{AnswerFailure::Kind::internal, {}, "the session could not be set up"};
   }
   if (!failure || !answer_callback_) return;
@@ -84,12 +84,12 @@ std::optional<Session::AnswerFailure> Session::set_up(const sdp::SessionDescript
   if (!trial) return AnswerFailure{AnswerFailure::Kind::offer, trial.error().code, trial.error().message};
   negotiated_ = trial->negotiated;
 
-  const SecureTransport::Setup setup{settings_.ice, *dtls_identity_, *negotiated_, log_name_};
+  const SecureTransport::Setup setup{settings_.ice, *dtls_identity_, *negotiated_, short_id_};
   transport_ = std::make_unique<SecureTransport>(
       io_, pump_, setup, static_cast<SecureTransport::Listener&>(*this),
       [this](std::string_view running, const std::function<void()>& work) { contained(running, work); });
   const auto usable = transport_->ice().set_remote(*negotiated_);
-  PD_LOG(info, kTag) << log_name_ << ": offer from \"" << presenter_ << "\" with "
+  PD_LOG(info, kTag) << short_id_ << ": offer from \"" << presenter_ << "\" with "
                      << negotiated_->remote_candidates.size() << " candidates (" << usable << " usable)";
   if (!transport_->ice().gather())
     return AnswerFailure{AnswerFailure::Kind::no_network, {}, "no usable network address or port for media"};
@@ -198,7 +198,7 @@ void Session::on_audio(std::span<const float> samples) { listener_.on_session_au
 void Session::note_media_flowing() {
   if (media_flowing_) return;
   media_flowing_ = true;
-  PD_LOG(info, kTag) << log_name_ << ": first media frame received";
+  PD_LOG(info, kTag) << short_id_ << ": first media frame received";
   // Posted: the listener may end other sessions or take this one off hold, which must not
   // happen inside the receive pipeline's own callback.
   boost::asio::post(io_, [this, alive = liveness_.token()] {
@@ -278,7 +278,7 @@ void Session::contained(std::string_view running, const std::function<void()>& w
   } catch (...) {
     // A running session's boundary: the exception ends this session only (posted, since the
     // handler that threw may be deep inside the session's own objects).
-    report_current_exception(ErrorSite::session, kTag, std::string(running) + " of session " + log_name_);
+    report_current_exception(ErrorSite::session, kTag, std::string(running) + " of session " + short_id_);
     boost::asio::post(io_, [this, alive = liveness_.token()] {
       if (alive) end(EndReason::error, "internal error (logged)");
     });
@@ -306,7 +306,7 @@ void Session::set_state(SessionState state, const std::string& reason) {
   if (state == state_) return;
   state_ = state;
   if (state == SessionState::live) was_live_ = true;
-  PD_LOG(notice, kTag) << log_name_ << ": " << to_string(state) << " (" << reason << ")";
+  PD_LOG(notice, kTag) << short_id_ << ": " << to_string(state) << " (" << reason << ")";
   listener_.on_session_state(*this, state, reason);
 }
 

@@ -37,7 +37,7 @@ public:
     virtual void on_audio(std::span<const float> samples) = 0;
     // Event loop: how long sound handed over now waits before it is heard; nullopt when nobody
     // hears it (then pictures never wait for sound).
-    virtual std::optional<Clock::Duration> audio_output_delay() = 0;
+    virtual std::optional<Clock::Duration> audio_output_delay() const = 0;
   };
 
   struct Options {

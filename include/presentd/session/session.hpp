@@ -154,8 +154,10 @@ public:
   // The sender's current ICE credentials (from the offer, or its last restart).
   const std::string& remote_ice_ufrag() const;
   const std::string& remote_ice_pwd() const;
-  // The stages, for the status report (app/session_status, part of app/status_report) and the metrics; null until made
-  // (the transport with the offer, the rest with the SRTP keys).
+  // The first 8 characters of id(): how logs and the status API name the session.
+  const std::string& short_id() const { return short_id_; }
+  // The stages, for the status report (app/session_status) and the metrics; null until made (the
+  // transport with the offer, the rest with the SRTP keys).
   const SecureTransport* transport() const { return transport_.get(); }
   const ReceiveStage* receive_stage() const { return receive_.get(); }
   const DecoderSet* decoders() const { return decoders_.get(); }
@@ -166,8 +168,9 @@ public:
   // Decoded frames and received bits per second, sampled every half second.
   std::optional<double> frame_rate() const { return frame_rate_.per_second(); }
   std::optional<double> bit_rate() const { return bit_rate_.per_second(); }
-  // How long sound handed over now waits before it is heard (Listener::audio_output_delay).
-  std::optional<Clock::Duration> audio_output_delay() const { return listener_.audio_output_delay(id_); }
+  // How long sound handed over now waits before it is heard (Listener::audio_output_delay); also
+  // what the media sink asks, as its Output.
+  std::optional<Clock::Duration> audio_output_delay() const override { return listener_.audio_output_delay(id_); }
   SessionCounters counters() const;
 
 private:
@@ -203,7 +206,6 @@ private:
   // MediaSink::Output
   void on_picture(std::size_t stream, media::PicturePtr picture) override;
   void on_audio(std::span<const float> samples) override;
-  std::optional<Clock::Duration> audio_output_delay() override { return listener_.audio_output_delay(id_); }
 
   boost::asio::io_context& io_;
   ice::GlibContextPump& pump_;
@@ -212,7 +214,7 @@ private:
   Listener& listener_;
   std::string id_;
   std::string presenter_;
-  std::string log_name_;  // the id's first 8 characters
+  std::string short_id_;
   SteadyClock clock_;
   SessionState state_ = SessionState::connecting;
   bool was_live_ = false;

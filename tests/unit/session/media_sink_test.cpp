@@ -39,7 +39,7 @@ struct Output : MediaSink::Output {
     samples += block.size();
     ++audio_blocks;
   }
-  std::optional<Clock::Duration> audio_output_delay() override { return output_delay; }
+  std::optional<Clock::Duration> audio_output_delay() const override { return output_delay; }
 };
 
 class MediaSinkTest : public ::testing::Test {
