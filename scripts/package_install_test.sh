@@ -26,8 +26,27 @@ step() { echo "presentd install test: $*"; }
 if dpkg-query -W -f='${Status}' presentd 2>/dev/null | grep -q installed; then
   fail "the presentd package is already installed here; remove it first"
 fi
+# A daemon run from source (scripts/run.sh) leaves its configuration and state in the paths the
+# package owns. The test moves them aside and puts them back at the end, so running the README's
+# two commands one after the other works and loses nothing.
+set_aside=$(mktemp -d /var/tmp/presentd-install-test.set-aside.XXXXXX)
+declare -A moved_aside=()
+put_back() {
+  local path
+  for path in "${!moved_aside[@]}"; do
+    rm -rf "$path"
+    mv "${moved_aside[$path]}" "$path" || echo "presentd install test: could not put $path back from ${moved_aside[$path]}" >&2
+  done
+  rmdir "$set_aside" 2>/dev/null || true
+}
+trap put_back EXIT
 for path in /etc/presentd /var/lib/presentd; do
-  [ ! -e "$path" ] || fail "$path exists already; this test would remove it"
+  if [ -e "$path" ]; then
+    aside="$set_aside/$(echo "${path#/}" | tr / _)"
+    mv "$path" "$aside" || fail "could not move $path aside"
+    moved_aside[$path]=$aside
+    step "moved $path aside to $aside until the test ends"
+  fi
 done
 
 # What the package may leave behind is compared with this picture of the machine.
@@ -60,6 +79,7 @@ cleanup() {
     if ! grep -qx "$group" <<<"$groups_before" && getent group "$group" >/dev/null; then groupdel "$group"; fi
   done
   rm -rf "$work" "$before_files"
+  put_back
   exit $code
 }
 trap cleanup EXIT
