@@ -56,7 +56,7 @@ void AdminEndpoint::register_routes(signaling::HttpRouter& router) {
 
 signaling::Handler AdminEndpoint::guarded(Handler handler) {
   return [this, handler](const signaling::Request& request, const signaling::RequestContext& context,
-                         signaling::Responder respond) {
+                         const signaling::Responder& respond) {
     if (auto refused = refuse_unless_admin(request, context)) return respond(std::move(*refused));
     (this->*handler)(request, respond);
   };

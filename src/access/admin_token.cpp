@@ -3,17 +3,18 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "presentd/common/errno_text.hpp"
 
 namespace presentd::access {
 
 std::optional<std::string> load_admin_token(const std::filesystem::path& path) {
   if (path.empty()) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read the admin token file " + path.string() + ": " + std::strerror(errno));
+  if (!in) throw std::runtime_error("cannot read the admin token file " + path.string() + ": " + errno_text(errno));
   std::ostringstream content;
   content << in.rdbuf();
   std::string token = content.str();

@@ -96,7 +96,7 @@ void FailureTracker::record_success(const std::string& key) { entries_.erase(key
 
 int retry_after_seconds(Clock::Duration wait) {
   const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
-  return static_cast<int>(std::clamp<std::int64_t>(seconds, 1, 24 * 3600));
+  return static_cast<int>(std::clamp<std::int64_t>(seconds, 1, std::int64_t{24} * 3600));
 }
 
 }  // namespace presentd::access

@@ -30,7 +30,7 @@ JoinEndpoint::JoinEndpoint(const Clock& clock, AccessControl& access, std::strin
 void JoinEndpoint::register_routes(signaling::HttpRouter& router) {
   router.add(http::verb::post, "/api/v1/join",
              [this](const signaling::Request& request, const signaling::RequestContext& context,
-                    signaling::Responder respond) { on_join(request, context, respond); });
+                    const signaling::Responder& respond) { on_join(request, context, respond); });
 }
 
 void JoinEndpoint::on_join(const signaling::Request& request, const signaling::RequestContext& context,

@@ -66,7 +66,7 @@ xmpp::Connector make_connector(boost::asio::io_context& io, const config::ProxyC
                                xmpp::ConnectHandler done) -> xmpp::CancelConnect {
     auto connector = net::ProxyConnector::start(
         io.get_executor(), proxy, host, port, kProxyConnectTimeout,
-        [done = std::move(done)](std::string error, boost::asio::ip::tcp::socket socket) {
+        [done = std::move(done)](const std::string& error, boost::asio::ip::tcp::socket socket) {
           if (error.empty()) return done({}, std::move(socket));
           PD_LOG(warning, kTag) << error;
           done(error == "cancelled" ? make_error_code(boost::asio::error::operation_aborted)
@@ -140,8 +140,11 @@ void CloudService::apply(const config::CloudConfig& cloud) {
   settings.direct_tls = cloud.tls == config::CloudTls::direct;
   settings.port = static_cast<std::uint16_t>(cloud.port != 0 ? cloud.port : (settings.direct_tls ? 443 : 5222));
   settings.allow_plain = cloud.allow_plain;
-  settings.password = std::move(*password);
-  OPENSSL_cleanse(password->data(), password->size());
+  // Copied, then wiped: a moved-from short string keeps its characters in its inline buffer
+  // with its size set to 0, so wiping it after a move would wipe nothing.
+  std::string& secret = *password;
+  settings.password = secret;
+  OPENSSL_cleanse(secret.data(), secret.size());
   std::shared_ptr<boost::asio::ssl::context> tls;
   try {
     tls = xmpp::make_xmpp_tls_context(cloud.ca_file);
@@ -160,7 +163,7 @@ void CloudService::apply(const config::CloudConfig& cloud) {
   discovery_ = std::make_unique<xmpp::ExternalServiceDiscovery>(
       io_, config::jid_domain_part(cloud.jid),
       [this](const xml::Element& stanza) { return client_ && client_->send_stanza(stanza); },
-      [this](std::vector<xmpp::ExternalService> services) {
+      [this](const std::vector<xmpp::ExternalService>& services) {
         reported_turn_ = true;
         if (turn_listener_) turn_listener_(turn_servers_from(services));
       });

@@ -50,10 +50,10 @@ CheckedConfig load_and_check(const ConfigSource& source) {
 
 int run_check_config(const ConfigSource& source) {
   const auto checked = load_and_check(source);
-  for (const auto& problem : checked.problems) std::fprintf(stderr, "%s\n", problem.c_str());
+  for (const auto& problem : checked.problems) (void)std::fprintf(stderr, "%s\n", problem.c_str());
   if (!checked.ok()) {
-    std::fprintf(stderr, "configuration has %zu problem%s\n", checked.problems.size(),
-                 checked.problems.size() == 1 ? "" : "s");
+    (void)std::fprintf(stderr, "configuration has %zu problem%s\n", checked.problems.size(),
+                       checked.problems.size() == 1 ? "" : "s");
     return 1;
   }
   if (!checked.file_found) std::printf("%s does not exist: the built-in defaults apply\n", source.path.c_str());
@@ -63,9 +63,9 @@ int run_check_config(const ConfigSource& source) {
 
 int run_print_config(const ConfigSource& source) {
   const auto checked = load_and_check(source);
-  for (const auto& problem : checked.problems) std::fprintf(stderr, "%s\n", problem.c_str());
+  for (const auto& problem : checked.problems) (void)std::fprintf(stderr, "%s\n", problem.c_str());
   if (!checked.ok()) return 1;
-  std::fputs(config::print_config(checked.config).c_str(), stdout);
+  (void)std::fputs(config::print_config(checked.config).c_str(), stdout);
   return 0;
 }
 

@@ -10,12 +10,12 @@ void register_daemon_routes(signaling::HttpRouter& router, DaemonRoutes routes) 
   router.set_response_observer(std::move(routes.on_response));
   router.add(signaling::http::verb::get, "/api/v1/status",
              [status = std::move(routes.status)](const signaling::Request& request, const signaling::RequestContext&,
-                                                 signaling::Responder respond) {
+                                                 const signaling::Responder& respond) {
                respond(signaling::make_response(request, signaling::http::status::ok, status(), "application/json"));
              });
   router.add(signaling::http::verb::get, "/metrics",
              [metrics = routes.metrics](const signaling::Request& request, const signaling::RequestContext&,
-                                        signaling::Responder respond) {
+                                        const signaling::Responder& respond) {
                respond(signaling::make_response(request, signaling::http::status::ok,
                                                 metrics::write_text_exposition(*metrics), metrics::kTextContentType));
              });
@@ -23,7 +23,7 @@ void register_daemon_routes(signaling::HttpRouter& router, DaemonRoutes routes) 
   router.add_prefix(signaling::http::verb::get, "/",
                     [files = std::move(routes.static_files)](
                         const signaling::Request& request, const signaling::RequestContext& context,
-                        signaling::Responder respond) { files().handle(request, context, respond); });
+                        const signaling::Responder& respond) { files().handle(request, context, respond); });
 }
 
 }  // namespace presentd::app

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// presentd: wireless-presentation receiver daemon. Everything lives in presentd_core; main only
-// reads the command line and hands over.
+// presentd: wireless-presentation receiver daemon. Everything lives in the module libraries
+// (app wires them); main only reads the command line and hands over.
 #include <cstdio>
 #include <exception>
 #include <variant>
@@ -11,25 +11,37 @@
 #include "presentd/common/build_info.hpp"
 #include "presentd/common/log.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_command(int argc, char** argv) {
   using namespace presentd;
-  log::configure_for_environment();
   auto parsed = app::parse_command_line(argc, argv);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
-    std::fprintf(stderr, "presentd: %s\n\n%s", error->c_str(), app::usage_text());
+    (void)std::fprintf(stderr, "presentd: %s\n\n%s", error->c_str(), app::usage_text());
     return 2;
   }
   const auto& command_line = std::get<app::CommandLine>(parsed);
   switch (command_line.action) {
-    case app::Action::help: std::fputs(app::usage_text(), stdout); return 0;
-    case app::Action::version: std::printf("presentd %s\n", build::kVersion); return 0;
+    // Like other command-line tools, an output that cannot be written (stdout closed, a full
+    // disk) is a failure.
+    case app::Action::help: return std::fputs(app::usage_text(), stdout) < 0 ? 1 : 0;
+    case app::Action::version: return std::printf("presentd %s\n", build::kVersion) < 0 ? 1 : 0;
     case app::Action::check_config: return app::run_check_config(command_line.config);
     case app::Action::print_config: return app::run_print_config(command_line.config);
     case app::Action::run: break;
   }
+  app::Daemon daemon(command_line.config);
+  return daemon.run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  presentd::log::configure_for_environment();
+  // What reaches here is the daemon's own failure to start (a port it cannot bind, a state
+  // directory it cannot write): the network's input is contained long before (issue 12).
   try {
-    app::Daemon daemon(command_line.config);
-    return daemon.run();
+    return run_command(argc, argv);
   } catch (const std::exception& error) {
     PD_LOG(error, "daemon") << "fatal: " << error.what();
     return 1;

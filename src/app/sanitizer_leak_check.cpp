@@ -19,7 +19,8 @@ extern "C" {
 // --export-dynamic-symbol in src/CMakeLists.txt). Unloading is never required for correctness.
 int dlclose(void* /*handle*/) { return 0; }
 
-const char* __lsan_default_suppressions() {
+// LeakSanitizer's hook: the name is its API, reserved identifier or not.
+const char* __lsan_default_suppressions() {  // NOLINT(bugprone-reserved-identifier,readability-identifier-naming)
   return
       // Mesa's DRI driver (llvmpipe under Xvfb, or any GPU's): driconf option strings, screen
       // state it keeps until the process ends.

@@ -30,6 +30,7 @@ std::vector<std::string> connection_urls(const config::NetworkConfig& network,
   const bool wildcard = network.bind_address == "0.0.0.0" || network.bind_address == "::";
   const std::vector<std::string> hosts = wildcard ? interface_addresses : std::vector{network.bind_address};
   std::vector<std::string> urls;
+  urls.reserve(hosts.size());
   for (const auto& host : hosts) urls.push_back(https_url(host, network.https_port));
   return urls;
 }

@@ -113,7 +113,7 @@ void TurnRelays::resolve_runtime_names() {
     resolver_.async_resolve(
         boost::asio::ip::tcp::v4(), url.host, std::to_string(url.port),
         [this, i, generation = runtime_generation_, host = url.host](
-            const boost::system::error_code& ec, boost::asio::ip::tcp::resolver::results_type results) {
+            const boost::system::error_code& ec, const boost::asio::ip::tcp::resolver::results_type& results) {
           if (ec == boost::asio::error::operation_aborted || generation != runtime_generation_) return;
           if (ec || results.empty()) {
             PD_LOG(warning, kTag) << "cannot resolve TURN server " << host << ": "

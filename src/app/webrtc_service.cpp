@@ -212,11 +212,12 @@ session::SessionPort& WebrtcService::session_port() { return *sessions_; }
 void WebrtcService::register_routes(signaling::HttpRouter& router) {
   whip_->register_routes(router);
   events_->register_routes(router);
-  router.add(signaling::http::verb::get, "/api/v1/capabilities",
-             [this](const signaling::Request& request, const signaling::RequestContext&, signaling::Responder respond) {
-               respond(signaling::make_response(request, signaling::http::status::ok, capabilities_.dump(),
-                                                "application/json"));
-             });
+  router.add(
+      signaling::http::verb::get, "/api/v1/capabilities",
+      [this](const signaling::Request& request, const signaling::RequestContext&, const signaling::Responder& respond) {
+        respond(
+            signaling::make_response(request, signaling::http::status::ok, capabilities_.dump(), "application/json"));
+      });
 }
 
 void WebrtcService::apply(const config::Config& config) {

@@ -26,9 +26,12 @@ void append_timestamp(std::string& line) {
   std::array<char, 32> buffer{};
   const auto length = std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%S", &utc);
   line.append(buffer.data(), length);
-  std::array<char, 8> fraction{};
-  std::snprintf(fraction.data(), fraction.size(), ".%03dZ ", static_cast<int>(millis));
-  line.append(fraction.data());
+  const auto ms = static_cast<int>(millis);
+  line += '.';
+  line += static_cast<char>('0' + ms / 100);
+  line += static_cast<char>('0' + ms / 10 % 10);
+  line += static_cast<char>('0' + ms % 10);
+  line += "Z ";
 }
 
 }  // namespace
@@ -39,7 +42,8 @@ void set_timestamps(bool on) { g_timestamps.store(on, std::memory_order_relaxed)
 
 void configure_for_environment() {
   // journald stamps every line itself; doubling the timestamp only makes lines longer.
-  set_timestamps(!stderr_is_journal(std::getenv("JOURNAL_STREAM")));
+  // Called once at start, before any other thread: getenv's lack of thread safety cannot bite.
+  set_timestamps(!stderr_is_journal(std::getenv("JOURNAL_STREAM")));  // NOLINT(concurrency-mt-unsafe)
 }
 
 void write(Level level, std::string_view tag, std::string_view message) {
@@ -56,8 +60,9 @@ void write(Level level, std::string_view tag, std::string_view message) {
   for (char c : message) line += (c == '\n' || c == '\r') ? ' ' : c;
   line += '\n';
   // One fwrite per line keeps lines from different threads from interleaving.
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
+  // A log line that cannot be written has nowhere else to be reported.
+  (void)std::fwrite(line.data(), 1, line.size(), stderr);
+  (void)std::fflush(stderr);
 }
 
 }  // namespace presentd::log

@@ -67,9 +67,9 @@ std::uint32_t unscramble_ipv4(std::uint32_t value) {
 }
 
 std::string encode_meeting_id(std::uint32_t ipv4_host_order) {
-  char digits[kMeetingIdDigits + 1];
-  std::snprintf(digits, sizeof digits, "%010u", static_cast<unsigned>(scramble_ipv4(ipv4_host_order)));
-  return digits;
+  // A 32-bit value has at most ten digits: the ID is it, zero-padded to ten.
+  const std::string digits = std::to_string(scramble_ipv4(ipv4_host_order));
+  return std::string(kMeetingIdDigits - digits.size(), '0') + digits;
 }
 
 std::optional<std::uint32_t> decode_meeting_id(std::string_view digits) {

@@ -2,12 +2,12 @@
 #include "presentd/config/config_loader.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "config/config_reader.hpp"
 #include "config/json_line_map.hpp"
+#include "presentd/common/errno_text.hpp"
 
 namespace presentd::config {
 namespace {
@@ -118,7 +118,7 @@ LoadResult load_config_file(const std::filesystem::path& path, bool missing_mean
     LoadResult result;
     const int error = errno;
     if (error == ENOENT && missing_means_defaults) return result;
-    result.problems.push_back(Problem{0, "", std::string("cannot read the file: ") + std::strerror(error)});
+    result.problems.push_back(Problem{0, "", std::string("cannot read the file: ") + errno_text(error)});
     return result;
   }
   std::ostringstream text;

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 
 #include "config/json_line_map.hpp"
+#include "presentd/common/errno_text.hpp"
 
 namespace presentd::config {
 namespace {
@@ -91,7 +91,7 @@ void ConfigReader::readable_file(std::string_view key, std::string& out) {
   const std::string* path = find_string(key);
   if (path == nullptr) return;
   if (!path->empty() && !std::ifstream(*path, std::ios::binary)) {
-    return report(key, "cannot read \"" + *path + "\": " + std::strerror(errno));
+    return report(key, "cannot read \"" + *path + "\": " + errno_text(errno));
   }
   out = *path;
 }

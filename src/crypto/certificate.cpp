@@ -2,7 +2,7 @@
 #include "presentd/crypto/certificate.hpp"
 
 #include <array>
-#include <cstdio>
+#include <string_view>
 
 #include <openssl/ec.h>
 #include <openssl/pem.h>
@@ -118,12 +118,14 @@ std::string fingerprint(X509* certificate, std::string_view digest) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> bytes{};
   unsigned int length = 0;
   if (X509_digest(certificate, md, bytes.data(), &length) != 1) throw_openssl_error("cannot hash the certificate");
+  // RFC 8122: upper-case hex pairs joined by colons.
+  static constexpr std::string_view kHexDigits = "0123456789ABCDEF";
   std::string out;
-  out.reserve(length * 3);
+  out.reserve(static_cast<std::size_t>(length) * 3);
   for (unsigned int i = 0; i < length; ++i) {
-    std::array<char, 4> hex{};
-    std::snprintf(hex.data(), hex.size(), i == 0 ? "%02X" : ":%02X", bytes[i]);
-    out += hex.data();
+    if (i != 0) out += ':';
+    out += kHexDigits[bytes[i] >> 4];
+    out += kHexDigits[bytes[i] & 0x0F];
   }
   return out;
 }

@@ -7,8 +7,8 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 
+#include "presentd/common/errno_text.hpp"
 #include "presentd/common/log.hpp"
 #include "presentd/crypto/openssl_error.hpp"
 
@@ -24,7 +24,7 @@ std::string host_name() {
   return name.data();
 }
 
-[[noreturn]] void throw_errno(const std::string& what) { throw CryptoError(what + ": " + std::strerror(errno)); }
+[[noreturn]] void throw_errno(const std::string& what) { throw CryptoError(what + ": " + errno_text(errno)); }
 
 // A half-written temporary on a full disk would hold on to the little space that is left.
 [[noreturn]] void remove_and_throw(const std::string& temporary, const std::string& what) {

@@ -75,8 +75,8 @@ DtlsTransport::DtlsTransport(const crypto::Identity& identity, DtlsConfig config
   if (!ssl_) throw DtlsError(with_openssl_errors("SSL_new failed"));
   SSL_set_app_data(ssl_.get(), this);
   auto bio = make_datagram_bio(bio_state_);
-  SSL_set_bio(ssl_.get(), bio.get(), bio.get());  // one reference serves as both rbio and wbio
-  bio.release();
+  SSL_set_bio(ssl_.get(), bio.get(), bio.get());                       // one reference serves as both rbio and wbio
+  (void)bio.release();                                                 // the SSL owns it now
   if (SSL_set_mtu(ssl_.get(), static_cast<long>(config_.mtu)) <= 0) {  // returns the MTU it set
     throw DtlsError(with_openssl_errors("OpenSSL refused the DTLS MTU"));
   }

@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include <boost/asio/post.hpp>
 
+#include "presentd/common/errno_text.hpp"
 #include "presentd/common/log.hpp"
 
 namespace presentd::ice {
@@ -87,7 +87,7 @@ boost::asio::posix::stream_descriptor* GlibContextPump::descriptor_for(int fd) {
   const int duplicate = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (duplicate < 0) {
     descriptors_.erase(fd);
-    PD_LOG(warning, "ice") << "cannot watch a libnice socket: " << std::strerror(errno);
+    PD_LOG(warning, "ice") << "cannot watch a libnice socket: " << errno_text(errno);
     return nullptr;
   }
   owned.descriptor = std::make_unique<boost::asio::posix::stream_descriptor>(io_, duplicate);

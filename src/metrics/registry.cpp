@@ -22,6 +22,10 @@ std::string_view name_of(const AnyFamily& family) {
   return std::visit([](const auto* f) -> std::string_view { return f->name(); }, family);
 }
 
+[[noreturn]] void refuse_label(const std::string& metric, const std::string& label, std::string_view why) {
+  throw std::invalid_argument(metric + ": label \"" + label + "\" " + std::string(why));
+}
+
 }  // namespace
 
 void Registry::check_new_name(const std::string& name, const std::vector<std::string>& label_names,
@@ -32,13 +36,11 @@ void Registry::check_new_name(const std::string& name, const std::vector<std::st
   }
   for (std::size_t i = 0; i < label_names.size(); ++i) {
     const auto& label = label_names[i];
-    if (!valid_name(label, false) || label.starts_with("__")) {
-      throw std::invalid_argument(name + ": invalid label name \"" + label + "\"");
-    }
-    if (histogram && label == "le") throw std::invalid_argument(name + ": \"le\" is reserved in histograms");
+    if (!valid_name(label, false) || label.starts_with("__")) refuse_label(name, label, "is not a valid label name");
+    if (histogram && label == "le") refuse_label(name, label, "is reserved in histograms");
     if (std::find(label_names.begin() + static_cast<std::ptrdiff_t>(i) + 1, label_names.end(), label) !=
         label_names.end()) {
-      throw std::invalid_argument(name + ": label \"" + label + "\" given twice");
+      refuse_label(name, label, "is given twice");
     }
   }
 }

@@ -11,7 +11,7 @@
 namespace presentd::net {
 
 // Largest reply head accepted; a proxy that sends more before the empty line is misbehaving.
-inline constexpr std::size_t kMaxHttpConnectReply = 16 * 1024;
+inline constexpr std::size_t kMaxHttpConnectReply = std::size_t{16} * 1024;
 
 // "CONNECT host:port HTTP/1.1" with Host and, when `username` is set, Proxy-Authorization: Basic.
 // IPv6 literals are bracketed. Names must not contain CR, LF or blanks (checked by the caller's

@@ -58,7 +58,7 @@ void ProxyConnector::run(std::chrono::milliseconds timeout) {
   const bool direct = proxy_.type == ProxyType::none;
   resolver_.async_resolve(
       direct ? host_ : proxy_.host, std::to_string(direct ? port_ : proxy_.port),
-      [self = shared_from_this()](const boost::system::error_code& ec, tcp::resolver::results_type results) {
+      [self = shared_from_this()](const boost::system::error_code& ec, const tcp::resolver::results_type& results) {
         if (ec) return self->finish("cannot resolve " + self->hop() + ": " + ec.message());
         asio::async_connect(
             self->socket_, results,

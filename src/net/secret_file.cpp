@@ -4,16 +4,17 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iterator>
+
+#include "presentd/common/errno_text.hpp"
 
 namespace presentd::net {
 
 std::optional<std::string> read_secret_file(const std::string& path, std::string& error, std::string& warning) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    error = "cannot read the secret file \"" + path + "\": " + std::strerror(errno);
+    error = "cannot read the secret file \"" + path + "\": " + errno_text(errno);
     return std::nullopt;
   }
   std::string secret;

@@ -32,12 +32,12 @@ void TurnTlsTunnelConnection::start() {
   // libnice's Allocate request waits in the loopback socket's buffer until TLS is up.
   connector_ = ProxyConnector::start(local_.get_executor(), options_.proxy, options_.server_host, options_.server_port,
                                      options_.connect_timeout,
-                                     [self = shared_from_this()](std::string error, tcp::socket socket) {
-                                       self->on_connected(std::move(error), std::move(socket));
+                                     [self = shared_from_this()](const std::string& error, tcp::socket socket) {
+                                       self->on_connected(error, std::move(socket));
                                      });
 }
 
-void TurnTlsTunnelConnection::on_connected(std::string error, tcp::socket socket) {
+void TurnTlsTunnelConnection::on_connected(const std::string& error, tcp::socket socket) {
   connector_.reset();
   if (closed_) return;
   if (!error.empty()) {

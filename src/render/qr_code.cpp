@@ -18,7 +18,7 @@ std::optional<QrCode> QrCode::encode(const std::string& text) {
   if (!code) return std::nullopt;
   QrCode result;
   result.size_ = code->width;
-  result.modules_.resize(static_cast<std::size_t>(code->width * code->width));
+  result.modules_.resize(index(0, code->width, code->width));
   // libqrencode: bit 0 of each byte is the module colour (1 = dark); the other bits are metadata.
   for (std::size_t i = 0; i < result.modules_.size(); ++i) result.modules_[i] = (code->data[i] & 1U) != 0;
   return result;
@@ -26,11 +26,11 @@ std::optional<QrCode> QrCode::encode(const std::string& text) {
 
 std::vector<unsigned char> QrCode::rgb_image() const {
   const int side = image_size();
-  std::vector<unsigned char> rgb(static_cast<std::size_t>(side * side * 3), 255);
+  std::vector<unsigned char> rgb(index(0, side, side) * 3, 255);
   for (int y = 0; y < size_; ++y) {
     for (int x = 0; x < size_; ++x) {
       if (!dark(x, y)) continue;
-      const auto i = static_cast<std::size_t>(((y + kQuietZone) * side + x + kQuietZone) * 3);
+      const auto i = index(x + kQuietZone, y + kQuietZone, side) * 3;
       rgb[i] = rgb[i + 1] = rgb[i + 2] = 0;
     }
   }

@@ -15,7 +15,7 @@ public:
   [[nodiscard]] static std::optional<QrCode> encode(const std::string& text);
 
   int size() const { return size_; }  // modules per side, without the quiet zone
-  bool dark(int x, int y) const { return modules_[static_cast<std::size_t>(y * size_ + x)]; }
+  bool dark(int x, int y) const { return modules_[index(x, y, size_)]; }
 
   // The code with its 4-module quiet zone as RGB24 pixels, one pixel per module: black on white.
   static constexpr int kQuietZone = 4;
@@ -23,6 +23,11 @@ public:
   std::vector<unsigned char> rgb_image() const;
 
 private:
+  // Row-major index of (x, y) in a square of `side`, computed in size_t.
+  static std::size_t index(int x, int y, int side) {
+    return static_cast<std::size_t>(y) * static_cast<std::size_t>(side) + static_cast<std::size_t>(x);
+  }
+
   int size_ = 0;
   std::vector<bool> modules_;
 };

@@ -231,13 +231,13 @@ sdp::Result<std::string> Session::restart_ice(const sdp::SdpFragment& fragment) 
 }
 
 const std::string& Session::remote_ice_ufrag() const {
-  static const std::string kNone;
-  return transport_ ? transport_->ice().remote_ufrag() : kNone;
+  static const std::string none;
+  return transport_ ? transport_->ice().remote_ufrag() : none;
 }
 
 const std::string& Session::remote_ice_pwd() const {
-  static const std::string kNone;
-  return transport_ ? transport_->ice().remote_pwd() : kNone;
+  static const std::string none;
+  return transport_ ? transport_->ice().remote_pwd() : none;
 }
 
 void Session::arm_tick() {

@@ -151,7 +151,7 @@ void SessionManager::create_session(const Requester& requester, const sdp::Sessi
   if (needs_approval) ask_for_approval(id, entry);
   if (wait_for_slot) wait_for_media(id, entry);
   raw->start(offer, [this, id, done = std::move(done), alive = liveness_.token()](
-                        std::optional<sdp::SessionDescription> answer, Session::AnswerFailure failure) {
+                        std::optional<sdp::SessionDescription> answer, const Session::AnswerFailure& failure) {
     if (!alive) return;
     const auto it = sessions_.find(id);
     if (!answer || it == sessions_.end()) {

@@ -29,7 +29,7 @@ namespace presentd::access {
 
 struct AccessDenied {
   enum class Reason { wrong_pin, locked_out, room_locked };
-  Reason reason;
+  Reason reason = Reason::wrong_pin;
   int attempts_left = 0;  // wrong_pin: failures this address may still make before its back-off
   int retry_after_s = 0;  // locked_out (and a wrong_pin that started a back-off): seconds to wait
 };

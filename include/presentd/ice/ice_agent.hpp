@@ -20,7 +20,7 @@
 #include "presentd/common/loop_affinity.hpp"
 #include "presentd/ice/glib_context_pump.hpp"
 
-typedef struct _NiceAgent NiceAgent;
+typedef struct _NiceAgent NiceAgent;  // NOLINT(bugprone-reserved-identifier): libnice's own name
 
 namespace presentd::ice {
 

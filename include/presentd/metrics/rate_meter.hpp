@@ -27,7 +27,7 @@ public:
 private:
   struct Sample {
     Clock::TimePoint at;
-    std::uint64_t total;
+    std::uint64_t total = 0;
   };
   Clock::Duration window_;
   std::deque<Sample> samples_;

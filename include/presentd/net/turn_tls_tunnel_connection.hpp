@@ -54,7 +54,7 @@ public:
   void close();
 
 private:
-  void on_connected(std::string error, boost::asio::ip::tcp::socket socket);
+  void on_connected(const std::string& error, boost::asio::ip::tcp::socket socket);
   void pump_to_server();
   void pump_from_server();
   void end(const std::string& why);

@@ -17,7 +17,7 @@ namespace presentd::sdp {
 
 // Real offers are 2–12 KiB (Chrome with every codec and simulcast ~10 KiB); these bounds are
 // generous for them and keep a hostile body from costing more than a few hundred microseconds.
-constexpr std::size_t kMaxSdpSize = 64 * 1024;
+constexpr std::size_t kMaxSdpSize = std::size_t{64} * 1024;
 constexpr std::size_t kMaxSdpLines = 2048;
 constexpr std::size_t kMaxLineLength = 4096;
 

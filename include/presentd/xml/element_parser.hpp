@@ -16,7 +16,7 @@
 namespace presentd::xml {
 
 // Limits for parse_element: a stanza larger or deeper than this is refused, not parsed.
-constexpr std::size_t kMaxXmlText = 256 * 1024;
+constexpr std::size_t kMaxXmlText = std::size_t{256} * 1024;
 constexpr std::size_t kMaxXmlDepth = 32;
 constexpr std::size_t kMaxXmlElements = 8192;
 

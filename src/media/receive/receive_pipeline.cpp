@@ -11,7 +11,7 @@
 namespace presentd::media {
 
 ReceivePipeline::ReceivePipeline(const Clock& clock, ReceivePipelineConfig config,
-                                 std::unique_ptr<rtp::SrtpContext> srtp, VideoFrameSink video_sink,
+                                 std::unique_ptr<rtp::SrtpContext> srtp, const VideoFrameSink& video_sink,
                                  AudioPacketSink audio_sink, PacketSender send_rtcp)
     : clock_(clock),
       config_(std::move(config)),

@@ -6,9 +6,9 @@
 namespace presentd::signaling::jingle {
 namespace {
 // The reply goes back to the sender, from the address it wrote to.
-xml::Element reply_to(const xml::Element& request, std::string type) {
+xml::Element reply_to(const xml::Element& request, std::string_view type) {
   xml::Element iq("iq", std::string(ns::kClient));
-  iq.set("type", std::move(type));
+  iq.set("type", type);
   iq.set("id", request.attribute_or("id"));
   if (const auto from = request.attribute("from")) iq.set("to", *from);
   if (const auto to = request.attribute("to")) iq.set("from", *to);
@@ -29,9 +29,9 @@ xml::Element iq_error(const xml::Element& request, std::string_view type, std::s
   return iq;
 }
 
-xml::Element iq_set(std::string to, std::string id, xml::Element payload) {
+xml::Element iq_set(std::string_view to, std::string_view id, xml::Element payload) {
   xml::Element iq("iq", std::string(ns::kClient));
-  iq.set("type", "set").set("id", std::move(id)).set("to", std::move(to));
+  iq.set("type", "set").set("id", id).set("to", to);
   iq.add(std::move(payload));
   return iq;
 }
@@ -43,11 +43,12 @@ xml::Element jingle_reason(std::string_view condition, std::string_view text) {
   return reason;
 }
 
-xml::Element jingle_message(std::string to, std::string_view action, std::string id, const xml::Element* reason) {
+xml::Element jingle_message(std::string_view to, std::string_view action, std::string_view id,
+                            const xml::Element* reason) {
   xml::Element message("message", std::string(ns::kClient));
-  message.set("type", "chat").set("to", std::move(to)).set("id", "jm-" + id);
+  message.set("type", "chat").set("to", to).set("id", "jm-" + std::string(id));
   auto& payload = message.add(std::string(action), std::string(ns::kJingleMessage));
-  payload.set("id", std::move(id));
+  payload.set("id", id);
   if (reason) {
     xml::Element copy = *reason;
     // XEP-0353 puts the XEP-0166 <reason/> in its own namespace's place, with Jingle's namespace.

@@ -17,13 +17,13 @@ xml::Element iq_result(const xml::Element& request);
 // `type`: "cancel", "modify", "auth"; `jingle_condition`: "unknown-session", "out-of-order" or "".
 xml::Element iq_error(const xml::Element& request, std::string_view type, std::string_view condition,
                       std::string_view jingle_condition = {}, std::string_view text = {});
-xml::Element iq_set(std::string to, std::string id, xml::Element payload);
+xml::Element iq_set(std::string_view to, std::string_view id, xml::Element payload);
 
 // <reason><{condition}/><text>…</text></reason> (XEP-0166 §7.4); text left out when empty.
 xml::Element jingle_reason(std::string_view condition, std::string_view text);
 
 // <message type='chat' to=…><{action} xmlns='urn:xmpp:jingle-message:0' id=…>[reason]<store/>
-xml::Element jingle_message(std::string to, std::string_view action, std::string id,
+xml::Element jingle_message(std::string_view to, std::string_view action, std::string_view id,
                             const xml::Element* reason = nullptr);
 
 }  // namespace presentd::signaling::jingle

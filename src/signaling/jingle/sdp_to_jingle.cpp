@@ -149,7 +149,7 @@ xml::Element make_jingle(const JingleHeader& header) {
   return jingle;
 }
 
-xml::Element candidate_to_jingle(const sdp::Candidate& candidate, std::string id) {
+xml::Element candidate_to_jingle(const sdp::Candidate& candidate, std::string_view id) {
   xml::Element element("candidate", std::string(ns::kIceUdp));
   element.set("component", std::to_string(candidate.component));
   element.set("foundation", candidate.foundation);
@@ -158,7 +158,7 @@ xml::Element candidate_to_jingle(const sdp::Candidate& candidate, std::string id
     if (key == "generation") generation = value;
   }
   element.set("generation", generation);
-  element.set("id", std::move(id));
+  element.set("id", id);
   element.set("ip", candidate.address);
   for (const auto& [key, value] : candidate.extensions) {
     if (key == "network-id") element.set("network", value);

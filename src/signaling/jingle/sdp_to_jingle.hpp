@@ -31,6 +31,7 @@
 // attributes are repeated in each content, as Jingle has no session level.
 // Thread: none; a pure function.
 #include <string>
+#include <string_view>
 
 #include "presentd/sdp/session_description.hpp"
 #include "presentd/xml/element_parser.hpp"
@@ -49,7 +50,7 @@ struct JingleHeader {
 xml::Element make_jingle(const JingleHeader& header);
 
 // The candidate as XEP-0176 writes it; `id` must be unique in the session.
-xml::Element candidate_to_jingle(const sdp::Candidate& candidate, std::string id);
+xml::Element candidate_to_jingle(const sdp::Candidate& candidate, std::string_view id);
 
 [[nodiscard]] xml::Element sdp_to_jingle(const sdp::SessionDescription& description, const JingleHeader& header,
                                          Party writer);

@@ -52,16 +52,16 @@ EventChannel::~EventChannel() {
 
 void EventChannel::register_routes(HttpRouter& router) {
   router.add_prefix(http::verb::get, options_.path + "/",
-                    [this](const Request& request, const RequestContext& context, Responder respond) {
-                      on_get(request, context, std::move(respond));
+                    [this](const Request& request, const RequestContext& context, const Responder& respond) {
+                      on_get(request, context, respond);
                     });
   router.add_prefix(http::verb::post, options_.path + "/",
-                    [this](const Request& request, const RequestContext& context, Responder respond) {
-                      on_post(request, context, std::move(respond));
+                    [this](const Request& request, const RequestContext& context, const Responder& respond) {
+                      on_post(request, context, respond);
                     });
 }
 
-void EventChannel::on_get(const Request& request, const RequestContext& context, Responder respond) {
+void EventChannel::on_get(const Request& request, const RequestContext& context, const Responder& respond) {
   const auto target = split_target(target_path(request.target()), options_.path + "/", "events");
   if (!target || !target->second.empty())
     return respond(json_error(request, http::status::not_found, "not_found", "No such resource."));
@@ -111,7 +111,7 @@ void EventChannel::subscribe(const std::string& session_id, std::shared_ptr<Even
   arm_heartbeat();
 }
 
-void EventChannel::on_post(const Request& request, const RequestContext&, Responder respond) {
+void EventChannel::on_post(const Request& request, const RequestContext&, const Responder& respond) {
   const auto target = split_target(target_path(request.target()), options_.path + "/", "approvals");
   if (!target || !is_id(target->second)) {
     return respond(json_error(request, http::status::not_found, "not_found", "No such resource."));

@@ -20,7 +20,7 @@ constexpr std::string_view kTag = "https";
 constexpr std::size_t kFirstReadBytes = 4096;
 // About a hundred events; a heartbeat every 15 s means a stalled reader is noticed in minutes
 // at worst, the write deadline usually notices it first.
-constexpr std::size_t kMaxQueuedStreamBytes = 64 * 1024;
+constexpr std::size_t kMaxQueuedStreamBytes = std::size_t{64} * 1024;
 
 bool is_ordinary_disconnect(const beast::error_code& ec) {
   // A client that closes without a TLS close_notify (browsers do) ends the stream "truncated":

@@ -39,16 +39,17 @@ std::optional<std::string> join_target(std::string_view meeting_id, unsigned sho
 }
 
 void register_join_redirect(HttpRouter& router, std::function<unsigned short()> https_port) {
-  router.add_prefix(http::verb::get, std::string(kPrefix),
-                    [https_port](const Request& request, const RequestContext&, Responder respond) {
-                      auto id = target_path(request.target());
-                      id.remove_prefix(kPrefix.size());
-                      const auto target = join_target(id, https_port());
-                      if (!target) return respond(not_a_meeting_id(request));
-                      auto response = make_response(request, http::status::found, "");
-                      response.set(http::field::location, *target);
-                      respond(std::move(response));
-                    });
+  router.add_prefix(
+      http::verb::get, std::string(kPrefix),
+      [https_port = std::move(https_port)](const Request& request, const RequestContext&, const Responder& respond) {
+        auto id = target_path(request.target());
+        id.remove_prefix(kPrefix.size());
+        const auto target = join_target(id, https_port());
+        if (!target) return respond(not_a_meeting_id(request));
+        auto response = make_response(request, http::status::found, "");
+        response.set(http::field::location, *target);
+        respond(std::move(response));
+      });
 }
 
 }  // namespace presentd::signaling

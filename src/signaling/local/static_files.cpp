@@ -12,7 +12,7 @@
 namespace presentd::signaling {
 namespace {
 
-constexpr std::size_t kMaxFileBytes = 4 * 1024 * 1024;
+constexpr std::size_t kMaxFileBytes = std::size_t{4} * 1024 * 1024;
 
 std::string_view content_type_for(const std::filesystem::path& path) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kTypes{{

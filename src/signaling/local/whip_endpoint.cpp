@@ -74,7 +74,7 @@ std::optional<std::string> WhipEndpoint::session_id_of(const Request& request) c
   return id;
 }
 
-void WhipEndpoint::on_options(const Request& request, const RequestContext&, Responder respond) {
+void WhipEndpoint::on_options(const Request& request, const RequestContext&, const Responder& respond) {
   auto response = make_response(request, http::status::no_content, "");
   add_cors(response);
   response.set(http::field::access_control_allow_methods, "POST, PATCH, DELETE, OPTIONS");
@@ -86,7 +86,7 @@ void WhipEndpoint::on_options(const Request& request, const RequestContext&, Res
   respond(std::move(response));
 }
 
-void WhipEndpoint::on_post(const Request& request, const RequestContext& context, Responder respond) {
+void WhipEndpoint::on_post(const Request& request, const RequestContext& context, const Responder& respond) {
   if (auto refused = check_rate(request, context)) return respond(std::move(*refused));
   WhipGrant grant;
   if (options_.authorizer != nullptr) {
@@ -128,7 +128,7 @@ void WhipEndpoint::on_post(const Request& request, const RequestContext& context
       });
 }
 
-void WhipEndpoint::on_patch(const Request& request, const RequestContext& context, Responder respond) {
+void WhipEndpoint::on_patch(const Request& request, const RequestContext& context, const Responder& respond) {
   if (auto refused = check_rate(request, context)) return respond(std::move(*refused));
   const auto id = session_id_of(request);
   const auto etag = id ? host_.session_etag(*id) : std::nullopt;
@@ -158,7 +158,7 @@ void WhipEndpoint::on_patch(const Request& request, const RequestContext& contex
   respond(std::move(response));
 }
 
-void WhipEndpoint::on_delete(const Request& request, const RequestContext& context, Responder respond) {
+void WhipEndpoint::on_delete(const Request& request, const RequestContext& context, const Responder& respond) {
   if (auto refused = check_rate(request, context)) return respond(std::move(*refused));
   const auto id = session_id_of(request);
   // The session ID (128 random bits) is unguessable, so saying that one does not exist before

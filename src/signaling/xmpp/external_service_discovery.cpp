@@ -2,6 +2,7 @@
 #include "presentd/signaling/xmpp/external_service_discovery.hpp"
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 
 #include "presentd/common/log.hpp"
@@ -15,9 +16,9 @@ std::string utc_text(std::chrono::system_clock::time_point when) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
   std::tm parts{};
   gmtime_r(&seconds, &parts);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
+  std::array<char, 32> text{};
+  const std::size_t length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return {text.data(), length};
 }
 
 // "turn/udp 10.0.0.1:3478": what an admin needs to see, without the credentials.

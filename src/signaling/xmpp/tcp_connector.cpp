@@ -24,7 +24,7 @@ Connector make_tcp_connector(boost::asio::io_context& io) {
     attempt->done = std::move(done);
     attempt->resolver.async_resolve(
         host, std::to_string(port),
-        [attempt](boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type results) {
+        [attempt](boost::system::error_code ec, const boost::asio::ip::tcp::resolver::results_type& results) {
           if (ec) return attempt->done(ec, boost::asio::ip::tcp::socket(attempt->socket.get_executor()));
           boost::asio::async_connect(
               attempt->socket, results,

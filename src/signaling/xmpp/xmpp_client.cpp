@@ -54,7 +54,7 @@ struct XmppClient::Link {
   bool writing = false;
   bool close_after_write = false;
   std::deque<std::string> out;
-  std::array<std::uint8_t, 16 * 1024> buffer{};
+  std::array<std::uint8_t, std::size_t{16} * 1024> buffer{};
 
   void close() {
     owner = nullptr;

@@ -22,7 +22,7 @@ namespace presentd::media {
 // The largest picture a presenter may make the box decode: 4096x2304 (a 4K screen at 16:9).
 // A keyframe announcing more (VP8/VP9 state their size in the keyframe; up to 16383x16383 in
 // VP8) would make the decoder allocate and convert hundreds of megabytes per picture.
-constexpr std::uint64_t kMaxDecodedPixels = 4096 * 2304;
+constexpr std::uint64_t kMaxDecodedPixels = std::uint64_t{4096} * 2304;
 
 enum class DecodeStatus {
   ok,     // the frame was decoded (picture may still be null if the codec shows nothing)

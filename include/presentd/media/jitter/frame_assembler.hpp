@@ -81,9 +81,9 @@ struct FrameAssemblerConfig {
   // frame it is still waiting for. 2048 packets is several seconds of 1080p screen content.
   std::size_t max_packets = 2048;
   // Payload bytes held at once.
-  std::size_t max_buffered_bytes = 16 * 1024 * 1024;
+  std::size_t max_buffered_bytes = std::size_t{16} * 1024 * 1024;
   // A frame larger than this is dropped (and a keyframe requested) rather than decoded.
-  std::size_t max_frame_bytes = 8 * 1024 * 1024;
+  std::size_t max_frame_bytes = std::size_t{8} * 1024 * 1024;
 };
 
 struct FrameAssemblerStats {

@@ -65,7 +65,7 @@ public:
                                                   std::uint32_t rtp_timestamp)>;
 
   ReceivePipeline(const Clock& clock, ReceivePipelineConfig config, std::unique_ptr<rtp::SrtpContext> srtp,
-                  VideoFrameSink video_sink, AudioPacketSink audio_sink, PacketSender send_rtcp);
+                  const VideoFrameSink& video_sink, AudioPacketSink audio_sink, PacketSender send_rtcp);
   ~ReceivePipeline();
 
   // One datagram that RFC 7983 classified as RTP or RTCP (still encrypted).

@@ -87,8 +87,8 @@ public:
 
 private:
   LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
-  void on_get(const Request& request, const RequestContext& context, Responder respond);
-  void on_post(const Request& request, const RequestContext& context, Responder respond);
+  void on_get(const Request& request, const RequestContext& context, const Responder& respond);
+  void on_post(const Request& request, const RequestContext& context, const Responder& respond);
   void subscribe(const std::string& session_id, std::shared_ptr<EventStream> stream,
                  const std::vector<ChannelEvent>& first);
   void forget_closed_streams();

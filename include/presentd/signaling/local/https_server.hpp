@@ -31,8 +31,8 @@ struct HttpsLimits {
   std::chrono::seconds header_timeout{10};
   // The body, and writing the answer.
   std::chrono::seconds request_timeout{30};
-  std::size_t max_header_bytes = 16 * 1024;  // request line + header fields; more → 431
-  std::size_t max_body_bytes = 128 * 1024;   // an SDP offer with many candidates is ~10 KB; more → 413
+  std::size_t max_header_bytes = std::size_t{16} * 1024;  // request line + header fields; more → 431
+  std::size_t max_body_bytes = std::size_t{128} * 1024;   // an SDP offer with many candidates is ~10 KB; more → 413
   // Connection slots (connection_slots.hpp): /network/max_connections and
   // /network/max_connections_per_address.
   SlotLimits slots;

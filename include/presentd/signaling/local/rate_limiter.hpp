@@ -20,7 +20,7 @@ public:
 
 private:
   struct Bucket {
-    double tokens;
+    double tokens = 0;
     Clock::TimePoint updated;
   };
   const Clock& clock_;

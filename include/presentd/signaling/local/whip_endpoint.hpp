@@ -75,10 +75,10 @@ public:
   }
 
 private:
-  void on_post(const Request& request, const RequestContext& context, Responder respond);
-  void on_patch(const Request& request, const RequestContext& context, Responder respond);
-  void on_delete(const Request& request, const RequestContext& context, Responder respond);
-  void on_options(const Request& request, const RequestContext& context, Responder respond);
+  void on_post(const Request& request, const RequestContext& context, const Responder& respond);
+  void on_patch(const Request& request, const RequestContext& context, const Responder& respond);
+  void on_delete(const Request& request, const RequestContext& context, const Responder& respond);
+  void on_options(const Request& request, const RequestContext& context, const Responder& respond);
 
   // nullopt when the request may go on; otherwise the response that ends it.
   std::optional<Response> check_rate(const Request& request, const RequestContext& context);

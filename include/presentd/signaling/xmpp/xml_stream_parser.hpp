@@ -30,7 +30,7 @@ namespace presentd::xmpp {
 inline constexpr std::string_view kStreamsNs = "http://etherx.jabber.org/streams";
 
 struct XmlLimits {
-  std::size_t max_stanza_bytes = 256 * 1024;
+  std::size_t max_stanza_bytes = std::size_t{256} * 1024;
   int max_depth = 32;  // elements nested inside a stanza, the stanza itself included
 };
 
