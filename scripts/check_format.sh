@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# The format gate: every tracked C++ file follows the repository's .clang-format (clang-format
-# 14, Debian 12's). Prints each file that does not and exits 1; `--fix` rewrites them instead.
+# The format gate: every C++ file git tracks or would add (untracked, not ignored) follows the
+# repository's .clang-format (clang-format 14, Debian 12's). Prints each file that does not and
+# exits 1; `--fix` rewrites them instead.
 # Runs as the ctest `Lint.ClangFormat` (label lint), so CI checks it with everything else.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,7 +12,7 @@ if [ -z "$format" ]; then
   exit 2
 fi
 cd "$root"
-mapfile -t files < <(git ls-files -- 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' 2>/dev/null || find src include tests bench -name '*.cpp' -o -name '*.hpp')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard -- 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' 2>/dev/null || find src include tests bench -name '*.cpp' -o -name '*.hpp')
 if [ "${1:-}" = "--fix" ]; then
   "$format" -i "${files[@]}"
   exit 0
