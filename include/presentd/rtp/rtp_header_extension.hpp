@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 namespace presentd::rtp {
 
@@ -18,6 +19,16 @@ inline constexpr std::uint16_t kTwoByteExtensionProfileMask = 0xFFF0;
 inline constexpr std::uint16_t kTwoByteExtensionProfile = 0x1000;
 
 enum class ExtensionFormat { one_byte, two_byte, other };
+
+// a=extmap URIs (RFC 8285 §5) of the extensions presentd reads or writes itself.
+inline constexpr std::string_view kTransportCcUri =
+    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+inline constexpr std::string_view kAbsSendTimeUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+inline constexpr std::string_view kPlayoutDelayUri = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
+// RFC 8843 §15.2 (BUNDLE's MID) and RFC 8852 §3.3/§3.4 (RID, repaired RID).
+inline constexpr std::string_view kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
+inline constexpr std::string_view kRidUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+inline constexpr std::string_view kRepairedRidUri = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 
 [[nodiscard]] ExtensionFormat extension_format(std::uint16_t profile);
 

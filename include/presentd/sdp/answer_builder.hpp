@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "presentd/rtp/depacketizer/depacketizer.hpp"
+#include "presentd/rtp/rtp_header_extension.hpp"
 #include "presentd/sdp/sdp_error.hpp"
 #include "presentd/sdp/session_description.hpp"
 
@@ -34,11 +35,11 @@ constexpr std::uint64_t kDefaultMaxBitrateAbove1080p = 20'000'000;
 // The default: 8 Mbit/s for a display of at most 1920×1080 pixels, 20 Mbit/s above.
 std::uint64_t default_max_bitrate(std::uint32_t display_width, std::uint32_t display_height);
 
-inline constexpr std::string_view kTransportCcUri =
-    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
-inline constexpr std::string_view kAbsSendTimeUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
-inline constexpr std::string_view kPlayoutDelayUri = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
-inline constexpr std::string_view kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
+// The URIs live with the extensions' formats in rtp, which the viewers' forwarder also reads.
+using rtp::kAbsSendTimeUri;
+using rtp::kMidUri;
+using rtp::kPlayoutDelayUri;
+using rtp::kTransportCcUri;
 
 struct AnswerConfig {
   std::vector<rtp::PayloadFormat> video_codecs{rtp::PayloadFormat::vp8, rtp::PayloadFormat::h264,

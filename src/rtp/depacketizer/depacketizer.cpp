@@ -18,4 +18,21 @@ std::unique_ptr<Depacketizer> make_depacketizer(PayloadFormat format) {
   return nullptr;
 }
 
+std::optional<PayloadInfo> inspect_payload(PayloadFormat format, std::span<const std::uint8_t> payload) {
+  switch (format) {
+    case PayloadFormat::vp8: return Vp8Depacketizer::inspect_payload(payload);
+    case PayloadFormat::vp9: return Vp9Depacketizer::inspect_payload(payload);
+    case PayloadFormat::h264: return H264Depacketizer::inspect_payload(payload);
+    case PayloadFormat::opus: return OpusDepacketizer::inspect_payload(payload);
+  }
+  return std::nullopt;
+}
+
+bool starts_keyframe(PayloadFormat format, std::span<const std::uint8_t> payload) {
+  // Each format sets keyframe only on a packet holding (part of) a keyframe; frame_start narrows
+  // that to its first packet, so an FU-A middle of an IDR does not open anything.
+  const auto info = inspect_payload(format, payload);
+  return info && info->frame_start && info->keyframe;
+}
+
 }  // namespace presentd::rtp

@@ -137,7 +137,7 @@ void append_annexb(std::vector<std::uint8_t>& out, std::span<const std::uint8_t>
 
 }  // namespace
 
-std::optional<PayloadInfo> H264Depacketizer::inspect(std::span<const std::uint8_t> payload) {
+std::optional<PayloadInfo> H264Depacketizer::inspect_payload(std::span<const std::uint8_t> payload) {
   PayloadInfo info;
   bool first = true;
   const bool ok = visit_nal_pieces(payload, [&](const NalPiece& piece) {

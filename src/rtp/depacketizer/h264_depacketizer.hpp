@@ -25,7 +25,11 @@ enum H264NalType : std::uint8_t {
 
 class H264Depacketizer final : public Depacketizer {
 public:
-  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override;
+  // Stateless, so that inspect_payload() (depacketizer.hpp) can call it without an instance.
+  [[nodiscard]] static std::optional<PayloadInfo> inspect_payload(std::span<const std::uint8_t> payload);
+  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override {
+    return inspect_payload(payload);
+  }
   // Emits an Annex B access unit. An IDR frame that carries no SPS or PPS gets the latest ones
   // seen in earlier assembled frames inserted before its first slice, so a decoder that starts
   // (or restarts) there can still decode it; frames are assembled in decode order, so "latest"

@@ -12,7 +12,7 @@ namespace presentd::rtp {
 //  |                  one Opus packet (RFC 6716)                   |
 //  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 // An Opus packet has at least its TOC byte, so an empty payload is malformed (RFC 6716 §3.4 R1).
-std::optional<PayloadInfo> OpusDepacketizer::inspect(std::span<const std::uint8_t> payload) {
+std::optional<PayloadInfo> OpusDepacketizer::inspect_payload(std::span<const std::uint8_t> payload) {
   if (payload.empty()) return std::nullopt;
   PayloadInfo info;
   info.frame_start = true;

@@ -9,7 +9,11 @@ namespace presentd::rtp {
 // fragmentation, so every packet is a whole, independently decodable "frame".
 class OpusDepacketizer final : public Depacketizer {
 public:
-  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override;
+  // Stateless, so that inspect_payload() (depacketizer.hpp) can call it without an instance.
+  [[nodiscard]] static std::optional<PayloadInfo> inspect_payload(std::span<const std::uint8_t> payload);
+  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override {
+    return inspect_payload(payload);
+  }
   std::optional<AssembledFrame> assemble(std::span<const std::span<const std::uint8_t>> payloads) override;
 };
 

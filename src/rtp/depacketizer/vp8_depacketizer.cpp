@@ -96,7 +96,7 @@ std::size_t Vp8FrameHeader::minimum_frame_size() const {
   return (keyframe ? kVp8KeyframeHeaderSize : kVp8FrameTagSize) + first_partition_size;
 }
 
-std::optional<PayloadInfo> Vp8Depacketizer::inspect(std::span<const std::uint8_t> payload) {
+std::optional<PayloadInfo> Vp8Depacketizer::inspect_payload(std::span<const std::uint8_t> payload) {
   const auto descriptor = parse_vp8_descriptor(payload);
   if (!descriptor) return std::nullopt;
   PayloadInfo info;

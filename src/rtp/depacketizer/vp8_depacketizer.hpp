@@ -50,7 +50,11 @@ inline constexpr std::size_t kVp8KeyframeHeaderSize = 10;
 
 class Vp8Depacketizer final : public Depacketizer {
 public:
-  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override;
+  // Stateless, so that inspect_payload() (depacketizer.hpp) can call it without an instance.
+  [[nodiscard]] static std::optional<PayloadInfo> inspect_payload(std::span<const std::uint8_t> payload);
+  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override {
+    return inspect_payload(payload);
+  }
   std::optional<AssembledFrame> assemble(std::span<const std::span<const std::uint8_t>> payloads) override;
 };
 

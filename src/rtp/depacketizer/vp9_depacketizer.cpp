@@ -110,7 +110,7 @@ std::optional<Vp9Descriptor> parse_vp9_descriptor(std::span<const std::uint8_t> 
   return d;
 }
 
-std::optional<PayloadInfo> Vp9Depacketizer::inspect(std::span<const std::uint8_t> payload) {
+std::optional<PayloadInfo> Vp9Depacketizer::inspect_payload(std::span<const std::uint8_t> payload) {
   const auto d = parse_vp9_descriptor(payload);
   if (!d) return std::nullopt;
   PayloadInfo info;

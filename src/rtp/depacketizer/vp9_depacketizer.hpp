@@ -55,7 +55,11 @@ struct Vp9Descriptor {
 
 class Vp9Depacketizer final : public Depacketizer {
 public:
-  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override;
+  // Stateless, so that inspect_payload() (depacketizer.hpp) can call it without an instance.
+  [[nodiscard]] static std::optional<PayloadInfo> inspect_payload(std::span<const std::uint8_t> payload);
+  std::optional<PayloadInfo> inspect(std::span<const std::uint8_t> payload) override {
+    return inspect_payload(payload);
+  }
   // Concatenates the layer frames of one picture; libvpx decodes consecutive frames in one buffer.
   std::optional<AssembledFrame> assemble(std::span<const std::span<const std::uint8_t>> payloads) override;
 };

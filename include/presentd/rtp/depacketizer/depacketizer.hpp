@@ -55,4 +55,16 @@ public:
 
 std::unique_ptr<Depacketizer> make_depacketizer(PayloadFormat format);
 
+// What one payload says about its frame, without a depacketizer: inspect() reads nothing but the
+// payload, so code that only looks at packets (the viewers' forwarder) shares the one parser per
+// format with the jitter buffer. nullopt: the payload is malformed.
+[[nodiscard]] std::optional<PayloadInfo> inspect_payload(PayloadFormat format, std::span<const std::uint8_t> payload);
+
+// True when `payload` is the first packet of a keyframe: where a receiver holding nothing can
+// start decoding. VP8: S=1, partition 0, P=0 in the frame tag (RFC 7741 §4.2–4.3); VP9: B=1 in the
+// base spatial layer, P=0 (RFC 9628 §4.2); H.264: the first NAL unit of the packet starts an access
+// unit and the packet carries an IDR slice or an SPS (RFC 6184: a single IDR NAL unit, a STAP-A
+// holding SPS/PPS/IDR, an FU-A start of an IDR); Opus: every packet. A malformed payload is not.
+[[nodiscard]] bool starts_keyframe(PayloadFormat format, std::span<const std::uint8_t> payload);
+
 }  // namespace presentd::rtp

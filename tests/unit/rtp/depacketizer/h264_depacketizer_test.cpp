@@ -100,6 +100,8 @@ TEST_P(H264InspectTest, ClassifiesPacket) {
   const auto& c = GetParam();
   H264Depacketizer depacketizer;
   const auto info = depacketizer.inspect(c.payload);
+  // The forwarder's keyframe gate opens exactly where a frame start carries a keyframe.
+  EXPECT_EQ(starts_keyframe(PayloadFormat::h264, c.payload), c.valid && c.frame_start && c.keyframe);
   ASSERT_EQ(info.has_value(), c.valid);
   if (!info) return;
   EXPECT_EQ(info->frame_start, c.frame_start);
