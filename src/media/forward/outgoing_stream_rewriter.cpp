@@ -82,6 +82,30 @@ void OutgoingStreamRewriter::anchor(Source& source, std::int64_t sequence, std::
   source.folded_up_to = std::numeric_limits<std::int64_t>::min();
 }
 
+void OutgoingStreamRewriter::restart_source() {
+  // A fresh unwrapper too: after a long pause the old reference may be half the range away.
+  if (!source_) return;
+  source_->anchor.reset();
+  source_->unwrapper = SequenceUnwrapper{};
+}
+
+std::optional<std::uint32_t> OutgoingStreamRewriter::source_ssrc() const {
+  if (!source_) return std::nullopt;
+  return source_->ssrc;
+}
+
+RewrittenPacket OutgoingStreamRewriter::placement_of(const rtp::RtpPacket& rewritten) const {
+  RewrittenPacket placement{rewritten.sequence_number(), rewritten.timestamp(), std::nullopt, std::nullopt};
+  const auto offset_of = [&](std::uint8_t id) -> std::optional<std::size_t> {
+    const auto data = rewritten.find_extension(id);
+    if (!data) return std::nullopt;
+    return static_cast<std::size_t>(data->data() - rewritten.data().data());
+  };
+  placement.transport_sequence_number_offset = offset_of(transport_cc_id_);
+  placement.abs_send_time_offset = offset_of(abs_send_time_id_);
+  return placement;
+}
+
 std::optional<OutgoingStreamRewriter::Placement> OutgoingStreamRewriter::place(const rtp::RtpPacket& packet,
                                                                                Clock::TimePoint now) {
   Source& s = *source_;

@@ -45,18 +45,13 @@ std::optional<std::span<const std::uint8_t>> ResendCache::find(std::uint16_t seq
 
 NackAnswer ResendCache::answer(const rtp::rtcp::Nack& nack, Clock::TimePoint now) {
   NackAnswer result;
-  for (const rtp::rtcp::NackItem& item : nack.items) {
-    // RFC 4585 §6.2.1: PID, then bit i of BLP for PID + i + 1 (mod 2^16).
-    for (int bit = -1; bit < 16; ++bit) {
-      if (bit >= 0 && ((item.blp >> bit) & 1) == 0) continue;
-      const auto sequence_number = static_cast<std::uint16_t>(item.pid + bit + 1);
-      if (const auto packet = find(sequence_number, now)) {
-        result.packets.push_back(*packet);
-      } else {
-        result.missed.push_back(sequence_number);
-      }
+  for_each_answer(nack, now, [&](std::uint16_t sequence_number, std::optional<std::span<const std::uint8_t>> packet) {
+    if (packet) {
+      result.packets.push_back(*packet);
+    } else {
+      result.missed.push_back(sequence_number);
     }
-  }
+  });
   return result;
 }
 

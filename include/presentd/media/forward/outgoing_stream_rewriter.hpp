@@ -101,6 +101,11 @@ public:
   void select_source(const SourceStreamConfig& source);
   // Nobody presents on this m-line: every packet is dropped until select_source().
   void clear_source() { source_.reset(); }
+  // The current source's next forwarded packet anchors it again, as after select_source(): the
+  // viewer's video resumes after a pause, however far the source's numbering moved meanwhile.
+  void restart_source();
+  // The SSRC of the current source; nullopt while nobody presents on this m-line.
+  [[nodiscard]] std::optional<std::uint32_t> source_ssrc() const;
 
   // The codec of the current source's `payload_type`, for the keyframe gate; nullopt if unmapped.
   [[nodiscard]] std::optional<rtp::PayloadFormat> source_format(std::uint8_t payload_type) const;
@@ -113,6 +118,9 @@ public:
   // mid-stream): later packets close the gap. A packet older than one already forwarded cannot
   // be closed up without renumbering it, so it stays a gap.
   void skip(const rtp::RtpPacket& packet);
+  // Where the sender's placeholders are in a packet this rewriter wrote (a resend from the cache
+  // is stamped again: every transmission gets its own transport-wide number and send time).
+  [[nodiscard]] RewrittenPacket placement_of(const rtp::RtpPacket& rewritten) const;
 
   const OutgoingStreamStats& stats() const { return stats_; }
 

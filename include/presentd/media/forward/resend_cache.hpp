@@ -59,6 +59,10 @@ public:
   [[nodiscard]] std::optional<std::span<const std::uint8_t>> find(std::uint16_t sequence_number, Clock::TimePoint now);
   // Every packet a viewer's NACK names (its media SSRC is the caller's to check).
   [[nodiscard]] NackAnswer answer(const rtp::rtcp::Nack& nack, Clock::TimePoint now);
+  // The same lookups without answer()'s two vectors, for the send path: visit(sequence_number,
+  // packet) for every sequence number the NACK names, in order; `packet` is nullopt for a miss.
+  template <class Visit>
+  void for_each_answer(const rtp::rtcp::Nack& nack, Clock::TimePoint now, Visit&& visit);
 
   const ResendCacheStats& stats() const { return stats_; }
 
@@ -81,5 +85,17 @@ private:
   // a packet's bytes at ring position p (unwrapped) stay intact while write_position_ <= p + size.
   std::uint64_t write_position_ = 0;
 };
+
+template <class Visit>
+void ResendCache::for_each_answer(const rtp::rtcp::Nack& nack, Clock::TimePoint now, Visit&& visit) {
+  for (const rtp::rtcp::NackItem& item : nack.items) {
+    // RFC 4585 §6.2.1: PID, then bit i of BLP for PID + i + 1 (mod 2^16).
+    for (int bit = -1; bit < 16; ++bit) {
+      if (bit >= 0 && ((item.blp >> bit) & 1) == 0) continue;
+      const auto sequence_number = static_cast<std::uint16_t>(item.pid + bit + 1);
+      visit(sequence_number, find(sequence_number, now));
+    }
+  }
+}
 
 }  // namespace presentd::media

@@ -16,12 +16,14 @@
 #include "presentd/rtp/rtp_header_extension.hpp"
 #include "presentd/rtp/rtp_packet.hpp"
 #include "support/rtp/wrap_test_support.hpp"
+#include "unit/media/forward/forward_test_packets.hpp"
 
 namespace presentd::media {
 namespace {
 
 using namespace std::chrono_literals;
 using Bytes = std::vector<std::uint8_t>;
+using test::media_packet;
 
 constexpr std::uint32_t kViewerSsrc = 0x11223344;
 constexpr std::uint32_t kSsrcA = 0xAAAA0001;
@@ -67,7 +69,7 @@ SourceStreamConfig source_b() {
 
 // --- Sequence numbers and timestamps ---
 
-enum class Op { select_a, select_b, send_a, send_b, skip_a, unmapped_a, advance_ms };
+enum class Op { select_a, select_b, restart, send_a, send_b, skip_a, unmapped_a, advance_ms };
 
 struct Step {
   Op op;
@@ -117,6 +119,19 @@ const std::vector<Case> kCases = {
     {"source_restart_anchors_again",
      {kSelectA, a(0, 0, 0, 0), a(1, 0, 1, 0), advance(20), a(20000, 777, 2, 1800), a(20001, 777 + 3000, 3, 4800)}},
     {"nothing_selected_drops", {a(0, 0, std::nullopt), kSelectA, a(1, 0, 0)}},
+    // A paused viewer resumes: the next packet anchors however far the source moved (here past
+    // the restart distance, which must not count as a restart), by the wall clock as on a switch.
+    {"restart_after_pause_anchors_again",
+     {kSelectA,
+      a(0, 0, 0, 0),
+      a(1, 0, 1, 0),
+      advance(5000),
+      {Op::restart},
+      a(9000, 450000, 2, 450000),
+      a(9001, 453000, 3, 453000)}},
+    {"restart_drops_what_is_older_than_the_new_anchor",
+     {kSelectA, a(0, 0, 0), {Op::restart}, a(5, 0, 1), a(4, 0, std::nullopt), a(6, 0, 2)}},
+    {"restart_without_a_source_is_nothing", {{Op::restart}, a(0, 0, std::nullopt), kSelectA, a(1, 0, 0)}},
 };
 
 struct Starts {
@@ -134,17 +149,6 @@ Starts random_starts(std::uint32_t seed) {
   auto near_ts_wrap = [&] { return static_cast<std::uint32_t>(0xFFFFFFFFu - rng() % 9000); };
   return {rtp::test::start_near_wrap(seed, 4),        near_ts_wrap(), rtp::test::start_near_wrap(seed + 1000, 4),
           rtp::test::start_near_wrap(seed + 2000, 4), near_ts_wrap(), near_ts_wrap()};
-}
-
-Bytes media_packet(std::uint32_t ssrc, std::uint8_t pt, std::uint16_t seq, std::uint32_t ts) {
-  const Bytes payload = {0x10, 0x01, 0x00, 0x00, 0xAB};
-  return rtp::RtpPacketBuilder()
-      .ssrc(ssrc)
-      .payload_type(pt)
-      .sequence_number(seq)
-      .timestamp(ts)
-      .payload(payload)
-      .build();
 }
 
 // gtest names a failing case by its name, not its bytes.
@@ -169,6 +173,7 @@ TEST_P(RewriterSequenceCases, ContinuousForTheViewerAcrossTheWraps) {
       switch (step.op) {
         case Op::select_a: rewriter.select_source(source_a()); continue;
         case Op::select_b: rewriter.select_source(source_b()); continue;
+        case Op::restart: rewriter.restart_source(); continue;
         case Op::advance_ms: clock.advance(std::chrono::milliseconds{step.seq}); continue;
         case Op::skip_a: rewriter.skip(*rtp::RtpPacket::parse(media_packet(ssrc, kPtA, seq, ts))); continue;
         case Op::unmapped_a: {
@@ -311,6 +316,12 @@ TEST(OutgoingStreamRewriter, RemapsExtensionsByUriAndWritesTheBoxsOwn) {
   const auto patched = rtp::RtpPacket::parse(out);
   EXPECT_EQ(rtp::parse_transport_sequence_number(*patched->find_extension(3)), 0xBEEF);
   EXPECT_EQ(rtp::parse_abs_send_time(*patched->find_extension(2)), 0x123456u);
+  // A resend from the cache finds the same placeholders again.
+  const RewrittenPacket again = rewriter.placement_of(*patched);
+  EXPECT_EQ(again.sequence_number, result->sequence_number);
+  EXPECT_EQ(again.timestamp, result->timestamp);
+  EXPECT_EQ(again.transport_sequence_number_offset, result->transport_sequence_number_offset);
+  EXPECT_EQ(again.abs_send_time_offset, result->abs_send_time_offset);
 }
 
 Bytes packet_with_big_extension() {
@@ -364,6 +375,8 @@ TEST(OutgoingStreamRewriter, NoExtensionBlockWhenTheViewerNegotiatedNone) {
   EXPECT_FALSE(result->transport_sequence_number_offset);
   const auto parsed = rtp::RtpPacket::parse(out);
   ASSERT_TRUE(parsed);
+  EXPECT_FALSE(rewriter.placement_of(*parsed).transport_sequence_number_offset);
+  EXPECT_FALSE(rewriter.placement_of(*parsed).abs_send_time_offset);
   EXPECT_FALSE(parsed->has_extension());
   EXPECT_EQ(parsed->header_size(), rtp::kRtpFixedHeaderSize);
   EXPECT_EQ(out.size(), rtp::kRtpFixedHeaderSize + 2);
@@ -372,7 +385,11 @@ TEST(OutgoingStreamRewriter, NoExtensionBlockWhenTheViewerNegotiatedNone) {
 TEST(OutgoingStreamRewriter, SwitchMapsTheNewSourcesIds) {
   ManualClock clock;
   OutgoingStreamRewriter rewriter(viewer_config(1, 2));
+  EXPECT_EQ(rewriter.source_ssrc(), std::nullopt);
+  rewriter.select_source(source_a());
+  EXPECT_EQ(rewriter.source_ssrc(), kSsrcA);
   rewriter.select_source(source_b());
+  EXPECT_EQ(rewriter.source_ssrc(), kSsrcB);
   EXPECT_EQ(rewriter.source_format(kPtB), rtp::PayloadFormat::vp8);
   EXPECT_EQ(rewriter.source_format(kPtA), std::nullopt);
   const Bytes bytes = rtp::RtpPacketBuilder()
