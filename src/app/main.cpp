@@ -3,6 +3,7 @@
 // (app wires them); main only reads the command line and hands over.
 #include <cstdio>
 #include <exception>
+#include <string>
 #include <variant>
 
 #include "app/command_line.hpp"
@@ -13,6 +14,10 @@
 
 namespace {
 
+// Like other command-line tools, output that cannot be written (stdout closed, /dev/full, a full
+// disk) is a failure: stdout is buffered, so only the flush can tell.
+int print(const char* text) { return std::fputs(text, stdout) >= 0 && std::fflush(stdout) == 0 ? 0 : 1; }
+
 int run_command(int argc, char** argv) {
   using namespace presentd;
   auto parsed = app::parse_command_line(argc, argv);
@@ -22,10 +27,8 @@ int run_command(int argc, char** argv) {
   }
   const auto& command_line = std::get<app::CommandLine>(parsed);
   switch (command_line.action) {
-    // Like other command-line tools, an output that cannot be written (stdout closed, a full
-    // disk) is a failure.
-    case app::Action::help: return std::fputs(app::usage_text(), stdout) < 0 ? 1 : 0;
-    case app::Action::version: return std::printf("presentd %s\n", build::kVersion) < 0 ? 1 : 0;
+    case app::Action::help: return print(app::usage_text());
+    case app::Action::version: return print((std::string("presentd ") + build::kVersion + "\n").c_str());
     case app::Action::check_config: return app::run_check_config(command_line.config);
     case app::Action::print_config: return app::run_print_config(command_line.config);
     case app::Action::run: break;

@@ -218,6 +218,21 @@ TEST_F(DaemonLifecycle, RefusesToStartWhenThePortIsTaken) {
   EXPECT_NE(log().find("cannot listen on 127.0.0.1 port " + std::to_string(port_)), std::string::npos) << log();
 }
 
+TEST(CommandLine, HelpAndVersionSucceedAndFailWhenStdoutCannotBeWritten) {
+  const auto [version_code, version_output] = run_command({PRESENTD_BINARY, "--version"});
+  EXPECT_EQ(version_code, 0);
+  EXPECT_EQ(version_output.rfind("presentd ", 0), 0U) << version_output;
+  const auto [help_code, help_output] = run_command({PRESENTD_BINARY, "--help"});
+  EXPECT_EQ(help_code, 0);
+  EXPECT_NE(help_output.find("--check-config"), std::string::npos) << help_output;
+  // stdout is buffered: a write to /dev/full fails only at the flush, which must be checked.
+  for (const char* option : {"--version", "--help"}) {
+    const auto [code, output] =
+        run_command({"/bin/sh", "-c", std::string(PRESENTD_BINARY) + " " + option + " >/dev/full"});
+    EXPECT_EQ(code, 1) << option << ": " << output;
+  }
+}
+
 TEST(CheckConfig, ExitCodesAndMessagesLikeNginxT) {
   TempDir dir;
   const auto good = dir.write("good.json", "{\"room\": {\"name\": \"Lab\"}}");
