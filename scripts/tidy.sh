@@ -34,10 +34,10 @@ if [ ! -f "$build/compile_commands.json" ]; then
   exit 2
 fi
 cd "$root"
+baseline=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' .clang-tidy-baseline)
 
 sources_of_changes() {
-  local baseline changed file stem
-  baseline=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' .clang-tidy-baseline)
+  local changed file stem
   if ! git cat-file -e "$baseline^{commit}" 2>/dev/null; then
     # An exported or shallow checkout cannot tell what changed, and checking all of src/ would
     # take longer than CI has: say so and skip (exit 77, which ctest reports as skipped).
@@ -66,7 +66,7 @@ else
   [ -n "$changes" ] || files=()
 fi
 if [ ${#files[@]} -eq 0 ]; then
-  echo "tidy.sh: nothing under src/ or include/ changed since $(cat .clang-tidy-baseline | sed '/^#/d')"
+  echo "tidy.sh: nothing under src/ or include/ changed since $baseline"
   exit 0
 fi
 # The anchored absolute paths are run-clang-tidy's file filter; the compile database names
