@@ -40,45 +40,61 @@ std::optional<std::uint8_t> rtx_for(const MediaDescription& m, std::uint8_t pt) 
   return std::nullopt;
 }
 
+struct VideoMatch {
+  int rank = 0;             // lower is better (H.264 profiles); 0 for the other formats
+  std::string answer_fmtp;  // what the receive answer writes for it
+};
+
+// Whether offered payload type `pt` (`map`) is `format` in a form we take: the one rule both the
+// receive answer and the viewers' answer follow.
+std::optional<VideoMatch> match_video(const MediaDescription& m, std::uint8_t pt, const Rtpmap& map,
+                                      rtp::PayloadFormat format) {
+  if (map.clock_rate != kVideoClockRate) return std::nullopt;
+  const std::string_view fmtp = fmtp_of(m, pt);
+  switch (format) {
+    case rtp::PayloadFormat::vp8:
+      if (!text::iequals(map.encoding, "VP8")) return std::nullopt;
+      return VideoMatch{};
+    case rtp::PayloadFormat::vp9: {
+      if (!text::iequals(map.encoding, "VP9")) return std::nullopt;
+      const auto profile = fmtp_parameter(fmtp, "profile-id");
+      if (profile && *profile != "0") return std::nullopt;  // profile 2 is 10-bit: not on a screen
+      return VideoMatch{0, profile ? "profile-id=0" : ""};
+    }
+    case rtp::PayloadFormat::h264: {
+      if (!text::iequals(map.encoding, "H264")) return std::nullopt;
+      if (fmtp_parameter(fmtp, "packetization-mode") != "1") return std::nullopt;
+      const auto profile = fmtp_parameter(fmtp, "profile-level-id");
+      // RFC 6184 §8.1: an absent profile-level-id means 42000A (baseline, level 1).
+      const std::string profile_level_id = profile.value_or("42000a");
+      if (profile_level_id.size() != 6 || !text::is_token(profile_level_id)) return std::nullopt;
+      return VideoMatch{h264_profile_rank(profile_level_id),
+                        "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=" + profile_level_id};
+    }
+    case rtp::PayloadFormat::opus: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // The offered payload type for one format, or nullopt.
 std::optional<ChosenCodec> choose(const MediaDescription& m, rtp::PayloadFormat format) {
   std::optional<ChosenCodec> best;
   int best_rank = 100;
   for (const auto pt : m.payload_types()) {
     const Rtpmap* map = m.find_rtpmap(pt);
-    if (!map || map->clock_rate != kVideoClockRate) continue;
-    const std::string_view fmtp = fmtp_of(m, pt);
-    int rank = 0;
-    std::string answer_fmtp;
-    switch (format) {
-      case rtp::PayloadFormat::vp8:
-        if (!text::iequals(map->encoding, "VP8")) continue;
-        break;
-      case rtp::PayloadFormat::vp9: {
-        if (!text::iequals(map->encoding, "VP9")) continue;
-        const auto profile = fmtp_parameter(fmtp, "profile-id");
-        if (profile && *profile != "0") continue;  // profile 2 is 10-bit: not on a screen
-        if (profile) answer_fmtp = "profile-id=0";
-        break;
-      }
-      case rtp::PayloadFormat::h264: {
-        if (!text::iequals(map->encoding, "H264")) continue;
-        if (fmtp_parameter(fmtp, "packetization-mode") != "1") continue;
-        const auto profile = fmtp_parameter(fmtp, "profile-level-id");
-        // RFC 6184 §8.1: an absent profile-level-id means 42000A (baseline, level 1).
-        const std::string profile_level_id = profile.value_or("42000a");
-        if (profile_level_id.size() != 6 || !text::is_token(profile_level_id)) continue;
-        rank = h264_profile_rank(profile_level_id);
-        answer_fmtp = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=" + profile_level_id;
-        break;
-      }
-      case rtp::PayloadFormat::opus: continue;
-    }
-    if (best && rank >= best_rank) continue;
-    best = ChosenCodec{pt, format, *map, std::move(answer_fmtp), rtx_for(m, pt)};
-    best_rank = rank;
+    if (!map) continue;
+    auto match = match_video(m, pt, *map, format);
+    if (!match || (best && match->rank >= best_rank)) continue;
+    best = ChosenCodec{pt, format, *map, std::move(match->answer_fmtp), rtx_for(m, pt)};
+    best_rank = match->rank;
   }
   return best;
+}
+
+// Only what the receive path decodes, whatever a preference names (one list for both answers).
+bool is_video_format(rtp::PayloadFormat format) {
+  return std::find(rtp::kVideoPayloadFormats.begin(), rtp::kVideoPayloadFormats.end(), format) !=
+         rtp::kVideoPayloadFormats.end();
 }
 
 }  // namespace
@@ -111,17 +127,29 @@ std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer,
                                              const std::vector<rtp::PayloadFormat>& preference) {
   std::vector<ChosenCodec> chosen;
   for (const auto format : preference) {
-    // Only what the receive path decodes, whatever the preference names (one list for both).
-    if (std::find(rtp::kVideoPayloadFormats.begin(), rtp::kVideoPayloadFormats.end(), format) ==
-        rtp::kVideoPayloadFormats.end()) {
-      continue;
-    }
+    if (!is_video_format(format)) continue;
     const bool seen =
         std::any_of(chosen.begin(), chosen.end(), [&](const ChosenCodec& c) { return c.format == format; });
     if (seen) continue;
     if (auto codec = choose(offer, format)) chosen.push_back(std::move(*codec));
   }
   return chosen;
+}
+
+std::vector<ChosenCodec> forwardable_video_codecs(const MediaDescription& offer,
+                                                  const std::vector<rtp::PayloadFormat>& formats) {
+  std::vector<ChosenCodec> out;
+  for (const auto pt : offer.payload_types()) {
+    const Rtpmap* map = offer.find_rtpmap(pt);
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const ChosenCodec& c) { return c.payload_type == pt; });
+    if (!map || seen) continue;
+    for (const auto format : formats) {
+      if (!is_video_format(format) || !match_video(offer, pt, *map, format)) continue;
+      out.push_back(ChosenCodec{pt, format, *map, std::string(fmtp_of(offer, pt)), std::nullopt});
+      break;
+    }
+  }
+  return out;
 }
 
 std::optional<ChosenCodec> choose_opus(const MediaDescription& offer) {

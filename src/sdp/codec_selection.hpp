@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Picks, for one offered m-line, the payload types we will receive, in our preference order,
-// using only the offer's own payload type numbers (RFC 8829 §5.3.1: the answer reuses the
-// offer's numbering; nothing here hard-codes a payload type).
+// Picks, for one offered m-line, the payload types we will receive, in our preference order, or
+// those we can forward to a viewer, using only the offer's own payload type numbers (RFC 8829
+// §5.3.1: the answer reuses the offer's numbering; nothing here hard-codes a payload type).
 //
-// At most one payload type per format: VP8; VP9 profile 0; H.264 with packetization-mode=1 only
-// (mode 0 would mean single-NAL packets, which browsers never send at screen-share sizes), the
-// constrained-baseline profile 42e01f or 42001f preferred when several profiles are offered
-// because that is what FFmpeg decodes fastest (docs/performance.md); Opus at 48 kHz. Each video
-// codec brings its RTX payload type when the offer pairs one with it (a=fmtp:<rtx> apt=<pt>).
+// Which offered codecs count is one rule for both: VP8; VP9 profile 0; H.264 with
+// packetization-mode=1 only (mode 0 would mean single-NAL packets, which browsers never send at
+// screen-share sizes); Opus at 48 kHz. A viewer gets forwarded what presenters send, and a
+// presenter sends only what the receive answer took, so a viewer needs nothing beyond it.
+//
+// Receiving takes at most one payload type per format, for H.264 the constrained-baseline profile
+// 42e01f or 42001f when several profiles are offered because that is what FFmpeg decodes fastest
+// (docs/performance.md). Each received video codec brings its RTX payload type when the offer
+// pairs one with it (a=fmtp:<rtx> apt=<pt>).
 // Thread: none; pure functions.
 #include <cstdint>
 #include <optional>
@@ -34,6 +38,13 @@ struct ChosenCodec {
 // never chosen).
 std::vector<ChosenCodec> choose_video_codecs(const MediaDescription& offer,
                                              const std::vector<rtp::PayloadFormat>& preference);
+
+// Every offered payload type of one of `formats` (video formats only), in the offer's order, its
+// fmtp echoed as offered (RFC 8829 §5.3.1: compatible fmtp is echoed): all H.264 profiles with
+// packetization-mode=1, since the viewer's copy must carry the presenter's profile. No RTX: a
+// viewer's resends go on the media SSRC.
+std::vector<ChosenCodec> forwardable_video_codecs(const MediaDescription& offer,
+                                                  const std::vector<rtp::PayloadFormat>& formats);
 
 // The first offered Opus payload type, its fmtp echoed.
 std::optional<ChosenCodec> choose_opus(const MediaDescription& offer);

@@ -12,6 +12,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::too_large: return 413;
     case ErrorCode::unsupported_offer: return 422;
     case ErrorCode::no_common_codec: return 406;
+    case ErrorCode::bad_config: return 500;
     case ErrorCode::too_many_lines:
     case ErrorCode::line_too_long:
     case ErrorCode::too_many_items:

@@ -210,6 +210,8 @@ Parser::MaybeError Parser::on_media_attribute(const SdpLine& line, const Attribu
     m.candidates.push_back(std::move(*candidate));
   } else if (a.name == "end-of-candidates") {
     m.end_of_candidates = true;
+  } else if (a.name == "extmap-allow-mixed") {
+    m.extmap_allow_mixed = true;
   } else if (a.name == "bundle-only") {
     m.bundle_only = true;
   } else if (a.name == "rtcp-mux") {

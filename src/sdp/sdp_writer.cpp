@@ -60,6 +60,7 @@ void write_media(std::ostream& out, const MediaDescription& m) {
     if (!e.attributes.empty()) out << ' ' << e.attributes;
     out << kEnd;
   }
+  if (m.extmap_allow_mixed) out << "a=extmap-allow-mixed" << kEnd;
   if (m.direction) out << "a=" << direction_name(*m.direction) << kEnd;
   if (m.msid) out << "a=msid:" << *m.msid << kEnd;
   if (m.rtcp_mux) out << "a=rtcp-mux" << kEnd;

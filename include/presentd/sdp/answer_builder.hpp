@@ -15,7 +15,8 @@
 // only an offer with nothing we can receive at all is an error (no_common_codec, HTTP 406, or
 // unsupported_offer, HTTP 422, when the transport is what we cannot serve).
 // Without a BUNDLE group in the offer only the first acceptable m-line is taken, since we run a
-// single ICE/DTLS transport.
+// single ICE/DTLS transport. These transport rules are shared with the viewers' answer
+// (viewer_answer.hpp) in src/sdp/answer_frame.hpp.
 // Thread: none; a pure function.
 #include <cstdint>
 #include <map>

@@ -21,7 +21,8 @@ enum class ErrorCode {
   bad_attribute,      // an a= line we rely on (rtpmap, candidate, extmap ...) is malformed
   missing_field,      // something the offer must carry is absent (o=, m=, ice-ufrag, fingerprint)
   unsupported_offer,  // well formed, but asks for what we do not do (no rtcp-mux, recvonly, holdconn)
-  no_common_codec,    // well formed, but no m-line offers a codec we decode
+  no_common_codec,    // well formed, but no m-line offers a codec we decode (or forward)
+  bad_config,         // the caller's configuration of a builder is unusable: our bug, not the offer's
 };
 
 struct Error {
@@ -37,7 +38,8 @@ struct Error {
 // instructions cannot be processed). An offer without any codec we decode is 406 Not Acceptable:
 // the issue and docs/protocol.md promise senders that status for "no common codec", as SIP's
 // 488/606 do, and it lets a client tell "try another codec" from "fix your offer".
-// Too large a body is 413 Content Too Large.
+// Too large a body is 413 Content Too Large. A builder configured wrongly (bad_config) is the box's
+// own fault: 500 Internal Server Error.
 int http_status(ErrorCode code);
 
 template <class T>

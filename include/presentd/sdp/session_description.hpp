@@ -132,6 +132,7 @@ struct MediaDescription {
   std::vector<Fmtp> fmtps;
   std::vector<RtcpFeedback> rtcp_feedback;  // may name payload types absent from `formats`
   std::vector<Extmap> extmaps;
+  bool extmap_allow_mixed = false;  // RFC 8285 §6 at media level, where Firefox writes it
   std::vector<SsrcAttribute> ssrcs;
   std::vector<SsrcGroup> ssrc_groups;
   std::vector<Candidate> candidates;
