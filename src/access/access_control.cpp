@@ -96,6 +96,13 @@ std::optional<AccessDenied> AccessControl::check_remote_pin(const std::optional<
   return check_pin(pin ? std::string_view(*pin) : std::string_view(), "xmpp:" + who, Source::account);
 }
 
+std::optional<AccessDenied> AccessControl::check_viewer_pin(std::string_view pin,
+                                                            const signaling::RequestContext& context) {
+  loop_.check("AccessControl::check_viewer_pin");
+  if (!pin_.required()) return std::nullopt;
+  return check_pin(pin, net::address_key(context.remote.address()), Source::address);
+}
+
 std::variant<signaling::WhipGrant, signaling::WhipFailure> AccessControl::authorize_create(
     std::optional<std::string_view> bearer, const signaling::RequestContext& context) {
   loop_.check("AccessControl::authorize_create");

@@ -15,6 +15,19 @@ using signaling::make_json_error;
 using signaling::make_json_response;
 
 constexpr std::string_view kPresentersPrefix = "/api/v1/admin/presenters/";
+constexpr std::string_view kViewersPrefix = "/api/v1/admin/viewers/";
+
+// The ID in "<prefix><id>/remove"; nullopt when the path is not that shape.
+std::optional<std::string> id_to_remove(const signaling::Request& request, std::string_view prefix) {
+  auto rest = signaling::target_path(request.target()).substr(prefix.size());
+  constexpr std::string_view kSuffix = "/remove";
+  if (!rest.ends_with(kSuffix) || rest.size() == kSuffix.size() || rest.size() > 64 + kSuffix.size()) {
+    return std::nullopt;
+  }
+  std::string id(rest.substr(0, rest.size() - kSuffix.size()));
+  if (id.find('/') != std::string::npos) return std::nullopt;
+  return id;
+}
 
 std::string_view policy_name(config::PinPolicy policy) {
   for (const auto& [name, value] : config::kPinPolicyNames) {
@@ -46,6 +59,8 @@ void AdminEndpoint::configure(std::optional<std::string> token, bool snapshot_en
 void AdminEndpoint::register_routes(signaling::HttpRouter& router) {
   router.add(http::verb::get, "/api/v1/admin/presenters", guarded(&AdminEndpoint::on_list));
   router.add_prefix(http::verb::post, std::string(kPresentersPrefix), guarded(&AdminEndpoint::on_remove));
+  router.add(http::verb::get, "/api/v1/admin/viewers", guarded(&AdminEndpoint::on_list_viewers));
+  router.add_prefix(http::verb::post, std::string(kViewersPrefix), guarded(&AdminEndpoint::on_remove_viewer));
   router.add(http::verb::post, "/api/v1/admin/lock", guarded(&AdminEndpoint::on_lock));
   router.add(http::verb::post, "/api/v1/admin/unlock", guarded(&AdminEndpoint::on_unlock));
   router.add(http::verb::post, "/api/v1/admin/pin/rotate", guarded(&AdminEndpoint::on_rotate));
@@ -100,17 +115,29 @@ void AdminEndpoint::on_list(const signaling::Request& request, const signaling::
 
 void AdminEndpoint::on_remove(const signaling::Request& request, const signaling::Responder& respond) {
   // POST /api/v1/admin/presenters/<session_id>/remove
-  auto rest = signaling::target_path(request.target()).substr(kPresentersPrefix.size());
-  constexpr std::string_view kSuffix = "/remove";
-  if (!rest.ends_with(kSuffix) || rest.size() == kSuffix.size() || rest.size() > 64 + kSuffix.size()) {
-    return respond(make_json_error(request, http::status::not_found, "not_found", "No such admin action."));
-  }
-  const std::string id(rest.substr(0, rest.size() - kSuffix.size()));
-  if (id.find('/') != std::string::npos || !hooks_.remove_presenter || !hooks_.remove_presenter(id)) {
+  const auto id = id_to_remove(request, kPresentersPrefix);
+  if (!id) return respond(make_json_error(request, http::status::not_found, "not_found", "No such admin action."));
+  if (!hooks_.remove_presenter || !hooks_.remove_presenter(*id)) {
     return respond(make_json_error(request, http::status::not_found, "no_such_session", "No such presenter."));
   }
-  PD_LOG(notice, kTag) << "an admin removed presenter session " << id;
-  respond(make_json_response(request, http::status::ok, {{"removed", id}}));
+  PD_LOG(notice, kTag) << "an admin removed presenter session " << *id;
+  respond(make_json_response(request, http::status::ok, {{"removed", *id}}));
+}
+
+void AdminEndpoint::on_list_viewers(const signaling::Request& request, const signaling::Responder& respond) {
+  auto list = hooks_.list_viewers ? hooks_.list_viewers() : nlohmann::json::array();
+  respond(make_json_response(request, http::status::ok, {{"viewers", std::move(list)}}));
+}
+
+void AdminEndpoint::on_remove_viewer(const signaling::Request& request, const signaling::Responder& respond) {
+  // POST /api/v1/admin/viewers/<viewer_id>/remove
+  const auto id = id_to_remove(request, kViewersPrefix);
+  if (!id) return respond(make_json_error(request, http::status::not_found, "not_found", "No such admin action."));
+  if (!hooks_.remove_viewer || !hooks_.remove_viewer(*id)) {
+    return respond(make_json_error(request, http::status::not_found, "no_such_viewer", "No such viewer."));
+  }
+  PD_LOG(notice, kTag) << "an admin removed viewer " << *id;
+  respond(make_json_response(request, http::status::ok, {{"removed", *id}}));
 }
 
 void AdminEndpoint::on_lock(const signaling::Request& request, const signaling::Responder& respond) {

@@ -13,6 +13,7 @@
 #include "app/config_check.hpp"
 #include "app/daemon_routes.hpp"
 #include "app/status_report.hpp"
+#include "app/viewer_service.hpp"
 #include "app/webrtc_service.hpp"
 #include "presentd/access/access_control.hpp"
 #include "presentd/access/admin_endpoint.hpp"
@@ -218,6 +219,12 @@ void Daemon::start_access() {
   hooks.status = [this] { return status_json(true); };
   hooks.remove_presenter = [this](const std::string& session_id) {
     return webrtc_ && webrtc_->end_session(session_id, "removed");
+  };
+  hooks.list_viewers = [this] {
+    return webrtc_ ? webrtc_->viewers().admin_list()["viewers"] : nlohmann::json::array();
+  };
+  hooks.remove_viewer = [this](const std::string& viewer_id) {
+    return webrtc_ && webrtc_->viewers().remove(viewer_id);
   };
   if (renderer_) {
     snapshots_ = std::make_unique<SnapshotWorker>(io_);

@@ -98,6 +98,12 @@ render::IdleInfo make_idle_info(const config::Config& config, const ScreenState&
     info.pin = state.pin;
   }
   info.meeting_id = state.meeting_id;
+  // Everyone may watch the screen on their own device (issue 15): the first address's /watch.
+  if (config.viewers.policy != config::ViewerPolicy::off && !info.urls.empty()) {
+    auto base = info.urls.front();
+    while (base.ends_with('/')) base.pop_back();
+    info.watch_url = base + "/watch";
+  }
   // The cloud meeting ID only helps while the server can reach the box.
   info.cloud_meeting_id = state.cloud_connected ? state.cloud_meeting_id : std::string();
   // From outside the room's network: the remote page opened on this room (docs/cloud.md).

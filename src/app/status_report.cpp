@@ -6,17 +6,7 @@
 #include "presentd/config/config_schema.hpp"
 
 namespace presentd::app {
-namespace {
-
-template <class Enum, std::size_t N>
-std::string_view name_in(const config::EnumNames<Enum, N>& names, Enum value) {
-  for (const auto& [name, candidate] : names) {
-    if (candidate == value) return name;
-  }
-  return "unknown";
-}
-
-}  // namespace
+using config::name_in;
 
 nlohmann::json make_status(const config::Config& config, const StatusFacts& facts) {
   auto sessions = facts.sessions.is_object() ? facts.sessions
@@ -32,6 +22,12 @@ nlohmann::json make_status(const config::Config& config, const StatusFacts& fact
   const bool presenting = sessions.value("active", 0) > 0;
   auto presenters = sessions["presenters"];
   sessions.erase("presenters");
+  auto viewers = sessions.contains("viewers") ? sessions["viewers"]
+                                              : nlohmann::json{{"count", 0}, {"viewers", nlohmann::json::array()}};
+  sessions.erase("viewers");
+  viewers["policy"] = name_in(config::kViewerPolicyNames, config.viewers.policy);
+  viewers["max"] = config.viewers.max;
+  viewers["watch_path"] = "/watch";
   auto urls = connection_urls(config.network, facts.addresses);
   if (auto url = mdns_url(config, facts.mdns_host_name)) urls.push_back(std::move(*url));
   return {
@@ -49,6 +45,7 @@ nlohmann::json make_status(const config::Config& config, const StatusFacts& fact
         {"max_presenters", config.admission.max_presenters},
         {"when_full", name_in(config::kWhenFullNames, config.admission.when_full)}}},
       {"presenters", presenters},
+      {"viewers", viewers},
       {"sessions", sessions},
       {"screen", facts.screen.is_object() ? facts.screen : nlohmann::json{{"up", false}}},
   };

@@ -7,7 +7,9 @@
 
 #include "app/event_channel_bridge.hpp"
 #include "app/session_status.hpp"
+#include "app/viewer_service.hpp"
 #include "app/whip_session_adapter.hpp"
+#include "presentd/access/access_control.hpp"
 #include "presentd/common/log.hpp"
 #include "presentd/config/config_schema.hpp"
 #include "presentd/dtls/dtls_identity_store.hpp"
@@ -71,6 +73,10 @@ nlohmann::json capabilities(const config::Config& config) {
           {"admission", config.admission.mode == config::AdmissionMode::approve ? "approve" : "auto"},
           {"max_presenters", config.admission.max_presenters},
           {"whip", "/whip"},
+          // The viewers' page (/watch) asks here whether it needs the PIN (issue 15).
+          {"watch",
+           {{"policy", std::string(config::name_in(config::kViewerPolicyNames, config.viewers.policy))},
+            {"whep", "/whep"}}},
           // Where "Present in another room" sends a 6-digit cloud meeting ID ("" = nowhere).
           {"remote_page", config.cloud.remote_page_url}};
 }
@@ -86,8 +92,8 @@ render::PresenterId presenter_id(const std::string& session_id) {
 }  // namespace
 
 WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                             signaling::WhipAuthorizer* authorizer,
-                             std::function<void(const std::string&)> on_session_ended, metrics::Registry& registry)
+                             access::AccessControl* access, std::function<void(const std::string&)> on_session_ended,
+                             metrics::Registry& registry)
     : io_(io),
       config_(config),
       renderer_(renderer),
@@ -114,6 +120,10 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
     if (renderer == nullptr) return std::nullopt;
     return renderer->audio_output_delay(presenter_id(session_id));
   };
+  observer.on_packet = [this](const std::string& session_id, media::ReceivePipeline::ReportedStream kind,
+                              std::size_t video_index, const rtp::RtpPacket& packet) {
+    if (viewers_) viewers_->on_packet(session_id, kind, video_index, packet);
+  };
   observer.on_ended = [this](const std::string& session_id, session::EndReason reason) {
     if (on_session_end_) on_session_end_(session_id, reason);
   };
@@ -121,6 +131,8 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
                           const std::string& session_id, session::SessionState state, const std::string& name) {
     if (state == session::SessionState::ended && on_session_ended) on_session_ended(session_id);
     if (state == session::SessionState::live && on_session_live_) on_session_live_(session_id);
+    if (viewers_ && state == session::SessionState::live) viewers_->presenter_live(session_id, name);
+    if (viewers_ && state == session::SessionState::ended) viewers_->presenter_ended(session_id);
     // Posted: the session manager may still hold the ending session while it reports.
     boost::asio::post(io_, [this] {
       if (on_sessions_changed_) on_sessions_changed_();
@@ -151,8 +163,9 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
         [this](const session::SessionManager::SessionView& view) { metrics_->update(view.session); });
     metrics_->set_active(sessions_->session_count());
   });
+  viewers_ = std::make_unique<ViewerService>(io_, *pump_, identity, config, *access, *sessions_, registry_);
   signaling::WhipEndpointOptions options;
-  options.authorizer = authorizer;
+  options.authorizer = access;
   whip_sessions_ = std::make_unique<WhipSessionAdapter>(*sessions_, metrics_.get());
   whip_ = std::make_unique<signaling::WhipEndpoint>(clock_, *whip_sessions_, options);
   event_bridge_ = std::make_unique<EventChannelBridge>(*sessions_);
@@ -168,6 +181,8 @@ WebrtcService::WebrtcService(boost::asio::io_context& io, const config::Config& 
 void WebrtcService::refresh_settings() {
   auto settings = settings_with_metrics(config_);
   if (relays_) settings.ice.turn_servers = relays_->ice_servers();
+  // Viewers reach the box the same ways presenters do.
+  viewers_->apply(config_, settings.ice);
   sessions_->set_settings(std::move(settings));
   std::vector<std::string> links;
   if (!config_.ice.stun_server.empty()) links.push_back("<stun:" + config_.ice.stun_server + ">; rel=\"ice-server\"");
@@ -179,6 +194,7 @@ void WebrtcService::refresh_settings() {
     auto bare = relays_->whip_links(false);
     public_links.insert(public_links.end(), bare.begin(), bare.end());
   }
+  viewers_->set_ice_server_links(links, public_links);
   whip_->set_ice_server_links(std::move(links), std::move(public_links));
 }
 
@@ -196,6 +212,8 @@ WebrtcService::~WebrtcService() {
   event_bridge_.reset();
   whip_.reset();
   whip_sessions_.reset();
+  // Viewers before the sessions whose packets they are sent, and before the pump their ICE runs on.
+  viewers_.reset();
   sessions_.reset();
   pump_.reset();
   g_main_context_unref(context_);
@@ -211,6 +229,7 @@ session::SessionPort& WebrtcService::session_port() { return *sessions_; }
 
 void WebrtcService::register_routes(signaling::HttpRouter& router) {
   whip_->register_routes(router);
+  viewers_->register_routes(router);
   events_->register_routes(router);
   router.add(
       signaling::http::verb::get, "/api/v1/capabilities",
@@ -237,6 +256,7 @@ bool WebrtcService::end_session(const std::string& session_id, const std::string
 }
 
 void WebrtcService::stop() {
+  if (viewers_) viewers_->stop();
   if (sessions_) sessions_->end_all(session::EndReason::shutdown, "the display is shutting down");
   // Their last events are queued; the streams close with the HTTPS connections.
   if (events_) events_->close_all();
@@ -255,6 +275,7 @@ session::SessionSettings WebrtcService::settings_with_metrics(const config::Conf
 
 nlohmann::json WebrtcService::status(bool network_detail) const {
   auto out = sessions_status(*sessions_, network_detail);
+  out["viewers"] = viewers_->status(network_detail);
   if (relays_) out["turn"] = relays_->status();
   return out;
 }
@@ -262,7 +283,7 @@ nlohmann::json WebrtcService::status(bool network_detail) const {
 std::size_t WebrtcService::session_count() const { return sessions_->session_count(); }
 
 std::string WebrtcService::status_key() const {
-  std::string key = sessions_status_key(*sessions_);
+  std::string key = sessions_status_key(*sessions_) + '|' + viewers_->status_key();
   if (relays_) key += '|' + relays_->status().dump();
   return key;
 }

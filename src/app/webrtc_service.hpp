@@ -32,6 +32,9 @@ class Renderer;
 namespace presentd::metrics {
 class Registry;
 }
+namespace presentd::access {
+class AccessControl;
+}
 namespace presentd::session {
 class SessionManager;
 class SessionMetrics;
@@ -47,15 +50,16 @@ class WhipEndpoint;
 namespace presentd::app {
 
 class EventChannelBridge;
+class ViewerService;
 class WhipSessionAdapter;
 
 class WebrtcService {
 public:
-  // `renderer` may be null (headless); `authorizer` (not null, outliving this) decides who may
-  // publish; `on_session_ended` is told of every session that ended, whatever the reason.
-  // Sessions are counted in `registry` (it must outlive the service).
+  // `renderer` may be null (headless); `access` (not null, outliving this) decides who may
+  // publish and, under viewers.policy, who may watch; `on_session_ended` is told of every session that ended, whatever
+  // the reason. Sessions are counted in `registry` (it must outlive the service).
   WebrtcService(boost::asio::io_context& io, const config::Config& config, render::Renderer* renderer,
-                signaling::WhipAuthorizer* authorizer, std::function<void(const std::string&)> on_session_ended,
+                access::AccessControl* access, std::function<void(const std::string&)> on_session_ended,
                 metrics::Registry& registry);
   ~WebrtcService();
   WebrtcService(const WebrtcService&) = delete;
@@ -70,6 +74,8 @@ public:
   // Ends every presentation (Esc/Del on the box; pages are told "ended_at_box"); new senders
   // are served as before.
   void end_sessions(const std::string& reason);
+  // The viewers (issue 15): their status, the admin's list and "remove".
+  ViewerService& viewers() { return *viewers_; }
   // Ends one presentation (an admin removed it: its page is told "removed"); false when there
   // is no such session.
   bool end_session(const std::string& session_id, const std::string& reason);
@@ -112,6 +118,7 @@ private:
   std::unique_ptr<session::SessionManager> sessions_;
   std::unique_ptr<WhipSessionAdapter> whip_sessions_;
   std::unique_ptr<signaling::WhipEndpoint> whip_;
+  std::unique_ptr<ViewerService> viewers_;  // before the sessions go: it holds their packets' path
   std::unique_ptr<EventChannelBridge> event_bridge_;
   std::unique_ptr<TurnRelays> relays_;  // closed in stop(), after the sessions
   std::unique_ptr<signaling::EventChannel> events_;

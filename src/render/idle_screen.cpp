@@ -58,6 +58,9 @@ void IdleScreen::build(SDL_Renderer* renderer, TextPainter& painter, int width, 
     y += add(renderer, painter, "Open in your browser", margin, y, label, false, kSecondary);
     for (const auto& url : info.urls)
       y += add(renderer, painter, url, margin, y, std::max(10, height / 20), false, kPrimary);
+    if (!info.watch_url.empty()) {
+      y += add(renderer, painter, "Watch on your device: " + info.watch_url, margin, y, label, false, kSecondary);
+    }
     y += height / 30;
   }
   if (info.pin) {

@@ -45,6 +45,10 @@ ReceiveStage::ReceiveStage(const Clock& clock, const sdp::Negotiated& negotiated
   pipeline_->set_sender_report_observer(
       [&listener](media::ReceivePipeline::ReportedStream kind, std::size_t index, std::uint64_t ntp,
                   std::uint32_t rtp_timestamp) { listener.on_sender_report(kind, index, ntp, rtp_timestamp); });
+  pipeline_->set_forward_tap(
+      [&listener](media::ReceivePipeline::ReportedStream kind, std::size_t index, const rtp::RtpPacket& packet) {
+        listener.on_media_packet(kind, index, packet);
+      });
 }
 
 void ReceiveStage::on_packet(std::span<const std::uint8_t> datagram) {

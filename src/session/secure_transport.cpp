@@ -38,6 +38,13 @@ SecureTransport::~SecureTransport() {
   ice_.reset();
 }
 
+sdp::Result<std::string> SecureTransport::restart_ice(const sdp::SdpFragment& fragment,
+                                                      const sdp::SessionDescription& answer) {
+  auto credentials = ice_->restart(fragment);
+  if (!credentials) return sdp::make_error(credentials.error().code, 0, credentials.error().message);
+  return sdp::write_restart_fragment(answer, credentials->ufrag, credentials->password, ice_->local_candidates());
+}
+
 // IceStage calls these inside the session's boundary.
 void SecureTransport::on_ice_gathering_done() { listener_.on_transport_gathered(); }
 

@@ -180,6 +180,17 @@ void Session::on_sender_report(media::ReceivePipeline::ReportedStream kind, std:
 
 void Session::send_rtcp(std::vector<std::uint8_t>&& srtcp) { (void)transport_->send(srtcp); }
 
+void Session::on_media_packet(media::ReceivePipeline::ReportedStream kind, std::size_t video_index,
+                              const rtp::RtpPacket& packet) {
+  // Held back from the screen is held back from the viewers too.
+  if (!on_hold_) listener_.on_session_packet(*this, kind, video_index, packet);
+}
+
+void Session::request_keyframe(std::size_t stream) {
+  loop_.check("Session::request_keyframe");
+  if (receive_ && stream < receive_->video_stream_count()) receive_->request_keyframe(stream);
+}
+
 // Decode worker thread: the sink is destroyed only after the decoders are joined.
 void Session::on_decoded_picture(std::size_t stream, media::PicturePtr picture) {
   sink_->on_picture(stream, std::move(picture));
@@ -224,10 +235,7 @@ sdp::Result<std::string> Session::restart_ice(const sdp::SdpFragment& fragment) 
   if (!transport_ || !answer_) {
     return sdp::make_error(sdp::ErrorCode::unsupported_offer, 0, "the session has not been answered yet");
   }
-  auto credentials = transport_->ice().restart(fragment);
-  if (!credentials) return sdp::make_error(credentials.error().code, 0, credentials.error().message);
-  return sdp::write_restart_fragment(*answer_, credentials->ufrag, credentials->password,
-                                     transport_->ice().local_candidates());
+  return transport_->restart_ice(fragment, *answer_);
 }
 
 const std::string& Session::remote_ice_ufrag() const {

@@ -14,23 +14,6 @@ namespace presentd::session {
 namespace {
 constexpr std::string_view kTag = "sessions";
 
-// What an offer a session could not answer is refused as.
-Refusal answer_refusal(const Session::AnswerFailure& failure) {
-  using Kind = Session::AnswerFailure::Kind;
-  const std::string reason = failure.message.empty() ? "cannot answer" : failure.message;
-  switch (failure.kind) {
-    case Kind::offer: return {Refusal::Kind::bad_offer, reason, failure.sdp_code};
-    case Kind::no_network: return {Refusal::Kind::unavailable, reason, {}, std::chrono::seconds(5)};
-    case Kind::ended:
-      return {Refusal::Kind::unavailable,
-              "the session ended before it was answered: " + reason,
-              {},
-              std::chrono::seconds(5)};
-    case Kind::internal: return {Refusal::Kind::internal, reason};
-  }
-  return {Refusal::Kind::internal, reason};
-}
-
 // How long a newcomer refused for a full room or waiting list waits before trying again.
 constexpr std::chrono::seconds kRetryWhenFull{10};
 
@@ -419,6 +402,24 @@ void SessionManager::on_session_picture(const std::string& session_id, std::size
 
 void SessionManager::on_session_audio(const std::string& session_id, std::span<const float> samples) {
   if (observer_.on_audio) observer_.on_audio(session_id, samples);
+}
+
+void SessionManager::on_session_packet(const Session& session, media::ReceivePipeline::ReportedStream kind,
+                                       std::size_t video_index, const rtp::RtpPacket& packet) {
+  if (observer_.on_packet) observer_.on_packet(session.id(), kind, video_index, packet);
+}
+
+const Session* SessionManager::find_session(const std::string& session_id) const {
+  const auto it = sessions_.find(session_id);
+  return it == sessions_.end() ? nullptr : it->second.session.get();
+}
+
+bool SessionManager::request_keyframe(const std::string& session_id, std::size_t stream) {
+  loop_.check("SessionManager::request_keyframe");
+  const auto it = sessions_.find(session_id);
+  if (it == sessions_.end()) return false;
+  it->second.session->request_keyframe(stream);
+  return true;
 }
 
 std::optional<Clock::Duration> SessionManager::audio_output_delay(const std::string& session_id) {

@@ -74,6 +74,15 @@ public:
                                                           const std::string& session_id,
                                                           const signaling::RequestContext& context) override;
 
+  // A viewer's PIN (viewers.policy "pin"), counted in the same back-off as a presenter's from
+  // the same address; nullopt: may watch. A room without a PIN (policy "off") lets anyone watch;
+  // the room lock is for presenters and does not stop viewers.
+  std::optional<AccessDenied> check_viewer_pin(std::string_view pin, const signaling::RequestContext& context);
+  // Whether a PIN is asked for at all (pin.policy is not "off").
+  bool pin_required() const { return pin_.required(); }
+  // The HTTP answer to a denial (401, 423, 429 with Retry-After).
+  static signaling::WhipFailure to_whip_failure(const AccessDenied& denied);
+
   // A remote (cloud) presenter's PIN, counted in the same back-off as local attempts under
   // `who` (its bare JID). nullopt: may present. `pin` nullopt: none was sent.
   std::optional<AccessDenied> check_remote_pin(const std::optional<std::string>& pin, const std::string& who);
@@ -100,7 +109,6 @@ private:
   LoopAffinity loop_;  // checks "Thread: event loop" in debug builds
   std::optional<AccessDenied> check_pin(std::string_view presented, const std::string& source, Source kind);
   void note_room_filled();
-  static signaling::WhipFailure to_whip_failure(const AccessDenied& denied);
 
   struct Pending {
     std::string credential;            // the bearer the POST presented ("" with policy "off")

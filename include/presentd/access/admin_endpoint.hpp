@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The admin API (docs/protocol.md, "Admin API"): list and remove presenters, lock and unlock the room,
+// The admin API (docs/protocol.md, "Admin API"): list and remove presenters and viewers, lock and unlock the room,
 // rotate or read the PIN, fetch a PNG of the screen. Every request needs
 // "Authorization: Bearer <admin token>" (compared in constant time; failures back off like PIN
 // failures); with no token configured the whole API answers 404.
@@ -9,6 +9,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "presentd/access/access_control.hpp"
 #include "presentd/access/failure_tracker.hpp"
@@ -26,6 +28,10 @@ struct AdminHooks {
   // GET /api/v1/admin/status: the status JSON with each presenter's network detail (address,
   // ICE pair), which the public status leaves out. Empty: 404.
   std::function<std::string()> status;
+  // GET /api/v1/admin/viewers: each viewer (ID, address, what it watches). Empty: none listed.
+  std::function<nlohmann::json()> list_viewers;
+  // Ends one viewer; false when there is no such viewer.
+  std::function<bool(const std::string& viewer_id)> remove_viewer;
 };
 
 class AdminEndpoint {
@@ -45,6 +51,8 @@ private:
 
   void on_list(const signaling::Request& request, const signaling::Responder& respond);
   void on_remove(const signaling::Request& request, const signaling::Responder& respond);
+  void on_list_viewers(const signaling::Request& request, const signaling::Responder& respond);
+  void on_remove_viewer(const signaling::Request& request, const signaling::Responder& respond);
   void on_lock(const signaling::Request& request, const signaling::Responder& respond);
   void on_unlock(const signaling::Request& request, const signaling::Responder& respond);
   void on_rotate(const signaling::Request& request, const signaling::Responder& respond);

@@ -20,6 +20,7 @@ enum class AudioMix { all, focused };
 enum class DisplayRenderer { automatic, gpu, software };
 enum class ProxyType { none, http, socks5 };
 enum class CloudTls { direct, starttls };
+enum class ViewerPolicy { pin, open, off };
 
 struct RoomConfig {
   std::string name = "Meeting room";
@@ -65,6 +66,13 @@ struct AdmissionConfig {
   int max_presenters = 4;
   WhenFull when_full = WhenFull::replace;
   bool operator==(const AdmissionConfig&) const = default;
+};
+
+// Who may watch the room's screen on their own device (issue 15): WHEP and the /watch page.
+struct ViewersConfig {
+  ViewerPolicy policy = ViewerPolicy::pin;  // pin: the room's PIN (its back-off), open: anyone, off: nobody
+  int max = 25;                             // viewers at once, local and remote together
+  bool operator==(const ViewersConfig&) const = default;
 };
 
 struct DisplayConfig {
@@ -182,6 +190,7 @@ struct Config {
   PinConfig pin;
   AdminConfig admin;
   AdmissionConfig admission;
+  ViewersConfig viewers;
   MediaConfig media;
   IceConfig ice;
   ProxyConfig proxy;

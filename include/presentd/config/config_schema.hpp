@@ -54,6 +54,15 @@ inline std::optional<std::string> require_interface_names(const std::string& val
 template <class Enum, std::size_t N>
 using EnumNames = std::array<std::pair<std::string_view, Enum>, N>;
 
+// The JSON name of an enum value ("unknown" for a value the table lacks, a defect).
+template <class Enum, std::size_t N>
+std::string_view name_in(const EnumNames<Enum, N>& names, Enum value) {
+  for (const auto& [name, candidate] : names) {
+    if (candidate == value) return name;
+  }
+  return "unknown";
+}
+
 inline constexpr EnumNames<PinPolicy, 3> kPinPolicyNames{
     {{"rotate", PinPolicy::rotate}, {"fixed", PinPolicy::fixed}, {"off", PinPolicy::off}}};
 inline constexpr EnumNames<AdmissionMode, 2> kAdmissionModeNames{
@@ -61,6 +70,8 @@ inline constexpr EnumNames<AdmissionMode, 2> kAdmissionModeNames{
 inline constexpr EnumNames<WhenFull, 2> kWhenFullNames{{{"replace", WhenFull::replace}, {"refuse", WhenFull::refuse}}};
 inline constexpr EnumNames<DisplayRenderer, 3> kDisplayRendererNames{
     {{"auto", DisplayRenderer::automatic}, {"gpu", DisplayRenderer::gpu}, {"software", DisplayRenderer::software}}};
+inline constexpr EnumNames<ViewerPolicy, 3> kViewerPolicyNames{
+    {{"pin", ViewerPolicy::pin}, {"open", ViewerPolicy::open}, {"off", ViewerPolicy::off}}};
 inline constexpr EnumNames<AudioMix, 2> kAudioMixNames{{{"all", AudioMix::all}, {"focused", AudioMix::focused}}};
 
 template <class V>
@@ -101,6 +112,12 @@ void describe(V& v, AdmissionConfig& c) {
   v.choice("mode", c.mode, kAdmissionModeNames);
   v.integer("max_presenters", c.max_presenters, IntRange{1, 4});
   v.choice("when_full", c.when_full, kWhenFullNames);
+}
+
+template <class V>
+void describe(V& v, ViewersConfig& c) {
+  v.choice("policy", c.policy, kViewerPolicyNames);
+  v.integer("max", c.max, IntRange{0, 200});
 }
 
 template <class V>
@@ -234,6 +251,7 @@ void describe(V& v, Config& c) {
   v.section("pin", c.pin);
   v.section("admin", c.admin);
   v.section("admission", c.admission);
+  v.section("viewers", c.viewers);
   v.section("media", c.media);
   v.section("ice", c.ice);
   v.section("proxy", c.proxy);

@@ -22,6 +22,7 @@ struct IdleInfo {
   std::string room_name;
   std::vector<std::string> urls;   // the first one is encoded in the QR code
   std::optional<std::string> pin;  // shown only when set
+  std::string watch_url;           // the viewers' page ("" = watching is off)
   std::string meeting_id;          // 10 digits, shown as 3-3-4
   std::string cloud_meeting_id;    // empty: no cloud server configured
   std::string remote_url;          // the remote page for this room, shown under the cloud ID; "" = none

@@ -33,6 +33,10 @@ public:
                                   std::uint64_t ntp_timestamp, std::uint32_t rtp_timestamp) = 0;
     // One SRTCP compound packet (feedback, reports) for the sender.
     virtual void send_rtcp(std::vector<std::uint8_t>&& srtcp) = 0;
+    // Every authenticated media packet as sent, before the jitter buffer (ReceivePipeline's
+    // forward tap): what viewers are forwarded. Valid only during the call.
+    virtual void on_media_packet(media::ReceivePipeline::ReportedStream /*kind*/, std::size_t /*video_index*/,
+                                 const rtp::RtpPacket& /*packet*/) {}
   };
 
   // What the pipeline is told of the negotiated streams (also the unit tests' view).

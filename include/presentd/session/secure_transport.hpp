@@ -20,6 +20,7 @@
 #include "presentd/crypto/certificate.hpp"
 #include "presentd/ice/ice_agent.hpp"
 #include "presentd/sdp/answer_builder.hpp"
+#include "presentd/sdp/sdp_fragment.hpp"
 #include "presentd/session/dtls_srtp_stage.hpp"
 #include "presentd/session/end_reason.hpp"
 #include "presentd/session/ice_stage.hpp"
@@ -66,6 +67,10 @@ public:
   // The session ended: no more DTLS retransmissions, and datagrams still arriving before the
   // transport is destroyed are dropped.
   void stop();
+  // An ICE restart from the peer's fragment (new ufrag and pwd; RFC 8839 §4.4.1.1.1): our answer
+  // fragment with the new credentials and candidates, written from `answer` as sent.
+  [[nodiscard]] sdp::Result<std::string> restart_ice(const sdp::SdpFragment& fragment,
+                                                     const sdp::SessionDescription& answer);
   // ICE connected once, or keys were made (a path existed): a failure now is a lost path.
   bool ever_connected() const { return ice_->ever_connected() || keyed_; }
 

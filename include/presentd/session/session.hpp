@@ -36,6 +36,7 @@
 #include "presentd/metrics/registry.hpp"
 #include "presentd/sdp/answer_builder.hpp"
 #include "presentd/sdp/sdp_fragment.hpp"
+#include "presentd/session/answer_failure.hpp"
 #include "presentd/session/decoder_set.hpp"
 #include "presentd/session/end_reason.hpp"
 #include "presentd/session/ice_stage.hpp"
@@ -106,19 +107,14 @@ public:
     // Event loop, once: the sender's media flows (ICE and DTLS-SRTP up and a first complete
     // frame, video or sound, authenticated and assembled), on hold or not.
     virtual void on_session_media(Session& /*session*/) {}
+    // Event loop: each authenticated media packet of a session not on hold, as the presenter
+    // sent it (ReceiveStage::Listener::on_media_packet), for the viewers. Valid during the call.
+    virtual void on_session_packet(const Session& /*session*/, media::ReceivePipeline::ReportedStream /*kind*/,
+                                   std::size_t /*video_index*/, const rtp::RtpPacket& /*packet*/) {}
   };
-  // Why a session gave no answer; SessionManager turns it into a session::Refusal.
-  struct AnswerFailure {
-    enum class Kind {
-      offer,       // build_answer refused the offer: `sdp_code` says why
-      no_network,  // ICE could not open a socket (no address, the port range exhausted)
-      ended,       // the session ended before it answered (replaced, shut down)
-      internal,    // a layer threw while setting the session up (a defect: logged and counted)
-    } kind = Kind::offer;
-    sdp::ErrorCode sdp_code = sdp::ErrorCode::unsupported_offer;
-    std::string message;
-  };
-  using AnswerCallback = std::function<void(std::optional<sdp::SessionDescription> answer, AnswerFailure failure)>;
+  // Why a session gave no answer (answer_failure.hpp); SessionManager turns it into a Refusal.
+  using AnswerFailure = session::AnswerFailure;
+  using AnswerCallback = session::AnswerCallback;
 
   Session(boost::asio::io_context& io, ice::GlibContextPump& pump,
           std::shared_ptr<const crypto::Identity> dtls_identity, SessionSettings settings, Listener& listener,
@@ -141,6 +137,12 @@ public:
   // On hold (admission "approve"): the session connects and receives, but no frame is
   // decoded or shown. Leaving hold asks the sender for a keyframe.
   void set_on_hold(bool on_hold);
+  // A viewer needs a keyframe of video stream `stream` (paced by the stream's requester).
+  void request_keyframe(std::size_t stream);
+  // What the presenter negotiated, for forwarding its packets (null before the offer was taken).
+  const sdp::Negotiated* negotiated() const { return negotiated_ ? &*negotiated_ : nullptr; }
+  // Our answer as sent (its a=extmap lines name the header extensions the presenter uses).
+  const sdp::SessionDescription* answer() const { return answer_ ? &*answer_ : nullptr; }
   bool on_hold() const { return on_hold_; }
   // Meaningful once state() is ended.
   EndReason end_reason() const { return end_reason_; }
@@ -200,6 +202,8 @@ private:
   void on_sender_report(media::ReceivePipeline::ReportedStream kind, std::size_t video_index,
                         std::uint64_t ntp_timestamp, std::uint32_t rtp_timestamp) override;
   void send_rtcp(std::vector<std::uint8_t>&& srtcp) override;
+  void on_media_packet(media::ReceivePipeline::ReportedStream kind, std::size_t video_index,
+                       const rtp::RtpPacket& packet) override;
   // DecoderSet::Listener
   void on_decoded_picture(std::size_t stream, media::PicturePtr picture) override;
   void on_keyframe_needed(std::size_t stream) override;

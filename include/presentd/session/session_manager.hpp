@@ -68,6 +68,11 @@ public:
     // Every session that ends, admitted or still waiting for approval, with why (remote
     // presenters are told, and a waiting one must hear about its timeout or refusal too).
     std::function<void(const std::string& session_id, EndReason reason)> on_ended;
+    // Each media packet of a session on screen (Session::Listener::on_session_packet), for the
+    // viewers; valid only during the call.
+    std::function<void(const std::string& session_id, media::ReceivePipeline::ReportedStream kind,
+                       std::size_t video_index, const rtp::RtpPacket& packet)>
+        on_packet;
   };
 
   SessionManager(boost::asio::io_context& io, ice::GlibContextPump& pump,
@@ -98,6 +103,10 @@ public:
   bool end_session(const std::string& session_id, EndReason reason, const std::string& detail);
   void end_all(EndReason reason, const std::string& detail);
   std::size_t session_count() const { return sessions_.size(); }
+  // The session with this ID, or null.
+  const Session* find_session(const std::string& session_id) const;
+  // A viewer needs a keyframe of a presenter's video stream; false: no such session.
+  bool request_keyframe(const std::string& session_id, std::size_t stream);
   std::uint64_t sessions_started() const { return sessions_started_; }
   // Counts sessions in `metrics` from now on (null: none); it must outlive this manager.
   void set_metrics(SessionMetrics* metrics) { metrics_ = metrics; }
@@ -128,6 +137,8 @@ private:
   void on_session_picture(const std::string& session_id, std::size_t stream, media::PicturePtr picture) override;
   void on_session_audio(const std::string& session_id, std::span<const float> samples) override;
   std::optional<Clock::Duration> audio_output_delay(const std::string& session_id) override;
+  void on_session_packet(const Session& session, media::ReceivePipeline::ReportedStream kind, std::size_t video_index,
+                         const rtp::RtpPacket& packet) override;
   void destroy_later(const std::string& session_id);
   // The status API's "admission" of a session (docs/protocol.md).
   static const char* admission_name(const Entry& entry);

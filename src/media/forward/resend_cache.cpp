@@ -7,9 +7,7 @@
 namespace presentd::media {
 
 ResendCache::ResendCache(ResendCacheConfig config)
-    : config_(config),
-      slots_(std::bit_ceil(std::clamp<std::size_t>(config.max_packets, 1, 0x10000))),
-      ring_(std::max<std::size_t>(config.max_bytes, 1)) {}
+    : config_(config), slots_(std::bit_ceil(std::clamp<std::size_t>(config.max_packets, 1, 0x10000))) {}
 
 bool ResendCache::bytes_intact(const Slot& slot) const {
   // Later packets are written after this one; they reach its bytes again only a full ring later.
@@ -17,10 +15,13 @@ bool ResendCache::bytes_intact(const Slot& slot) const {
 }
 
 void ResendCache::store(std::uint16_t sequence_number, std::span<const std::uint8_t> packet, Clock::TimePoint sent_at) {
-  if (packet.size() > ring_.size()) {
+  if (packet.size() > std::max<std::size_t>(config_.max_bytes, 1)) {
     ++stats_.packets_too_large;
     return;
   }
+  // The ring is made with the first packet: a viewer's m-line that never shows anyone (the
+  // /watch page offers four) costs no memory.
+  if (ring_.empty()) ring_.resize(std::max<std::size_t>(config_.max_bytes, 1));
   // A packet never straddles the ring's end: skip what is left of this lap instead.
   const std::size_t offset = write_position_ % ring_.size();
   if (offset + packet.size() > ring_.size()) write_position_ += ring_.size() - offset;
@@ -34,7 +35,7 @@ void ResendCache::store(std::uint16_t sequence_number, std::span<const std::uint
 
 std::optional<std::span<const std::uint8_t>> ResendCache::find(std::uint16_t sequence_number, Clock::TimePoint now) {
   const Slot& slot = slots_[sequence_number & (slots_.size() - 1)];
-  if (!slot.used || slot.sequence_number != sequence_number || !bytes_intact(slot) ||
+  if (!slot.used || ring_.empty() || slot.sequence_number != sequence_number || !bytes_intact(slot) ||
       now - slot.sent_at > config_.max_age) {
     ++stats_.misses;
     return std::nullopt;

@@ -78,12 +78,26 @@ void ReceivePipeline::on_rtp(std::vector<std::uint8_t>& packet) {
   ++stats_.unknown_stream;
 }
 
+void ReceivePipeline::set_forward_tap(ForwardTap tap) {
+  forward_tap_ = std::move(tap);
+  for (std::size_t index = 0; index < video_.size(); ++index) {
+    if (!forward_tap_) {
+      video_[index]->set_packet_tap(nullptr);
+      continue;
+    }
+    video_[index]->set_packet_tap(
+        [this, index](const rtp::RtpPacket& packet) { forward_tap_(ReportedStream::video, index, packet); });
+  }
+}
+
 void ReceivePipeline::on_audio(const rtp::RtpPacket& packet) {
   auto& audio = *config_.audio;
   if (!audio.ssrc) {
     audio.ssrc = packet.ssrc();
     statistics_.add_stream(packet.ssrc(), audio.clock_rate);
   }
+  // Viewers get late packets too: their own jitter buffers decide, and the forwarder keeps order.
+  if (forward_tap_) forward_tap_(ReportedStream::audio, 0, packet);
   statistics_.on_packet(packet);
   ++stats_.audio_packets;
   // Audio is not retransmitted; a late packet is worthless to the playout buffer.

@@ -48,6 +48,7 @@ void VideoReceiveStream::on_rtp(const rtp::RtpPacket& packet) {
       return;
     }
     ++stats_.rtx_packets;
+    if (tap_) tap_recovered(packet, apt->second, recovered->original_sequence_number, recovered->original_payload);
     return insert(packet, apt->second, recovered->original_sequence_number, recovered->original_payload, true);
   }
   if (!config_.payload_types.contains(pt)) {
@@ -58,7 +59,22 @@ void VideoReceiveStream::on_rtp(const rtp::RtpPacket& packet) {
   if (packet.ssrc() != config_.media_ssrc) return;
   ++stats_.packets;
   stats_.bytes += packet.data().size();
+  if (tap_) tap_(packet);
   insert(packet, pt, packet.sequence_number(), packet.payload(), false);
+}
+
+void VideoReceiveStream::tap_recovered(const rtp::RtpPacket& rtx, std::uint8_t payload_type,
+                                       std::uint16_t sequence_number, std::span<const std::uint8_t> payload) {
+  // Without the media SSRC there is nothing to rebuild the packet as (its first packets lost).
+  if (!config_.media_ssrc) return;
+  // Retransmissions are rare next to media, so one allocation each is fine here.
+  const auto rebuilt = rtp::RtpPacketBuilder::from_packet(rtx)
+                           .ssrc(*config_.media_ssrc)
+                           .sequence_number(sequence_number)
+                           .payload_type(payload_type)
+                           .payload(payload)
+                           .build();
+  if (const auto original = rtp::RtpPacket::parse(rebuilt)) tap_(*original);
 }
 
 bool VideoReceiveStream::select_format(rtp::PayloadFormat format) {

@@ -57,7 +57,10 @@ StaticFiles::StaticFiles(const std::filesystem::path& root) {
 void StaticFiles::handle(const Request& request, const RequestContext&, const Responder& respond) const {
   std::string path(target_path(request.target()));
   if (path.ends_with('/')) path += "index.html";
-  const auto it = files_.find(path);
+  auto it = files_.find(path);
+  // A page in its own directory answers at its bare name too (/watch → /watch/index.html); its
+  // files are named with absolute paths, so the missing slash breaks nothing.
+  if (it == files_.end()) it = files_.find(path + "/index.html");
   if (it == files_.end()) return respond(make_error(request, http::status::not_found, "not found"));
   // The page talks only to this box; nothing else may be loaded or framed (the connection adds
   // the Content-Security-Policy to every answer: security_headers.hpp).

@@ -30,6 +30,9 @@ void WhipEndpoint::register_routes(HttpRouter& router) {
   };
   router.add(http::verb::post, options_.path, bind(&WhipEndpoint::on_post));
   router.add(http::verb::options, options_.path, bind(&WhipEndpoint::on_options));
+  // HEAD (which the router answers with the GET route, without the body): what the endpoint
+  // takes, for players that probe before they offer.
+  router.add(http::verb::get, options_.path, bind(&WhipEndpoint::on_head));
   router.add_prefix(http::verb::patch, options_.path + "/", bind(&WhipEndpoint::on_patch));
   router.add_prefix(http::verb::delete_, options_.path + "/", bind(&WhipEndpoint::on_delete));
   router.add_prefix(http::verb::options, options_.path + "/", bind(&WhipEndpoint::on_options));
@@ -80,10 +83,29 @@ void WhipEndpoint::on_options(const Request& request, const RequestContext&, con
   response.set(http::field::access_control_allow_methods, "POST, PATCH, DELETE, OPTIONS");
   response.set(http::field::access_control_allow_headers, "Authorization, Content-Type, If-Match");
   response.set(http::field::access_control_max_age, "86400");
+  add_accepted(response);
+  respond(std::move(response));
+}
+
+void WhipEndpoint::on_head(const Request& request, const RequestContext&, const Responder& respond) {
+  if (request.method() != http::verb::head) {
+    // The router hands GET to this route too (HEAD is answered by GET routes): GET is no method of
+    // the endpoint.
+    auto response = make_error(request, http::status::method_not_allowed, "method not allowed");
+    response.set(http::field::allow, "POST, OPTIONS, HEAD");
+    add_cors(response);
+    return respond(std::move(response));
+  }
+  auto response = make_response(request, http::status::no_content, "");
+  add_cors(response);
+  add_accepted(response);
+  respond(std::move(response));
+}
+
+void WhipEndpoint::add_accepted(Response& response) const {
   response.set("Accept-Post", kSdp);
   response.set("Accept-Patch", kSdpFrag);
   for (const auto& link : options_.public_ice_server_links) response.insert(http::field::link, link);
-  respond(std::move(response));
 }
 
 void WhipEndpoint::on_post(const Request& request, const RequestContext& context, const Responder& respond) {
@@ -132,7 +154,7 @@ void WhipEndpoint::on_patch(const Request& request, const RequestContext& contex
   if (auto refused = check_rate(request, context)) return respond(std::move(*refused));
   const auto id = session_id_of(request);
   const auto etag = id ? host_.session_etag(*id) : std::nullopt;
-  if (!etag) return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
+  if (!etag) return respond(failure(request, {http::status::not_found, options_.not_found}));
   if (auto refused = check_session_access(request, context, *id)) return respond(std::move(*refused));
   if (!has_media_type(request, kSdpFrag)) {
     return respond(
@@ -163,10 +185,9 @@ void WhipEndpoint::on_delete(const Request& request, const RequestContext& conte
   const auto id = session_id_of(request);
   // The session ID (128 random bits) is unguessable, so saying that one does not exist before
   // checking the token reveals nothing.
-  if (!id || !host_.session_etag(*id))
-    return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
+  if (!id || !host_.session_etag(*id)) return respond(failure(request, {http::status::not_found, options_.not_found}));
   if (auto refused = check_session_access(request, context, *id)) return respond(std::move(*refused));
-  if (!host_.delete_session(*id)) return respond(failure(request, {http::status::not_found, "no such WHIP session"}));
+  if (!host_.delete_session(*id)) return respond(failure(request, {http::status::not_found, options_.not_found}));
   auto response = make_response(request, http::status::ok, "");
   add_cors(response);
   respond(std::move(response));

@@ -61,6 +61,7 @@ TEST(ConfigLoader, ReadsEveryKindOfValueWithComments) {
     "network": {"https_port": 8443, "bind_address": "::1", "media_port_min": 40000, "media_port_max": 40010},
     "pin": {"policy": "fixed", "length": 6, "fixed": "123456"},
     "admission": {"mode": "approve", "max_presenters": 2, "when_full": "refuse"},
+    "viewers": {"policy": "open", "max": 3},
     "display": {"fullscreen": false, "driver": "offscreen", "screen": 1, "vsync": false, "renderer": "software"},
     "daemon": {"log_level": "debug", "state_directory": "/tmp/x"}
   })");
@@ -76,6 +77,8 @@ TEST(ConfigLoader, ReadsEveryKindOfValueWithComments) {
   EXPECT_EQ(c.admission.mode, AdmissionMode::approve);
   EXPECT_EQ(c.admission.max_presenters, 2);
   EXPECT_EQ(c.admission.when_full, WhenFull::refuse);
+  EXPECT_EQ(c.viewers.policy, ViewerPolicy::open);
+  EXPECT_EQ(c.viewers.max, 3);
   EXPECT_FALSE(c.display.fullscreen);
   EXPECT_EQ(c.display.driver, "offscreen");
   EXPECT_EQ(c.display.renderer, DisplayRenderer::software);
@@ -124,6 +127,10 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{"BadEnum",
                    "{\"pin\": {\"policy\": \"sometimes\"}}",
                    {"presentd.json:1: /pin/policy: must be one of \"rotate\", \"fixed\", \"off\""}},
+        BrokenCase{"BadViewerPolicy",
+                   "{\"viewers\": {\"policy\": \"public\", \"max\": 500}}",
+                   {"presentd.json:1: /viewers/policy: must be one of \"pin\", \"open\", \"off\"",
+                    "presentd.json:1: /viewers/max: must be 0..200"}},
         BrokenCase{"BadRenderer",
                    "{\"display\": {\"renderer\": \"opengl\"}}",
                    {"presentd.json:1: /display/renderer: must be one of \"auto\", \"gpu\", \"software\""}},

@@ -196,6 +196,11 @@ TEST_F(WhipEndpointTest, OptionsAndWrongMethods) {
   const auto get = call(http::verb::get, "/whip");
   EXPECT_EQ(get.result(), http::status::method_not_allowed);
   EXPECT_NE(std::string(get[http::field::allow]).find("POST"), std::string::npos);
+  // HEAD says what POST and PATCH take (WHEP players probe with it).
+  const auto head = call(http::verb::head, "/whip");
+  EXPECT_EQ(head.result(), http::status::no_content);
+  EXPECT_EQ(head["Accept-Post"], "application/sdp");
+  EXPECT_EQ(head["Accept-Patch"], "application/trickle-ice-sdpfrag");
 }
 
 // TURN credentials go on an authorized 201 only: OPTIONS needs no token (CORS pre-flights carry

@@ -12,7 +12,8 @@
 //  - a lookup hits only when the slot holds exactly that sequence number, its bytes have not been
 //    overwritten, and it is not older than max_age; anything else is a miss, so a stale packet
 //    with a recycled number is never sent. Sequence numbers wrap: a slot is the low bits;
-//  - no allocation after construction: storing a packet is one copy into the ring.
+//  - no allocation after the first packet (the ring is made then): storing a packet is one copy
+//    into the ring.
 //
 // Thread: event loop (one per viewer m-line, no locks).
 #include <chrono>

@@ -71,6 +71,11 @@ public:
   // One datagram that RFC 7983 classified as RTP or RTCP (still encrypted).
   void on_packet(std::vector<std::uint8_t> datagram);
   void set_sender_report_observer(SenderReportObserver observer) { sender_report_observer_ = std::move(observer); }
+  // Every authenticated media packet as the sender sent it, before the jitter buffer: video
+  // (VideoReceiveStream::PacketTap, RTX recovered rebuilt) and audio, late ones included. The
+  // viewers are forwarded these (issue 15); the packet is valid only during the call.
+  using ForwardTap = std::function<void(ReportedStream kind, std::size_t video_index, const rtp::RtpPacket& packet)>;
+  void set_forward_tap(ForwardTap tap);
   // Sends the feedback that is due; call every ~20 ms.
   void on_tick();
   // The decoder of `stream_index` needs a keyframe (error or overflow).
@@ -99,6 +104,7 @@ private:
   AudioPacketSink audio_sink_;
   PacketSender send_rtcp_;
   SenderReportObserver sender_report_observer_;
+  ForwardTap forward_tap_;
   std::vector<std::unique_ptr<VideoReceiveStream>> video_;
   rtp::ReceiveStatistics statistics_;
   TransportFeedbackRecorder transport_feedback_;

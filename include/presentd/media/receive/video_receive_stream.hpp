@@ -55,6 +55,11 @@ class VideoReceiveStream {
 public:
   // Receives each complete frame with the payload format it was sent in.
   using FrameSink = std::function<void(Frame&&, rtp::PayloadFormat)>;
+  // Sees every media packet of the stream as the sender first sent it, before frame assembly:
+  // the packets on the media SSRC, and those RTX recovered rebuilt with their original SSRC,
+  // sequence number and payload type (viewers are forwarded these, issue 15). Padding-only RTX
+  // probes are not media and never reach it.
+  using PacketTap = std::function<void(const rtp::RtpPacket&)>;
 
   VideoReceiveStream(const Clock& clock, VideoStreamConfig config, FrameSink sink);
 
@@ -62,6 +67,7 @@ public:
   // with one of its payload types).
   bool accepts(const rtp::RtpPacket& packet) const;
   void on_rtp(const rtp::RtpPacket& packet);
+  void set_packet_tap(PacketTap tap) { tap_ = std::move(tap); }
 
   // The decoder failed or fell behind: ask the sender for a keyframe (paced).
   void request_keyframe() { keyframes_.request(); }
@@ -82,10 +88,14 @@ private:
   // Acts on what the assembler returned: keyframe request, frames to the sink.
   void deliver(InsertResult result);
   bool select_format(rtp::PayloadFormat format);
+  // Rebuilds the original of a packet RTX recovered, for the tap.
+  void tap_recovered(const rtp::RtpPacket& rtx, std::uint8_t payload_type, std::uint16_t sequence_number,
+                     std::span<const std::uint8_t> payload);
 
   const Clock& clock_;
   VideoStreamConfig config_;
   FrameSink sink_;
+  PacketTap tap_;
   NackRequester nack_;
   KeyframeRequester keyframes_;
   std::optional<rtp::PayloadFormat> format_;

@@ -2,8 +2,10 @@
 #pragma once
 // The WHIP endpoint (RFC 9725) on the HTTPS server: POST an SDP offer to create a session,
 // PATCH trickle candidates or an ICE restart (RFC 8840 sdpfrag), DELETE to end it, OPTIONS for
-// CORS. This class owns the HTTP rules (content types, ETags, rate limits, status codes); the
-// WhipAuthorizer decides who may publish and the WhipSessionHost owns the sessions themselves.
+// CORS, HEAD for what it accepts. WHEP (draft-ietf-wish-whep) is its egress twin with the same
+// HTTP rules: the viewers' endpoint is another instance at /whep with its own host and authorizer. This class owns the
+// HTTP rules (content types, ETags, rate limits, status codes); the WhipAuthorizer decides who may publish and the
+// WhipSessionHost owns the sessions themselves.
 //
 // Thread: event loop.
 #include <functional>
@@ -49,6 +51,8 @@ public:
 
 struct WhipEndpointOptions {
   std::string path = "/whip";
+  // What a 404 says is missing ("no such WHIP session", "no such viewer").
+  std::string not_found = "no such WHIP session";
   // Complete Link header values for STUN/TURN servers (RFC 9725 §4.6), e.g.
   // <stun:stun.example.net>; rel="ice-server". These go on an authorized 201 only: they may
   // carry TURN usernames and passwords.
@@ -79,6 +83,9 @@ private:
   void on_patch(const Request& request, const RequestContext& context, const Responder& respond);
   void on_delete(const Request& request, const RequestContext& context, const Responder& respond);
   void on_options(const Request& request, const RequestContext& context, const Responder& respond);
+  void on_head(const Request& request, const RequestContext& context, const Responder& respond);
+  // What OPTIONS and HEAD both say: the media types taken, and the ICE servers without credentials.
+  void add_accepted(Response& response) const;
 
   // nullopt when the request may go on; otherwise the response that ends it.
   std::optional<Response> check_rate(const Request& request, const RequestContext& context);

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+// Viewers end to end (issue 15): the presentd binary in a network namespace of the test's own,
+// presenters publishing with GStreamer's webrtcbin over WHIP, and viewers no code here wrote the
+// receive side of: GStreamer's webrtcbin over WHEP (tests/integration/webrtc/gst_whep_viewer.py)
+// and headless Chromium on the box's /watch page. The viewers must decode the presenters'
+// pictures (a solid colour each), follow a switch, and the box must never decode for them.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "support/child_process.hpp"
+#include "support/https_client.hpp"
+#include "support/namespace_daemon.hpp"
+#include "support/network_namespace.hpp"
+#include "support/poll_json.hpp"
+#include "support/prometheus_text.hpp"
+#include "support/temp_dir.hpp"
+
+namespace presentd::test {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr unsigned short kPort = 8443;
+const std::string kSender = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/gst_whip_sender.py";
+const std::string kViewer = std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/gst_whep_viewer.py";
+
+// One "frame <m-line> <count> <R> <G> <B> <w>x<h>" line of the viewer.
+struct ViewerFrame {
+  int line = -1;
+  int count = 0;
+  int r = 0, g = 0, b = 0;
+};
+
+std::vector<ViewerFrame> frames_in(const std::string& log) {
+  static const std::regex pattern(R"(frame (\d+) (\d+) (\d+) (\d+) (\d+) \d+x\d+)");
+  std::vector<ViewerFrame> frames;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern); it != std::sregex_iterator(); ++it) {
+    const auto& m = *it;
+    frames.push_back({std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), std::stoi(m[5])});
+  }
+  return frames;
+}
+
+bool is_red(const ViewerFrame& f) { return f.r > 200 && f.g < 60 && f.b < 60; }
+bool is_blue(const ViewerFrame& f) { return f.b > 200 && f.r < 60 && f.g < 60; }
+
+class Viewers : public NamespaceDaemonTest {
+protected:
+  void start(const std::string& extra_sections = "") { start_daemon({kPort, "2468", extra_sections}); }
+
+  std::filesystem::path certificate() const { return dir_.path() / "state/tls/https-certificate.pem"; }
+  std::string base() const { return "https://" + network_->box_address + ":" + std::to_string(kPort); }
+
+  HttpResult request(const std::string& method, const std::string& path, const std::string& body = "",
+                     const std::map<std::string, std::string>& headers = {}) {
+    return https_request(method, network_->box_address, kPort, path, certificate(), body, headers);
+  }
+
+  nlohmann::json status() { return nlohmann::json::parse(request("GET", "/api/v1/status").body); }
+
+  template <class Predicate>
+  nlohmann::json wait_for_status(Predicate done, std::chrono::seconds limit) {
+    return poll_json([this] { return status(); }, done, limit);
+  }
+
+  std::unique_ptr<ChildProcess> start_presenter(const std::string& pattern, const std::string& log) {
+    std::vector<std::string> argv{"/usr/bin/python3",     kSender,   "--url",  base() + "/whip", "--ca",
+                                  certificate().string(), "--token", "2468",   "--pattern",      pattern,
+                                  "--duration",           "120",     "--audio"};
+    return std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.path() / log);
+  }
+
+  std::unique_ptr<ChildProcess> start_viewer(const std::string& log, std::vector<std::string> extra = {},
+                                             const std::string& token = "2468") {
+    std::vector<std::string> argv{"/usr/bin/python3",     kViewer,   "--url", base() + "/whep", "--ca",
+                                  certificate().string(), "--token", token,   "--duration",     "120"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{{"GST_DEBUG", "2"}},
+                                          dir_.path() / log);
+  }
+
+  // Waits until the viewer's log holds a frame on `line` that `matches`.
+  template <class Match>
+  bool wait_for_frame(const std::string& log, int line, Match matches, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (const auto& frame : frames_in(read_file(dir_.path() / log))) {
+        if (frame.line == line && matches(frame)) return true;
+      }
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  }
+
+  bool wait_for_presenters(std::size_t count) {
+    const auto last = wait_for_status(
+        [count](const nlohmann::json& s) {
+          std::size_t decoding = 0;
+          for (const auto& session : s["sessions"]["sessions"]) {
+            if (!session.contains("video") || session["video"].empty()) continue;
+            if (session["video"][0].value("frames_decoded", 0) >= 10) ++decoding;
+          }
+          return decoding >= count;
+        },
+        60s);
+    return !last.is_null();
+  }
+
+  // What a failed wait shows: the viewer's log and the box's view of its viewers.
+  std::string diagnose(const std::string& log) {
+    return read_file(dir_.path() / log) + "\n--- viewers ---\n" +
+           admin_status(dir_, *network_, kPort)["viewers"].dump(2).substr(0, 6000);
+  }
+
+  static void finish(ChildProcess& process) {
+    ::kill(process.pid(), SIGUSR2);
+    (void)process.wait_for_exit(30s);
+  }
+};
+
+TEST_F(Viewers, GstreamerViewerDecodesThePresenterAndFollowsASwitch) {
+  start();
+  auto red = start_presenter("red", "red.log");
+  ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
+
+  // One audio and one video m-line (audio first: m-line 1 is the video).
+  auto viewer = start_viewer("viewer.log", {"--audio", "--videos", "1"});
+  ASSERT_TRUE(wait_for_frame("viewer.log", 1, is_red, 60s)) << diagnose("viewer.log");
+  const auto watching = wait_for_status([](const nlohmann::json& s) { return s["viewers"]["count"] == 1; }, 10s);
+  ASSERT_EQ(watching["viewers"]["count"], 1) << watching.dump(2);
+  const auto& entry = watching["viewers"]["viewers"][0];
+  EXPECT_EQ(entry["state"], "watching");
+  EXPECT_FALSE(entry.contains("address")) << "the public status must not show viewers' addresses";
+  EXPECT_EQ(entry["media"][1]["kind"], "video");
+
+  // A second presenter joins (blue), then the first leaves: the viewer's one video m-line moves
+  // to the presenter who is left.
+  auto blue = start_presenter("blue", "blue.log");
+  ASSERT_TRUE(wait_for_presenters(2)) << read_file(dir_.path() / "blue.log");
+  finish(*red);
+  ASSERT_TRUE(wait_for_frame("viewer.log", 1, is_blue, 30s)) << read_file(dir_.path() / "viewer.log");
+  EXPECT_NE(read_file(dir_.path() / "viewer.log").find("audio "), std::string::npos)
+      << "the viewer decoded no sound:\n"
+      << read_file(dir_.path() / "viewer.log");
+
+  // The box forwards: it decoded each presenter's frames once for its own screen, and the
+  // metrics count the viewer, its keyframe requests and what was forwarded.
+  const auto metrics = parse_prometheus_text(request("GET", "/metrics").body);
+  EXPECT_EQ(metrics.value("presentd_viewers").value_or(-1), 1);
+  // Join and switch.
+  EXPECT_GE(metrics.value("presentd_viewer_keyframe_requests_total").value_or(0), 2);
+  EXPECT_GT(metrics.value("presentd_viewer_packets_sent_total").value_or(0), 100);
+
+  finish(*viewer);
+  EXPECT_NE(read_file(dir_.path() / "viewer.log").find("deleted 200"), std::string::npos)
+      << read_file(dir_.path() / "viewer.log");
+  const auto gone = wait_for_status([](const nlohmann::json& s) { return s["viewers"]["count"] == 0; }, 10s);
+  EXPECT_EQ(gone["viewers"]["count"], 0);
+  finish(*blue);
+}
+
+TEST_F(Viewers, TwoVideoLinesShowTwoPresentersSideBySide) {
+  start();
+  auto red = start_presenter("red", "red.log");
+  ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
+  auto blue = start_presenter("blue", "blue.log");
+  ASSERT_TRUE(wait_for_presenters(2)) << read_file(dir_.path() / "blue.log");
+  // No audio m-line: the video m-lines are 0 and 1, in the order the presenters joined.
+  auto viewer = start_viewer("viewer.log", {"--videos", "2", "--codec", "vp8"});
+  EXPECT_TRUE(wait_for_frame("viewer.log", 0, is_red, 60s)) << read_file(dir_.path() / "viewer.log");
+  EXPECT_TRUE(wait_for_frame("viewer.log", 1, is_blue, 30s)) << read_file(dir_.path() / "viewer.log");
+  finish(*viewer);
+  finish(*red);
+  finish(*blue);
+}
+
+TEST_F(Viewers, PinPolicyCapAndAdminRemoval) {
+  start(R"("viewers": {"policy": "pin", "max": 1},)");
+  // No PIN, a wrong PIN: refused before anything is set up.
+  const std::string offer_path = "/whep";
+  auto wrong = start_viewer("wrong.log", {}, "0000");
+  EXPECT_EQ(wrong->wait_for_exit(30s), 2);
+  EXPECT_NE(read_file(dir_.path() / "wrong.log").find("answer 401"), std::string::npos)
+      << read_file(dir_.path() / "wrong.log");
+
+  auto first = start_viewer("first.log");
+  const auto one = wait_for_status([](const nlohmann::json& s) { return s["viewers"]["count"] == 1; }, 30s);
+  ASSERT_EQ(one["viewers"]["count"], 1) << read_file(dir_.path() / "first.log");
+  EXPECT_EQ(one["viewers"]["max"], 1);
+  EXPECT_EQ(one["viewers"]["policy"], "pin");
+
+  // At the cap: 503 with Retry-After, and the first viewer is untouched.
+  auto second = start_viewer("second.log");
+  EXPECT_EQ(second->wait_for_exit(30s), 2);
+  EXPECT_NE(read_file(dir_.path() / "second.log").find("answer 503 retry-after 10"), std::string::npos)
+      << read_file(dir_.path() / "second.log");
+
+  // The admin lists the viewer (with its address) and removes it.
+  const std::map<std::string, std::string> admin{{"Authorization", std::string("Bearer ") + kNamespaceAdminToken}};
+  const auto listed = nlohmann::json::parse(request("GET", "/api/v1/admin/viewers", "", admin).body);
+  ASSERT_EQ(listed["viewers"].size(), 1u) << listed.dump(2);
+  const auto id = listed["viewers"][0]["viewer_id"].get<std::string>();
+  // The viewer runs in the test's namespace, on the box's own side of the veth pair.
+  EXPECT_EQ(listed["viewers"][0]["address"], network_->box_address);
+  EXPECT_EQ(request("GET", "/whep/" + id + "/layout").status, 200);
+  const auto removed = request("POST", "/api/v1/admin/viewers/" + id + "/remove", "", admin);
+  EXPECT_EQ(removed.status, 200) << removed.body;
+  const auto none = wait_for_status([](const nlohmann::json& s) { return s["viewers"]["count"] == 0; }, 10s);
+  EXPECT_EQ(none["viewers"]["count"], 0);
+  EXPECT_EQ(request("GET", "/whep/" + id + "/layout").status, 404);
+  EXPECT_EQ(request("POST", "/api/v1/admin/viewers/" + id + "/remove", "", admin).status, 404);
+  finish(*first);
+
+  // OPTIONS and HEAD say what the endpoint takes.
+  auto head = request("HEAD", offer_path);
+  EXPECT_EQ(head.status, 204);
+  EXPECT_EQ(head.headers["Accept-Post"], "application/sdp");
+}
+
+TEST_F(Viewers, PolicyOffRefusesEveryViewer) {
+  start(R"("viewers": {"policy": "off"},)");
+  auto viewer = start_viewer("viewer.log");
+  EXPECT_EQ(viewer->wait_for_exit(30s), 2);
+  EXPECT_NE(read_file(dir_.path() / "viewer.log").find("answer 403"), std::string::npos)
+      << read_file(dir_.path() / "viewer.log");
+}
+
+TEST_F(Viewers, WatchPageInChromiumShowsThePresentation) {
+  start();
+  auto red = start_presenter("red", "red.log");
+  ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
+  std::vector<std::string> argv{
+      "/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES,
+      "node",         std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/watch_page.js",
+      "--box",        base(),
+      "--pin",        "2468",
+      "--stop"};
+  ChildProcess page(argv, {}, dir_.path() / "page.log");
+  ASSERT_EQ(page.wait_for_exit(240s), 0) << read_file(dir_.path() / "page.log");
+  const auto log = read_file(dir_.path() / "page.log");
+  // The report is the last line that is a JSON object (the log also holds Chromium's noise).
+  nlohmann::json report;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("{\"")) report = nlohmann::json::parse(line, nullptr, false);
+  }
+  ASSERT_TRUE(report.is_object()) << log;
+  ASSERT_FALSE(report.contains("error")) << log;
+  EXPECT_NE(report["wrong_pin_status"].get<std::string>().find("Wrong PIN"), std::string::npos) << log;
+  ASSERT_EQ(report["tiles"].size(), 1u) << log;
+  const auto& tile = report["tiles"][0];
+  EXPECT_GE(tile["frames"].get<int>(), 30) << log;
+  EXPECT_EQ(tile["width"], 640) << log;
+  EXPECT_GT(tile["mean_rgb"][0].get<int>(), 200) << log;
+  EXPECT_LT(tile["mean_rgb"][1].get<int>(), 60) << log;
+  EXPECT_LT(tile["mean_rgb"][2].get<int>(), 60) << log;
+  EXPECT_EQ(report["viewers"]["count"], 1) << log;
+  EXPECT_EQ(report["viewers_after_stop"]["count"], 0) << log;
+  EXPECT_FALSE(report["nobody_shown"].get<bool>()) << log;
+  finish(*red);
+}
+
+}  // namespace
+}  // namespace presentd::test

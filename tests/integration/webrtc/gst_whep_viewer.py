@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""A WHEP viewer built on GStreamer's webrtcbin, for presentd's integration tests (issue 15).
+
+Debian 12's GStreamer has no WHEP element, so this script does the WHEP HTTP exchange
+(draft-ietf-wish-whep) itself: it offers recvonly transceivers (--videos video m-lines of one codec,
+and Opus with --audio), POSTs the offer after ICE gathering, applies the answer, decodes what
+arrives and DELETEs the viewer at the end. Nothing here was written for presentd's forwarding:
+webrtcbin's own jitter buffer, depayloader and decoder must accept the box's packets.
+
+Prints one line per event on stdout so the C++ test can follow it:
+  "answer <status> <location or reason>", "ice <state>",
+  "frame <m-line> <count> <mean R> <mean G> <mean B> <width>x<height>" every 10th decoded picture,
+  "audio <count>" every 50th decoded audio buffer, "deleted <status>", "done".
+Exit code 0 on a clean run, 2 when the endpoint refused the offer, 1 on any other failure.
+SIGUSR2 ends it early (the DELETE is still sent).
+"""
+import argparse
+import signal
+import ssl
+import threading
+import urllib.error
+import urllib.request
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstWebRTC", "1.0")
+gi.require_version("GstSdp", "1.0")
+from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
+
+VIDEO_CAPS = {
+    "vp8": "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000",
+    "h264": "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000,"
+            "packetization-mode=(string)1,profile-level-id=(string)42e01f",
+}
+AUDIO_CAPS = "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000"
+
+
+def say(*words):
+    print(*words, flush=True)
+
+
+class Viewer:
+    def __init__(self, args):
+        self.args = args
+        self.loop = GLib.MainLoop()
+        self.location = None
+        self.exit_code = 1
+        self.finished = False
+        self.frames = {}
+        self.audio_buffers = 0
+        self.pipeline = Gst.Pipeline.new("viewer")
+        self.webrtc = Gst.ElementFactory.make("webrtcbin", "recv")
+        self.webrtc.set_property("bundle-policy", GstWebRTC.WebRTCBundlePolicy.MAX_BUNDLE)
+        self.pipeline.add(self.webrtc)
+        recvonly = GstWebRTC.WebRTCRTPTransceiverDirection.RECVONLY
+        if args.audio:
+            self.webrtc.emit("add-transceiver", recvonly, Gst.Caps.from_string(AUDIO_CAPS))
+        for _ in range(args.videos):
+            transceiver = self.webrtc.emit("add-transceiver", recvonly, Gst.Caps.from_string(VIDEO_CAPS[args.codec]))
+            transceiver.set_property("do-nack", True)
+        self.webrtc.connect("on-negotiation-needed", self.on_negotiation_needed)
+        self.webrtc.connect("notify::ice-gathering-state", self.on_gathering_state)
+        self.webrtc.connect("notify::ice-connection-state", self.on_ice_state)
+        self.webrtc.connect("pad-added", self.on_pad_added)
+
+    def on_negotiation_needed(self, element):
+        promise = Gst.Promise.new_with_change_func(self.on_offer_created, element, None)
+        element.emit("create-offer", None, promise)
+
+    def on_offer_created(self, promise, element, _):
+        reply = promise.get_reply()
+        element.emit("set-local-description", reply.get_value("offer"), Gst.Promise.new())
+
+    def on_gathering_state(self, element, _pspec):
+        if element.get_property("ice-gathering-state") == GstWebRTC.WebRTCICEGatheringState.COMPLETE:
+            sdp = element.get_property("local-description").sdp.as_text()
+            threading.Thread(target=self.post_offer, args=(sdp,), daemon=True).start()
+
+    def request(self, method, url, body=None, content_type=None):
+        request = urllib.request.Request(url, data=body, method=method)
+        if content_type:
+            request.add_header("Content-Type", content_type)
+        if self.args.token:
+            request.add_header("Authorization", "Bearer " + self.args.token)
+        context = ssl.create_default_context(cafile=self.args.ca)
+        context.check_hostname = False  # the box's self-signed certificate names its host, not this IP
+        return urllib.request.urlopen(request, context=context, timeout=10)
+
+    def post_offer(self, sdp):
+        try:
+            with self.request("POST", self.args.url, sdp.encode(), "application/sdp") as response:
+                status = response.status
+                self.location = response.headers["Location"]
+                answer = response.read().decode()
+        except urllib.error.HTTPError as error:
+            retry = error.headers.get("Retry-After") or "-"
+            say("answer", error.code, "retry-after", retry, error.read().decode().strip())
+            self.exit_code = 2
+            GLib.idle_add(self.loop.quit)
+            return
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            say("error", repr(error))
+            GLib.idle_add(self.loop.quit)
+            return
+        say("answer", status, self.location)
+        GLib.idle_add(self.apply_answer, answer)
+
+    def apply_answer(self, text):
+        result, message = GstSdp.SDPMessage.new_from_text(text)
+        if result != GstSdp.SDPResult.OK:
+            say("error", "unparsable answer")
+            self.loop.quit()
+            return False
+        answer = GstWebRTC.WebRTCSessionDescription.new(GstWebRTC.WebRTCSDPType.ANSWER, message)
+        self.webrtc.emit("set-remote-description", answer, Gst.Promise.new())
+        GLib.timeout_add(int(self.args.duration * 1000), self.finish)
+        return False
+
+    def on_ice_state(self, element, _pspec):
+        say("ice", element.get_property("ice-connection-state").value_nick)
+
+    def on_pad_added(self, _element, pad):
+        if pad.direction != Gst.PadDirection.SRC:
+            return
+        transceiver = pad.get_property("transceiver")
+        line = transceiver.get_property("mlineindex") if transceiver is not None else -1
+        # As GStreamer's webrtc examples do: decodebin first, the rest once it knows the format.
+        decoder = Gst.ElementFactory.make("decodebin")
+        decoder.connect("pad-added", self.on_decoded_pad, line)
+        self.pipeline.add(decoder)
+        decoder.sync_state_with_parent()
+        say("pad", line, pad.link(decoder.get_static_pad("sink")).value_nick)
+
+    def on_decoded_pad(self, _decoder, pad, line):
+        name = pad.get_current_caps().get_structure(0).get_name()
+        if name.startswith("video/"):
+            chain = "videoconvert ! video/x-raw,format=RGB ! appsink name=sink emit-signals=true sync=false"
+            handler = self.on_video_sample
+        elif name.startswith("audio/"):
+            chain = "audioconvert ! appsink name=sink emit-signals=true sync=false"
+            handler = self.on_audio_sample
+        else:
+            return
+        bin_ = Gst.parse_bin_from_description(chain, True)
+        bin_.get_by_name("sink").connect("new-sample", handler, line)
+        self.pipeline.add(bin_)
+        bin_.sync_state_with_parent()
+        pad.link(bin_.get_static_pad("sink"))
+
+    def on_video_sample(self, sink, line):
+        sample = sink.emit("pull-sample")
+        count = self.frames.get(line, 0) + 1
+        self.frames[line] = count
+        if count % 10 == 0:
+            structure = sample.get_caps().get_structure(0)
+            width, height = structure.get_value("width"), structure.get_value("height")
+            buffer = sample.get_buffer()
+            ok, info = buffer.map(Gst.MapFlags.READ)
+            if ok:
+                data = info.data
+                # Every 97th pixel of the picture is plenty for a solid test pattern's mean.
+                pixels = len(data) // 3
+                step = 97
+                sums = [0, 0, 0]
+                samples = 0
+                for pixel in range(0, pixels, step):
+                    offset = pixel * 3
+                    sums[0] += data[offset]
+                    sums[1] += data[offset + 1]
+                    sums[2] += data[offset + 2]
+                    samples += 1
+                buffer.unmap(info)
+                mean = [round(total / max(samples, 1)) for total in sums]
+                say("frame", line, count, *mean, f"{width}x{height}")
+        return Gst.FlowReturn.OK
+
+    def on_audio_sample(self, sink, _line):
+        sink.emit("pull-sample")
+        self.audio_buffers += 1
+        if self.audio_buffers % 50 == 0:
+            say("audio", self.audio_buffers)
+        return Gst.FlowReturn.OK
+
+    def finish(self):
+        if self.finished:
+            return False
+        self.finished = True
+        if self.location:
+            base = "/".join(self.args.url.split("/")[:3])
+            try:
+                with self.request("DELETE", base + self.location) as response:
+                    say("deleted", response.status)
+            except Exception as error:  # noqa: BLE001
+                say("delete-failed", repr(error))
+        self.exit_code = 0
+        self.loop.quit()
+        return False
+
+    def run(self):
+        self.pipeline.set_state(Gst.State.PLAYING)
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR2, self.finish)
+        GLib.timeout_add(int((self.args.duration + 30) * 1000), self.loop.quit)  # never hang a test
+        self.loop.run()
+        self.pipeline.set_state(Gst.State.NULL)
+        say("done")
+        return self.exit_code
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", required=True, help="the WHEP endpoint, e.g. https://10.200.0.1:8443/whep")
+    parser.add_argument("--ca", required=True, help="PEM certificate to trust (the box's)")
+    parser.add_argument("--token", default="")
+    parser.add_argument("--codec", choices=sorted(VIDEO_CAPS), default="vp8")
+    parser.add_argument("--videos", type=int, default=1, help="video m-lines to offer")
+    parser.add_argument("--audio", action="store_true", help="offer an Opus m-line too")
+    parser.add_argument("--duration", type=float, default=20, help="seconds to watch before DELETE")
+    args = parser.parse_args()
+    Gst.init(None)
+    return Viewer(args).run()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
