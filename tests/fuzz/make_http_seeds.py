@@ -29,6 +29,10 @@ def offer(name):
     return (ROOT / "tests" / "vectors" / "sdp" / f"{name}.sdp").read_bytes()
 
 
+def viewer_offer(name):
+    return (ROOT / "tests" / "unit" / "sdp" / "viewer_offers" / f"{name}.sdp").read_bytes()
+
+
 def main():
     TARGET.mkdir(parents=True, exist_ok=True)
     bearer = (f"Authorization: Bearer {ADMIN}",)
@@ -52,6 +56,20 @@ def main():
                                              b"a=candidate:1 1 udp 2130706431 192.0.2.9 5000 typ host\r\n",
                                              ("Content-Type: application/trickle-ice-sdpfrag", "If-Match: \"*\"")) +
                                      request("DELETE", f"/whip/{SESSION}"),
+        # Viewers (WHEP, the /watch page's calls, the admin's viewer calls).
+        "whep_post_chromium_watch": request("POST", "/whep", viewer_offer("chromium_156_whep_audio_4_video"), sdp) +
+                                    request("GET", f"/whep/{SESSION}/layout"),
+        "whep_post_gstreamer": request("POST", "/whep", viewer_offer("gstreamer_1_22_whep_vp8_h264_opus"), sdp,
+                                       close=True),
+        "whep_head_options_patch_delete": request("HEAD", "/whep") + request("GET", "/whep") +
+                                          request("OPTIONS", "/whep", headers=("Origin: https://presentd.local",)) +
+                                          request("PATCH", f"/whep/{SESSION}",
+                                                  b"a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdef0123456789\r\n",
+                                                  ("Content-Type: application/trickle-ice-sdpfrag", "If-Match: *")) +
+                                          request("DELETE", f"/whep/{SESSION}"),
+        "admin_viewers": request("GET", "/api/v1/admin/viewers", headers=bearer) +
+                         request("POST", f"/api/v1/admin/viewers/{SESSION}/remove", headers=bearer) +
+                         request("GET", "/watch") + request("GET", "/watch/watch.js"),
         "events_stream": request("GET", f"/whip/{SESSION}/events", headers=("Accept: text/event-stream",)),
         "events_approval": request("POST", f"/whip/{SESSION}/approvals/00ff00ff",
                                    json.dumps({"accept": True}).encode(),
