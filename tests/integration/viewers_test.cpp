@@ -229,6 +229,71 @@ TEST_F(Viewers, PolicyOffRefusesEveryViewer) {
       << read_file(dir_.path() / "viewer.log");
 }
 
+TEST_F(Viewers, TenViewersAtOnceAllDecodeAndOneThatVanishesIsGoneWithinTenSeconds) {
+  start();
+  auto red = start_presenter("red", "red.log");
+  ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
+  std::vector<std::unique_ptr<ChildProcess>> viewers;
+  for (int i = 0; i < 10; ++i) viewers.push_back(start_viewer("viewer" + std::to_string(i) + ".log"));
+  for (int i = 0; i < 10; ++i) {
+    const auto log = "viewer" + std::to_string(i) + ".log";
+    EXPECT_TRUE(wait_for_frame(log, 0, is_red, 90s)) << diagnose(log);
+  }
+  const auto all = wait_for_status([](const nlohmann::json& s) { return s["viewers"]["count"] == 10; }, 10s);
+  EXPECT_EQ(all["viewers"]["count"], 10);
+  // One viewer vanishes without a DELETE (its process is killed): the box notices its silence.
+  ::kill(viewers[0]->pid(), SIGKILL);
+  (void)viewers[0]->wait_for_exit(10s);
+  const auto killed_at = std::chrono::steady_clock::now();
+  const auto nine = wait_for_status([](const nlohmann::json& s) { return s["viewers"]["count"] == 9; }, 15s);
+  EXPECT_EQ(nine["viewers"]["count"], 9);
+  EXPECT_LE(std::chrono::steady_clock::now() - killed_at, 11s);
+  // The others went on.
+  const auto before = frames_in(read_file(dir_.path() / "viewer1.log")).size();
+  std::this_thread::sleep_for(2s);
+  EXPECT_GT(frames_in(read_file(dir_.path() / "viewer1.log")).size(), before);
+  for (std::size_t i = 1; i < viewers.size(); ++i) finish(*viewers[i]);
+  finish(*red);
+}
+
+TEST_F(Viewers, BadWhepInputGets4xxAndThePresentationGoesOn) {
+  start();
+  auto red = start_presenter("red", "red.log");
+  ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
+  const std::map<std::string, std::string> sdp{{"Content-Type", "application/sdp"}, {"Authorization", "Bearer 2468"}};
+  EXPECT_EQ(request("POST", "/whep", "not an offer", sdp).status, 400);
+  EXPECT_EQ(request("POST", "/whep", "", sdp).status, 400);
+  EXPECT_EQ(
+      request("POST", "/whep", "v=0\r\n", {{"Content-Type", "text/plain"}, {"Authorization", "Bearer 2468"}}).status,
+      415);
+  // A presenter's own offer (every m-line sendonly) is no viewer's.
+  const auto sendonly = std::regex_replace(
+      read_file(std::filesystem::path(PRESENTD_SOURCE_DIR) / "tests/vectors/sdp/gstreamer_1_22_vp8_opus.sdp"),
+      std::regex("a=sendrecv"), "a=sendonly");
+  EXPECT_EQ(request("POST", "/whep", sendonly, sdp).status, 422);
+  // A viewer offering only a codec the box cannot forward.
+  auto g722 = read_file(std::filesystem::path(PRESENTD_SOURCE_DIR) /
+                        "tests/unit/sdp/viewer_offers/firefox_esr_153_whep_audio_video.sdp");
+  const auto refused =
+      request("POST", "/whep",
+              std::regex_replace(g722, std::regex("VP8/90000|H264/90000|VP9/90000|opus/48000/2"), "G722/8000"), sdp);
+  EXPECT_EQ(refused.status, 406) << refused.body;
+  EXPECT_NE(refused.body.find("forward"), std::string::npos) << refused.body;
+  EXPECT_EQ(request("PATCH", "/whep/0123456789abcdef0123456789abcdef", "a=end-of-candidates\r\n",
+                    {{"Content-Type", "application/trickle-ice-sdpfrag"}, {"If-Match", "*"}})
+                .status,
+            404);
+  EXPECT_EQ(request("DELETE", "/whep/0123456789abcdef0123456789abcdef").status, 404);
+  // Nothing of it reached the presenter: still live and decoding.
+  const auto after = status();
+  EXPECT_EQ(after["viewers"]["count"], 0);
+  EXPECT_EQ(after["sessions"]["active"], 1);
+  const auto frames = after["sessions"]["sessions"][0]["video"][0].value("frames_decoded", 0);
+  std::this_thread::sleep_for(1s);
+  EXPECT_GT(status()["sessions"]["sessions"][0]["video"][0].value("frames_decoded", 0), frames);
+  finish(*red);
+}
+
 TEST_F(Viewers, WatchPageInChromiumShowsThePresentation) {
   start();
   auto red = start_presenter("red", "red.log");
