@@ -33,14 +33,16 @@ struct ViewerFrame {
   int line = -1;
   int count = 0;
   int r = 0, g = 0, b = 0;
+  double at = 0;  // CLOCK_MONOTONIC seconds, as std::chrono::steady_clock counts
 };
 
 std::vector<ViewerFrame> frames_in(const std::string& log) {
-  static const std::regex pattern(R"(frame (\d+) (\d+) (\d+) (\d+) (\d+) \d+x\d+)");
+  static const std::regex pattern(R"(frame (\d+) (\d+) (\d+) (\d+) (\d+) \d+x\d+ t=([0-9.]+))");
   std::vector<ViewerFrame> frames;
   for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern); it != std::sregex_iterator(); ++it) {
     const auto& m = *it;
-    frames.push_back({std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), std::stoi(m[5])});
+    frames.push_back(
+        {std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), std::stoi(m[5]), std::stod(m[6])});
   }
   return frames;
 }
@@ -141,8 +143,21 @@ TEST_F(Viewers, GstreamerViewerDecodesThePresenterAndFollowsASwitch) {
   // to the presenter who is left.
   auto blue = start_presenter("blue", "blue.log");
   ASSERT_TRUE(wait_for_presenters(2)) << read_file(dir_.path() / "blue.log");
+  // From the moment the red presenter is told to leave (it then DELETEs its session).
+  const double left_at = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   finish(*red);
   ASSERT_TRUE(wait_for_frame("viewer.log", 1, is_blue, 30s)) << read_file(dir_.path() / "viewer.log");
+  // The switch: from the red presenter's leaving (signal, DELETE, session end) to the viewer's
+  // first blue picture. The issue's
+  // goal is 1 s; the figure is in the test's output (a timed test asserts only a bound that means
+  // "it followed", not the goal: performance is measured in bench/).
+  double switched_at = 0;
+  for (const auto& frame : frames_in(read_file(dir_.path() / "viewer.log"))) {
+    if (frame.line == 1 && is_blue(frame) && (switched_at == 0 || frame.at < switched_at)) switched_at = frame.at;
+  }
+  RecordProperty("switch_ms", std::to_string(static_cast<int>((switched_at - left_at) * 1000)));
+  std::printf("presenter switch reached the viewer after %.0f ms\n", (switched_at - left_at) * 1000);
+  EXPECT_LT(switched_at - left_at, 5.0);
   EXPECT_NE(read_file(dir_.path() / "viewer.log").find("audio "), std::string::npos)
       << "the viewer decoded no sound:\n"
       << read_file(dir_.path() / "viewer.log");

@@ -10,7 +10,8 @@ webrtcbin's own jitter buffer, depayloader and decoder must accept the box's pac
 
 Prints one line per event on stdout so the C++ test can follow it:
   "answer <status> <location or reason>", "ice <state>",
-  "frame <m-line> <count> <mean R> <mean G> <mean B> <width>x<height>" every 10th decoded picture,
+  "frame <m-line> <count> <mean R> <mean G> <mean B> <width>x<height> t=<CLOCK_MONOTONIC s>" every
+  10th decoded picture and whenever the picture's main colour changes,
   "audio <count>" every 50th decoded audio buffer, "deleted <status>", "done".
 Exit code 0 on a clean run, 2 when the endpoint refused the offer, 1 on any other failure.
 SIGUSR2 ends it early (the DELETE is still sent).
@@ -19,6 +20,7 @@ import argparse
 import signal
 import ssl
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -49,6 +51,7 @@ class Viewer:
         self.exit_code = 1
         self.finished = False
         self.frames = {}
+        self.colours = {}
         self.audio_buffers = 0
         self.pipeline = Gst.Pipeline.new("viewer")
         self.webrtc = Gst.ElementFactory.make("webrtcbin", "recv")
@@ -153,27 +156,29 @@ class Viewer:
         sample = sink.emit("pull-sample")
         count = self.frames.get(line, 0) + 1
         self.frames[line] = count
-        if count % 10 == 0:
-            structure = sample.get_caps().get_structure(0)
-            width, height = structure.get_value("width"), structure.get_value("height")
-            buffer = sample.get_buffer()
-            ok, info = buffer.map(Gst.MapFlags.READ)
-            if ok:
-                data = info.data
-                # Every 97th pixel of the picture is plenty for a solid test pattern's mean.
-                pixels = len(data) // 3
-                step = 97
-                sums = [0, 0, 0]
-                samples = 0
-                for pixel in range(0, pixels, step):
-                    offset = pixel * 3
-                    sums[0] += data[offset]
-                    sums[1] += data[offset + 1]
-                    sums[2] += data[offset + 2]
-                    samples += 1
-                buffer.unmap(info)
-                mean = [round(total / max(samples, 1)) for total in sums]
-                say("frame", line, count, *mean, f"{width}x{height}")
+        structure = sample.get_caps().get_structure(0)
+        width, height = structure.get_value("width"), structure.get_value("height")
+        buffer = sample.get_buffer()
+        ok, info = buffer.map(Gst.MapFlags.READ)
+        if not ok:
+            return Gst.FlowReturn.OK
+        data = info.data
+        # Every 97th pixel of the picture is plenty for a solid test pattern's mean.
+        sums = [0, 0, 0]
+        samples = 0
+        for offset in range(0, len(data) - 2, 97 * 3):
+            sums[0] += data[offset]
+            sums[1] += data[offset + 1]
+            sums[2] += data[offset + 2]
+            samples += 1
+        buffer.unmap(info)
+        mean = [round(total / max(samples, 1)) for total in sums]
+        # Every 10th picture, and at once when the picture changes (a presenter switch): the time
+        # is CLOCK_MONOTONIC, the test's steady clock, so it can time the switch.
+        colour = max(range(3), key=lambda channel: mean[channel])
+        if count % 10 == 0 or self.colours.get(line) != colour:
+            self.colours[line] = colour
+            say("frame", line, count, *mean, f"{width}x{height}", f"t={time.monotonic():.3f}")
         return Gst.FlowReturn.OK
 
     def on_audio_sample(self, sink, _line):
