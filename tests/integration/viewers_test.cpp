@@ -309,16 +309,27 @@ TEST_F(Viewers, BadWhepInputGets4xxAndThePresentationGoesOn) {
   finish(*red);
 }
 
-TEST_F(Viewers, WatchPageInChromiumShowsThePresentation) {
+TEST_F(Viewers, WatchPageInChromiumShowsAGstreamerAndAChromiumPresenter) {
   start();
   auto red = start_presenter("red", "red.log");
   ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
-  std::vector<std::string> argv{
-      "/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES,
-      "node",         std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/watch_page.js",
-      "--box",        base(),
-      "--pin",        "2468",
-      "--stop"};
+  // The second presenter: Chromium sharing its fake screen from the box's own WHIP client.
+  ChildProcess chromium({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
+                         std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/chromium_whip_sender.js",
+                         "--url", base() + "/whip", "--token", "2468", "--duration", "150"},
+                        {}, dir_.path() / "chromium.log");
+  ASSERT_TRUE(wait_for_presenters(2)) << read_file(dir_.path() / "chromium.log");
+  std::vector<std::string> argv{"/usr/bin/env",
+                                "NODE_PATH=" PRESENTD_NODE_MODULES,
+                                "node",
+                                std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/watch_page.js",
+                                "--box",
+                                base(),
+                                "--pin",
+                                "2468",
+                                "--until-presenters",
+                                "2",
+                                "--stop"};
   ChildProcess page(argv, {}, dir_.path() / "page.log");
   ASSERT_EQ(page.wait_for_exit(240s), 0) << read_file(dir_.path() / "page.log");
   const auto log = read_file(dir_.path() / "page.log");
@@ -331,16 +342,22 @@ TEST_F(Viewers, WatchPageInChromiumShowsThePresentation) {
   ASSERT_TRUE(report.is_object()) << log;
   ASSERT_FALSE(report.contains("error")) << log;
   EXPECT_NE(report["wrong_pin_status"].get<std::string>().find("Wrong PIN"), std::string::npos) << log;
-  ASSERT_EQ(report["tiles"].size(), 1u) << log;
-  const auto& tile = report["tiles"][0];
-  EXPECT_GE(tile["frames"].get<int>(), 30) << log;
-  EXPECT_EQ(tile["width"], 640) << log;
-  EXPECT_GT(tile["mean_rgb"][0].get<int>(), 200) << log;
-  EXPECT_LT(tile["mean_rgb"][1].get<int>(), 60) << log;
-  EXPECT_LT(tile["mean_rgb"][2].get<int>(), 60) << log;
+  // Both presenters, side by side, in the order they joined: the GStreamer one's red first.
+  ASSERT_EQ(report["tiles_after_join"].size(), 2u) << log;
+  const auto& first = report["tiles_after_join"][0];
+  EXPECT_GE(first["frames"].get<int>(), 30) << log;
+  EXPECT_EQ(first["width"], 640) << log;
+  EXPECT_GT(first["mean_rgb"][0].get<int>(), 200) << log;
+  EXPECT_LT(first["mean_rgb"][1].get<int>(), 60) << log;
+  EXPECT_LT(first["mean_rgb"][2].get<int>(), 60) << log;
+  const auto& second = report["tiles_after_join"][1];
+  EXPECT_GE(second["frames"].get<int>(), 30) << log;
+  EXPECT_GT(second["width"].get<int>(), 0) << log;
   EXPECT_EQ(report["viewers"]["count"], 1) << log;
   EXPECT_EQ(report["viewers_after_stop"]["count"], 0) << log;
   EXPECT_FALSE(report["nobody_shown"].get<bool>()) << log;
+  ::kill(chromium.pid(), SIGTERM);
+  (void)chromium.wait_for_exit(30s);
   finish(*red);
 }
 
