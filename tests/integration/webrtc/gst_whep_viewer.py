@@ -17,6 +17,7 @@ Exit code 0 on a clean run, 2 when the endpoint refused the offer, 1 on any othe
 SIGUSR2 ends it early (the DELETE is still sent).
 """
 import argparse
+import random
 import signal
 import ssl
 import threading
@@ -118,6 +119,8 @@ class Viewer:
             return False
         answer = GstWebRTC.WebRTCSessionDescription.new(GstWebRTC.WebRTCSDPType.ANSWER, message)
         self.webrtc.emit("set-remote-description", answer, Gst.Promise.new())
+        if self.args.drop > 0:
+            self.add_loss()
         GLib.timeout_add(int(self.args.duration * 1000), self.finish)
         return False
 
@@ -192,6 +195,8 @@ class Viewer:
         if self.finished:
             return False
         self.finished = True
+        if self.args.drop > 0:
+            say("dropped", self.dropped)
         if self.location:
             base = "/".join(self.args.url.split("/")[:3])
             try:
@@ -203,7 +208,36 @@ class Viewer:
         self.loop.quit()
         return False
 
+    # --drop: lose that share of the box's RTP on arrival, before SRTP and webrtcbin's jitter
+    # buffer (a probe on libnice's source), so the viewer's NACKs must bring it back. STUN, DTLS
+    # and RTCP pass: only media is lost, as on a lossy Wi-Fi link that still holds the call.
+    def lose_media(self, _pad, info):
+        buffer = info.get_buffer()
+        if buffer is None or buffer.get_size() < 2:
+            return Gst.PadProbeReturn.OK
+        first = buffer.extract_dup(0, 2)
+        is_rtp = 128 <= first[0] <= 191 and not 192 <= first[1] <= 223
+        if is_rtp and random.random() < self.args.drop:
+            self.dropped += 1
+            return Gst.PadProbeReturn.DROP
+        return Gst.PadProbeReturn.OK
+
+    # Called once the answer is applied: libnice's source exists since the offer was made.
+    def add_loss(self):
+        sources = []
+
+        def collect(element):
+            factory = element.get_factory()
+            if factory is not None and factory.get_name() == "nicesrc":
+                sources.append(element)
+
+        self.webrtc.iterate_recurse().foreach(collect)
+        for source in sources:
+            source.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, self.lose_media)
+        say("loss", self.args.drop, "on", len(sources), "sources")
+
     def run(self):
+        self.dropped = 0
         self.pipeline.set_state(Gst.State.PLAYING)
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR2, self.finish)
         GLib.timeout_add(int((self.args.duration + 30) * 1000), self.loop.quit)  # never hang a test
@@ -222,6 +256,7 @@ def main():
     parser.add_argument("--videos", type=int, default=1, help="video m-lines to offer")
     parser.add_argument("--audio", action="store_true", help="offer an Opus m-line too")
     parser.add_argument("--duration", type=float, default=20, help="seconds to watch before DELETE")
+    parser.add_argument("--drop", type=float, default=0, help="share of the box's RTP packets to lose, e.g. 0.05")
     args = parser.parse_args()
     Gst.init(None)
     return Viewer(args).run()
