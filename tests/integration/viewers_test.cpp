@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -190,9 +191,12 @@ TEST_F(Viewers, AViewerAtFivePercentLossRecoversThroughNack) {
   std::this_thread::sleep_for(10s);
   const auto frames = frames_in(read_file(dir_.path() / "viewer.log"));
   ASSERT_FALSE(frames.empty());
-  for (const auto& frame : frames) EXPECT_TRUE(is_red(frame)) << diagnose("viewer.log");
-  // About 30 pictures a second for 10 s after the first: NACK kept nearly every frame.
-  EXPECT_GT(frames.back().count, 200) << diagnose("viewer.log");
+  // Nearly all of them: a packet lost again on its resend (5 % of 5 %) may still cost a picture.
+  const auto red_frames = std::count_if(frames.begin(), frames.end(), is_red);
+  EXPECT_GE(red_frames * 10, static_cast<std::ptrdiff_t>(frames.size()) * 9) << diagnose("viewer.log");
+  // Pictures kept coming (30 a second from the sender; at least a third of that on a CI machine
+  // busy with other tests): NACK kept the stream going without waiting for keyframes.
+  EXPECT_GT(frames.back().count, 100) << diagnose("viewer.log");
   finish(*viewer);
   const auto log = read_file(dir_.path() / "viewer.log");
   EXPECT_NE(log.find("loss 0.05 on 1 sources"), std::string::npos) << log;
@@ -296,7 +300,8 @@ TEST_F(Viewers, TenViewersAtOnceAllDecodeAndOneThatVanishesIsGoneWithinTenSecond
   const auto killed_at = std::chrono::steady_clock::now();
   const auto nine = wait_for_status([](const nlohmann::json& s) { return s["viewers"]["count"] == 9; }, 15s);
   EXPECT_EQ(nine["viewers"]["count"], 9);
-  EXPECT_LE(std::chrono::steady_clock::now() - killed_at, 11s);
+  // 10 s of silence ends a viewer; the rest is the tick and the status poll on a busy machine.
+  EXPECT_LE(std::chrono::steady_clock::now() - killed_at, 12s);
   // The others went on.
   const auto before = frames_in(read_file(dir_.path() / "viewer1.log")).size();
   std::this_thread::sleep_for(2s);
