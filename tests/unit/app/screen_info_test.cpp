@@ -54,6 +54,19 @@ TEST(IdleInfo, ShowsTheFixedPinOnlyWithTheFixedPolicyAndARotatingOneOnceKnown) {
   EXPECT_EQ(info.status_line, "10.0.0.1");
 }
 
+TEST(IdleInfo, NamesTheViewersPageUnlessWatchingIsOff) {
+  config::Config config;
+  config.network.bind_address = "0.0.0.0";
+  ScreenState state;
+  EXPECT_EQ(make_idle_info(config, state, {"10.0.0.1", "192.168.4.2"}).watch_url, "https://10.0.0.1/watch");
+  config.viewers.policy = config::ViewerPolicy::open;
+  EXPECT_EQ(make_idle_info(config, state, {"10.0.0.1"}).watch_url, "https://10.0.0.1/watch");
+  config.viewers.policy = config::ViewerPolicy::off;
+  EXPECT_EQ(make_idle_info(config, state, {"10.0.0.1"}).watch_url, "");
+  config.viewers.policy = config::ViewerPolicy::pin;
+  EXPECT_EQ(make_idle_info(config, state, {}).watch_url, "") << "no address, no page to name";
+}
+
 TEST(IdleInfo, ShowsTheRemotePageForThisRoomOnlyWhileTheCloudIsConnected) {
   config::Config config;
   config.cloud.enabled = true;
