@@ -26,7 +26,7 @@ ViewerService::ViewerService(boost::asio::io_context& io, ice::GlibContextPump& 
                              std::shared_ptr<const crypto::Identity> identity, const config::Config& config,
                              access::AccessControl& access, session::SessionManager& presenters,
                              metrics::Registry& registry)
-    : presenters_(presenters), registry_(registry), config_(config) {
+    : presenters_(presenters), registry_(registry) {
   hub_ = std::make_unique<session::ViewerHub>(io, pump, std::move(identity), settings_for(config, {}),
                                               [this](const std::string& session_id, std::size_t video_index) {
                                                 (void)presenters_.request_keyframe(session_id, video_index);
@@ -87,7 +87,6 @@ void ViewerService::register_routes(signaling::HttpRouter& router) {
 }
 
 void ViewerService::apply(const config::Config& config, const ice::IceAgentConfig& ice) {
-  config_ = config;
   hub_->set_settings(settings_for(config, ice));
   access_->set_policy(config.viewers.policy);
   if (config.viewers.policy == config::ViewerPolicy::off) {

@@ -80,7 +80,6 @@ private:
   std::unique_ptr<signaling::WhipEndpoint> endpoint_;
   std::unique_ptr<ViewerMetrics> metrics_;
   std::uint64_t collector_ = 0;
-  config::Config config_;
 };
 
 }  // namespace presentd::app
