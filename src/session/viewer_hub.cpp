@@ -35,6 +35,8 @@ std::optional<rtp::PayloadFormat> format_of(const PresenterStream& stream, std::
 }
 }  // namespace
 
+std::size_t max_viewers_per_source(std::size_t max_viewers) { return std::max<std::size_t>(1, (max_viewers + 1) / 2); }
+
 ViewerHub::ViewerHub(boost::asio::io_context& io, ice::GlibContextPump& pump,
                      std::shared_ptr<const crypto::Identity> dtls_identity, ViewerHubSettings settings,
                      RequestKeyframe request_keyframe)
@@ -192,18 +194,19 @@ void ViewerHub::on_presenter_packet(const std::string& session_id, media::Receiv
 }
 
 void ViewerHub::on_viewer_keyframe_request(ViewerSession& /*viewer*/, std::uint32_t source_ssrc) {
-  if (!limiter_.request(source_ssrc, clock_.now())) return;
+  if (limiter_.request(source_ssrc, clock_.now())) ask_presenter_for_keyframe(source_ssrc);
+}
+
+void ViewerHub::ask_presenter_for_keyframe(std::uint32_t source_ssrc) {
   for (const auto& presenter : presenters_) {
     for (const auto& stream : presenter.streams) {
-      if (stream.video && stream.ssrc == source_ssrc) {
-        // Posted: the request comes from inside a forwarder, and the presenter's pipeline must
-        // not be entered from there.
-        boost::asio::post(io_,
-                          [this, alive = liveness_.token(), id = presenter.session_id, index = stream.video_index] {
-                            if (alive && request_keyframe_) request_keyframe_(id, index);
-                          });
-        return;
-      }
+      if (!stream.video || stream.ssrc != source_ssrc) continue;
+      // Posted: a request can come from inside a forwarder, and the presenter's pipeline must
+      // not be entered from there.
+      boost::asio::post(io_, [this, alive = liveness_.token(), id = presenter.session_id, index = stream.video_index] {
+        if (alive && request_keyframe_) request_keyframe_(id, index);
+      });
+      return;
     }
   }
 }
@@ -217,15 +220,7 @@ void ViewerHub::arm_tick() {
 }
 
 void ViewerHub::on_tick() {
-  for (const auto ssrc : limiter_.poll(clock_.now())) {
-    for (const auto& presenter : presenters_) {
-      for (const auto& stream : presenter.streams) {
-        if (stream.video && stream.ssrc == ssrc && request_keyframe_) {
-          request_keyframe_(presenter.session_id, stream.video_index);
-        }
-      }
-    }
-  }
+  for (const auto ssrc : limiter_.poll(clock_.now())) ask_presenter_for_keyframe(ssrc);
   arm_tick();
 }
 
@@ -243,11 +238,21 @@ void ViewerHub::create_session(const Requester& requester, const sdp::SessionDes
                         "the room has the most viewers it takes (" + std::to_string(settings_.max_viewers) + ")",
                         sdp::ErrorCode::unsupported_offer, kRetryWhenFull});
   }
+  const auto from_source = static_cast<std::size_t>(std::count_if(
+      viewers_.begin(), viewers_.end(), [&](const auto& entry) { return entry.second.source == requester.source; }));
+  if (from_source >= max_viewers_per_source(settings_.max_viewers)) {
+    PD_LOG(notice, kTag) << "viewer from " << requester.shown_as << " refused: " << from_source
+                         << " viewers from there already watch";
+    return done(Refusal{Refusal::Kind::source_waiting_full,
+                        "too many viewers from this address (at most " +
+                            std::to_string(max_viewers_per_source(settings_.max_viewers)) + ")",
+                        sdp::ErrorCode::unsupported_offer, kRetryWhenFull});
+  }
   const auto id = random_hex(16);
   auto session = std::make_unique<ViewerSession>(io_, pump_, dtls_identity_, settings_.viewer,
                                                  static_cast<ViewerSession::Listener&>(*this), id, requester.shown_as);
   auto* raw = session.get();
-  viewers_.emplace(id, Viewer{std::move(session), {}});
+  viewers_.emplace(id, Viewer{std::move(session), requester.source, {}});
   ++ended_totals_.viewers_started;
   raw->start(offer, [this, id, done = std::move(done), alive = liveness_.token()](
                         std::optional<sdp::SessionDescription> answer, const AnswerFailure& failure) {

@@ -274,6 +274,23 @@ TEST_F(Viewers, PinPolicyCapAndAdminRemoval) {
   EXPECT_EQ(head.headers["Accept-Post"], "application/sdp");
 }
 
+TEST_F(Viewers, OneAddressHoldsAtMostHalfTheViewerPlaces) {
+  // Four places: one address may hold two, so two more stay for the rest of the room.
+  start(R"("viewers": {"policy": "pin", "max": 4},)");
+  auto first = start_viewer("first.log");
+  auto second = start_viewer("second.log");
+  const auto two = wait_for_status([](const nlohmann::json& s) { return s["viewers"]["count"] == 2; }, 30s);
+  ASSERT_EQ(two["viewers"]["count"], 2) << read_file(dir_.path() / "first.log")
+                                        << read_file(dir_.path() / "second.log");
+  auto third = start_viewer("third.log");
+  EXPECT_EQ(third->wait_for_exit(30s), 2);
+  EXPECT_NE(read_file(dir_.path() / "third.log").find("answer 429 retry-after 10"), std::string::npos)
+      << read_file(dir_.path() / "third.log");
+  EXPECT_EQ(status()["viewers"]["count"], 2);
+  finish(*first);
+  finish(*second);
+}
+
 TEST_F(Viewers, PolicyOffRefusesEveryViewer) {
   start(R"("viewers": {"policy": "off"},)");
   auto viewer = start_viewer("viewer.log");

@@ -43,7 +43,8 @@ struct Refusal {
     bad_offer,            // build_answer refused the offer: `sdp_code` says why
     room_full,            // every place is taken and the room refuses newcomers
     waiting_list_full,    // too many newcomers wait (for approval or a place) room-wide
-    source_waiting_full,  // this source already has kMaxWaitingPerSource newcomers waiting
+    source_waiting_full,  // this source already holds its share: kMaxWaitingPerSource newcomers waiting, or
+                          // max_viewers_per_source() viewers
     unavailable,          // the box cannot serve it right now (no usable network, ended early)
     internal,             // a layer threw while setting the session up (a defect: logged, counted)
     no_such_session,      // patch or stop for a session that does not exist (any more)

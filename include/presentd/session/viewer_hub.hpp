@@ -13,7 +13,8 @@
 //
 // It is a SessionPort, so the WHIP adapter serves WHEP unchanged: create = a viewer from a recvonly
 // offer (Refusal::room_full with Retry-After at `max_viewers`), patch = trickle / ICE restart,
-// stop = DELETE. Watching takes no presenter slot and never touches the PIN.
+// stop = DELETE. Watching takes no presenter slot and never touches the PIN. One source may hold
+// at most max_viewers_per_source() places (429 with Retry-After past that).
 //
 // Thread: event loop. Packets come in from SessionManager's observer, synchronously.
 #include <functional>
@@ -34,6 +35,11 @@
 #include "presentd/session/viewer_source.hpp"
 
 namespace presentd::session {
+
+// How many of the viewer places one source (an address, an IPv6 /64) may hold: half of them,
+// rounded up, so that one client (or everyone behind one NAT) cannot take every place and lock
+// the rest of the room out, while a source with several people behind it can still bring many.
+std::size_t max_viewers_per_source(std::size_t max_viewers);
 
 struct ViewerHubSettings {
   ViewerSettings viewer;
@@ -114,6 +120,7 @@ private:
   };
   struct Viewer {
     std::unique_ptr<ViewerSession> session;
+    std::string source;                        // Requester::source: what the per-source limit counts
     std::vector<std::optional<Tile>> showing;  // per m-line of the answer
   };
 
@@ -122,6 +129,8 @@ private:
   std::vector<Tile> video_tiles() const;
   std::optional<Tile> audio_tile() const;
   const PresenterStream* stream_of(const Tile& tile) const;
+  // Routes a request the limiter let through to the presenter stream received as `source_ssrc`.
+  void ask_presenter_for_keyframe(std::uint32_t source_ssrc);
   void arm_tick();
   void on_tick();
   void add_to_totals(const ViewerSession& viewer);
