@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "presentd/common/internal_errors.hpp"
 #include "presentd/common/log.hpp"
 #include "presentd/common/random.hpp"
 #include "presentd/rtp/depacketizer/depacketizer.hpp"
@@ -186,9 +187,18 @@ void ViewerHub::on_presenter_packet(const std::string& session_id, media::Receiv
   const Tile tile{session_id, index};
   for (auto& [id, viewer] : viewers_) {
     auto* stage = viewer.session->send_stage();
-    if (stage == nullptr) continue;
-    for (std::size_t line = 0; line < viewer.showing.size(); ++line) {
-      if (viewer.showing[line] == tile) stage->forward(line, packet);
+    if (stage == nullptr || viewer.session->ended()) continue;
+    // This runs inside the presenter's receive callback: a viewer's failure must end that viewer
+    // (posted, it may be deep inside its own objects), never the presenter's session.
+    try {
+      for (std::size_t line = 0; line < viewer.showing.size(); ++line) {
+        if (viewer.showing[line] == tile) stage->forward(line, packet);
+      }
+    } catch (...) {
+      report_current_exception(ErrorSite::session, kTag, "forwarding to viewer " + viewer.session->short_id());
+      boost::asio::post(io_, [this, id = id, alive = liveness_.token()] {
+        if (alive) (void)end_viewer(id, EndReason::error, "internal error (logged)");
+      });
     }
   }
 }
