@@ -105,8 +105,11 @@ done
 # The unit is enabled for boot; without systemd as PID 1 postinst neither reloads nor starts it.
 [ -L /etc/systemd/system/multi-user.target.wants/presentd.service ] || fail "the unit is not enabled"
 
+# The package's own binary by its path: a presentd that scripts/run.sh put under /usr/local comes
+# first on PATH and may be older than this package.
 step "presentd --check-config on the shipped configuration"
-presentd --check-config | grep -qx "configuration ok" || fail "presentd --check-config: $(presentd --check-config 2>&1)"
+/usr/sbin/presentd --check-config | grep -qx "configuration ok" ||
+  fail "presentd --check-config: $(/usr/sbin/presentd --check-config 2>&1)"
 
 step "systemd-analyze verify $unit_dir/presentd.service"
 systemd-analyze verify "$unit_dir/presentd.service" >"$work/verify.log" 2>&1 || {
@@ -131,7 +134,7 @@ sed -e "s|\"https_port\": 443,|\"https_port\": $port,|" \
   -e 's|"presentd_service": true,|"presentd_service": false,|' -e 's|"https_service": true,|"https_service": false,|' \
   "$config" >"$work/presentd.json"
 chmod 644 "$work/presentd.json"
-printed=$(presentd --print-config --config "$work/presentd.json" | tr -d ' \n')
+printed=$(/usr/sbin/presentd --print-config --config "$work/presentd.json" | tr -d ' \n')
 for want in "\"https_port\":$port" '"bind_address":"127.0.0.1"' '"policy":"fixed"' '"driver":"kmsdrm"' \
   "\"state_directory\":\"$work/state\"" '"presentd_service":false' '"https_service":false' '"web_root":""'; do
   grep -qF "$want" <<<"$printed" || fail "the test configuration did not get $want (did config/presentd.json change?)"
