@@ -155,6 +155,19 @@ done
 curl -skf "$base/" -o "$work/index.html" || { cat "$work/daemon.log" >&2; fail "GET / did not answer"; }
 cmp -s "$work/index.html" /usr/share/presentd/web/index.html || fail "GET / is not /usr/share/presentd/web/index.html"
 curl -skf "$base/whip_client.js" | cmp -s - /usr/share/presentd/web/whip_client.js || fail "GET /whip_client.js"
+# The viewers' page and its script (docs/viewers.md), as the idle screen tells people to open it.
+curl -skf "$base/watch" | cmp -s - /usr/share/presentd/web/watch/index.html || fail "GET /watch"
+curl -skf "$base/watch/watch.js" | cmp -s - /usr/share/presentd/web/watch/watch.js || fail "GET /watch/watch.js"
+# A WHEP player's offer (GStreamer webrtcbin's, recvonly) with nobody presenting: 201 and an
+# answer; the viewer waits for the first presenter. Then DELETE.
+viewer_offer="$PRESENTD_ROOT/tests/unit/sdp/viewer_offers/gstreamer_1_22_whep_vp8_h264_opus.sdp"
+code=$(curl -sk -o "$work/whep.sdp" -D "$work/whep.head" -w '%{http_code}' -X POST -H 'Content-Type: application/sdp' \
+  -H 'Authorization: Bearer 4711' --data-binary "@$viewer_offer" "$base/whep")
+[ "$code" = 201 ] && grep -q '^a=sendonly' "$work/whep.sdp" ||
+  { cat "$work/whep.head" "$work/whep.sdp" "$work/daemon.log" >&2; fail "POST /whep gave $code"; }
+location=$(sed -n 's/^[Ll]ocation: *\([^[:space:]]*\).*/\1/p' "$work/whep.head")
+code=$(curl -sk -o /dev/null -w '%{http_code}' -X DELETE -H 'Authorization: Bearer 4711' "$base$location")
+[ "$code" = 200 ] || [ "$code" = 204 ] || fail "DELETE $location gave $code"
 # A real offer (GStreamer webrtcbin's, tests/vectors/sdp) with the room PIN: 201, an answer, a Location.
 offer="$PRESENTD_ROOT/tests/vectors/sdp/gstreamer_1_22_vp8_opus.sdp"
 code=$(curl -sk -o "$work/answer.sdp" -D "$work/answer.head" -w '%{http_code}' -X POST \
