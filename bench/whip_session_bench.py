@@ -53,6 +53,14 @@ def setup_network():
     raise RuntimeError("the veth pair did not come up")
 
 
+def enter_own_network(in_namespace):
+    """Re-runs this script under `unshare -n` (once), then makes the veth pair there."""
+    if not in_namespace:
+        script = os.path.abspath(sys.argv[0])
+        os.execvp("unshare", ["unshare", "-n", "/usr/bin/python3", script, "--in-namespace"] + sys.argv[1:])
+    setup_network()
+
+
 def cpu_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14 and 15)
@@ -65,14 +73,15 @@ def rss_kib(pid):
 class Box:
     """The presentd binary with a configuration of ours, and an HTTPS client for it."""
 
-    def __init__(self, binary, directory):
+    def __init__(self, binary, directory, extra_config=None):
         self.directory = directory
         config = os.path.join(directory, "presentd.json")
         with open(config, "w") as f:
             json.dump({"network": {"bind_address": BOX, "https_port": PORT},
                        "pin": {"policy": "fixed", "length": 4, "fixed": "2468"},
                        "discovery": {"presentd_service": False, "https_service": False},
-                       "daemon": {"state_directory": os.path.join(directory, "state"), "log_level": "notice"}}, f)
+                       "daemon": {"state_directory": os.path.join(directory, "state"), "log_level": "notice"},
+                       **(extra_config or {})}, f)
         env = dict(os.environ, SDL_AUDIODRIVER="dummy")
         env.pop("DISPLAY", None)  # headless: receive and decode only, as the GStreamer baseline does
         env.pop("WAYLAND_DISPLAY", None)
@@ -234,9 +243,7 @@ def main():
     parser.add_argument("--window", type=float, default=10.0, help="seconds of the CPU measurement")
     parser.add_argument("--in-namespace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not args.in_namespace:
-        os.execvp("unshare", ["unshare", "-n", "/usr/bin/python3", os.path.abspath(__file__), "--in-namespace"] + sys.argv[1:])
-    setup_network()
+    enter_own_network(args.in_namespace)
     directory = tempfile.mkdtemp(prefix="whip-bench-")
     box = Box(os.path.abspath(args.binary), directory)
     try:

@@ -39,14 +39,17 @@ build() {
 
 # install_playwright DIR : the browser drivers the browser tests use, from the npm registry, once:
 # playwright-core for Debian's /usr/bin/chromium, puppeteer-core for /usr/bin/firefox-esr (over
-# WebDriver BiDi). No browser is ever downloaded.
+# WebDriver BiDi), and whip-whep, the third-party WHEP player a viewer test runs in Chromium. No
+# browser is ever downloaded.
 install_playwright() {
   local prefix=$1
-  [ -d "$prefix/node_modules/playwright-core" ] && [ -d "$prefix/node_modules/puppeteer-core" ] && return 0
+  [ -d "$prefix/node_modules/playwright-core" ] && [ -d "$prefix/node_modules/puppeteer-core" ] &&
+    [ -f "$prefix/node_modules/whip-whep/whep.js" ] && return 0
   if ! command -v npm >/dev/null 2>&1; then
     install_packages <(echo nodejs; echo npm)
   fi
-  npm install --no-save --no-audit --no-fund --silent --prefix "$prefix" playwright-core@1.65.1 puppeteer-core@25.16.0
+  npm install --no-save --no-audit --no-fund --silent --prefix "$prefix" playwright-core@1.65.1 puppeteer-core@25.16.0 \
+    whip-whep@1.2.0
 }
 
 # build_test_tree BUILD_DIR : the suite's own tree. Everything in it, the daemon the integration

@@ -216,6 +216,61 @@ TEST_F(Viewers, AViewerAtFivePercentLossRecoversThroughNack) {
   finish(*red);
 }
 
+// A viewer whose link cannot carry the video (half of the box's packets lost for 20 s): its
+// video is paused while its sound goes on, and resumed (from a keyframe) once the link is good
+// again. The presenter never notices. GStreamer's rtpbin reports loss every 5 s (RFC 3550), no
+// REMB or transport-wide feedback: the slowest feedback a player may give.
+TEST_F(Viewers, AViewerThatCannotKeepUpIsPausedKeepsItsSoundAndResumes) {
+  start();
+  auto red = start_presenter("red", "red.log");
+  ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
+  auto viewer = start_viewer("viewer.log", {"--audio", "--drop", "0.5", "--drop-for", "20"});
+  constexpr int kVideoLine = 1;  // the viewer offers Opus first
+  const auto lines_sent = [](const nlohmann::json& entry) {
+    std::map<std::string, std::uint64_t> sent;
+    for (const auto& line : entry["media"]) sent[line["kind"].get<std::string>()] += line.value("packets_sent", 0);
+    return sent;
+  };
+  const auto is_paused = [](const nlohmann::json& s) {
+    return s["viewers"]["count"] == 1 && s["viewers"]["viewers"][0].value("video_paused", false);
+  };
+  const auto paused = wait_for_status(is_paused, 45s);
+  ASSERT_TRUE(is_paused(paused)) << diagnose("viewer.log");
+  const auto presenter_frames = paused["sessions"]["sessions"][0]["video"][0].value("frames_decoded", 0);
+  // Paused: no video goes out, the sound does.
+  std::this_thread::sleep_for(2s);
+  const auto later = status();
+  ASSERT_EQ(later["viewers"]["count"], 1);
+  const auto& before_entry = paused["viewers"]["viewers"][0];
+  const auto& later_entry = later["viewers"]["viewers"][0];
+  if (later_entry.value("video_paused", false)) {
+    EXPECT_EQ(lines_sent(later_entry)["video"], lines_sent(before_entry)["video"]) << later_entry.dump();
+  }
+  EXPECT_GT(lines_sent(later_entry)["audio"], lines_sent(before_entry)["audio"] + 50) << later_entry.dump();
+  // The link is good again after 20 s: the video resumes and the viewer decodes new pictures.
+  const auto is_resumed = [](const nlohmann::json& s) {
+    return s["viewers"]["count"] == 1 && !s["viewers"]["viewers"][0].value("video_paused", true);
+  };
+  const auto resumed = wait_for_status(is_resumed, 60s);
+  ASSERT_TRUE(is_resumed(resumed)) << diagnose("viewer.log");
+  EXPECT_GE(resumed["viewers"]["viewers"][0].value("pauses", 0), 1);
+  const auto frames_at_resume = frames_in(read_file(dir_.path() / "viewer.log"));
+  int count_at_resume = 0;
+  for (const auto& frame : frames_at_resume) {
+    if (frame.line == kVideoLine) count_at_resume = frame.count;
+  }
+  EXPECT_TRUE(wait_for_frame(
+      "viewer.log", kVideoLine, [&](const ViewerFrame& f) { return is_red(f) && f.count >= count_at_resume + 30; },
+      30s))
+      << diagnose("viewer.log");
+  const auto metrics = parse_prometheus_text(request("GET", "/metrics").body);
+  EXPECT_GE(metrics.value("presentd_viewer_paused_total").value_or(0), 1);
+  // The presenter went on being decoded all along.
+  EXPECT_GT(status()["sessions"]["sessions"][0]["video"][0].value("frames_decoded", 0), presenter_frames + 60);
+  finish(*viewer);
+  finish(*red);
+}
+
 TEST_F(Viewers, TwoVideoLinesShowTwoPresentersSideBySide) {
   start();
   auto red = start_presenter("red", "red.log");
@@ -365,6 +420,72 @@ TEST_F(Viewers, BadWhepInputGets4xxAndThePresentationGoesOn) {
   finish(*red);
 }
 
+// The last line of a script's log that is a JSON object (the log also holds Chromium's noise).
+nlohmann::json last_json_line(const std::string& log) {
+  nlohmann::json report;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("{\"")) report = nlohmann::json::parse(line, nullptr, false);
+  }
+  return report;
+}
+
+// A standard WHEP player nobody here wrote: the npm package whip-whep, pinned, used as its
+// README says (transceivers without a direction, so its offer says sendrecv; candidates trickled
+// by PATCH after the answer; the PIN as Bearer token; DELETE on stop), in Chromium or Firefox.
+// Returns what it saw: it decoded the red presenter with sound, and left.
+nlohmann::json play_with_whep_js(const std::filesystem::path& dir, const std::string& base,
+                                 const std::string& browser) {
+  ChildProcess player({"/usr/bin/env", "NODE_PATH=" PRESENTD_NODE_MODULES, "node",
+                       std::string(PRESENTD_SOURCE_DIR) + "/tests/integration/webrtc/whep_js_client.js", "--box", base,
+                       "--pin", "2468", "--browser", browser},
+                      {}, dir / (browser + ".log"));
+  EXPECT_EQ(player.wait_for_exit(240s), 0);
+  const auto log = read_file(dir / (browser + ".log"));
+  const auto report = last_json_line(log);
+  EXPECT_TRUE(report.is_object()) << log;
+  if (!report.is_object()) return {};
+  EXPECT_FALSE(report.contains("error")) << log;
+  std::printf("whip-whep in %s: requests %s, ICE %s\n", browser.c_str(),
+              report.value("requests", nlohmann::json()).dump().c_str(),
+              report.value("ice_connection_state", "").c_str());
+  // The box only sends, and says so on each m-line, whatever the offer asked for.
+  EXPECT_EQ(report["answer_directions"], nlohmann::json({"sendonly", "sendonly"})) << log;
+  EXPECT_GE(report.value("frames_decoded", 0), 30) << log;
+  EXPECT_GE(report.value("audio_packets", 0), 50) << log;
+  EXPECT_EQ(report["width"], 640) << log;
+  if (report.contains("mean_rgb")) {
+    EXPECT_GT(report["mean_rgb"][0].get<int>(), 200) << log;
+    EXPECT_LT(report["mean_rgb"][1].get<int>(), 60) << log;
+    EXPECT_LT(report["mean_rgb"][2].get<int>(), 60) << log;
+  }
+  EXPECT_TRUE(report.value("resource", "").starts_with("/whep/")) << log;
+  EXPECT_EQ(report["viewers_after_stop"], 0) << log;
+  return report;
+}
+
+TEST_F(Viewers, ThirdPartyWhepPlayerInChromiumPlaysAndLeaves) {
+  start();
+  auto red = start_presenter("red", "red.log");
+  ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
+  const auto report = play_with_whep_js(dir_.path(), base(), "chromium");
+  // Its offer asked to send and receive on both m-lines.
+  EXPECT_EQ(report["offer_directions"], nlohmann::json({"sendrecv", "sendrecv"})) << report.dump();
+  EXPECT_EQ(status()["sessions"]["active"], 1);  // the presenter never noticed
+  finish(*red);
+}
+
+// Firefox ESR (VP8, VP9 and AV1, no H.264; bundle-only m-lines; DTLS 1.3 ClientHello) with the
+// same player.
+TEST_F(Viewers, ThirdPartyWhepPlayerInFirefoxPlaysAndLeaves) {
+  start();
+  auto red = start_presenter("red", "red.log");
+  ASSERT_TRUE(wait_for_presenters(1)) << read_file(dir_.path() / "red.log");
+  (void)play_with_whep_js(dir_.path(), base(), "firefox");
+  EXPECT_EQ(status()["sessions"]["active"], 1);
+  finish(*red);
+}
+
 TEST_F(Viewers, WatchPageInChromiumShowsAGstreamerAndAChromiumPresenter) {
   start();
   auto red = start_presenter("red", "red.log");
@@ -389,12 +510,7 @@ TEST_F(Viewers, WatchPageInChromiumShowsAGstreamerAndAChromiumPresenter) {
   ChildProcess page(argv, {}, dir_.path() / "page.log");
   ASSERT_EQ(page.wait_for_exit(240s), 0) << read_file(dir_.path() / "page.log");
   const auto log = read_file(dir_.path() / "page.log");
-  // The report is the last line that is a JSON object (the log also holds Chromium's noise).
-  nlohmann::json report;
-  std::istringstream lines(log);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with("{\"")) report = nlohmann::json::parse(line, nullptr, false);
-  }
+  const auto report = last_json_line(log);
   ASSERT_TRUE(report.is_object()) << log;
   ASSERT_FALSE(report.contains("error")) << log;
   EXPECT_NE(report["wrong_pin_status"].get<std::string>().find("Wrong PIN"), std::string::npos) << log;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Headless Debian Chromium for presentd's browser tests and benchmarks: the launch flags every
-// script needs, and opening the box's page the way a person would.
-const { chromium } = require('playwright-core');
+// Headless Debian browsers for presentd's browser tests and benchmarks: the launch flags every
+// script needs, and opening the box's page the way a person would. Chromium is driven by
+// playwright-core, Firefox ESR by puppeteer-core (WebDriver BiDi); neither downloads a browser.
 
 // Fake screen and devices, no prompts, the box's self-signed certificate accepted. Generous
-// timeouts: CI runs this beside other tests on two busy cores. Never downloads a browser.
+// timeouts: CI runs this beside other tests on two busy cores.
 function launchChromium() {
+  const { chromium } = require('playwright-core');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     timeout: 120000,
@@ -16,16 +17,41 @@ function launchChromium() {
   });
 }
 
-// Chromium aborts a load with ERR_NETWORK_CHANGED when an interface's addresses change under
-// it (a freshly made test network settling); a browser user would press reload, so do we.
+// Firefox's fake camera and microphone without prompts; the box's certificate accepted.
+function launchFirefox() {
+  const puppeteer = require('puppeteer-core');
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    headless: true,
+    timeout: 120000,
+    protocolTimeout: 180000,
+    acceptInsecureCerts: true,  // the box's self-signed certificate
+    extraPrefsFirefox: {
+      'media.navigator.streams.fake': true,  // a generated camera picture
+      'media.navigator.permission.disabled': true,
+      // Without it Firefox treats the page as having no camera grant and gathers no usable
+      // candidates.
+      'media.navigator.permission.fake': true,
+      // A page with no camera grant (a viewer) gathers only the default route's address, and the
+      // tests' network namespace has no default route: gather every interface's, as with a grant.
+      'media.peerconnection.ice.default_address_only': false,
+      'network.captive-portal-service.enabled': false,
+      'network.connectivity-service.enabled': false,
+    },
+  });
+}
+
+// A browser aborts a load with a network-changed error when an interface's addresses change
+// under it (a freshly made test network settling); a user would press reload, so do we.
 async function openBoxPage(page, address) {
   for (let attempt = 1; ; ++attempt) {
     try {
       return await page.goto(address, { timeout: 60000 });
     } catch (error) {
-      if (attempt >= 3 || !String(error).includes('ERR_NETWORK_CHANGED')) throw error;
+      if (attempt >= 3 || !/NETWORK_CHANGED|NS_ERROR_NET/.test(String(error))) throw error;
     }
   }
 }
 
-module.exports = { launchChromium, openBoxPage };
+module.exports = { launchChromium, launchFirefox, openBoxPage };

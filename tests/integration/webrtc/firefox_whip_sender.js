@@ -10,30 +10,14 @@
 // SIGUSR2 ends the streaming early (the test saw what it waited for).
 // puppeteer-core must be on NODE_PATH; Firefox is /usr/bin/firefox-esr (never downloaded).
 const fs = require('fs');
-const puppeteer = require('puppeteer-core');
+const { launchFirefox } = require('./browser.js');
 const { runWhipSender, option, openBoxPage } = require('./whip_page_sender.js');
 
 async function main() {
   const url = option('url');
   const token = option('token', '');
   const durationMs = Number(option('duration', '6')) * 1000;
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: '/usr/bin/firefox-esr',
-    headless: true,
-    timeout: 120000,
-    protocolTimeout: 180000,
-    acceptInsecureCerts: true,  // the box's self-signed certificate
-    extraPrefsFirefox: {
-      'media.navigator.streams.fake': true,  // a generated camera picture
-      'media.navigator.permission.disabled': true,
-      // Without it Firefox treats the page as having no camera grant and gathers no usable
-      // candidates.
-      'media.navigator.permission.fake': true,
-      'network.captive-portal-service.enabled': false,
-      'network.connectivity-service.enabled': false,
-    },
-  });
+  const browser = await launchFirefox();
   try {
     const page = await browser.newPage();
     page.setDefaultTimeout(120000);

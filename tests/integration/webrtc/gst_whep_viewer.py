@@ -12,7 +12,8 @@ Prints one line per event on stdout so the C++ test can follow it:
   "answer <status> <location or reason>", "ice <state>",
   "frame <m-line> <count> <mean R> <mean G> <mean B> <width>x<height> t=<CLOCK_MONOTONIC s>" every
   10th decoded picture and whenever the picture's main colour changes,
-  "audio <count>" every 50th decoded audio buffer, "deleted <status>", "done".
+  "audio <count>" every 50th decoded audio buffer, "deleted <status>", "done"; with --no-decode
+  "rtp <m-line> <count>" every 500th packet instead of frames and audio.
 Exit code 0 on a clean run, 2 when the endpoint refused the offer, 1 on any other failure.
 SIGUSR2 ends it early (the DELETE is still sent).
 """
@@ -132,12 +133,30 @@ class Viewer:
             return
         transceiver = pad.get_property("transceiver")
         line = transceiver.get_property("mlineindex") if transceiver is not None else -1
+        if self.args.no_decode:
+            # Load generation (bench/viewer_fanout_bench.py): webrtcbin's SRTP, jitter buffer and
+            # RTCP feedback run, the pictures are not decoded.
+            sink = Gst.ElementFactory.make("fakesink")
+            sink.set_property("sync", False)
+            sink.set_property("async", False)
+            self.pipeline.add(sink)
+            sink.sync_state_with_parent()
+            sink.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, self.count_rtp, line)
+            say("pad", line, pad.link(sink.get_static_pad("sink")).value_nick)
+            return
         # As GStreamer's webrtc examples do: decodebin first, the rest once it knows the format.
         decoder = Gst.ElementFactory.make("decodebin")
         decoder.connect("pad-added", self.on_decoded_pad, line)
         self.pipeline.add(decoder)
         decoder.sync_state_with_parent()
         say("pad", line, pad.link(decoder.get_static_pad("sink")).value_nick)
+
+    def count_rtp(self, _pad, _info, line):
+        count = self.frames.get(line, 0) + 1
+        self.frames[line] = count
+        if count % 500 == 1:
+            say("rtp", line, count)
+        return Gst.PadProbeReturn.OK
 
     def on_decoded_pad(self, _decoder, pad, line):
         name = pad.get_current_caps().get_structure(0).get_name()
@@ -217,7 +236,8 @@ class Viewer:
             return Gst.PadProbeReturn.OK
         first = buffer.extract_dup(0, 2)
         is_rtp = 128 <= first[0] <= 191 and not 192 <= first[1] <= 223
-        if is_rtp and random.random() < self.args.drop:
+        lossy = self.args.drop_for <= 0 or time.monotonic() < self.loss_started + self.args.drop_for
+        if is_rtp and lossy and random.random() < self.args.drop:
             self.dropped += 1
             return Gst.PadProbeReturn.DROP
         return Gst.PadProbeReturn.OK
@@ -232,6 +252,7 @@ class Viewer:
                 sources.append(element)
 
         self.webrtc.iterate_recurse().foreach(collect)
+        self.loss_started = time.monotonic()
         for source in sources:
             source.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, self.lose_media)
         say("loss", self.args.drop, "on", len(sources), "sources")
@@ -257,6 +278,8 @@ def main():
     parser.add_argument("--audio", action="store_true", help="offer an Opus m-line too")
     parser.add_argument("--duration", type=float, default=20, help="seconds to watch before DELETE")
     parser.add_argument("--drop", type=float, default=0, help="share of the box's RTP packets to lose, e.g. 0.05")
+    parser.add_argument("--drop-for", type=float, default=0, help="seconds the loss lasts (0: to the end)")
+    parser.add_argument("--no-decode", action="store_true", help="count RTP packets, decode nothing (benchmarks)")
     args = parser.parse_args()
     Gst.init(None)
     return Viewer(args).run()

@@ -8,6 +8,7 @@
 // sender's own view of the connection and DELETEs the session. In between, the driver streams
 // until --duration passes or the test sends SIGUSR2 (it has seen what it waited for), and may
 // restart ICE once (restartWhipIce).
+const { openBoxPage } = require('./browser.js');
 
 async function startWhip({ url, token, source, withAudio }) {
   let media;
@@ -232,18 +233,6 @@ async function runWhipSender(page, { url, token, durationMs, source, withAudio, 
 function option(name, fallback) {
   const index = process.argv.indexOf('--' + name);
   return index > 0 ? process.argv[index + 1] : fallback;
-}
-
-// A browser aborts a load with a network-changed error when an interface's addresses change
-// under it (a freshly made test network settling); a user would press reload, so do we.
-async function openBoxPage(page, address) {
-  for (let attempt = 1; ; ++attempt) {
-    try {
-      return await page.goto(address, { timeout: 60000 });
-    } catch (error) {
-      if (attempt >= 3 || !/NETWORK_CHANGED|NS_ERROR_NET/.test(String(error))) throw error;
-    }
-  }
 }
 
 module.exports = { runWhipSender, option, openBoxPage };
