@@ -44,9 +44,8 @@ std::optional<std::uint64_t> ViewerCongestionPolicy::estimate_bps(Clock::TimePoi
 
 std::optional<double> ViewerCongestionPolicy::loss(Clock::TimePoint now) const {
   std::optional<double> worst;
-  for (const auto* sample : {&report_loss_, &transport_loss_}) {
-    if (fresh(*sample, now)) worst = std::max(worst.value_or(0.0), (*sample)->value);
-  }
+  if (report_loss_ && now - report_loss_->at <= config_.report_max_age) worst = report_loss_->value;
+  if (fresh(transport_loss_, now)) worst = std::max(worst.value_or(0.0), transport_loss_->value);
   return worst;
 }
 

@@ -50,7 +50,10 @@ struct ViewerCongestionConfig {
   Clock::Duration max_resume_after = std::chrono::seconds{60};
   Clock::Duration probation = std::chrono::seconds{30};
   Clock::Duration estimate_grace = std::chrono::seconds{15};
-  Clock::Duration feedback_max_age = std::chrono::seconds{3};
+  Clock::Duration feedback_max_age = std::chrono::seconds{3};  // REMB and transport-wide feedback
+  // Report blocks: RFC 3550 (§6.2, §6.3.1) lets a receiver report only every 5 s, randomised up
+  // to 7.5 s, and GStreamer's rtpbin does; a report's loss holds until the next one is due.
+  Clock::Duration report_max_age = std::chrono::seconds{8};
   // One transport-wide feedback message covers ~100 ms: too few packets for a loss figure.
   Clock::Duration transport_loss_window = std::chrono::seconds{1};
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // ViewerCongestionPolicy with its default knobs (pause: estimate < 50 % of the video's bitrate or
 // loss > 10 % for 5 s; resume: loss <= 2 % for 5 s, doubled after a false start within 30 s; the
-// estimate rule waits 15 s after a resume; feedback stale after 3 s), as scripts of feedback, time and feedback ticks
+// estimate rule waits 15 s after a resume; REMB and transport-wide feedback stale after 3 s,
+// report blocks after 8 s), as scripts of feedback, time and feedback ticks
 // with the action each tick expects.
 #include "presentd/media/forward/viewer_congestion_policy.hpp"
 
@@ -101,7 +102,13 @@ const std::vector<Case> kCases = {
       {report(0), tick(Action::resume_video)}},
      1,
      1},
-    {"no_feedback_while_paused_resumes", {kPausedByLoss, seconds(8, {}), {tick(Action::resume_video)}}, 1, 1},
+    // The last report (t = 5 s) holds its loss until t = 13 s; recovered from t = 14 s, resumed at 19 s.
+    {"no_feedback_while_paused_resumes", {kPausedByLoss, seconds(13, {}), {tick(Action::resume_video)}}, 1, 1},
+    // A receiver reporting every 5 s (RFC 3550's interval, GStreamer's rtpbin): its loss counts
+    // between reports, so 15.6 % lost pauses at t = 5 s as with reports every second.
+    {"reports_every_5s_keep_their_loss",
+     {{report(40), tick(), wait(1000)}, seconds(4, {}), {report(40), tick(Action::pause_video)}},
+     1},
     // The estimate cannot climb while only audio flows: the resume does not wait for it, and the
     // resumed video gives it 15 s to climb before it counts again (t = 11 s .. 26 s).
     {"low_estimate_while_paused_does_not_block_the_resume",
@@ -223,6 +230,11 @@ TEST(ViewerCongestionPolicy, ReportsOnlyFreshEvidence) {
   EXPECT_EQ(policy.estimate_bps(clock.now()), 1'500'000u);
   clock.advance(1ms);
   EXPECT_EQ(policy.estimate_bps(clock.now()), std::nullopt);
+  // A report's loss holds until the next report is due (RFC 3550's 5 s, randomised to 7.5 s).
+  EXPECT_EQ(policy.loss(clock.now()), 0.25);
+  clock.advance(5s - 1ms);
+  EXPECT_EQ(policy.loss(clock.now()), 0.25);
+  clock.advance(1ms);
   EXPECT_EQ(policy.loss(clock.now()), std::nullopt);
 }
 
