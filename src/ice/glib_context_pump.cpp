@@ -33,48 +33,41 @@ void GlibContextPump::start() {
     if (!acquired_) PD_LOG(error, "ice") << "the GLib main context is owned by another thread";
   }
   running_ = true;
+  recheck_ = true;
   begin_iteration();
 }
 
 void GlibContextPump::stop() {
   loop_.check("GlibContextPump::stop");
   running_ = false;
-  ++generation_;  // every pending completion is now stale
-  cancel_waits();
+  timer_.cancel();
+  // Closing the duplicates cancels their waits; their completions find no matching serial.
+  descriptors_.clear();
 }
 
 void GlibContextPump::forget_descriptors() {
-  ++generation_;  // the waits of the current iteration are stale
-  cancel_waits();
   descriptors_.clear();
-  if (!running_) return;
-  const auto generation = generation_;
-  boost::asio::post(io_, [this, generation, alive = liveness_.token()] {
-    if (alive && running_ && generation == generation_) begin_iteration();
-  });
-}
-
-void GlibContextPump::cancel_waits() {
-  timer_.cancel();
-  for (auto& [fd, owned] : descriptors_) {
-    boost::system::error_code ignored;
-    owned.descriptor->cancel(ignored);
-  }
+  recheck_ = true;
+  if (running_) request_iteration();
 }
 
 void GlibContextPump::kick() {
   loop_.check("GlibContextPump::kick");
-  if (!running_ || kick_pending_) return;
-  kick_pending_ = true;
-  const auto generation = generation_;
-  boost::asio::post(io_, [this, generation, alive = liveness_.token()] {
-    if (!alive) return;
-    kick_pending_ = false;
-    finish_iteration(generation);
+  recheck_ = true;  // a source added from here may poll a number that now names another file
+  if (running_) request_iteration();
+}
+
+void GlibContextPump::request_iteration() {
+  if (iteration_queued_) return;
+  iteration_queued_ = true;
+  boost::asio::post(io_, [this, alive = liveness_.token()] {
+    if (alive) finish_iteration();
   });
 }
 
-boost::asio::posix::stream_descriptor* GlibContextPump::descriptor_for(int fd) {
+GlibContextPump::OwnedDescriptor* GlibContextPump::descriptor_for(int fd, bool recheck) {
+  auto found = descriptors_.find(fd);
+  if (found != descriptors_.end() && !recheck) return &found->second;
   struct stat now {};
   if (::fstat(fd, &now) != 0) {
     descriptors_.erase(fd);  // closed under GLib's poll: the zero-timeout poll() reports it
@@ -82,7 +75,7 @@ boost::asio::posix::stream_descriptor* GlibContextPump::descriptor_for(int fd) {
   }
   auto& owned = descriptors_[fd];
   // The number may name another file than when it was duplicated: closed and reused since.
-  if (owned.descriptor && owned.device == now.st_dev && owned.inode == now.st_ino) return owned.descriptor.get();
+  if (owned.descriptor && owned.device == now.st_dev && owned.inode == now.st_ino) return &owned;
   owned = {};
   const int duplicate = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (duplicate < 0) {
@@ -93,7 +86,23 @@ boost::asio::posix::stream_descriptor* GlibContextPump::descriptor_for(int fd) {
   owned.descriptor = std::make_unique<boost::asio::posix::stream_descriptor>(io_, duplicate);
   owned.device = now.st_dev;
   owned.inode = now.st_ino;
-  return owned.descriptor.get();
+  owned.serial = ++next_serial_;
+  return &owned;
+}
+
+void GlibContextPump::wait_on(int fd, OwnedDescriptor& owned, bool write) {
+  bool& pending = write ? owned.write_pending : owned.read_pending;
+  if (pending) return;
+  pending = true;
+  owned.descriptor->async_wait(
+      write ? boost::asio::posix::stream_descriptor::wait_write : boost::asio::posix::stream_descriptor::wait_read,
+      [this, fd, write, serial = owned.serial, alive = liveness_.token()](boost::system::error_code ec) {
+        if (!alive) return;
+        const auto found = descriptors_.find(fd);
+        if (found == descriptors_.end() || found->second.serial != serial) return;  // a closed duplicate's
+        (write ? found->second.write_pending : found->second.read_pending) = false;
+        if (!ec) request_iteration();
+      });
 }
 
 void GlibContextPump::forget_unused_descriptors() {
@@ -105,7 +114,6 @@ void GlibContextPump::forget_unused_descriptors() {
 
 void GlibContextPump::begin_iteration() {
   if (!running_) return;
-  const auto generation = ++generation_;
   g_main_context_prepare(context_, &max_priority_);
   gint timeout_ms = -1;
   poll_fds_.resize(std::max<std::size_t>(poll_fds_.size(), 8));
@@ -118,54 +126,58 @@ void GlibContextPump::begin_iteration() {
     }
     poll_fds_.resize(static_cast<std::size_t>(needed));
   }
-  forget_unused_descriptors();
 
-  if (timeout_ms == 0) {
-    boost::asio::post(io_, [this, generation, alive = liveness_.token()] {
-      if (alive) finish_iteration(generation);
-    });
-    return;
+  const bool same_set = std::equal(poll_fds_.begin(), poll_fds_.end(), last_polled_.begin(), last_polled_.end(),
+                                   [](const GPollFD& p, int fd) { return p.fd == fd; });
+  if (!same_set) {
+    forget_unused_descriptors();
+    last_polled_.clear();
+    for (const auto& poll_fd : poll_fds_) last_polled_.push_back(poll_fd.fd);
   }
-  if (timeout_ms > 0) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool recheck = recheck_ || !same_set || now - last_recheck_ >= kRecheckInterval;
+  if (recheck) {
+    recheck_ = false;
+    last_recheck_ = now;
+  }
+
+  // While fds are polled, an iteration comes at least every kRecheckInterval (see the header).
+  if (!poll_fds_.empty()) {
+    const auto recheck_ms = static_cast<gint>(kRecheckInterval.count());
+    timeout_ms = timeout_ms < 0 ? recheck_ms : std::min(timeout_ms, recheck_ms);
+  }
+  if (timeout_ms == 0) {
+    request_iteration();
+  } else if (timeout_ms > 0) {
     timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-    timer_.async_wait([this, generation, alive = liveness_.token()](boost::system::error_code ec) {
-      if (!ec && alive) finish_iteration(generation);
+    timer_.async_wait([this, alive = liveness_.token()](boost::system::error_code ec) {
+      if (!ec && alive) request_iteration();
     });
   }
   for (const auto& poll_fd : poll_fds_) {
-    auto* descriptor = descriptor_for(poll_fd.fd);
-    if (descriptor == nullptr) {
+    auto* owned = descriptor_for(poll_fd.fd, recheck);
+    if (owned == nullptr) {
       // Not open (GLib will learn it from poll()'s POLLNVAL) or not watchable: look at once.
-      boost::asio::post(io_, [this, generation, alive = liveness_.token()] {
-        if (alive) finish_iteration(generation);
-      });
+      request_iteration();
       continue;
     }
-    const auto on_ready = [this, generation, alive = liveness_.token()](boost::system::error_code ec) {
-      if (!ec && alive) finish_iteration(generation);
-    };
-    if (poll_fd.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR)) {
-      descriptor->async_wait(boost::asio::posix::stream_descriptor::wait_read, on_ready);
-    }
-    if (poll_fd.events & G_IO_OUT) {
-      descriptor->async_wait(boost::asio::posix::stream_descriptor::wait_write, on_ready);
-    }
+    if (poll_fd.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR)) wait_on(poll_fd.fd, *owned, false);
+    if (poll_fd.events & G_IO_OUT) wait_on(poll_fd.fd, *owned, true);
   }
 }
 
-void GlibContextPump::finish_iteration(std::uint64_t generation) {
-  if (!running_ || generation != generation_) return;
-  ++generation_;  // the other waits of this iteration are stale from here on
-  cancel_waits();
+void GlibContextPump::finish_iteration() {
+  iteration_queued_ = false;
+  if (!running_) return;
   // The authoritative readiness check (see the header on edge-triggered registrations).
   for (auto& poll_fd : poll_fds_) poll_fd.revents = 0;
   if (!poll_fds_.empty()) {
-    std::vector<pollfd> fds(poll_fds_.size());
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      fds[i] = pollfd{poll_fds_[i].fd, static_cast<short>(poll_fds_[i].events), 0};
+    ready_.resize(poll_fds_.size());
+    for (std::size_t i = 0; i < ready_.size(); ++i) {
+      ready_[i] = pollfd{poll_fds_[i].fd, static_cast<short>(poll_fds_[i].events), 0};
     }
-    if (::poll(fds.data(), fds.size(), 0) > 0) {
-      for (std::size_t i = 0; i < fds.size(); ++i) poll_fds_[i].revents = static_cast<gushort>(fds[i].revents);
+    if (::poll(ready_.data(), ready_.size(), 0) > 0) {
+      for (std::size_t i = 0; i < ready_.size(); ++i) poll_fds_[i].revents = static_cast<gushort>(ready_[i].revents);
     }
   }
   ++iterations_;
