@@ -4,7 +4,8 @@
 network namespace of its own (ICE ignores loopback):
 
 1. CPU: presentd's utime + stime over --window seconds while one GStreamer presenter sends
-   1920x1080 VP8 at 4 Mbit/s with Opus, first with no viewer (the baseline: receive, decode),
+   1920x1080 VP8 at 4 Mbit/s with Opus (a clip encoded first and replayed at 30 frames/s, so no
+   encoder competes with the viewers for the cores; --live-encoder encodes live), first with no viewer (the baseline: receive, decode),
    then with --viewers GStreamer webrtcbin WHEP viewers (tests/integration/webrtc/gst_whep_viewer.py
    --no-decode: SRTP, jitter buffer and RTCP feedback run in each, nothing is decoded, so the
    two cores are not spent on 25 decoders). Forwarding = the difference, in % of one core and
@@ -41,6 +42,17 @@ from whip_session_bench import (BOX, PORT, ROOT, Box, cpu_seconds, enter_own_net
 VIEWER = os.path.join(ROOT, "tests/integration/webrtc/gst_whep_viewer.py")
 PRESENTER_ARGS = ["--width", "1920", "--height", "1080", "--bitrate", "4000000", "--speed", "4", "--pattern",
                   "smpte", "--audio"]
+
+
+def encode_clip(directory):
+    """10 s of 1080p30 VP8 at 4 Mbit/s (moving SMPTE bars), keyframes every 2 s, as an IVF file
+    the presenter replays: the encoder would take most of a core from the viewers."""
+    clip = os.path.join(directory, "clip.ivf")
+    subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=300", "pattern=smpte", "horizontal-speed=4",
+                    "!", "video/x-raw,width=1920,height=1080,framerate=30/1", "!", "vp8enc", "deadline=1",
+                    "keyframe-max-dist=60", "target-bitrate=4000000", "!", "avmux_ivf", "!", "filesink",
+                    f"location={clip}"], check=True)
+    return clip
 
 
 def presenter_figures(box):
@@ -174,6 +186,8 @@ def main():
     parser.add_argument("--binary", default=os.path.join(ROOT, "build-bench/src/presentd"))
     parser.add_argument("--viewers", type=int, default=25)
     parser.add_argument("--window", type=float, default=10.0, help="seconds of each measurement")
+    parser.add_argument("--live-encoder", action="store_true",
+                        help="the presenter encodes live (default: it replays a clip encoded first)")
     parser.add_argument("--split-cores", action="store_true",
                         help="the box on core 1, the presenter, viewers and tcpdump on core 0")
     parser.add_argument("--in-namespace", action="store_true", help=argparse.SUPPRESS)
@@ -192,7 +206,10 @@ def main():
     try:
         log = open(os.path.join(directory, "presenter.log"), "w")
         duration = 4 * args.window + 2 * args.viewers + 90
-        presenter = start_sender(box, url + "/whip", box.certificate, PRESENTER_ARGS + ["--duration", str(duration)], log)
+        presenter_args = PRESENTER_ARGS + ["--duration", str(duration)]
+        if not args.live_encoder:
+            presenter_args += ["--replay", encode_clip(directory)]
+        presenter = start_sender(box, url + "/whip", box.certificate, presenter_args, log)
         if not wait_until(lambda: presenter_figures(box).get("frames_decoded", 0) >= 90, 60):
             raise RuntimeError(f"the presenter did not start; see {directory}")
         time.sleep(2)

@@ -43,6 +43,18 @@ def say(*words):
     print(*words, flush=True)
 
 
+def read_ivf_frames(path):
+    """The frames of an IVF file (a 32-byte header, then a 12-byte header before each frame)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    frames, offset = [], int.from_bytes(data[6:8], "little")
+    while offset + 12 <= len(data):
+        size = int.from_bytes(data[offset:offset + 4], "little")
+        frames.append(data[offset + 12:offset + 12 + size])
+        offset += 12 + size
+    return frames
+
+
 class Sender:
     def __init__(self, args):
         self.args = args
@@ -55,6 +67,17 @@ class Sender:
             f"videotestsrc is-live=true pattern={args.pattern} horizontal-speed={args.speed} ! {caps} ! "
             f"videoconvert ! queue ! {encoder} ! webrtcbin name=send bundle-policy=max-bundle"
         )
+        if args.replay:
+            # A stored VP8 stream (IVF) pushed at 30 frames/s and looped: the load of a 1080p
+            # presenter without an encoder's CPU (benchmarks). It cannot make a keyframe on request:
+            # the stream's own come every keyframe-max-dist frames.
+            self.frames = read_ivf_frames(args.replay)
+            self.next_frame = 0
+            description = (
+                f"appsrc name=replay is-live=true format=time do-timestamp=true "
+                f"caps=video/x-vp8,width={args.width},height={args.height},framerate=30/1 ! "
+                f"rtpvp8pay pt=96 mtu=1200 ! webrtcbin name=send bundle-policy=max-bundle"
+            )
         if args.audio:
             # A live tone as Opus. The queue after the payloader holds packets back without touching
             # their timestamps, as a sender with a slow sound path does: the RTCP sender reports
@@ -67,6 +90,8 @@ class Sender:
             )
         self.pipeline = Gst.parse_launch(description)
         self.webrtc = self.pipeline.get_by_name("send")
+        if args.replay:
+            GLib.timeout_add(33, self.push_replay_frame)
         if args.turn:
             # The sender's own TURN server, e.g. turn://user:pass@10.200.0.1:3478.
             self.webrtc.set_property("turn-server", args.turn)
@@ -84,6 +109,12 @@ class Sender:
             self.webrtc.connect("request-aux-sender", self.make_lossy_link)
         self.webrtc.connect("notify::ice-gathering-state", self.on_gathering_state)
         self.webrtc.connect("notify::ice-connection-state", self.on_ice_state)
+
+    def push_replay_frame(self):
+        frame = self.frames[self.next_frame]
+        self.next_frame = (self.next_frame + 1) % len(self.frames)
+        self.pipeline.get_by_name("replay").emit("push-buffer", Gst.Buffer.new_wrapped(frame))
+        return True
 
     # 1. offer, 2. wait for gathering to finish, 3. POST it.
     def make_lossy_link(self, _element, _dtls_transport):
@@ -262,6 +293,7 @@ def main():
     parser.add_argument("--duration", type=float, default=6.0, help="seconds to stream after the answer")
     parser.add_argument("--bitrate", type=int, default=1500000, help="encoder target, bit/s")
     parser.add_argument("--speed", type=int, default=0, help="pixels per frame the pattern scrolls (motion)")
+    parser.add_argument("--replay", default="", help="send this VP8 IVF file, looped, instead of encoding")
     parser.add_argument("--audio", action="store_true", help="also send a 440 Hz Opus tone")
     parser.add_argument("--audio-delay-ms", type=float, default=0.0,
                         help="hold the sound's packets back this long after capture (a slow sound path)")
