@@ -18,6 +18,12 @@ namespace {
 // disk) is a failure: stdout is buffered, so only the flush can tell.
 int print(const char* text) { return std::fputs(text, stdout) >= 0 && std::fflush(stdout) == 0 ? 0 : 1; }
 
+// The same for a command that printed on its own: a success whose output was lost is a failure.
+int flushed(int status) {
+  const bool written = std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+  return status == 0 && !written ? 1 : status;
+}
+
 int run_command(int argc, char** argv) {
   using namespace presentd;
   auto parsed = app::parse_command_line(argc, argv);
@@ -29,8 +35,8 @@ int run_command(int argc, char** argv) {
   switch (command_line.action) {
     case app::Action::help: return print(app::usage_text());
     case app::Action::version: return print((std::string("presentd ") + build::kVersion + "\n").c_str());
-    case app::Action::check_config: return app::run_check_config(command_line.config);
-    case app::Action::print_config: return app::run_print_config(command_line.config);
+    case app::Action::check_config: return flushed(app::run_check_config(command_line.config));
+    case app::Action::print_config: return flushed(app::run_print_config(command_line.config));
     case app::Action::run: break;
   }
   app::Daemon daemon(command_line.config);

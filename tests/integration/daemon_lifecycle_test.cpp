@@ -239,6 +239,12 @@ TEST(CheckConfig, ExitCodesAndMessagesLikeNginxT) {
   const auto [good_code, good_output] = run_command({PRESENTD_BINARY, "--check-config", "--config", good.string()});
   EXPECT_EQ(good_code, 0);
   EXPECT_NE(good_output.find("configuration ok"), std::string::npos);
+  // "configuration ok" that nobody could read is no success (a script checks the exit code).
+  for (const char* option : {"--check-config", "--print-config"}) {
+    const auto [code, output] = run_command(
+        {"/bin/sh", "-c", std::string(PRESENTD_BINARY) + " " + option + " --config " + good.string() + " >/dev/full"});
+    EXPECT_EQ(code, 1) << option << ": " << output;
+  }
 
   const auto bad = dir.write("presentd.json", "{\n\"network\": {\n\"https_port\": 0,\n\"bind_address\": 3}}");
   const auto [bad_code, bad_output] = run_command({PRESENTD_BINARY, "--check-config", "--config", bad.string()});
