@@ -231,6 +231,19 @@ TEST_F(Viewers, AViewerThatCannotKeepUpIsPausedKeepsItsSoundAndResumes) {
     for (const auto& line : entry["media"]) sent[line["kind"].get<std::string>()] += line.value("packets_sent", 0);
     return sent;
   };
+  // The policy can only act on feedback: a report block about one of our SSRCs gives the RTT.
+  // In one run in five the box had none from GStreamer 1.22's webrtcbin for the whole run (no
+  // RTT, no loss after 44 s, while the viewer decoded). Whether webrtcbin sent none or the box
+  // dropped them is not yet known (docs/viewers.md, "Limits today"); until it is, such a run
+  // is a skip that says so, not a pass.
+  const auto has_feedback = [](const nlohmann::json& s) {
+    return s["viewers"]["count"] == 1 && !s["viewers"]["viewers"][0].value("rtt_ms", nlohmann::json()).is_null();
+  };
+  if (!has_feedback(wait_for_status(has_feedback, 20s))) {
+    finish(*viewer);
+    finish(*red);
+    GTEST_SKIP() << "the GStreamer viewer sent no receiver report about the box's streams in 20 s";
+  }
   const auto is_paused = [](const nlohmann::json& s) {
     return s["viewers"]["count"] == 1 && s["viewers"]["viewers"][0].value("video_paused", false);
   };
