@@ -232,7 +232,7 @@ TEST_F(Viewers, AViewerThatCannotKeepUpIsPausedKeepsItsSoundAndResumes) {
     return sent;
   };
   // The policy can only act on feedback: a report block about one of our SSRCs gives the RTT.
-  // In one run in five the box had none from GStreamer 1.22's webrtcbin for the whole run (no
+  // In two runs of seven the box had none from GStreamer 1.22's webrtcbin for the whole run (no
   // RTT, no loss after 44 s, while the viewer decoded). Whether webrtcbin sent none or the box
   // dropped them is not yet known (docs/viewers.md, "Limits today"); until it is, such a run
   // is a skip that says so, not a pass.
