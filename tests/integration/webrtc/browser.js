@@ -54,4 +54,20 @@ async function openBoxPage(page, address) {
   }
 }
 
-module.exports = { launchChromium, launchFirefox, openBoxPage };
+// The box's viewers as its status API lists them, read from a page of the box's origin.
+async function boxViewers(page) {
+  return page.evaluate(async () => (await (await fetch('/api/v1/status', { cache: 'no-store' })).json()).viewers);
+}
+
+// Polls until the box lists no viewer or `limitMs` passes; returns the last list it read.
+async function viewersOnceGone(page, limitMs = 10000) {
+  const deadline = Date.now() + limitMs;
+  let viewers = await boxViewers(page);
+  while (viewers.count > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    viewers = await boxViewers(page);
+  }
+  return viewers;
+}
+
+module.exports = { launchChromium, launchFirefox, openBoxPage, boxViewers, viewersOnceGone };

@@ -10,7 +10,7 @@
 //
 // Usage: node watch_page.js --box https://BOX:PORT --pin PIN [--until-presenters N] [--stop]
 // playwright-core must be on NODE_PATH; Chromium is /usr/bin/chromium (never downloaded).
-const { launchChromium, openBoxPage } = require('./browser.js');
+const { launchChromium, openBoxPage, boxViewers, viewersOnceGone } = require('./browser.js');
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -64,10 +64,6 @@ async function waitForTiles(page, count, minFrames) {
   }
 }
 
-async function viewers(page) {
-  return page.evaluate(async () => (await (await fetch('/api/v1/status', { cache: 'no-store' })).json()).viewers);
-}
-
 async function main() {
   const browser = await launchChromium();
   try {
@@ -86,7 +82,7 @@ async function main() {
     const first = await waitForTiles(page, 1, 30);
     report.first_picture_ms = Date.now() - clicked;
     report.tiles = first;
-    report.viewers = await viewers(page);
+    report.viewers = await boxViewers(page);
     if (untilPresenters > 1) {
       console.error('ready-for-second-presenter');
       report.tiles_after_join = await waitForTiles(page, untilPresenters, 30);
@@ -94,13 +90,7 @@ async function main() {
     report.nobody_shown = await page.locator('#nobody').isVisible();
     if (stop) {
       await page.getByRole('button', { name: 'Stop watching' }).click();
-      const deadline = Date.now() + 10000;
-      let after = await viewers(page);
-      while (after.count > 0 && Date.now() < deadline) {
-        await page.waitForTimeout(200);
-        after = await viewers(page);
-      }
-      report.viewers_after_stop = after;
+      report.viewers_after_stop = await viewersOnceGone(page);
     }
   } catch (error) {
     report.error = String(error);

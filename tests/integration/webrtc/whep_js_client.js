@@ -4,10 +4,11 @@
 // whip-whep (medooze, pinned in scripts/common.sh), used exactly as its README shows: one
 // RTCPeerConnection with max-bundle, addTransceiver("audio") and addTransceiver("video") with
 // no direction (so the offer says sendrecv, not recvonly), the PIN as its Bearer token. None of
-// presentd's page code runs: the player runs in a blank document of the box's origin (a secure
-// context: browsers refuse a page that is not one both WebRTC's host addresses and requests to a
-// private address). The box's pages allow no inline script, so the driver evaluates the library
-// itself (the driver's evaluation is not page script). The script waits until the video decodes, reads the picture's mean colour back, stops
+// presentd's page code runs: the player runs in a blank document of the box's origin. It must be
+// a secure context of that origin: from an opaque one, Chromium refuses requests to a private
+// address (Private Network Access) and Firefox gathered no candidates. The box's pages allow no
+// inline script, so the driver evaluates the library itself (the driver's evaluation is not page
+// script). The script waits until the video decodes, reads the picture's mean colour back, stops
 // (the library's DELETE), and prints one JSON line of what it saw for the C++ test.
 //
 // Usage: node whep_js_client.js --box https://BOX:PORT --pin PIN [--browser chromium|firefox]
@@ -15,7 +16,7 @@
 // browsers are Debian's /usr/bin/chromium and /usr/bin/firefox-esr.
 const fs = require('fs');
 const path = require('path');
-const { launchChromium, launchFirefox, openBoxPage } = require('./browser.js');
+const { launchChromium, launchFirefox, openBoxPage, viewersOnceGone } = require('./browser.js');
 const { option } = require('./whip_page_sender.js');
 
 const box = option('box');
@@ -35,8 +36,6 @@ function libraryScript() {
   }
   throw new Error('whip-whep is not under NODE_PATH (scripts/test.sh installs it)');
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A new page of the browser asked for (playwright's Chromium wants a context for the box's
 // certificate; puppeteer's Firefox took it at launch).
@@ -119,18 +118,8 @@ async function main() {
       seen.connection_state_after_stop = pc.connectionState;
       return seen;
     }, { url: `${box}/whep`, token: pin, long: LONG }));
-    // The box's status, read from a page of its own origin (the status API sends no CORS).
-    const statusPage = await newPage(browser);
-    await openBoxPage(statusPage, `${box}/watch`);
-    const deadline = Date.now() + 10000;
-    let count = -1;
-    while (Date.now() < deadline) {
-      count = (await statusPage.evaluate(async () => (await (await fetch('/api/v1/status', { cache: 'no-store' }))
-        .json()).viewers.count));
-      if (count === 0) break;
-      await sleep(200);
-    }
-    report.viewers_after_stop = count;
+    // The player's page is of the box's origin: it reads the box's status too.
+    report.viewers_after_stop = (await viewersOnceGone(page)).count;
   } catch (error) {
     report.error = String(error);
   } finally {
