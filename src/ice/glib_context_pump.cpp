@@ -19,8 +19,7 @@ GlibContextPump::GlibContextPump(boost::asio::io_context& io, GMainContext* cont
     : io_(io), context_(g_main_context_ref(context)), timer_(io) {}
 
 GlibContextPump::~GlibContextPump() {
-  stop();
-  descriptors_.clear();  // closes the duplicates; GLib's own fds stay open
+  stop();  // closes the duplicates; GLib's own fds stay open
   if (acquired_) g_main_context_release(context_);
   g_main_context_unref(context_);
 }
